@@ -1,0 +1,54 @@
+"""The library entry points the CLI delegates to (usable from Python too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.discovery import find_problem, submission_id
+from grader.errors import GradquizError
+from grader.report import Report
+from grader.sandbox import Limits, Sandbox
+from grader.variants import student_id
+from grader.yamlio import load_yaml, read_text
+
+
+def check(path, *, problems=(), exercise: str | None = None, student: str | None = None,
+          grading: bool = True, limits: Limits = Limits()) -> Report:
+    """Grade one submission (.py) or answers file (.yaml)."""
+    path = Path(path)
+    if path.suffix in (".yaml", ".yml"):
+        from grader.quiz import check_answers
+
+        return check_answers(path, problems=problems, quiz=exercise, student=student, grading=grading)
+    if path.suffix != ".py":
+        raise GradquizError("expected a .py submission or a .yaml answers file", path)
+    source = read_text(path)
+    problem_path = find_problem(submission_id(path, source, exercise), problems)
+    data, positions = load_yaml(problem_path)
+    if isinstance(data, dict) and "questions" in data:
+        raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
+    forbid = data.get("forbid") if isinstance(data, dict) else None
+    forbid = [m for m in forbid if isinstance(m, str)] if isinstance(forbid, list) else []
+    # Start the child now: it loads numpy and the submission while we load SymPy.
+    with Sandbox(source, str(path), forbid, limits) as sandbox:
+        from grader.grading import grade
+        from grader.problem import load_exercise
+
+        problem = load_exercise(problem_path, student, data, positions)
+        results = grade(problem, sandbox, include_hidden=grading)
+        stdout, stderr = sandbox.output()
+    report = Report(
+        id=problem.id,
+        kind="exercise",
+        title=problem.spec.title,
+        file=str(path),
+        results=results,
+        student=student_id(student),
+        output=(stdout + stderr).strip(),
+    )
+    hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks)
+    if hidden and not grading:
+        report.notes.append(
+            f"{hidden} hidden check{'s' if hidden > 1 else ''} will run when your work is graded."
+        )
+    return report

@@ -1,0 +1,134 @@
+"""The `gradquiz` command: a thin Typer layer over ``grader.api``.
+
+User mistakes (GradquizError) print one line on stderr and exit 2; bugs keep
+their traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from grader.errors import GradquizError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Auto-graded exercises and quizzes on derivatives and gradients.",
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    gradescope = "gradescope"
+
+
+ProblemsOpt = typer.Option(None, "--problems", help="A problem file or folder to search first (repeatable).")
+StudentOpt = typer.Option(None, "--student", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT).")
+
+
+def user_errors(command):
+    """Turn a GradquizError into one line on stderr and exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except GradquizError as err:
+            typer.echo(f"gradquiz: {err}", err=True)
+            raise typer.Exit(err.exit_code) from None
+
+    return wrapper
+
+
+@app.command()
+@user_errors
+def check(
+    file: Path = typer.Argument(..., help="A student's .py submission or a quiz answers .yaml."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz id (default: from the file)."),
+    student: Optional[str] = StudentOpt,
+    format: Format = typer.Option(Format.text, "--format", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
+):
+    """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed."""
+    from grader import api, report as reports
+
+    result = api.check(file, problems=problems or (), exercise=exercise, student=student)
+    if format is Format.text:
+        _text(result, output)
+    else:
+        body = reports.RENDERERS[format.value](result)
+        if output:
+            _write(output, body)
+        else:
+            sys.stdout.write(body)
+    raise typer.Exit(result.exit_code)
+
+
+def _text(result, output):
+    from rich.console import Console
+
+    from grader.report import render_text
+
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            render_text(result, Console(file=handle, no_color=True, soft_wrap=True))
+    else:
+        render_text(result, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
+
+
+def _write(path: Path, body: str) -> None:
+    try:
+        path.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise GradquizError(f"cannot write the report ({exc.strerror})", path) from None
+
+
+@app.command()
+@user_errors
+def validate(paths: List[Path] = typer.Argument(..., help="Problem files or folders.")):
+    """Check problem files: schema, formulas, references against finite differences, domains."""
+    from grader.validate import validate_paths
+
+    problems = validate_paths(paths)
+    bad = [p for p in problems if p.errors]
+    for item in problems:
+        if item.errors:
+            for message in item.errors:
+                typer.echo(f"{message}", err=True)
+        else:
+            typer.echo(f"{item.path}: ok ({item.summary})")
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command("list")
+@user_errors
+def list_(problems: Optional[List[Path]] = ProblemsOpt):
+    """List the available exercises and quizzes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader.validate import catalogue
+
+    table = Table("id", "kind", "title", "file", box=None, pad_edge=False)
+    for entry in catalogue(problems or ()):
+        table.add_row(entry.id, entry.kind, entry.title, str(entry.path))
+    Console().print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

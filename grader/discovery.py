@@ -1,0 +1,89 @@
+"""Where problem files are found (spec section 3), in order:
+each ``--problems PATH``, the folders in ``GRADQUIZ_PATH``, ``./exercises`` and
+``./quizzes`` of the current folder, then the set shipped with the package.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from grader.errors import GradquizError
+
+PACKAGE = Path(__file__).resolve().parent
+SUFFIXES = (".yaml", ".yml")
+HEADER = re.compile(r"^\s*#\s*gradquiz:\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*$")
+
+
+def bundled() -> list[Path]:
+    """The shipped problem folders (inside the wheel, or the source tree's when editable)."""
+    inside = PACKAGE / "_bundled"
+    base = inside if inside.is_dir() else PACKAGE.parent
+    return [base / "exercises", base / "quizzes"]
+
+
+def search_path(problems=()) -> list[Path]:
+    paths = [Path(p) for p in problems]
+    for p in paths:
+        if not p.exists():
+            raise GradquizError("no such file or folder (given with --problems)", p)
+    env = os.environ.get("GRADQUIZ_PATH", "")
+    paths += [Path(p) for p in env.split(":") if p]
+    cwd = Path.cwd()
+    paths += [cwd / "exercises", cwd / "quizzes"]
+    paths += bundled()
+    return paths
+
+
+def problem_files(paths) -> list[Path]:
+    """Every problem file under the search path, in order, each once."""
+    seen, out = set(), []
+    for path in paths:
+        if path.is_file():
+            candidates = [path]
+        elif path.is_dir():
+            candidates = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+        else:
+            candidates = []
+        for file in candidates:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(file)
+    return out
+
+
+def find_problem(problem_id: str, problems=()) -> Path:
+    """The first problem file with this id: by file name, else by its `id:` line."""
+    files = problem_files(search_path(problems))
+    for file in files:
+        if file.stem == problem_id:
+            return file
+    for file in files:
+        if _declared_id(file) == problem_id:
+            return file
+    raise GradquizError(f"no exercise or quiz with id '{problem_id}' (see `gradquiz list`)")
+
+
+def _declared_id(file: Path) -> str | None:
+    try:
+        with open(file, encoding="utf-8") as handle:
+            for line in handle:
+                match = re.match(r"^id:\s*['\"]?([^'\"#\s]+)", line)
+                if match:
+                    return match.group(1)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def submission_id(path: Path, source: str, explicit: str | None = None) -> str:
+    """``--exercise ID``, else a ``# gradquiz: ID`` comment in the first lines, else the stem."""
+    if explicit:
+        return explicit
+    for line in source.splitlines()[:10]:
+        match = HEADER.match(line)
+        if match:
+            return match.group(1)
+    return path.stem

@@ -1,0 +1,208 @@
+"""Feedback that teaches: where the function is wrong, by how much, and why.
+
+Shapes before values; the first failing point with expected and got; the worst
+error; the student's own exception line (never grader internals); and the plain
+mistakes that point evaluation recognises (sign, f instead of f', f'' instead of
+f', a constant factor or offset, a transposed matrix, swapped components).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from grader.numerics import close, fmt
+
+CALL_HELP = {
+    "scalars": "one number per variable",
+    "vector": "one 1-D NumPy array holding all the variables",
+}
+
+
+def at(task, x) -> str:
+    if len(task.variables) == 1:
+        return f"{task.variables[0]} = {fmt(x[0])}"
+    return f"({', '.join(task.variables)}) = ({', '.join(fmt(v) for v in x)})"
+
+
+def call_text(task, x) -> str:
+    args = fmt(x) if task.call == "vector" else ", ".join(fmt(v) for v in x)
+    return f"{task.spec.function}({args})"
+
+
+def signature(task) -> str:
+    args = "p" if task.call == "vector" else ", ".join(task.variables)
+    return f"def {task.spec.function}({args}):"
+
+
+def shape_name(shape) -> str:
+    if not shape:
+        return "a number"
+    if len(shape) == 1:
+        return f"a vector of length {shape[0]}, shape {shape}"
+    return f"a {shape[0]}x{shape[1]} matrix, shape {shape}"
+
+
+def passed(task, points, usable) -> str:
+    random = len(points.x) - points.shown
+    text = f"Correct at all {len(points.x)} check points ({points.shown} shown, {random} random)"
+    if task.kind.fd_order and usable.any():
+        text += f"; agrees with finite differences of f at {int(usable.sum())}"
+    return text + "."
+
+
+def no_points(task) -> str:
+    return (
+        "The grader found no point in the domain where f and the reference are finite; "
+        "this task cannot be graded. Please tell your instructor."
+    )
+
+
+def run_failure(task, run) -> str:
+    name = task.spec.function
+    detail = run.detail
+    if run.failure == "missing":
+        return (
+            f"Your file does not define a function named `{name}`. "
+            f"Add `{signature(task)}` returning {task.kind.describe}."
+        )
+    if run.failure == "import":
+        if "timeout" in detail:
+            return f"Your file did not finish loading within {detail['timeout']:g} s (a loop at the top level?); nothing could be graded."
+        if detail.get("crash"):
+            return "Your file ended the process while loading (os._exit, a crash or too much memory); nothing could be graded."
+        return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(detail)
+    if run.failure == "timeout":
+        return f"`{name}` did not return within {detail['timeout']:g} s (an infinite loop, or very slow code?)."
+    code = detail.get("returncode")
+    how = f" (exit code {code})" if code not in (None, 0) else ""
+    return (
+        f"Your code ended the process while `{name}` was running{how}: "
+        "os._exit, a crash, or running out of memory or CPU time."
+    )
+
+
+def exception_text(err: dict) -> str:
+    where = f"line {err['line']}" if err.get("line") else "your file"
+    message = f"{err.get('type', 'Error')}: {err.get('message', '')}".rstrip(": ")
+    text = f"{where}: {message}"
+    if err.get("text"):
+        text += f"\n    {err['text']}"
+    if err.get("type") == "MemoryError":
+        text += "\n(The grader limits memory; avoid building huge lists or arrays.)"
+    if err.get("type") == "ForbiddenModule":
+        text += "\n(This exercise asks you to work the derivative out by hand.)"
+    return text
+
+
+def call_problem(task, x, item) -> str:
+    call = call_text(task, x)
+    if "error" in item:
+        return f"{call} raised an error at {exception_text(item['error'])}"
+    returned = item.get("returned", "something else")
+    text = f"{call} returned {returned}; it should return {task.kind.describe}."
+    if returned == "NoneType":
+        text += " Did you forget `return`?"
+    return text
+
+
+def shape_problem(task, x, shape, data, points) -> str:
+    text = f"{call_text(task, x)} returned shape {tuple(shape)}; expected {shape_name(task.shape)}."
+    want = task.shape
+    if len(want) == 2 and tuple(shape) == want[::-1] and want[0] != want[1]:
+        text += f" It looks transposed: row i should hold the derivatives of output {'f_i' if task.kind.vector_f else 'i'}, column j those by {task.variables[0]}, {task.variables[-1]}... in order."
+    elif len(want) == 1 and tuple(shape) in ((want[0], 1), (1, want[0])):
+        text += " Return a flat vector, e.g. np.array([a, b]) rather than [[a], [b]]."
+    return text
+
+
+def wrong_values(task, points, values, bad, mistake) -> str:
+    first = int(np.argmax(bad))
+    x, got, want = points.x[first], values[first], points.expected[first]
+    lines = [f"At {at(task, x)} your `{task.spec.function}` returned {fmt(got)}; expected {fmt(want)}."]
+    if not task.shape:
+        lines[0] = lines[0][:-1] + f" (off by {fmt(float(got) - float(want))})."
+    count = int(bad.sum())
+    errors = np.array([np.max(np.abs(v - e)) for v, e in zip(values, points.expected)])
+    worst = int(np.argmax(np.where(bad, errors, -1)))
+    lines.append(
+        f"Wrong at {count} of {len(points.x)} check points; the largest error is {fmt(errors[worst])} at {at(task, points.x[worst])}."
+    )
+    if points.shown and not bad[: points.shown].any():
+        lines.append("Right at the shown points but wrong at others: the function must be right everywhere in the domain.")
+    if mistake:
+        lines.append(mistake[1])
+    return "\n".join(lines)
+
+
+def diagnose(task, points, values):
+    """(note, sentence) for a recognisable mistake, or None."""
+    ref = points.expected
+    flat_r = ref.reshape(len(ref), -1)
+    flat_s = values.reshape(len(values), -1)
+    scale = 1e-6 * (1 + np.max(np.abs(flat_r)))
+    if np.max(np.abs(flat_r)) > scale and _same(flat_s, -flat_r, scale):
+        return ("sign", "The sign is flipped: your values are exactly minus the right ones.")
+    for note, sentence, candidate in _alternatives(task, points):
+        if candidate is not None and not _same(candidate, flat_r, scale) and _same(flat_s, candidate, scale):
+            return (note, sentence)
+    factor = _ratio(flat_s, flat_r, scale)
+    if factor is not None:
+        return ("factor", f"Your values are {fmt(factor)} times the right ones: a constant factor is off.")
+    offset = flat_s - flat_r
+    if np.all(np.abs(offset - offset[0]) <= scale) and np.max(np.abs(offset[0])) > scale:
+        return ("constant", f"Your values are the right ones plus {fmt(offset[0])}: a constant term is off.")
+    if len(task.shape) == 1 and task.shape[0] > 1 and _same(flat_s, flat_r[:, ::-1], scale):
+        return ("order", "The components are in reverse order: component i must be the derivative by the i-th variable.")
+    if len(task.shape) == 2:
+        transposed = np.swapaxes(ref, 1, 2).reshape(len(ref), -1)
+        if not _same(transposed, flat_r, scale) and _same(flat_s, transposed, scale):
+            return ("transposed", "Your matrix is the transpose of the right one: rows are outputs, columns are variables.")
+    return None
+
+
+def _same(a, b, scale) -> bool:
+    return a.shape == b.shape and bool(np.all(close(a, b, 1e-6, scale)))
+
+
+def _ratio(s, r, scale):
+    mask = np.abs(r) > scale
+    if not mask.any():
+        return None
+    ratios = s[mask] / r[mask]
+    c = float(np.median(ratios))
+    if abs(c - 1) < 1e-6 or abs(c) < 1e-9 or abs(c + 1) < 1e-6:
+        return None
+    if np.all(close(s, c * r, 1e-6, scale)):
+        return c
+    return None
+
+
+def _alternatives(task, points):
+    """Other quantities the student may have returned instead, at the check points."""
+    kind = task.kind.name
+    xs = task.symbols
+    f = task.f[0]
+    options = []
+    if kind in ("derivative", "partial"):
+        options.append(("returned_f", "You returned f itself, not its derivative.", f))
+    if kind == "derivative":
+        options.append(("second_derivative", "You returned the second derivative f''; the task asks for f'.", f.diff(xs[0], 2)))
+    if kind == "second_derivative":
+        options.append(("first_derivative", "You returned the first derivative f'; differentiate once more for f''.", f.diff(xs[0])))
+        options.append(("returned_f", "You returned f itself; the task asks for f''.", f))
+    if kind == "partial":
+        for i, other in enumerate(xs):
+            if i != task.wrt:
+                options.append(("wrong_variable", f"You differentiated by {other}; this task asks for the derivative by {xs[task.wrt]}.", f.diff(other)))
+    for note, sentence, expr in options:
+        yield note, sentence, _evaluate(expr, xs, points.x)
+
+
+def _evaluate(expr, xs, rows):
+    fn = sympy.lambdify(xs, expr, modules="numpy")
+    with np.errstate(all="ignore"):
+        try:
+            return np.array([float(fn(*x)) for x in rows]).reshape(len(rows), 1)
+        except (ArithmeticError, ValueError, TypeError):
+            return None

@@ -1,0 +1,185 @@
+"""Grade an exercise: run the submission in the sandbox, check each task two ways.
+
+Check 1: the student's values against the SymPy reference at the shown (`at:`) and
+seeded random points. Check 2: against central finite differences of ``f``, which
+need no reference. A task passes when both agree at every usable point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader import feedback
+from grader.numerics import close, sample_points
+from grader.problem import Exercise, Task
+from grader.report import Report, Result
+from grader.sandbox import Run, Sandbox
+
+FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order
+
+
+@dataclass
+class Points:
+    """The usable check points of one task and what is expected there."""
+
+    x: np.ndarray  # k x n
+    shown: int  # the first `shown` rows are the task's `at:` points
+    expected: np.ndarray  # k x shape
+    fd: np.ndarray  # k x shape, NaN where finite differences are unreliable
+    fscale: np.ndarray  # k: 1 + max|f| at the point
+    disagree: int  # points where the reference and finite differences disagree
+
+
+def check_points(task: Task, exercise: Exercise) -> Points:
+    sample = sample_points(task.bounds, task.spec.samples, exercise.id, task.id, exercise.student)
+    rows, expected, fds, scales = [], [], [], []
+    shown = 0
+    disagree = 0
+    for i, x in enumerate(np.vstack([task.at, sample]) if len(task.at) else sample):
+        with np.errstate(all="ignore"):
+            try:
+                ref = task.reference_numeric(x)
+                fx = task.f_numeric(x)
+            except (ArithmeticError, ValueError, TypeError):
+                continue
+        if not (np.all(np.isfinite(ref)) and np.all(np.isfinite(fx))):
+            continue
+        fd = _finite_difference(task, x, fx)
+        if np.all(np.isfinite(fd)) and not np.all(close(fd, ref, *_fd_tol(task, fx, ref))):
+            disagree += 1
+            fd = np.full_like(ref, np.nan)
+        rows.append(x)
+        expected.append(ref)
+        fds.append(fd)
+        scales.append(1 + float(np.max(np.abs(fx))))
+        shown += i < len(task.at)
+    n = len(task.variables)
+    return Points(
+        np.array(rows, dtype=float).reshape(len(rows), n),
+        shown,
+        np.array(expected, dtype=float).reshape((len(rows),) + task.shape),
+        np.array(fds, dtype=float).reshape((len(rows),) + task.shape),
+        np.array(scales),
+        disagree,
+    )
+
+
+def _finite_difference(task: Task, x: np.ndarray, fx: np.ndarray) -> np.ndarray:
+    """The finite-difference estimate, or NaN where it is unstable (kink, pole, edge)."""
+    nan = np.full(task.shape, np.nan)
+    if task.kind.fd_order == 0:
+        return fx[0] if not task.shape else nan
+    with np.errstate(all="ignore"):
+        try:
+            one = np.asarray(task.kind.finite_difference(task.f_numeric, x, task.wrt), dtype=float)
+            two = np.asarray(task.kind.finite_difference(_stretched(task.f_numeric, x), x, task.wrt), dtype=float)
+            two = two / 2.0**task.kind.fd_order  # the chain rule of the stretch
+        except (ArithmeticError, ValueError, TypeError):
+            return nan
+    rtol, atol = FD_TOL[task.kind.fd_order]
+    scale = 1 + float(np.max(np.abs(fx)))
+    if not (np.all(np.isfinite(one)) and np.all(close(one, two, rtol, atol * scale))):
+        return nan
+    return one.reshape(task.shape)
+
+
+def _stretched(fnum, x0):
+    """f seen through a doubled step: the same estimate with h -> 2h, to test stability."""
+    return lambda x: fnum(x0 + 2 * (x - x0))
+
+
+def _fd_tol(task: Task, fx, ref):
+    rtol, atol = FD_TOL[max(task.kind.fd_order, 1)]
+    return rtol, atol * (1 + float(np.max(np.abs(fx))))
+
+
+def grade(exercise: Exercise, sandbox: Sandbox, *, include_hidden: bool = True) -> list[Result]:
+    results = []
+    for task in exercise.tasks:
+        if task.spec.visibility == "hidden" and not include_hidden:
+            continue
+        results.append(grade_task(task, exercise, sandbox))
+    return results
+
+
+def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox) -> Result:
+    points = check_points(task, exercise)
+    spec = task.spec
+    hidden = spec.visibility == "hidden"
+    if len(points.x) == 0:
+        return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
+    run = sandbox.run(spec.function, task.call, points.x.tolist(), spec.timeout)
+    verdict = judge(task, points, run)
+    score = spec.points if verdict.passed else 0.0
+    return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra)
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    text: str
+    extra: dict
+
+
+def judge(task: Task, points: Points, run: Run) -> Verdict:
+    hint = [f"Hint: {task.spec.hint}"] if task.spec.hint else []
+    if run.results is None:
+        return Verdict(False, "\n".join([feedback.run_failure(task, run), *hint]), {"error": run.failure})
+    values, problem = _collect(task, points, run.results)
+    if problem:
+        return Verdict(False, "\n".join([problem, *hint]), {"error": "call"})
+    atol = task.spec.atol * (1 + float(np.max(np.abs(points.expected))))
+    ok_ref = _all_close(values, points.expected, task.spec.rtol, atol)
+    usable = np.array([np.all(np.isfinite(fd)) for fd in points.fd], dtype=bool)
+    rtol_fd, atol_fd = FD_TOL[max(task.kind.fd_order, 1)]
+    ok_fd = np.array(
+        [not use or np.all(close(v, fd, rtol_fd, atol_fd * s)) for v, fd, s, use in zip(values, points.fd, points.fscale, usable)]
+    )
+    extra = {
+        "checks": {
+            "points": int(len(points.x)),
+            "shown_points": int(points.shown),
+            "reference": bool(ok_ref.all()),
+            "finite_differences": bool(ok_fd.all()),
+            "finite_difference_points": int(usable.sum()),
+        }
+    }
+    if points.disagree:
+        extra["checks"]["reference_disagrees_with_finite_differences"] = points.disagree
+    if ok_ref.all() and ok_fd.all():
+        return Verdict(True, feedback.passed(task, points, usable), extra)
+    bad = ~(ok_ref & ok_fd)
+    mistake = feedback.diagnose(task, points, values)
+    if mistake:
+        extra["mistake"] = mistake[0]
+    text = feedback.wrong_values(task, points, values, bad, mistake)
+    return Verdict(False, "\n".join([text, *hint]), extra)
+
+
+def _all_close(values, expected, rtol, atol) -> np.ndarray:
+    return np.array([bool(np.all(close(v, e, rtol, atol))) for v, e in zip(values, expected)], dtype=bool)
+
+
+def _collect(task: Task, points: Points, results: list[dict]):
+    """The returned values as one array, or the first call/shape problem as feedback."""
+    values = []
+    for x, item in zip(points.x, results):
+        if not item.get("ok"):
+            return None, feedback.call_problem(task, x, item)
+        data = np.array(item.get("data", []), dtype=float)
+        shape = tuple(item.get("shape", ()))
+        fixed = _fit_shape(data, shape, task.shape)
+        if fixed is None:
+            return None, feedback.shape_problem(task, x, shape, data, points)
+        values.append(fixed)
+    return np.array(values).reshape((len(values),) + task.shape), None
+
+
+def _fit_shape(data: np.ndarray, shape: tuple, want: tuple):
+    if shape == want:
+        return data.reshape(want)
+    if not want and data.size == 1:  # a scalar task: [v] and [[v]] are fine too
+        return data.reshape(())
+    return None

@@ -1,0 +1,119 @@
+"""Task kinds: what the student writes, its reference and its finite-difference oracle.
+
+``KINDS`` is the registry; the schema takes the allowed ``kind:`` values from its keys.
+A kind turns the objective ``f`` (a column of m expressions in n variables) into the
+expected answer (a SymPy matrix) and estimates that answer from ``f`` alone by central
+finite differences, the independent second check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy
+
+EPS = np.finfo(float).eps
+H1 = EPS ** (1 / 3)  # first derivatives (SciPy's choice)
+H2 = EPS ** (1 / 4)  # second derivatives
+
+FNum = Callable[[np.ndarray], np.ndarray]  # x (n,) -> f(x) (m,)
+
+
+def _step(h: float, x: float) -> float:
+    step = h * max(1.0, abs(x))
+    return (x + step) - x  # exactly representable
+
+
+def _grad(fnum: FNum, x: np.ndarray) -> np.ndarray:
+    """m x n matrix of first partials by central differences."""
+    cols = []
+    for i in range(x.size):
+        h = _step(H1, x[i])
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        cols.append((fnum(up) - fnum(down)) / (2 * h))
+    return np.stack(cols, axis=-1)
+
+
+def _second(fnum: FNum, x: np.ndarray, i: int, j: int) -> np.ndarray:
+    hi, hj = _step(H2, x[i]), _step(H2, x[j])
+    if i == j:
+        up, down = x.copy(), x.copy()
+        up[i] += hi
+        down[i] -= hi
+        return (fnum(up) - 2 * fnum(x) + fnum(down)) / (hi * hi)
+    total = 0
+    for si, sj, sign in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
+        p = x.copy()
+        p[i] += si * hi
+        p[j] += sj * hj
+        total = total + sign * fnum(p)
+    return total / (4 * hi * hj)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    default_call: str  # "scalars" | "vector"
+    describe: str  # what the student's function returns, for starters and feedback
+    vector_f: bool = False  # f is a list of expressions (jacobian)
+    needs_wrt: bool = False
+    one_variable: bool = False
+    fd_order: int = 1  # 0: no finite-difference oracle (f itself)
+
+    def shape(self, m: int, n: int) -> tuple[int, ...]:
+        return SHAPES[self.name](m, n)
+
+    def reference(self, f: sympy.Matrix, xs: list, wrt: int) -> sympy.Matrix:
+        return REFERENCES[self.name](f, xs, wrt)
+
+    def finite_difference(self, fnum: FNum, x: np.ndarray, wrt: int) -> np.ndarray:
+        return ESTIMATES[self.name](fnum, x, wrt)
+
+
+SHAPES = {
+    "function": lambda m, n: (),
+    "derivative": lambda m, n: (),
+    "second_derivative": lambda m, n: (),
+    "partial": lambda m, n: (),
+    "gradient": lambda m, n: (n,),
+    "hessian": lambda m, n: (n, n),
+    "jacobian": lambda m, n: (m, n),
+}
+
+REFERENCES = {
+    "function": lambda f, xs, k: f,
+    "derivative": lambda f, xs, k: f.diff(xs[0]),
+    "second_derivative": lambda f, xs, k: f.diff(xs[0], 2),
+    "partial": lambda f, xs, k: f.diff(xs[k]),
+    "gradient": lambda f, xs, k: sympy.Matrix([f[0].diff(x) for x in xs]),
+    "hessian": lambda f, xs, k: sympy.hessian(f[0], xs),
+    "jacobian": lambda f, xs, k: f.jacobian(xs),
+}
+
+ESTIMATES = {
+    "function": lambda fn, x, k: fn(x)[0],
+    "derivative": lambda fn, x, k: _grad(fn, x)[0, 0],
+    "second_derivative": lambda fn, x, k: _second(fn, x, 0, 0)[0],
+    "partial": lambda fn, x, k: _grad(fn, x)[0, k],
+    "gradient": lambda fn, x, k: _grad(fn, x)[0],
+    "hessian": lambda fn, x, k: np.array(
+        [[_second(fn, x, i, j)[0] for j in range(x.size)] for i in range(x.size)]
+    ),
+    "jacobian": lambda fn, x, k: _grad(fn, x),
+}
+
+KINDS: dict[str, Kind] = {
+    "function": Kind("function", "scalars", "f itself, a number", fd_order=0),
+    "derivative": Kind("derivative", "scalars", "f'(x), a number", one_variable=True),
+    "second_derivative": Kind(
+        "second_derivative", "scalars", "f''(x), a number", one_variable=True, fd_order=2
+    ),
+    "partial": Kind("partial", "scalars", "the partial derivative, a number", needs_wrt=True),
+    "gradient": Kind("gradient", "vector", "the gradient, a vector of length n"),
+    "hessian": Kind("hessian", "vector", "the Hessian, an n x n matrix", fd_order=2),
+    "jacobian": Kind("jacobian", "vector", "the Jacobian, an m x n matrix", vector_f=True),
+}

@@ -1,0 +1,241 @@
+"""Load an exercise file into ready-to-grade tasks (SymPy references, numeric callables).
+
+Schema errors come from ``grader.schema``; this module adds the checks a schema cannot
+make (formulas parse, variables agree, shapes fit, domains are intervals) and names
+the file, line and key path in each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import sympy
+
+from grader import schema
+from grader.errors import GradquizError
+from grader.kinds import KINDS, Kind
+from grader.mathparse import MathSyntaxError, parse_math, symbol
+from grader.variants import draw, student_id
+from grader.yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class Task:
+    spec: schema.Task
+    kind: Kind
+    variables: tuple[str, ...]
+    f: sympy.Matrix  # m x 1
+    reference: sympy.Matrix  # the expected answer; 1 x 1 for scalar kinds
+    wrt: int
+    bounds: np.ndarray  # n x 2
+    at: np.ndarray  # k x n
+    call: str
+    line: int | None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.kind.shape(self.f.rows, len(self.variables))
+
+    @cached_property
+    def symbols(self):
+        return [symbol(v) for v in self.variables]
+
+    @cached_property
+    def f_numeric(self):
+        """x (n,) -> f(x) (m,), float64, NaN where undefined."""
+        lam = sympy.lambdify(self.symbols, list(self.f), modules="numpy")
+        m = self.f.rows
+        return lambda x: np.asarray(lam(*x), dtype=float).reshape(m)
+
+    @cached_property
+    def reference_numeric(self):
+        """x (n,) -> the expected answer with the task's shape."""
+        lam = sympy.lambdify(self.symbols, self.reference.tolist(), modules="numpy")
+        shape = self.shape
+        return lambda x: np.asarray(lam(*x), dtype=float).reshape(shape)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    spec: schema.Exercise
+    path: Path
+    tasks: tuple[Task, ...]
+    params: dict = field(default_factory=dict)
+    student: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+def load_exercise(path: Path | str, student: str | None = None, data=None, positions=None) -> Exercise:
+    path = Path(path)
+    if data is None:
+        data, positions = load_yaml(path)
+    spec = schema.validate(schema.Exercise, data, positions, path)
+    student = student_id(student)
+    params = draw(spec.params, spec.id, student)
+    where = _Where(path, positions)
+    _unique([t.id for t in spec.tasks], "tasks", "id", where)
+    tasks = tuple(_task(t, i, params, where) for i, t in enumerate(spec.tasks))
+    return Exercise(spec, path, tasks, params, student)
+
+
+class _Where:
+    """Raise errors at a key path of one file."""
+
+    def __init__(self, path, positions):
+        self.path, self.positions = path, positions
+
+    def error(self, loc, message):
+        raise GradquizError(f"{schema.key_path(loc)}: {message}", self.path, self.positions.line_of(loc))
+
+
+def _unique(values, section, key, where):
+    seen = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            where.error((section, i, key), f"duplicate {key} '{value}'")
+        seen.add(value)
+
+
+def formula(text, loc, where, *, symbols=None, constants=None) -> sympy.Expr:
+    try:
+        return parse_math(str(text), symbols=symbols, constants=constants)
+    except MathSyntaxError as exc:
+        where.error(loc, f"cannot read formula {str(text)!r}: {exc}")
+
+
+def number(text, loc, where, constants) -> float:
+    """A domain end or check point: a number or a constant expression such as pi/2."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        value = formula(text, loc, where, symbols=(), constants=constants)
+        try:
+            value = float(value)
+        except TypeError:
+            where.error(loc, f"expected a number, got {text!r}")
+    if not np.isfinite(value):
+        where.error(loc, f"expected a finite number, got {text!r}")
+    return value
+
+
+def _task(spec: schema.Task, index: int, params, where) -> Task:
+    loc = ("tasks", index)
+    kind = KINDS[spec.kind]
+    texts = spec.f if isinstance(spec.f, list) else [spec.f]
+    if kind.vector_f and not isinstance(spec.f, list):
+        where.error(loc + ("f",), "a jacobian needs f as a list of expressions, one per output")
+    if not kind.vector_f and isinstance(spec.f, list):
+        where.error(loc + ("f",), f"a {spec.kind} task needs one expression for f, not a list")
+    if not texts:
+        where.error(loc + ("f",), "f is empty")
+    allowed = tuple(spec.variables) if spec.variables is not None else None
+    exprs = [
+        formula(t, loc + ("f",) + ((i,) if kind.vector_f else ()), where, symbols=allowed, constants=params)
+        for i, t in enumerate(texts)
+    ]
+    variables = allowed or tuple(sorted({s.name for e in exprs for s in e.free_symbols}))
+    if not variables:
+        where.error(loc + ("f",), "f has no variables; add `variables: [x]`")
+    if len(set(variables)) != len(variables):
+        where.error(loc + ("variables",), "a variable is listed twice")
+    if kind.one_variable and len(variables) != 1:
+        where.error(loc + ("f",), f"a {spec.kind} task needs one variable, f has {', '.join(variables)}")
+    wrt = _wrt(spec, kind, variables, loc, where)
+    f = sympy.Matrix(exprs)
+    symbols = [symbol(v) for v in variables]
+    reference = _reference(spec, kind, f, symbols, variables, wrt, params, loc, where)
+    bounds = _bounds(spec.domain, variables, params, loc, where)
+    at = _points(spec.at, len(variables), params, loc, where)
+    call = spec.call or kind.default_call
+    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc))
+
+
+def _wrt(spec, kind, variables, loc, where) -> int:
+    if not kind.needs_wrt:
+        if spec.wrt is not None:
+            where.error(loc + ("wrt",), f"wrt is only for partial tasks, not {spec.kind}")
+        return 0
+    if spec.wrt is None:
+        where.error(loc, "missing required key 'wrt' (the variable to differentiate by)")
+    if spec.wrt not in variables:
+        where.error(loc + ("wrt",), f"wrt '{spec.wrt}' is not one of the variables {', '.join(variables)}")
+    return variables.index(spec.wrt)
+
+
+def _reference(spec, kind, f, symbols, variables, wrt, params, loc, where) -> sympy.Matrix:
+    shape = kind.shape(f.rows, len(variables))
+    if spec.reference is None:
+        expected = kind.reference(f, symbols, wrt)
+        return expected.reshape(*_matrix_shape(shape))
+    rows = _nest(spec.reference, shape, loc + ("reference",), where)
+    parsed = [
+        [formula(t, loc + ("reference",), where, symbols=variables, constants=params) for t in row]
+        for row in rows
+    ]
+    return sympy.Matrix(parsed).reshape(*_matrix_shape(shape))
+
+
+def _matrix_shape(shape):
+    return {0: (1, 1), 1: (shape[0], 1) if shape else (1, 1), 2: shape}[len(shape)]
+
+
+def _nest(value, shape, loc, where):
+    """The reference as rows of formulas, checked against the task's shape."""
+    want = "x".join(map(str, shape)) or "one formula"
+    if not shape:
+        if isinstance(value, list):
+            where.error(loc, f"expected one formula, got a list of {len(value)}")
+        return [[value]]
+    if len(shape) == 1:
+        if not isinstance(value, list) or len(value) != shape[0] or any(isinstance(v, list) for v in value):
+            where.error(loc, f"expected a list of {shape[0]} formulas")
+        return [[v] for v in value]
+    ok = isinstance(value, list) and len(value) == shape[0] and all(
+        isinstance(r, list) and len(r) == shape[1] and not any(isinstance(v, list) for v in r) for r in value
+    )
+    if not ok:
+        where.error(loc, f"expected a {want} list of lists of formulas")
+    return value
+
+
+def _bounds(domain, variables, params, loc, where) -> np.ndarray:
+    loc = loc + ("domain",)
+    if isinstance(domain, dict):
+        missing = [v for v in variables if v not in domain]
+        extra = [k for k in domain if k not in variables]
+        if missing:
+            where.error(loc, f"no interval for {', '.join(missing)}")
+        if extra:
+            where.error(loc + (extra[0],), f"'{extra[0]}' is not a variable of f")
+        pairs = [(domain[v], loc + (v,)) for v in variables]
+    else:
+        pairs = [(domain, loc)] * len(variables)
+    out = []
+    for (lo, hi), here in pairs:
+        a, b = number(lo, here, where, params), number(hi, here, where, params)
+        if not a < b:
+            where.error(here, f"expected an interval [low, high] with low < high, got [{lo}, {hi}]")
+        out.append((a, b))
+    return np.array(out, dtype=float)
+
+
+def _points(at, n, params, loc, where) -> np.ndarray:
+    rows = []
+    for i, item in enumerate(at):
+        here = loc + ("at", i)
+        values = item if isinstance(item, list) else [item]
+        if len(values) != n:
+            what = "a number" if n == 1 else f"a list of {n} numbers"
+            where.error(here, f"expected {what} (one per variable), got {item!r}")
+        rows.append([number(v, here, where, params) for v in values])
+    return np.array(rows, dtype=float).reshape(len(rows), n)

@@ -1,0 +1,101 @@
+"""All YAML reading: SafeLoader only, with the line of every key and item.
+
+``load_yaml`` returns the data and a ``Positions`` that maps key paths such as
+``("tasks", 0, "kind")`` to 1-based line numbers, so schema errors can name the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from grader.errors import GradquizError
+
+MAX_NODES = 100_000  # aliases can multiply a small file into a huge tree
+
+
+class Positions(dict):
+    """Key path (tuple) -> 1-based line; ``line_of`` falls back to the nearest parent."""
+
+    def line_of(self, path) -> int | None:
+        path = tuple(path)
+        while path:
+            if path in self:
+                return self[path]
+            path = path[:-1]
+        return self.get((), None)
+
+
+def load_yaml(path: Path | str, text: str | None = None):
+    """Parse one YAML file into plain data; errors are GradquizError with file and line."""
+    path = Path(path)
+    if text is None:
+        text = read_text(path)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise GradquizError(f"invalid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise GradquizError(f"invalid YAML: {exc}", path) from None
+    finally:
+        loader.dispose()
+    positions = Positions()
+    if node is None:
+        return None, positions
+    builder = _Builder(loader, path, positions)
+    return builder.build(node, ()), positions
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GradquizError("no such file", path) from None
+    except IsADirectoryError:
+        raise GradquizError("is a folder, expected a file", path) from None
+    except UnicodeDecodeError as exc:
+        raise GradquizError(f"not UTF-8 text ({exc.reason})", path) from None
+    except OSError as exc:
+        raise GradquizError(f"cannot read ({exc.strerror})", path) from None
+
+
+class _Builder:
+    def __init__(self, loader, path, positions):
+        self.loader = loader
+        self.path = path
+        self.positions = positions
+        self.count = 0
+
+    def build(self, node, path):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise GradquizError("the YAML is too large (too many items)", self.path)
+        self.positions.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise GradquizError(f"invalid value: {exc}", self.path, node.start_mark.line + 1) from None
+
+    def _mapping(self, node, path):
+        self.loader.flatten_mapping(node)
+        out = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise GradquizError("a key must be a plain name", self.path, line)
+            key = self.loader.construct_object(key_node)
+            if key in out:
+                raise GradquizError(f"duplicate key '{key}'", self.path, line)
+            self.positions[path + (key,)] = line
+            out[key] = self.build(value_node, path + (key,))
+            self.positions[path + (key,)] = line
+        return out
