@@ -17,7 +17,8 @@ import traceback
 _loads, _dumps, _write, _read = json.loads, json.dumps, os.write, os.read
 _PRELOAD = (
     "math cmath random statistics functools itertools operator fractions decimal "
-    "collections numbers copy re typing dataclasses warnings numpy numpy.linalg numpy.random"
+    "collections numbers copy re typing dataclasses warnings numpy numpy.linalg numpy.random "
+    "numpy.polynomial numpy.fft"
 )
 
 

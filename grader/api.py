@@ -8,7 +8,6 @@ from grader.discovery import find_problem, submission_id
 from grader.errors import GradquizError
 from grader.report import Report
 from grader.sandbox import Limits, Sandbox
-from grader.variants import student_id
 from grader.yamlio import load_yaml, read_text
 
 
@@ -43,7 +42,7 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         title=problem.spec.title,
         file=str(path),
         results=results,
-        student=student_id(student),
+        student=problem.student,
         output=(stdout + stderr).strip(),
     )
     hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from grader.numerics import close, fmt
+from grader.numerics import close, fmt, lambdify
 
 CALL_HELP = {
     "scalars": "one number per variable",
@@ -200,7 +200,7 @@ def _alternatives(task, points):
 
 
 def _evaluate(expr, xs, rows):
-    fn = sympy.lambdify(xs, expr, modules="numpy")
+    fn = lambdify(xs, expr)
     with np.errstate(all="ignore"):
         try:
             return np.array([float(fn(*x)) for x in rows]).reshape(len(rows), 1)

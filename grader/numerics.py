@@ -54,3 +54,12 @@ def fmt(value) -> str:
         v = float(array)
         return "0" if v == 0 else f"{v:.6g}"
     return "[" + ", ".join(fmt(v) for v in array) + "]"
+
+
+def lambdify(symbols, expr):
+    """``sympy.lambdify`` on NumPy without ``from numpy import *`` (which loads f2py & co.)."""
+    import sympy
+    from sympy.printing.numpy import NumPyPrinter
+
+    printer = NumPyPrinter({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True})
+    return sympy.lambdify(symbols, expr, modules=[{"numpy": np}], printer=printer)

@@ -18,6 +18,7 @@ from grader import schema
 from grader.errors import GradquizError
 from grader.kinds import KINDS, Kind
 from grader.mathparse import MathSyntaxError, parse_math, symbol
+from grader.numerics import lambdify
 from grader.variants import draw, student_id
 from grader.yamlio import load_yaml
 
@@ -50,14 +51,14 @@ class Task:
     @cached_property
     def f_numeric(self):
         """x (n,) -> f(x) (m,), float64, NaN where undefined."""
-        lam = sympy.lambdify(self.symbols, list(self.f), modules="numpy")
+        lam = lambdify(self.symbols, list(self.f))
         m = self.f.rows
         return lambda x: np.asarray(lam(*x), dtype=float).reshape(m)
 
     @cached_property
     def reference_numeric(self):
         """x (n,) -> the expected answer with the task's shape."""
-        lam = sympy.lambdify(self.symbols, self.reference.tolist(), modules="numpy")
+        lam = lambdify(self.symbols, self.reference.tolist())
         shape = self.shape
         return lambda x: np.asarray(lam(*x), dtype=float).reshape(shape)
 
