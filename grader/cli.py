@@ -115,15 +115,22 @@ def validate(paths: List[Path] = typer.Argument(..., help="Problem files or fold
 @user_errors
 def list_(problems: Optional[List[Path]] = ProblemsOpt):
     """List the available exercises and quizzes."""
-    from rich.console import Console
-    from rich.table import Table
-
     from grader.validate import catalogue
 
-    table = Table("id", "kind", "title", "file", box=None, pad_edge=False)
-    for entry in catalogue(problems or ()):
-        table.add_row(entry.id, entry.kind, entry.title, str(entry.path))
-    Console().print(table)
+    entries = catalogue(problems or ())
+    if not entries:
+        typer.echo("No exercises or quizzes found.")
+        return
+    width = max(len(e.id) for e in entries)
+    for e in entries:
+        typer.echo(f"{e.id:<{width}}  {e.kind:<8}  {e.title}  ({_shorten(e.path)})")
+
+
+def _shorten(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def main() -> None:
