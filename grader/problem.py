@@ -15,11 +15,12 @@ import numpy as np
 import sympy
 
 from grader import schema
+from grader.constraints import params_for
 from grader.errors import GradquizError
 from grader.kinds import KINDS, Kind
 from grader.mathparse import MathSyntaxError, parse_math, symbol
 from grader.numerics import lambdify
-from grader.variants import draw, student_id
+from grader.variants import student_id
 from grader.yamlio import load_yaml
 
 
@@ -76,14 +77,16 @@ class Exercise:
         return self.spec.id
 
 
-def load_exercise(path: Path | str, student: str | None = None, data=None, positions=None) -> Exercise:
+def load_exercise(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Exercise:
+    """``params`` overrides the student's drawn variant (``validate`` checks each variant)."""
     path = Path(path)
     if data is None:
         data, positions = load_yaml(path)
     spec = schema.validate(schema.Exercise, data, positions, path)
     student = student_id(student)
-    params = draw(spec.params, spec.id, student)
     where = _Where(path, positions)
+    if params is None:
+        params = params_for(spec, student, where.error)
     _unique([t.id for t in spec.tasks], "tasks", "id", where)
     tasks = tuple(_task(t, i, params, where) for i, t in enumerate(spec.tasks))
     return Exercise(spec, path, tasks, params, student)

@@ -73,6 +73,9 @@ class Exercise(Strict):
     intro: StrictStr = ""
     forbid: list[Identifier] = []
     params: dict[Identifier, Param] = {}
+    constraints: list[StrictStr] = []  # e.g. "a != b": redraw params until each holds
+    hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden tasks left out
+    student_edition: bool = False  # set by `gradquiz export`: references and hidden tasks removed
     tasks: list[Task] = Field(min_length=1)
 
 

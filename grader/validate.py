@@ -9,14 +9,13 @@ from grader.discovery import SUFFIXES, problem_files, search_path
 from grader.errors import GradquizError
 from grader.yamlio import load_yaml
 
-MIN_POINTS = 5
-
-
 @dataclass
 class Checked:
     path: Path
     errors: list[str] = field(default_factory=list)
     summary: str = ""
+    id: str | None = None
+    line: int = 1  # of the `id:` key
 
 
 @dataclass
@@ -55,6 +54,8 @@ def validate_file(path: Path) -> Checked:
     item = Checked(path)
     try:
         data, positions = load_yaml(path)
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            item.id, item.line = data["id"], positions.line_of(("id",)) or 1
         if kind_of(data) == "quiz":
             from grader.quiz import load_quiz, validate_quiz
 
@@ -63,12 +64,11 @@ def validate_file(path: Path) -> Checked:
             item.summary = f"quiz, {len(quiz.questions)} questions"
             item.id = quiz.id
         else:
-            from grader.problem import load_exercise
+            from grader.lint import lint_exercise
 
-            exercise = load_exercise(path, data=data, positions=positions)
-            item.errors += validate_exercise(exercise)
-            item.summary = f"exercise, {len(exercise.tasks)} tasks"
-            item.id = exercise.id
+            errors, exercise = lint_exercise(path, data, positions)
+            item.errors += errors
+            item.summary = f"exercise, {len(exercise.tasks) if exercise else '?'} tasks"
     except GradquizError as err:
         item.errors.append(str(err))
     return item
@@ -77,38 +77,15 @@ def validate_file(path: Path) -> Checked:
 def _duplicate_ids(checked) -> None:
     seen = {}
     for item in checked:
-        ident = getattr(item, "id", None)
+        ident = item.id
         if ident is None:
             continue
         if ident in seen:
-            item.errors.append(f"{item.path}:1: id '{ident}' is also used by {seen[ident]}")
+            item.errors.append(
+                f"{item.path}:{item.line}: id: '{ident}' is also the id of {seen[ident]}: give each problem its own id"
+            )
         else:
             seen[ident] = item.path
-
-
-def validate_exercise(exercise) -> list[str]:
-    from grader.grading import check_points
-    from grader.numerics import fmt
-
-    errors = []
-    for task in exercise.tasks:
-        where = f"{exercise.path}:{task.line or 1}: tasks.{task.id}"
-        points = check_points(task, exercise)
-        wanted = min(MIN_POINTS, task.spec.samples + len(task.at))
-        if len(points.x) < wanted:
-            errors.append(
-                f"{where}: only {len(points.x)} points in the domain where f and the reference are finite; "
-                f"need {wanted}: change `domain`"
-            )
-        if points.disagree:
-            errors.append(
-                f"{where}: the reference disagrees with finite differences of f at {points.disagree} points: "
-                "check `reference` (or leave it out to derive it from f)"
-            )
-        for i, x in enumerate(task.at):
-            if ((x < task.bounds[:, 0]) | (x > task.bounds[:, 1])).any():
-                errors.append(f"{where}: at[{i}] = {fmt(x)} is outside the domain: change `at` or `domain`")
-    return errors
 
 
 def catalogue(problems=()) -> list[Entry]:

@@ -39,9 +39,9 @@ def exact(value) -> sympy.Expr:
     return sympy.Rational(frac.numerator, frac.denominator)
 
 
-def draw(params: dict, problem_id: str, student: str) -> dict[str, sympy.Expr]:
-    """One value per parameter, seeded by problem and student."""
-    generator = rng("params", problem_id, student)
+def draw(params: dict, problem_id: str, student: str, attempt: int = 0) -> dict[str, sympy.Expr]:
+    """One value per parameter, seeded by problem and student (and the redraw ``attempt``)."""
+    generator = rng("params", problem_id, student, *([attempt] if attempt else []))
     values = {}
     for name, spec in params.items():
         if spec.choice is not None:

@@ -1,0 +1,275 @@
+"""The exercise checks behind ``gradquiz validate``: every authoring mistake, before students see it.
+
+Each problem is one ``file:line: key.path: message`` line that says what to change.
+Exercises with ``params:`` are checked in every variant they can draw (all of a small
+space, else those of sample students; ``grader.constraints``), and the variant is named
+in the message: ``... tasks[0].at[1]: with a=2, n=0: ...``. A mistake found in several
+variants is reported once, with how many more variants have it.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sympy
+
+from grader import schema
+from grader.constraints import ConstraintError, describe, parse_all, variants_to_check
+from grader.errors import GradquizError
+from grader.numerics import fmt
+
+MIN_POINTS = 5
+SIMPLIFY_SECONDS = 2.0  # time limit of one symbolic reference check
+DIGITS = 30  # precision of the numeric reference check when simplify cannot decide
+SHOWN_VARIANTS = 3
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise ``_Timeout`` in the block after ``seconds`` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class Issues:
+    """Problems of one file, grouped so one mistake in 50 variants is one line."""
+
+    path: Path
+    found: dict = field(default_factory=dict)  # (line, key, message) -> [variant labels]
+
+    def add(self, line, key: str, message: str, variant: str = "") -> None:
+        self.found.setdefault((line or 1, key, message), []).append(variant)
+
+    def lines(self) -> list[str]:
+        out = []
+        for (line, key, message), variants in sorted(self.found.items(), key=lambda item: item[0][0]):
+            named = [v for v in variants if v]
+            text = f"{key}: {message}" if key else message
+            if named:
+                where = f"with {named[0]}"
+                if len(named) > 1:
+                    more = "; ".join(named[1:SHOWN_VARIANTS])
+                    rest = len(named) - SHOWN_VARIANTS
+                    where += f" (also with {more}{f' and {rest} more variants' if rest > 0 else ''})"
+                text = f"{key}: {where}: {message}" if key else f"{where}: {message}"
+            out.append(f"{self.path}:{line}: {text}")
+        return out
+
+
+def lint_exercise(path: Path, data, positions):
+    """(error lines, the default variant's Exercise or None)."""
+    from grader.problem import load_exercise
+
+    spec = schema.validate(schema.Exercise, data, positions, path)
+    issues = Issues(path)
+
+    def fail(loc, message):
+        raise GradquizError(f"{schema.key_path(loc)}: {message}", path, positions.line_of(loc))
+
+    rules = parse_all(spec, fail)
+    try:
+        variants = variants_to_check(spec.params, rules, spec.id)
+    except ConstraintError as exc:
+        fail(("constraints",), str(exc))
+    structure(spec, positions, issues)
+    first = None
+    for values in variants:
+        label = describe(values)
+        try:
+            exercise = load_exercise(path, data=data, positions=positions, params=values)
+        except GradquizError as err:
+            key, _, message = err.message.partition(": ")
+            issues.add(err.line, key if message else "", message or key, label)
+            continue
+        first = first or exercise
+        for task_index, task in enumerate(exercise.tasks):
+            check_task(exercise, task, task_index, positions, issues, label)
+    return issues.lines(), first
+
+
+def structure(spec, positions, issues: Issues) -> None:
+    """Checks that do not depend on the variant: what students can see of hidden tasks."""
+    visible = {t.function for t in spec.tasks if t.visibility == "visible"}
+    for i, task in enumerate(spec.tasks):
+        if task.visibility == "hidden" and task.function not in visible:
+            loc = ("tasks", i, "function")
+            issues.add(
+                positions.line_of(loc),
+                schema.key_path(loc),
+                f"hidden task '{task.id}' calls `{task.function}`, which no visible task asks for, so students "
+                "never learn to write it: check a function a visible task names, or make this task visible",
+            )
+
+
+def check_task(exercise, task, index: int, positions, issues: Issues, label: str) -> None:
+    from grader.grading import check_points
+
+    loc = ("tasks", index)
+
+    def add(sub, message):
+        issues.add(positions.line_of(loc + sub), schema.key_path(loc + sub), message, label)
+
+    points = check_points(task, exercise)
+    for sub, message in at_problems(task):
+        add(sub, message)
+    wanted = max(1, min(MIN_POINTS, task.spec.samples + len(task.at)))
+    if len(points.x) < wanted:
+        add(
+            ("domain",),
+            f"only {len(points.x)} of {task.spec.samples + len(task.at)} check points in the domain have f and the "
+            f"reference finite; need at least {wanted}: change `domain` to where f is defined (or raise `samples`)",
+        )
+    wrong = reference_problem(task, points) if task.spec.reference is not None else None
+    if wrong:
+        add(("reference",), wrong)
+    elif points.disagree:
+        add(
+            ("f",) if task.spec.reference is None else ("reference",),
+            f"the {'reference' if task.spec.reference is not None else 'derivative of f'} disagrees with finite "
+            f"differences of f at {points.disagree} of {len(points.x)} points: f may have a kink or jump in the "
+            "domain; keep `domain` away from it"
+            + (" (or check `reference`, or leave it out to derive it from f)" if task.spec.reference is not None else ""),
+        )
+
+
+def at_problems(task):
+    """(key path, message) for `at:` points outside the domain or where f or the answer is not finite."""
+    from grader.feedback import at as at_text
+
+    for j, x in enumerate(task.at):
+        where = at_text(task, x)
+        low, high = task.bounds[:, 0], task.bounds[:, 1]
+        if ((x < low) | (x > high)).any():
+            box = ", ".join(f"{v} in [{fmt(a)}, {fmt(b)}]" for v, (a, b) in zip(task.variables, task.bounds))
+            yield ("at", j), f"{where} is outside the domain ({box}): move the point into the domain or widen `domain`"
+            continue
+        with np.errstate(all="ignore"):
+            try:
+                fx = task.f_numeric(x)
+                ref = task.reference_numeric(x)
+            except (ArithmeticError, ValueError, TypeError):
+                fx = ref = np.array([np.nan])
+        if not np.all(np.isfinite(fx)):
+            yield ("at", j), f"f is not finite at {where} (a singularity, or outside where f is defined): choose another point"
+        elif not np.all(np.isfinite(ref)):
+            yield ("at", j), (
+                f"the expected answer is not finite at {where} (it is {fmt(ref)}): the derivative does not exist "
+                "there; choose another point"
+            )
+
+
+def derived(task) -> sympy.Matrix:
+    return task.kind.reference(task.f, task.symbols, task.wrt).reshape(*task.reference.shape)
+
+
+def reference_problem(task, points) -> str | None:
+    """Is the given reference the derivative of f? Symbolically first (simplify under a time
+    limit), else exactly or to 30 digits at the check points."""
+    right = derived(task)
+    difference = task.reference - right
+    simplified = _simplified(difference)
+    if simplified is not None and all(d == 0 for d in simplified):
+        return None
+    rows = np.vstack([task.at, points.x]) if len(task.at) else points.x
+    for x in rows:
+        gap = _gap(difference, right, dict(zip(task.symbols, (sympy.Rational(v) for v in x))))
+        if gap is not None:
+            return _disagree_message(task, right, x, gap)
+    if simplified is not None and any(d.is_number and d != 0 for d in simplified):
+        gap = next(float(d) for d in simplified if d.is_number and d != 0)
+        x = rows[0] if len(rows) else np.zeros(len(task.variables))
+        return _disagree_message(task, right, x, gap)
+    return None
+
+
+def _simplified(difference: sympy.Matrix):
+    """The simplified difference, or None when SymPy takes too long."""
+    try:
+        with time_limit(SIMPLIFY_SECONDS):
+            return [d if d == 0 else sympy.simplify(d) for d in (sympy.expand(e) for e in difference)]
+    except _Timeout:
+        return None
+
+
+def _gap(difference, right, subs) -> float | None:
+    """The largest difference at one exact point, or None when they agree there."""
+    worst = None
+    for k, d in enumerate(difference):
+        try:
+            value = d.subs(subs)
+            if value.is_Rational:
+                gap = float(value) if value != 0 else 0.0
+                exact_gap = value != 0
+            else:
+                gap = complex(sympy.N(value, DIGITS))
+                size = abs(complex(sympy.N(right[k].subs(subs), DIGITS)))
+                if gap != gap:
+                    continue
+                exact_gap = abs(gap) > 1e-20 * (1 + size)
+                gap = abs(gap)
+        except (TypeError, ValueError, ArithmeticError):
+            continue
+        if exact_gap and (worst is None or abs(gap) > abs(worst)):
+            worst = gap
+    return worst
+
+
+def _disagree_message(task, right, x, gap) -> str:
+    from grader.feedback import at as at_text
+
+    subs = dict(zip(task.symbols, (sympy.Rational(v) for v in x)))
+    f_text = _show(task.f, task)
+    of = f"f = {f_text}" if task.kind.name == "function" else f"{_answer_name(task)} of f = {f_text}"
+    return (
+        f"the reference {_show(task.reference, task)} is not {of} (that is {_show(right, task)}): at "
+        f"{at_text(task, x)} they give {_value(task.reference, subs)} and {_value(right, subs)}, "
+        f"a difference of {abs(gap):.3g}: fix `reference`, or leave it out to derive it from f"
+    )
+
+
+def _answer_name(task) -> str:
+    return {
+        "derivative": "the derivative",
+        "second_derivative": "the second derivative",
+        "partial": f"the partial derivative by {task.spec.wrt}",
+        "gradient": "the gradient",
+        "hessian": "the Hessian",
+        "jacobian": "the Jacobian",
+    }.get(task.kind.name, f"the {task.kind.name}")
+
+
+def _show(matrix: sympy.Matrix, task) -> str:
+    from grader.mathparse import format_math
+
+    if matrix.shape == (1, 1):
+        return format_math(matrix[0])
+    if matrix.cols == 1:
+        return "[" + ", ".join(format_math(e) for e in matrix) + "]"
+    return "[" + ", ".join("[" + ", ".join(format_math(e) for e in matrix.row(i)) + "]" for i in range(matrix.rows)) + "]"
+
+
+def _value(matrix: sympy.Matrix, subs) -> str:
+    values = np.array([complex(sympy.N(e.subs(subs), 15)).real for e in matrix], dtype=float)
+    return fmt(values[0]) if values.size == 1 else fmt(values)
