@@ -44,6 +44,7 @@ def close(s: np.ndarray, r: np.ndarray, rtol: float, atol: float) -> np.ndarray:
     """Elementwise closeness; NaN and inf only match themselves."""
     with np.errstate(all="ignore"):
         ok = np.abs(s - r) <= atol + rtol * np.maximum(np.abs(s), np.abs(r))
+        ok &= np.isfinite(s) & np.isfinite(r)  # else inf <= rtol * inf: inf would match anything
     return ok | ((s == r) & ~np.isnan(s))
 
 
