@@ -151,10 +151,11 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     if ok_ref.all() and ok_fd.all():
         return Verdict(True, feedback.passed(task, points, usable), extra)
     bad = ~(ok_ref & ok_fd)
-    mistake = feedback.diagnose(task, points, values)
+    with np.errstate(all="ignore"):  # a student's inf or nan must not print warnings
+        mistake = feedback.diagnose(task, points, values)
+        text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
-    text = feedback.wrong_values(task, points, values, bad, mistake)
     return Verdict(False, "\n".join([text, *hint]), extra)
 
 
