@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from grader.discovery import find_problem, submission_id
@@ -11,10 +12,22 @@ from grader.sandbox import Limits, Sandbox
 from grader.yamlio import load_yaml, read_text
 
 
+def grading_mode(explicit: bool | None = None) -> bool:
+    """``--grading``, else ``GRADQUIZ_GRADING=1``; default: the student's mode (hidden checks not run)."""
+    if explicit is not None:
+        return explicit
+    return os.environ.get("GRADQUIZ_GRADING", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def check(path, *, problems=(), exercise: str | None = None, student: str | None = None,
-          grading: bool = True, limits: Limits = Limits()) -> Report:
-    """Grade one submission (.py) or answers file (.yaml)."""
+          grading: bool | None = None, limits: Limits = Limits()) -> Report:
+    """Grade one submission (.py) or answers file (.yaml).
+
+    ``grading=None`` reads ``GRADQUIZ_GRADING``; in the student's mode (the default)
+    hidden tasks are not run and the report says how many there are.
+    """
     path = Path(path)
+    grading = grading_mode(grading)
     if path.suffix in (".yaml", ".yml"):
         from grader.quiz import check_answers
 
@@ -45,9 +58,15 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         student=problem.student,
         output=(stdout + stderr).strip(),
     )
-    hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks)
+    hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks) + problem.spec.hidden_checks
     if hidden and not grading:
         report.notes.append(
             f"{hidden} hidden check{'s' if hidden > 1 else ''} will run when your work is graded."
+        )
+    elif problem.spec.hidden_checks:
+        report.notes.append(
+            f"This is the student edition: its {problem.spec.hidden_checks} hidden check"
+            f"{'s are' if problem.spec.hidden_checks > 1 else ' is'} not in it; the instructor's files run "
+            f"{'them' if problem.spec.hidden_checks > 1 else 'it'}."
         )
     return report

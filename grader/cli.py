@@ -58,11 +58,16 @@ def check(
     student: Optional[str] = StudentOpt,
     format: Format = typer.Option(Format.text, "--format", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
+    grading: bool = typer.Option(
+        False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
+    ),
 ):
     """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed."""
     from grader import api, report as reports
 
-    result = api.check(file, problems=problems or (), exercise=exercise, student=student)
+    result = api.check(
+        file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
+    )
     if format is Format.text:
         _text(result, output)
     else:
@@ -109,6 +114,67 @@ def validate(paths: List[Path] = typer.Argument(..., help="Problem files or fold
             typer.echo(f"{item.path}: ok ({item.summary})")
     if bad:
         raise typer.Exit(2)
+
+
+class NewKind(str, Enum):
+    exercise = "exercise"
+    quiz = "quiz"
+
+
+ForceOpt = typer.Option(False, "--force", help="Overwrite FILE if it exists.")
+
+
+def _emit(text: str, output: Optional[Path], force: bool) -> None:
+    """Print ``text``, or write it to a new file (never over existing work without --force)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from grader.authoring import write_new
+
+    write_new(output, text, force)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+@user_errors
+def new(
+    kind: NewKind = typer.Argument(..., help="exercise or quiz"),
+    id: str = typer.Argument(..., help="The new problem's id."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: print)."),
+    force: bool = ForceOpt,
+):
+    """Print (or write) a commented exercise or quiz template that validates."""
+    from grader.authoring import template
+
+    _emit(template(kind.value, id), output, force)
+
+
+@app.command()
+@user_errors
+def starter(
+    id: str = typer.Argument(..., help="The exercise or quiz id."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    student: Optional[str] = StudentOpt,
+    output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: print)."),
+    force: bool = ForceOpt,
+):
+    """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
+    from grader.authoring import starter as make
+
+    _emit(make(id, problems or (), student), output, force)
+
+
+@app.command()
+@user_errors
+def export(
+    paths: List[Path] = typer.Argument(..., help="Problem files or folders."),
+    output: Path = typer.Option(..., "--output", help="Folder for the student edition (exercises/ and quizzes/ inside)."),
+):
+    """Write the student edition: no references, answer keys or hidden tasks and questions."""
+    from grader.authoring import export as run
+
+    for path in run(paths, output):
+        typer.echo(f"wrote {path}")
 
 
 @app.command("list")

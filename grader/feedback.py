@@ -97,6 +97,11 @@ def exception_text(err: dict) -> str:
 
 def call_problem(task, x, item) -> str:
     call = call_text(task, x)
+    if item.get("error", {}).get("type") == "NotImplementedError":
+        return (
+            f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
+            f"`raise NotImplementedError` with code that returns {task.kind.describe}."
+        )
     if "error" in item:
         return f"{call} raised an error at {exception_text(item['error'])}"
     returned = item.get("returned", "something else")

@@ -1,0 +1,333 @@
+"""The instructor's and student's files: ``new`` templates, ``starter`` files and the ``export``ed student edition.
+
+* ``template(kind, id)``: a commented exercise or quiz that validates.
+* ``starter(id, problems, student)``: for an exercise, the student's ``.py`` with one
+  stub per visible function (docstring stating the task in the student's variant,
+  ``raise NotImplementedError``); for a quiz, an answers template.
+* ``export(paths, output)``: the student edition, without references, answer keys or
+  hidden tasks and questions, recording ``hidden_checks`` and ``student_edition: true``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import yaml
+
+from grader.errors import GradquizError
+from grader.templates import TEMPLATES
+
+WIDTH = 84  # docstring lines in starters
+
+# -- new --------------------------------------------------------------------------------------
+
+
+def template(kind: str, problem_id: str) -> str:
+    """A commented exercise or quiz file with this id; it validates as written."""
+    if kind not in TEMPLATES:
+        raise GradquizError(f"expected 'exercise' or 'quiz', got {kind!r}")
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", problem_id):
+        raise GradquizError(f"an id is letters, digits, '_', '.' and '-' (and starts with a letter or digit), got {problem_id!r}")
+    return TEMPLATES[kind].replace("__ID__", problem_id)
+
+
+def write_new(path: Path, text: str, force: bool = False) -> None:
+    """Write a generated file, never over someone's work unless ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise GradquizError("already exists; choose another --output (or add --force to overwrite it)", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise GradquizError(f"cannot write ({exc.strerror})", path) from None
+
+
+# -- starter ----------------------------------------------------------------------------------
+
+
+def starter(problem_id: str, problems=(), student: str | None = None) -> str:
+    """The student's starter file (exercise) or answers template (quiz), in their variant."""
+    from grader.discovery import find_problem
+    from grader.validate import kind_of
+    from grader.yamlio import load_yaml
+
+    path = find_problem(problem_id, problems)
+    data, positions = load_yaml(path)
+    if kind_of(data) == "quiz":
+        from grader.quiz_authoring import quiz_starter
+
+        return quiz_starter(path, data, positions, student)
+    from grader.problem import load_exercise
+
+    return exercise_starter(load_exercise(path, student, data, positions))
+
+
+def exercise_starter(exercise) -> str:
+    from grader.constraints import describe
+
+    spec = exercise.spec
+    lines = [f"# gradquiz: {spec.id}"]
+    if exercise.params:
+        who = f" (student {exercise.student})" if exercise.student else ""
+        lines.append(f"# Your variant{who}: {describe(exercise.params)}")
+    lines.append(_docstring("", [spec.title, "=" * len(spec.title), "", spec.intro.rstrip()]))
+    lines.append("")
+    if spec.forbid:
+        lines.append(f"# Work the derivatives out by hand: {', '.join(spec.forbid)} cannot be imported here.")
+    lines += ["import numpy as np", ""]
+    hidden = sum(t.spec.visibility == "hidden" for t in exercise.tasks) + spec.hidden_checks
+    tasks: dict[str, list] = {}
+    for task in exercise.tasks:
+        if task.spec.visibility == "visible":
+            tasks.setdefault(task.spec.function, []).append(task)
+    for function, group in tasks.items():
+        lines += ["", stub(group, exercise.params), ""]
+    if hidden:
+        lines.append(
+            f"# {hidden} hidden check{'s' if hidden > 1 else ''} will also run when your work is graded: "
+            "make every function right everywhere in its domain."
+        )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def stub(tasks, params) -> str:
+    first = tasks[0]
+    args = "p" if first.call == "vector" else ", ".join(first.variables)
+    body = []
+    for i, task in enumerate(tasks):
+        if i:
+            body += ["", f"Also checked by task `{task.id}`:"]
+        body += _task_text(task, params)
+    return "\n".join([f"def {first.spec.function}({args}):", _docstring("    ", body), "    raise NotImplementedError"])
+
+
+def _task_text(task, params) -> list[str]:
+    names = ", ".join(task.variables)
+    f_text = shown_formula(task.spec.f, task.f, params)
+    what = _WHAT.get(task.kind.name, _fallback)(task, names, f_text)
+    lines = [what, ""]
+    if task.call == "vector":
+        lines.append(f"`p` is a 1-D NumPy array holding [{names}] (read them as `{names} = p`).")
+    lines.append(f"Task `{task.id}` ({task.spec.points:g} point{'s' if task.spec.points != 1 else ''}): {_domain(task, params)}.")
+    if len(task.at):
+        if len(task.variables) == 1:
+            shown = f"{task.variables[0]} = " + ", ".join(shown_number(v, params) for v in task.spec.at)
+        else:
+            shown = "; ".join(_point(task, item, params) for item in task.spec.at)
+        lines.append(f"Shown check points: {shown}.")
+    if task.spec.samples:
+        lines.append(f"Also checked at {task.spec.samples} random points in the domain.")
+    return [wrapped for line in lines for wrapped in (textwrap.wrap(line, WIDTH, break_long_words=False, break_on_hyphens=False) or [""])]
+
+
+def _fallback(task, names, f):
+    return f"Return {task.kind.describe} for f({names}) = {f}."
+
+
+_WHAT = {
+    "function": lambda t, n, f: f"Return f({n}) = {f}, as a number.",
+    "derivative": lambda t, n, f: f"Return f'({n}), the derivative of f({n}) = {f}, as a number.",
+    "second_derivative": lambda t, n, f: f"Return f''({n}), the second derivative of f({n}) = {f}, as a number.",
+    "partial": lambda t, n, f: f"Return ∂f/∂{t.spec.wrt}, the partial derivative by {t.spec.wrt} of f({n}) = {f} "
+    "(the other variables held constant), as a number.",
+    "gradient": lambda t, n, f: f"Return the gradient of f({n}) = {f}: the vector "
+    f"[{', '.join('∂f/∂' + v for v in t.variables)}], shape {t.shape}.",
+    "hessian": lambda t, n, f: f"Return the Hessian of f({n}) = {f}: the {t.shape[0]}x{t.shape[1]} matrix of second "
+    f"partials, row i and column j holding ∂²f/∂v_i∂v_j for v = ({n}), shape {t.shape}.",
+    "jacobian": lambda t, n, f: f"Return the Jacobian of f({n}) = {f}: the {t.shape[0]}x{t.shape[1]} matrix whose row i "
+    f"holds the derivatives of output i by {n}, shape {t.shape}.",
+}
+
+
+def _domain(task, params) -> str:
+    domain = task.spec.domain
+    if isinstance(domain, dict):
+        parts = [f"{v} in [{shown_number(domain[v][0], params)}, {shown_number(domain[v][1], params)}]" for v in task.variables]
+        return ", ".join(parts)
+    low, high = (shown_number(b, params) for b in domain)
+    if len(task.variables) == 1:
+        return f"{task.variables[0]} in [{low}, {high}]"
+    return f"each of {', '.join(task.variables)} in [{low}, {high}]"
+
+
+def _point(task, item, params) -> str:
+    values = item if isinstance(item, list) else [item]
+    shown = [shown_number(v, params) for v in values]
+    if len(task.variables) == 1:
+        return f"{task.variables[0]} = {shown[0]}"
+    return f"({', '.join(task.variables)}) = ({', '.join(shown)})"
+
+
+def shown_number(value, params) -> str:
+    if isinstance(value, str):
+        return substitute(value, params)
+    return repr(value)
+
+
+def shown_formula(text, parsed, params) -> str:
+    """The author's formula with the student's values put in (checked; SymPy's form if in doubt)."""
+    from grader.mathparse import format_math
+
+    if isinstance(text, list):
+        return "[" + ", ".join(shown_formula(t, parsed[i], params) for i, t in enumerate(text)) + "]"
+    text = str(text)
+    if not params:
+        return text
+    if hasattr(parsed, "shape"):  # a 1x1 Matrix
+        parsed = parsed[0]
+    out = substitute(text, params)
+    if _same(out, parsed):
+        return out
+    return format_math(parsed)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def substitute(text: str, params) -> str:
+    """Replace each param name in ``text`` by its value: ``a*x**n`` with a=3, n=2 -> ``3*x**2``."""
+    from grader.constraints import show_value
+
+    def value(match):
+        name = match.group(0)
+        if name not in params:
+            return name
+        shown = show_value(params[name])
+        if shown.startswith("-") or "/" in shown:
+            shown = f"({shown})"
+        before = text[: match.start()].rstrip()[-1:]
+        after = text[match.end():].lstrip()[:1]
+        if before and (before.isalnum() or before in "._)"):
+            shown = "*" + shown
+        if after and (after.isalnum() or after in "._("):
+            shown = shown + "*"
+        return shown
+
+    return _NAME.sub(value, text)
+
+
+def _same(text: str, expected) -> bool:
+    import sympy
+
+    from grader.mathparse import MathSyntaxError, parse_math
+
+    try:
+        return sympy.simplify(parse_math(text) - expected) == 0
+    except (MathSyntaxError, TypeError, ValueError):
+        return False
+
+
+def _docstring(indent: str, lines: list[str]) -> str:
+    text = "\n".join(lines).strip("\n")
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.endswith('"'):
+        text += " "
+    body = "\n".join((indent + line).rstrip() for line in text.splitlines())
+    return f'{indent}"""{body[len(indent):]}\n{indent}"""'
+
+
+# -- export -----------------------------------------------------------------------------------
+
+EDITION_NOTE = (
+    "# Student edition made by `gradquiz export` from {source}:\n"
+    "# no references, answer keys or hidden {what}; regenerate it rather than editing it.\n"
+)
+
+
+def export(paths, output: Path) -> list[Path]:
+    """Write the student edition of every problem file under ``paths`` into ``output``."""
+    from grader.validate import expand, kind_of
+    from grader.yamlio import load_yaml
+
+    output = Path(output)
+    sources = expand(paths)
+    planned: dict[Path, Path] = {}
+    editions = []
+    for source in sources:
+        data, positions = load_yaml(source)
+        kind = kind_of(data)
+        edition = student_edition(source, data, positions, kind)
+        target = output / ("quizzes" if kind == "quiz" else "exercises") / source.name
+        if target in planned:
+            raise GradquizError(f"two problem files would both be written to {target}", source)
+        planned[target] = source
+        editions.append((source, target, edition, kind))
+    for source, target, edition, kind in editions:
+        _guard(target, set(s.resolve() for s in sources))
+        note = EDITION_NOTE.format(source=source.name, what="questions" if kind == "quiz" else "tasks")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(note + dump(edition), encoding="utf-8")
+        except OSError as exc:
+            raise GradquizError(f"cannot write ({exc.strerror})", target) from None
+    return [target for _, target, _, _ in editions]
+
+
+def _guard(target: Path, sources: set) -> None:
+    """Never overwrite the instructor's files: only earlier student editions."""
+    if not target.exists():
+        return
+    if target.resolve() in sources:
+        raise GradquizError("would overwrite the instructor's own file; choose another --output", target)
+    from grader.yamlio import load_yaml
+
+    try:
+        data, _ = load_yaml(target)
+    except GradquizError:
+        data = None
+    if not (isinstance(data, dict) and data.get("student_edition") is True):
+        raise GradquizError("exists and is not a student edition; choose another --output", target)
+
+
+def student_edition(path: Path, data, positions, kind: str) -> dict:
+    """The data of one problem file without its keys and hidden parts (validated first)."""
+    if kind == "quiz":
+        from grader.quiz_authoring import quiz_edition
+
+        return quiz_edition(path, data, positions)
+    from grader.problem import load_exercise
+
+    load_exercise(path, data=data, positions=positions)  # refuse to export a broken file
+    kept = [dict(t) for t in data["tasks"] if t.get("visibility", "visible") != "hidden"]
+    if not kept:
+        raise GradquizError("every task is hidden, so the student edition would be empty", path)
+    for task in kept:
+        task.pop("reference", None)
+        task.pop("visibility", None)
+    hidden = len(data["tasks"]) - len(kept) + int(data.get("hidden_checks", 0))
+    return _with_edition_keys(data, "tasks", kept, hidden)
+
+
+def _with_edition_keys(data: dict, section: str, kept: list, hidden: int) -> dict:
+    out = {}
+    for key, value in data.items():
+        if key in ("hidden_checks", "student_edition"):
+            continue
+        if key == section:
+            out["student_edition"] = True
+            if hidden:
+                out["hidden_checks"] = hidden
+            out[key] = kept
+        else:
+            out[key] = value
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):  # every value written out in full: no anchors
+        return True
+
+
+def _text(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump(data) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)

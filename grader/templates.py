@@ -1,0 +1,75 @@
+"""The commented files ``gradquiz new exercise|quiz ID`` writes (``__ID__`` is replaced by the id).
+
+Both validate as written (tests/test_starter_new_export.py proves it).
+"""
+
+EXERCISE = """\
+# An exercise: the student writes Python functions in one file, graded by `gradquiz check`.
+# Check this file with `gradquiz validate <this file>`; see docs/authoring.md for every field.
+
+id: __ID__                    # unique among all problems; `gradquiz check __ID__.py` finds it by the file's stem
+title: The derivative of a cubic   # one line shown above the student's report
+intro: |                      # Markdown for the student; `gradquiz starter __ID__` copies it into the starter file
+  Write `derivative(x)` returning f'(x) for f(x) = a*x**3 + b*x, and `gradient(p)`
+  returning the gradient of g(x, y) = x**2*y + y as a NumPy array.
+  Your values of a and b are at the top of your starter file.
+
+# Optional: modules the submission may not import (the student does the calculus by hand).
+forbid: [sympy, jax, torch, autograd, tensorflow, scipy]
+
+# Optional: per-student variants. Each student (--student ID or $GRADQUIZ_STUDENT) draws
+# one value per param, always the same for the same student; use them by name in
+# f, reference, domain and at.
+params:
+  a: {choice: [2, 3, 5]}      # one of a list
+  b: {integer: [1, 4]}        # an integer in the inclusive range
+  # c: {number: [0.5, 2.0], decimals: 2}   # a number in the range, rounded to `decimals` places
+
+# Optional: comparisons the params must satisfy (==, !=, <, <=, >, >=); a draw that breaks
+# one is redrawn. Here: a and b differ.
+constraints: ["a != b"]
+
+tasks:
+  - id: derivative            # unique within this file; names the result in reports
+    kind: derivative          # function | derivative | second_derivative | partial | gradient | hessian | jacobian
+    function: derivative      # the name the student's file must define
+    f: a*x**3 + b*x           # the objective in SymPy syntax (`^` works for powers too)
+    variables: [x]            # optional; default: f's free symbols (not params), sorted by name
+    reference: 3*a*x**2 + b   # optional; default: derived from f with SymPy (validate checks this one)
+    domain: [-2, 2]           # one interval for every variable, or {x: [-2, 2], y: [0, 1]}
+    at: [-1.5, 0.5]           # check points shown in the feedback (a list [x, y] per point for several variables)
+    samples: 20               # extra random points drawn in the domain (default 20)
+    rtol: 1.0e-7              # optional tolerances: |got - expected| <= atol*(1 + max|expected|) + rtol*|expected|
+    atol: 1.0e-9
+    points: 2                 # credit for this task (default 1)
+    timeout: 2                # seconds the student's calls may take (default 2)
+    hint: Power rule, term by term.   # optional, shown when the task fails
+    visibility: visible       # visible (default) or hidden: run only in grading mode (`check --grading`)
+
+  - id: gradient
+    kind: gradient
+    function: gradient
+    f: x**2*y + y
+    variables: [x, y]
+    call: vector              # optional: `vector` passes one 1-D array p = [x, y]; `scalars` one number per variable
+    domain: {x: [-1, 1], y: [0, 2]}
+    at: [[0.5, 1.0]]
+    points: 2
+
+  - id: gradient_more         # a hidden check: the same function, more points, run at grading time only
+    kind: gradient
+    function: gradient
+    f: x**2*y + y
+    variables: [x, y]
+    domain: [-3, 3]
+    samples: 40
+    visibility: hidden
+
+# Other task keys:
+#   wrt: y                    # a `partial` task: the variable to differentiate by
+#   f: [x*y, x + y]           # a `jacobian` task: f is a list of expressions, one per output
+"""
+
+QUIZ = None  # filled by grader.quiz_authoring once the quiz format is loaded
+
+TEMPLATES = {"exercise": EXERCISE}
