@@ -143,7 +143,7 @@ def validate(model: type[BaseModel], data: Any, positions, path):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: _rank(e, positions))
+        errors = sorted(_typos_first(exc.errors()), key=lambda e: _rank(e, positions))
         err = errors[0]
         loc = _clean_loc(err["loc"])
         err = {**err, "loc": loc}
@@ -151,6 +151,13 @@ def validate(model: type[BaseModel], data: Any, positions, path):
         line = positions.line_of(loc)
         message = describe_error(err, model)
         raise GradquizError(f"{where}: {message}" if where else message, path, line) from None
+
+
+def _typos_first(errors: list) -> list:
+    """Drop "missing key 'domain'" where the same mapping has an unknown key: 'domian' is the mistake."""
+    unknown = {_clean_loc(e["loc"])[:-1] for e in errors if e["type"] == "extra_forbidden"}
+    kept = [e for e in errors if not (e["type"] == "missing" and _clean_loc(e["loc"])[:-1] in unknown)]
+    return kept or errors
 
 
 def _rank(err, positions):
