@@ -103,6 +103,7 @@ class Counterexample:
     want: float
     difference: float | None = None  # got - want, from the exact values when floats round it away
     decimals: bool = False  # the answer holds typed decimals (0.33): suggest exact values
+    huge: bool = False  # the answer is a real number too large for float64
 
     def where(self) -> str:
         if not self.variables:
@@ -116,7 +117,8 @@ class Counterexample:
         where = self.where()
         lead = where[0].upper() + where[1:] if where else ""
         if self.got is None:
-            return f"{lead}your answer is undefined (not a real number); the expected value is {fmt(self.want)}."
+            what = "too large to compute (overflow)" if self.huge else "undefined (not a real number)"
+            return f"{lead}your answer is {what}; the expected value is {fmt(self.want)}."
         text = f"{lead}your answer is {fmt(self.got)}, the expected value is {fmt(self.want)}."
         if fmt(self.got) == fmt(self.want):
             difference = self.got - self.want if self.difference is None else self.difference
@@ -201,7 +203,7 @@ class _Budget:
 
 def _decide(answer, key, symbols, pts, got, want, budget) -> Verdict:
     bad = ~_close(got, want)
-    for rechecked, i in enumerate(sorted(np.flatnonzero(bad), key=lambda i: _size(pts[i]))):
+    for rechecked, i in enumerate(sorted(np.flatnonzero(bad), key=lambda i: _readable(pts[i]))):
         same = _precisely_equal(answer, key, symbols, pts[i], budget) if rechecked < RECHECK else None
         if same is not True:
             return Verdict(False, counterexample=_counterexample(answer, key, symbols, pts[i], got[i], want[i], budget))
@@ -219,17 +221,24 @@ def _counterexample(answer, key, symbols, point, got, want, budget) -> Counterex
     difference = float(exact_got - exact_want) if exact_got is not None and exact_want is not None else None
     if exact_got is not None:
         got = float(exact_got)
+    huge = bool(np.isinf(got)) or (exact_got is None and _tower(answer) > MAX_TOWER)
     value = float(got) if np.isfinite(got) else None
     decimals = _typed_decimals(answer) and exact_want is not None and exact_got is not None and (
         abs(exact_got - exact_want) <= 0.05 * abs(exact_want)
     )
     names = tuple(s.name for s in symbols)
-    return Counterexample(names, _floats(point), value, float(want), difference, decimals)
+    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge)
 
 
 def _typed_decimals(expr) -> bool:
     """The expression holds a decimal such as 0.33 (read exactly as 33/100)."""
     return any(r.q > 1 and 10 ** len(str(r.q)) // 10 == r.q for r in expr.atoms(sympy.Rational))
+
+
+def _readable(point) -> float:
+    """Order counterexamples: coordinates of moderate size (near 1 on a log scale) read best."""
+    sizes = [abs(float(v)) for v in point] or [1.0]
+    return max(abs(math.log(s)) if s > 0 else math.inf for s in sizes)
 
 
 def _size(point) -> float:
@@ -308,14 +317,33 @@ def evaluate(expr: sympy.Expr, symbols, pts) -> np.ndarray:
     columns = [np.array([float(p[j]) for p in pts]) for j in range(len(symbols))]
     with np.errstate(all="ignore"):
         try:
-            values = np.asarray(lambdify(symbols, expr)(*columns))
-            values = np.broadcast_to(values, (n,))
+            values = _as_floats(lambdify(symbols, expr)(*columns), n)
         except Exception:  # a function NumPy lacks, or an odd expression: point by point
-            values = np.array([_point_value(expr, symbols, p) for p in pts], dtype=complex)
+            values = _as_floats([_point_value(expr, symbols, p) for p in pts], n)
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _as_floats(raw, n) -> np.ndarray:
+    """n float64 values from what a lambdified function returned (NaN where not real, inf where huge)."""
+    try:
+        values = np.broadcast_to(np.asarray(raw), (n,))
+        if values.dtype == object:
+            raise TypeError
+    except (TypeError, ValueError, OverflowError):
+        items = list(np.broadcast_to(np.asarray(raw, dtype=object), (n,)))
+        values = np.array([_one_float(v) for v in items], dtype=complex)
     if np.iscomplexobj(values):
         values = np.where(np.abs(values.imag) <= 1e-12 * (1 + np.abs(values.real)), values.real, np.nan)
-    values = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(values), values, np.nan)
+    return np.asarray(values, dtype=float)
+
+
+def _one_float(value) -> complex:
+    try:
+        return complex(value)
+    except OverflowError:
+        return complex(math.inf)
+    except (TypeError, ValueError):
+        return complex(math.nan)
 
 
 def _point_value(expr, symbols, point) -> complex:
@@ -412,6 +440,47 @@ def _alternatives(answer, key, symbols, pts, f):
             "You integrated instead of differentiating: the derivative of your answer is f itself.",
             evaluate(answer, symbols, pts),
         )
+    for note, sentence, expr in attempt(lambda: list(_slips(f, fp, x)), default=[]):
+        yield note, sentence, evaluate(expr, symbols, pts)
+
+
+def _slips(f, fp, x):
+    """Wrong derivatives a "buggy differentiator" makes: (note, sentence, expression)."""
+    coeff, core = f.as_coeff_Mul()
+    if isinstance(core, sympy.Pow) and core.base == x and not core.exp.has(x):
+        n = core.exp
+        yield "power_rule", f"Power rule: d/dx x^n = n x^(n-1); lower the power by one (here to {format_math(n - 1)}).", coeff * n * x**n
+        yield "power_rule", "Power rule: d/dx x^n = n x^(n-1); the factor n is missing.", coeff * x ** (n - 1)
+    inner = _inner(core, x)
+    if inner is not None:
+        dinner = sympy.diff(inner, x)
+        if dinner.has(x) or dinner != 1:
+            yield (
+                "chain_rule",
+                f"Chain rule: multiply by the derivative of the inside, d/dx ({format_math(inner)}) = {format_math(dinner)}.",
+                sympy.cancel(fp / dinner),
+            )
+    factors = [a for a in core.as_ordered_factors() if a.has(x)] if isinstance(core, sympy.Mul) else []
+    if len(factors) == 2:
+        u, v = factors
+        du, dv = sympy.diff(u, x), sympy.diff(v, x)
+        rule = "Product rule: (uv)' = u'v + uv'"
+        yield "product_rule", f"{rule}, not u'v'.", coeff * du * dv
+        yield "product_rule", f"{rule}; your answer has only one of the two terms.", coeff * du * v
+        yield "product_rule", f"{rule}; your answer has only one of the two terms.", coeff * u * dv
+
+
+def _inner(core, x):
+    """h in g(h(x)) when f's outermost operation is a function of something other than x."""
+    if isinstance(core, sympy.Pow):
+        if not core.exp.has(x) and core.base.has(x) and core.base != x:
+            return core.base
+        if not core.base.has(x) and core.exp.has(x) and core.exp != x:
+            return core.exp
+        return None
+    if isinstance(core, sympy.Function) and len(core.args) == 1 and core.args[0].has(x) and core.args[0] != x:
+        return core.args[0]
+    return None
 
 
 def _same(a, b, atol, rtol=1e-7) -> bool:
