@@ -18,8 +18,14 @@ from grader.kinds import KINDS
 Number = Union[int, float]
 Formula = Union[StrictStr, int, float]  # a SymPy-syntax formula or a plain number
 Bound = Formula  # a domain end: a number or an exact expression such as "pi/2"
-Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-Name = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+Identifier = Annotated[StrictStr, Field(pattern=IDENTIFIER)]
+Name = Annotated[StrictStr, Field(pattern=NAME)]
+PATTERN_HELP = {  # what a pattern mismatch means, in words
+    IDENTIFIER: "expected a Python name (letters, digits and _, not starting with a digit)",
+    NAME: "expected an id of letters, digits, _, . and - (no spaces)",
+}
 
 
 class Strict(BaseModel):
@@ -65,6 +71,45 @@ class Task(Strict):
         if value not in KINDS:
             raise ValueError(f"expected one of {', '.join(KINDS)} but got {value!r}")
         return value
+
+    # Shape checks before pydantic's own, whose union errors read "input should be a
+    # valid integer" for a formula, or "domain[1]: missing required key '1'" for [0].
+    @field_validator("f", mode="before")
+    @classmethod
+    def _formulas(cls, value):
+        if _is_formula(value) or (isinstance(value, list) and all(map(_is_formula, value))):
+            return value
+        raise ValueError(f"expected a formula such as x**2 (a list of them for a jacobian), got {_short(value)}")
+
+    @field_validator("reference", mode="before")
+    @classmethod
+    def _reference(cls, value):
+        rows = value if isinstance(value, list) else [value]
+        if value is None or all(_is_formula(r) or (isinstance(r, list) and all(map(_is_formula, r))) for r in rows):
+            return value
+        raise ValueError(f"expected a formula, a list of formulas or a list of rows of formulas, got {_short(value)}")
+
+    @field_validator("domain", mode="before")
+    @classmethod
+    def _intervals(cls, value):
+        if isinstance(value, dict):
+            for name, interval in value.items():
+                if not _is_interval(interval):
+                    raise ValueError(f"expected an interval [low, high] for {name}, got {_short(interval)}")
+        elif not _is_interval(value):
+            raise ValueError(
+                "expected an interval [low, high], or one per variable such as {x: [-1, 1], y: [0, 2]}, "
+                f"got {_short(value)}"
+            )
+        return value
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _is_interval(value) -> bool:
+    return isinstance(value, (list, tuple)) and len(value) == 2 and all(map(_is_formula, value))
 
 
 class Exercise(Strict):
@@ -112,6 +157,11 @@ def describe_error(err: dict, model: type[BaseModel]) -> str:
         return f"missing required key '{err['loc'][-1]}'"
     if kind == "value_error":
         return str(err["ctx"]["error"])
+    if kind == "string_pattern_mismatch" and err["ctx"]["pattern"] in PATTERN_HELP:
+        return f"{PATTERN_HELP[err['ctx']['pattern']]}, got {_short(got)}"
+    if kind == "too_short":
+        least = err["ctx"]["min_length"]
+        return f"expected at least {least} item{'s' if least != 1 else ''}, got {_short(got)}"
     message = err["msg"][0].lower() + err["msg"][1:]
     return f"{message}, got {_short(got)}"
 
@@ -138,6 +188,8 @@ def _short(value: Any) -> str:
 
 
 def validate(model: type[BaseModel], data: Any, positions, path):
+    if data is None:
+        raise GradquizError("the file is empty; expected a mapping of keys (id:, title:, ...)", path, 1)
     if not isinstance(data, dict):
         raise GradquizError("expected a mapping of keys (id:, title:, ...) at the top", path, 1)
     try:
