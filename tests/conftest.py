@@ -1,0 +1,117 @@
+"""Shared helpers for the grading-core tests.
+
+``run_cli`` runs the real installed ``gradquiz`` command; the ``ws`` fixture writes
+exercise YAMLs and submissions into a scratch folder and grades them, in process
+through ``grader.api.check`` (the student's code still runs in a sandboxed child)
+or end to end through the command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+SOLUTIONS = ROOT / "solutions"
+EXE = shutil.which("gradquiz")
+
+
+def clean_env(**extra) -> dict:
+    """The environment minus any GRADQUIZ_* setting of the caller, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_cli(*args, cwd=None, env=None, timeout=60) -> tuple[int, str, str]:
+    """Run the installed ``gradquiz`` command: (exit code, stdout, stderr)."""
+    if EXE is None:
+        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
+    proc = subprocess.run(
+        [EXE, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=env if env is not None else clean_env(),
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def exercise_text(tasks, *, id="tq", title="Test exercise", forbid=None, **top) -> str:
+    """An exercise YAML from task dicts (keys as in the spec)."""
+    data = {"id": id, "title": title}
+    if forbid is not None:
+        data["forbid"] = list(forbid)
+    data.update(top)
+    data["tasks"] = list(tasks)
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+class Workspace:
+    """A scratch folder with exercise files and submissions, and ways to grade them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def exercise(self, tasks, *, id="tq", name=None, **top) -> Path:
+        return self.write(name or f"{id}.yaml", exercise_text(tasks, id=id, **top))
+
+    def submission(self, code: str, *, name="submission.py", exercise="tq") -> Path:
+        header = f"# gradquiz: {exercise}\n" if exercise else ""
+        return self.write(name, header + textwrap.dedent(code).lstrip("\n"))
+
+    def check(self, submission: Path, problems: Path | None = None, **options) -> dict:
+        """Grade in process with grader.api.check; the report as the JSON dict."""
+        from grader.api import check
+
+        report = check(submission, problems=[problems or self.root], **options)
+        return report.to_dict()
+
+    def cli(self, *args, **kwargs) -> tuple[int, str, str]:
+        kwargs.setdefault("cwd", self.root)
+        return run_cli(*args, **kwargs)
+
+    def cli_json(self, submission: Path, problems: Path | None = None, *extra, **kwargs):
+        """``gradquiz check SUB --problems P --format json``: (rc, parsed report, stderr)."""
+        rc, out, err = self.cli(
+            "check", submission, "--problems", problems or self.root, "--format", "json", *extra, **kwargs
+        )
+        assert rc in (0, 1), f"exit {rc}; stderr: {err}"
+        return rc, json.loads(out), err
+
+
+@pytest.fixture
+def ws(tmp_path) -> Workspace:
+    return Workspace(tmp_path / "ws")
+
+
+def by_id(report: dict) -> dict:
+    """The report's results keyed by task id."""
+    return {r["id"]: r for r in report["results"]}
+
+
+def task(id, kind, f, domain=(-2, 2), **keys) -> dict:
+    """A task dict; ``function`` defaults to the id."""
+    out = {"id": id, "kind": kind, "function": keys.pop("function", id), "f": f, "domain": list(domain)}
+    out.update(keys)
+    return out
+
+
+PYTHON = sys.executable
