@@ -232,8 +232,8 @@ def _docstring(indent: str, lines: list[str]) -> str:
 # -- export -----------------------------------------------------------------------------------
 
 EDITION_NOTE = (
-    "# Student edition made by `gradquiz export` from {source}:\n"
-    "# no references, answer keys or hidden {what}; regenerate it rather than editing it.\n"
+    "# Student edition made by `gradquiz export` from {source}: answer keys and hidden {what}\n"
+    "# are left out. Regenerate it rather than editing it.\n"
 )
 
 

@@ -39,8 +39,8 @@ tasks:
     domain: [-2, 2]           # one interval for every variable, or {x: [-2, 2], y: [0, 1]}
     at: [-1.5, 0.5]           # check points shown in the feedback (a list [x, y] per point for several variables)
     samples: 20               # extra random points drawn in the domain (default 20)
-    rtol: 1.0e-7              # optional tolerances: |got - expected| <= atol*(1 + max|expected|) + rtol*|expected|
-    atol: 1.0e-9
+    rtol: 1.0e-7              # optional relative tolerance: |got - expected| <= atol*(1 + max|expected|) + rtol*max(|got|, |expected|)
+    atol: 1.0e-9              # optional absolute tolerance, scaled by the size of the expected values
     points: 2                 # credit for this task (default 1)
     timeout: 2                # seconds the student's calls may take (default 2)
     hint: Power rule, term by term.   # optional, shown when the task fails
