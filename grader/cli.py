@@ -199,6 +199,10 @@ def _shorten(path: Path) -> str:
         return str(path)
 
 
+from grader.interactive import quiz_command  # noqa: E402
+app.command("quiz")(user_errors(quiz_command))
+
+
 def main() -> None:
     app()
 

@@ -1058,6 +1058,15 @@ def read_answers(path: Path | str):
     return spec, positions
 
 
+def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None)) -> Quiz:
+    """The quiz with this id on the search path, loaded for this student."""
+    quiz_path = find_problem(quiz_id, problems)
+    data, positions = load_yaml(quiz_path)
+    if not isinstance(data, dict) or "questions" not in data:
+        raise GradquizError(f"'{quiz_id}' is an exercise, not a quiz: submit a .py file for it", *where)
+    return load_quiz(quiz_path, student, data, positions)
+
+
 def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = True) -> Report:
     """Grade a quiz answers file (spec section 2)."""
     path = Path(path)
@@ -1065,13 +1074,9 @@ def check_answers(path, *, problems=(), quiz: str | None = None, student: str | 
     quiz_id = quiz or answers.quiz
     if not quiz_id:
         raise GradquizError("missing required key 'quiz' (the id of the quiz these answers are for)", path, 1)
-    quiz_path = find_problem(quiz_id, problems)
-    data, quiz_positions = load_yaml(quiz_path)
-    if not isinstance(data, dict) or "questions" not in data:
-        where = positions.line_of(("quiz",)) if not quiz else None
-        raise GradquizError(f"'{quiz_id}' is an exercise, not a quiz: submit a .py file for it", path, where)
     chosen = student_id(student) or answers.student or ""
-    loaded = load_quiz(quiz_path, chosen, data, quiz_positions)
+    where = (path, positions.line_of(("quiz",)) if not quiz else None)
+    loaded = find_quiz(quiz_id, problems, chosen, where)
     given = {str(k): v for k, v in (answers.answers or {}).items()}
     report = QuizReport(
         id=loaded.id,

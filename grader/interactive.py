@@ -1,0 +1,183 @@
+"""`gradquiz quiz ID`: take a quiz in the terminal, one question at a time.
+
+Each question is shown with its choices and a line on how to type the answer. A
+formula is echoed back as it was read ("read as: 3*x^2") and, when that differs from
+what was typed, confirmed before it counts; an unreadable answer is asked again; an
+empty one skips the question. Feedback comes after each question (``--feedback now``)
+or all at the end (``--feedback end``); hidden questions are recorded but their
+results are not shown. The answers are saved (``./<ID>.answers.yaml`` or
+``--output``) in the format ``gradquiz check`` grades the same way.
+
+End of input (Ctrl-D) leaves the remaining questions unanswered, then grades and
+saves as usual. Ctrl-C stops at once: the answers given so far are saved, nothing is
+graded, and the exit status is 130.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+import yaml
+
+from grader.errors import GradquizError
+
+
+class FeedbackWhen(str, Enum):
+    now = "now"
+    end = "end"
+
+
+def quiz_command(
+    quiz_id: str = typer.Argument(..., metavar="ID", help="The quiz to take (see `gradquiz list`)."),
+    problems: Optional[List[Path]] = typer.Option(None, "--problems", help="A problem file or folder to search first (repeatable)."),
+    student: Optional[str] = typer.Option(None, "--student", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT)."),
+    feedback: FeedbackWhen = typer.Option(FeedbackWhen.now, "--feedback", help="Feedback after each question (now) or at the end."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to save the answers (default: ./ID.answers.yaml)."),
+):
+    """Take a quiz in the terminal; saves an answers file that `gradquiz check` grades."""
+    from rich.console import Console
+
+    from grader.quiz import find_quiz
+
+    quiz = find_quiz(quiz_id, problems or (), student)
+    session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now)
+    raise typer.Exit(session.run(output or Path.cwd() / f"{quiz.id}.answers.yaml"))
+
+
+class Session:
+    """One sitting of one quiz: ask, read, confirm, give feedback, save."""
+
+    def __init__(self, quiz, console, feedback_now: bool = True):
+        self.quiz, self.console, self.feedback_now = quiz, console, feedback_now
+        self.answers: dict = {}
+
+    def run(self, output: Path) -> int:
+        self._intro()
+        try:
+            for number, question in enumerate(self.quiz.questions, 1):
+                self._ask(number, question)
+        except EOFError:
+            self.console.print("\n(end of input: the remaining questions are left unanswered)")
+        except KeyboardInterrupt:
+            self.console.print("\nStopped.")
+            if self.answers:
+                save_answers(self.quiz, self.answers, output)
+                self.console.print(f"Your {len(self.answers)} answer(s) so far are saved in {output}.", highlight=False)
+            return 130
+        return self._finish(output)
+
+    # ----------------------------------------------------------------- steps
+
+    def _intro(self) -> None:
+        from rich.markdown import Markdown
+        from rich.markup import escape
+
+        quiz = self.quiz
+        self.console.print(f"[bold]{escape(quiz.title)}[/bold] ({escape(quiz.id)}), {len(quiz.questions)} questions")
+        if quiz.spec.intro.strip():
+            self.console.print(Markdown(quiz.spec.intro))
+        self.console.print("Press Enter without an answer to skip a question; Ctrl-C to stop.\n")
+
+    def _ask(self, number: int, q) -> None:
+        from rich.markup import escape
+
+        from grader.quiz import help_text
+
+        points = f"{q.spec.points:g} point{'s' if q.spec.points != 1 else ''}"
+        self.console.print(f"[bold]Question {number}/{len(self.quiz.questions)}[/bold] ({points})")
+        self.console.print(escape(q.prompt), highlight=False)
+        for i, choice in enumerate(q.choices):
+            self.console.print(f"  {i}) {escape(choice)}", highlight=False)
+        self.console.print(f"[dim]{escape(help_text(q))}[/dim]")
+        saved = self._read(q)
+        if saved is None:
+            self.console.print("Skipped.\n")
+            return
+        self.answers[q.id] = saved
+        if q.hidden:
+            self.console.print("Answer recorded; this question is graded later.\n")
+        elif self.feedback_now:
+            self._show(self._grade(q))
+        else:
+            self.console.print()
+
+    def _read(self, q):
+        """The answer to save, or None to skip; asks again until it is readable and confirmed."""
+        from rich.markup import escape
+        from rich.prompt import Confirm, Prompt
+
+        from grader.quiz import Unreadable
+
+        while True:
+            raw = Prompt.ask("Your answer", console=self.console, default="", show_default=False).strip()
+            if not raw:
+                return None
+            try:
+                value = q.kind.read(q, raw)
+                shown = q.kind.show(q, value)
+            except Unreadable as exc:
+                self.console.print(f"[red]Could not read your answer:[/red] {escape(str(exc))}. Try again.", highlight=False)
+                continue
+            if _same_text(shown, raw):
+                return q.kind.save(q, raw, value)
+            self.console.print(f"read as: {escape(shown)}", highlight=False)
+            if not q.kind.preview or Confirm.ask("Is that what you meant?", console=self.console, default=True):
+                return q.kind.save(q, raw, value)
+
+    def _grade(self, q):
+        from grader.quiz import grade_question
+
+        return grade_question(q, self.answers.get(q.id))
+
+    def _show(self, result) -> None:
+        from rich.markup import escape
+
+        mark = "[green]Right[/green]" if result.passed else "[red]Not right[/red]"
+        self.console.print(f"{mark} ({result.score:g}/{result.max_score:g})")
+        for line in result.feedback.splitlines():
+            self.console.print(f"  {escape(line)}", highlight=False)
+        self.console.print()
+
+    def _finish(self, output: Path) -> int:
+        from rich.markup import escape
+
+        from grader.quiz import QuizReport, grade_answers
+
+        results = grade_answers(self.quiz, self.answers, include_hidden=False)
+        if not self.feedback_now:
+            for q, result in zip([q for q in self.quiz.questions if not q.hidden], results):
+                self.console.print(f"[bold]{escape(q.id)}[/bold]: {escape(q.prompt)}", highlight=False)
+                self._show(result)
+        report = QuizReport(self.quiz.id, "quiz", self.quiz.title, str(output), results, self.quiz.student)
+        colour = "green" if report.passed else "red"
+        self.console.print(f"[bold {colour}]Score: {report.score:g} / {report.max_score:g}[/bold {colour}]")
+        hidden = sum(q.hidden for q in self.quiz.questions)
+        if hidden:
+            self.console.print(f"{hidden} hidden question{'s' if hidden > 1 else ''} will be graded later.")
+        save_answers(self.quiz, self.answers, output)
+        self.console.print(f"Saved your answers to {output}; grade them again with: gradquiz check {output}", highlight=False)
+        return report.exit_code
+
+
+def _same_text(shown: str, typed: str) -> bool:
+    return "".join(shown.split()).lower() == "".join(typed.split()).lower()
+
+
+def save_answers(quiz, answers: dict, output: Path) -> None:
+    """Write an answers file (spec section 2) that `gradquiz check` grades."""
+    data = {"quiz": quiz.id}
+    if quiz.student:
+        data["student"] = quiz.student
+    data["answers"] = {q.id: answers[q.id] for q in quiz.questions if q.id in answers}
+    header = (
+        f"# Answers to quiz '{quiz.id}' ({quiz.title}), saved by `gradquiz quiz`.\n"
+        f"# Grade them with: gradquiz check {output.name}\n"
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    try:
+        output.write_text(header + body, encoding="utf-8")
+    except OSError as exc:
+        raise GradquizError(f"cannot save the answers ({exc.strerror})", output) from None
