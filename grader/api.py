@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.discovery import find_problem, submission_id
+from grader.discovery import HEADER, find_problem, submission_id
 from grader.errors import GradquizError
 from grader.report import Report
 from grader.sandbox import Limits, Sandbox
@@ -35,7 +35,7 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     if path.suffix != ".py":
         raise GradquizError("expected a .py submission or a .yaml answers file", path)
     source = read_text(path)
-    problem_path = find_problem(submission_id(path, source, exercise), problems)
+    problem_path = _find_exercise(path, source, exercise, problems)
     data, positions = load_yaml(problem_path)
     if isinstance(data, dict) and "questions" in data:
         raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
@@ -70,3 +70,19 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
             f"{'them' if problem.spec.hidden_checks > 1 else 'it'}."
         )
     return report
+
+
+def _find_exercise(path: Path, source: str, exercise: str | None, problems) -> Path:
+    """The problem file for a submission; when there is none, say where the id came from."""
+    try:
+        return find_problem(submission_id(path, source, exercise), problems)
+    except GradquizError as err:
+        if err.file is not None:
+            raise
+        if exercise:
+            origin = ""
+        elif any(HEADER.match(line) for line in source.splitlines()[:10]):
+            origin = "; the id is from the file's `# gradquiz:` line"
+        else:
+            origin = "; the id is the file's name: start the file with `# gradquiz: ID` or pass --exercise ID"
+        raise GradquizError(err.message + origin, path) from None
