@@ -50,13 +50,14 @@ import sympy
 from pydantic import Field, StrictStr, field_validator
 
 from grader import equivalence, schema
+from grader.constraints import params_for
 from grader.discovery import find_problem
 from grader.errors import GradquizError
 from grader.mathparse import MathSyntaxError, format_math, parse_math, symbol
 from grader.numerics import fmt
 from grader.problem import _Where, formula, number
 from grader.report import Report, Result
-from grader.variants import draw, exact, student_id
+from grader.variants import exact, student_id
 from grader.yamlio import load_yaml
 
 MAX_ANSWER = 2000  # characters in one typed answer
@@ -96,6 +97,9 @@ class QuizSpec(schema.Strict):
     title: StrictStr
     intro: StrictStr = ""
     params: dict[schema.Identifier, schema.Param] = {}
+    constraints: list[StrictStr] = []  # e.g. "a != b": params are redrawn until each holds (grader.constraints)
+    hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden questions left out
+    student_edition: bool = False  # set by `gradquiz export`: answer keys left out, answers recorded
     questions: list[QuestionSpec] = Field(min_length=1)
 
 
@@ -955,14 +959,16 @@ COMMON = frozenset({"id", "kind", "prompt", "points", "hint", "visibility"})
 # --------------------------------------------------------------------------- loading
 
 
-def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None) -> Quiz:
+def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Quiz:
+    """``params`` overrides the student's drawn variant (``validate`` checks each variant)."""
     path = Path(path)
     if data is None:
         data, positions = load_yaml(path)
     spec = schema.validate(QuizSpec, data, positions, path)
     student = student_id(student)
-    params = draw(spec.params, spec.id, student)
     where = _Where(path, positions)
+    if params is None:
+        params = params_for(spec, student, where.error)
     seen = {}
     for i, q in enumerate(spec.questions):
         if q.id in seen:
