@@ -102,7 +102,9 @@ def _drop_privileges(cfg):
     os.setgroups([])
     os.setgid(cfg["gid"])
     os.setuid(uid)
-    resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+    # No new processes or threads at all: a child that calls os.setsid() would leave the
+    # process group that the parent kills, and outlive the check as `nobody`.
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
 def _student_frame(exc, filename):
