@@ -49,7 +49,7 @@ from typing import Any, Literal, Union
 import sympy
 from pydantic import Field, StrictStr, field_validator
 
-from grader import equivalence, schema
+from grader import equivalence, quiz_authoring, schema
 from grader.constraints import params_for
 from grader.discovery import find_problem
 from grader.errors import GradquizError
@@ -964,6 +964,8 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
     path = Path(path)
     if data is None:
         data, positions = load_yaml(path)
+    if quiz_authoring.is_edition(data):  # a student edition: no answer keys; answers are recorded
+        data = quiz_authoring.with_stand_ins(data)
     spec = schema.validate(QuizSpec, data, positions, path)
     student = student_id(student)
     where = _Where(path, positions)
@@ -975,6 +977,8 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
             where.error(("questions", i, "id"), f"duplicate id '{q.id}' (also question {seen[q.id]})")
         seen[q.id] = i
     questions = tuple(_question(q, i, spec.id, student, params, where) for i, q in enumerate(spec.questions))
+    if spec.student_edition:
+        questions = quiz_authoring.recorded(questions)
     return Quiz(spec, path, questions, params, student)
 
 
@@ -1022,6 +1026,11 @@ class QuizReport(Report):
     @property
     def passed(self) -> bool:
         return not self.unknown and all(r.passed for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 also when the answers are only recorded (a student edition): nothing failed."""
+        return 0 if quiz_authoring.only_recorded(self) else 1
 
 
 def grade_question(q: Question, raw) -> Result:
