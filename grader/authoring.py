@@ -73,7 +73,8 @@ def exercise_starter(exercise) -> str:
     if exercise.params:
         who = f" (student {exercise.student})" if exercise.student else ""
         lines.append(f"# Your variant{who}: {describe(exercise.params)}")
-    lines.append(_docstring("", [spec.title, "=" * len(spec.title), "", spec.intro.rstrip()]))
+    title, intro = fill(spec.title, exercise.params), fill(spec.intro, exercise.params)
+    lines.append(_docstring("", [title, "=" * len(title), "", intro.rstrip()]))
     lines.append("")
     if spec.forbid:
         lines.append(f"# Work the derivatives out by hand: {', '.join(spec.forbid)} cannot be imported here.")
@@ -185,6 +186,14 @@ def shown_formula(text, parsed, params) -> str:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill(text: str, params) -> str:
+    """``{a}`` in a title or intro becomes the student's value of param ``a`` (as in quiz prompts)."""
+    from grader.constraints import show_value
+
+    return _PLACEHOLDER.sub(lambda m: show_value(params[m.group(1)]) if m.group(1) in params else m.group(0), text)
 
 
 def substitute(text: str, params) -> str:
@@ -231,10 +240,12 @@ def _docstring(indent: str, lines: list[str]) -> str:
 
 # -- export -----------------------------------------------------------------------------------
 
-EDITION_NOTE = (
-    "# Student edition made by `gradquiz export` from {source}: answer keys and hidden {what}\n"
-    "# are left out. Regenerate it rather than editing it.\n"
-)
+EDITION_NOTE = {
+    "exercise": "# Student edition made by `gradquiz export` from {source}: given answers and hidden tasks\n"
+    "# are left out. Regenerate it rather than editing it.\n",
+    "quiz": "# Student edition made by `gradquiz export` from {source}: answer keys and hints are left\n"
+    "# out; answers are recorded and graded later. Regenerate it rather than editing it.\n",
+}
 
 
 def export(paths, output: Path) -> list[Path]:
@@ -257,7 +268,7 @@ def export(paths, output: Path) -> list[Path]:
         editions.append((source, target, edition, kind))
     for source, target, edition, kind in editions:
         _guard(target, set(s.resolve() for s in sources))
-        note = EDITION_NOTE.format(source=source.name, what="questions" if kind == "quiz" else "tasks")
+        note = EDITION_NOTE[kind].format(source=source.name)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(note + dump(edition), encoding="utf-8")

@@ -58,6 +58,7 @@ class Issues:
 
     path: Path
     found: dict = field(default_factory=dict)  # (line, key, message) -> [variant labels]
+    variants: int = 1  # how many variants were checked
 
     def add(self, line, key: str, message: str, variant: str = "") -> None:
         self.found.setdefault((line or 1, key, message), []).append(variant)
@@ -67,7 +68,9 @@ class Issues:
         for (line, key, message), variants in sorted(self.found.items(), key=lambda item: item[0][0]):
             named = [v for v in variants if v]
             text = f"{key}: {message}" if key else message
-            if named:
+            if named and len(named) == self.variants > 1:
+                text = f"{key}: in every variant: {message}" if key else f"in every variant: {message}"
+            elif named:
                 where = f"with {named[0]}"
                 if len(named) > 1:
                     more = "; ".join(named[1:SHOWN_VARIANTS])
@@ -93,6 +96,7 @@ def lint_exercise(path: Path, data, positions):
         variants = variants_to_check(spec.params, rules, spec.id)
     except ConstraintError as exc:
         fail(("constraints",), str(exc))
+    issues.variants = len(variants)
     structure(spec, positions, issues)
     first = None
     for values in variants:
@@ -273,3 +277,79 @@ def _show(matrix: sympy.Matrix, task) -> str:
 def _value(matrix: sympy.Matrix, subs) -> str:
     values = np.array([complex(sympy.N(e.subs(subs), 15)).real for e in matrix], dtype=float)
     return fmt(values[0]) if values.size == 1 else fmt(values)
+
+
+# -- quizzes ------------------------------------------------------------------------------------
+
+
+def lint_quiz(path: Path, data, positions):
+    """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is used."""
+    from grader import quiz_authoring
+    from grader.quiz import QuizSpec, load_quiz, validate_quiz
+
+    spec = schema.validate(QuizSpec, quiz_authoring.with_stand_ins(data) if quiz_authoring.is_edition(data) else data,
+                           positions, path)
+    issues = Issues(path)
+
+    def fail(loc, message):
+        raise GradquizError(f"{schema.key_path(loc)}: {message}", path, positions.line_of(loc))
+
+    rules = parse_all(spec, fail)
+    try:
+        variants = variants_to_check(spec.params, rules, spec.id)
+    except ConstraintError as exc:
+        fail(("constraints",), str(exc))
+    issues.variants = len(variants)
+    first = None
+    for values in variants:
+        label = describe(values)
+        try:
+            quiz = load_quiz(path, data=data, positions=positions, params=values)
+        except GradquizError as err:
+            key, _, message = err.message.partition(": ")
+            issues.add(err.line, key if message else "", message or key, label)
+            continue
+        first = first or quiz
+        for line in validate_quiz(quiz):
+            where, _, rest = line.partition(f"{path}:")[2].partition(": ")
+            key, _, message = rest.partition(": ")
+            issues.add(int(where) if where.isdigit() else 1, key, message, label)
+        for q in quiz.questions:
+            if q.f is not None and q.at is not None and len(q.variables) == 1:
+                problem = derivative_problem(q.f, q.variables[0], q.at, q.slope)
+                if problem:
+                    loc = ("questions", q.index, "at")
+                    issues.add(positions.line_of(loc), schema.key_path(loc), problem, label)
+    return issues.lines(), first
+
+
+KINK_H = sympy.Rational(1, 10**20)  # one-sided difference quotients, evaluated to 60 digits
+
+
+def derivative_problem(f, name: str, at, slope) -> str | None:
+    """Why f'(at) does not exist (a kink, a jump, f undefined on one side), or None.
+
+    SymPy says d/dx abs(x) = sign(x), which is 0 at 0; the one-sided slopes (-1 and 1)
+    show there is no derivative there.
+    """
+    from grader.mathparse import format_math, symbol
+
+    x = symbol(name)
+    shown = f"{name} = {format_math(at)}"
+    try:
+        with time_limit(SIMPLIFY_SECONDS):
+            low, mid, high = (sympy.N(f.subs(x, at + d), 60) for d in (-KINK_H, 0, KINK_H))
+            if not all(v.is_real and v.is_finite for v in (low, mid, high)):
+                return f"f is not defined on both sides of {shown}, so f'({format_math(at)}) does not exist: choose another `at`"
+            left, right = float((mid - low) / KINK_H), float((high - mid) / KINK_H)
+    except (_Timeout, TypeError, ValueError, ArithmeticError):
+        return None
+    tol = 1e-6 * (1 + abs(slope if slope is not None else 0))
+    if abs(left) > 1e10 or abs(right) > 1e10:
+        return f"f jumps at {shown}, so f'({format_math(at)}) does not exist: choose another `at`"
+    if abs(left - right) > tol or (slope is not None and abs(right - slope) > tol):
+        return (
+            f"f has a kink at {shown}: the slope from the left is {fmt(left)} and from the right {fmt(right)}, so "
+            f"f'({format_math(at)}) does not exist: choose another `at`"
+        )
+    return None

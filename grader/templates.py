@@ -9,10 +9,11 @@ EXERCISE = """\
 
 id: __ID__                    # unique among all problems; `gradquiz check __ID__.py` finds it by the file's stem
 title: The derivative of a cubic   # one line shown above the student's report
-intro: |                      # Markdown for the student; `gradquiz starter __ID__` copies it into the starter file
-  Write `derivative(x)` returning f'(x) for f(x) = a*x**3 + b*x, and `gradient(p)`
+# intro: Markdown for the student, copied into the starter file, where {a} shows the
+# student's own value of the param a (see params below).
+intro: |
+  Write `derivative(x)` returning f'(x) for f(x) = {a}*x**3 + {b}*x, and `gradient(p)`
   returning the gradient of g(x, y) = x**2*y + y as a NumPy array.
-  Your values of a and b are at the top of your starter file.
 
 # Optional: modules the submission may not import (the student does the calculus by hand).
 forbid: [sympy, jax, torch, autograd, tensorflow, scipy]
@@ -70,6 +71,67 @@ tasks:
 #   f: [x*y, x + y]           # a `jacobian` task: f is a list of expressions, one per output
 """
 
-QUIZ = None  # filled by grader.quiz_authoring once the quiz format is loaded
+QUIZ = """\
+# A quiz: the student answers in a YAML file (`gradquiz starter __ID__` writes one) or in the
+# terminal (`gradquiz quiz __ID__`); `gradquiz check ANSWERS.yaml` grades it.
+# Check this file with `gradquiz validate <this file>`; see docs/authoring.md for every field.
 
-TEMPLATES = {"exercise": EXERCISE}
+id: __ID__                    # unique among all problems
+title: Reading derivatives    # one line shown above the student's report
+intro: |                      # optional Markdown shown before the questions
+  Each answer is checked as you would check it by hand: formulas for equivalence,
+  numbers within a tolerance.
+
+# Optional: per-student variants, used by name in f, at, answer and domain; write {a}
+# in prompt, hint and choices for the value (and {f}, {at} for the question's f and at).
+params:
+  a: {choice: [2, 3, 5]}      # one of a list; also {integer: [2, 5]} or {number: [0.5, 2.0]}
+constraints: ["a >= 2"]       # optional comparisons the params must satisfy (redrawn until they do)
+
+questions:
+  - id: sign                  # unique within this quiz; the key in the answers file
+    kind: sign                # the answer is derived from f: increasing | decreasing | stationary
+    f: a*x**2                 # the function, SymPy syntax
+    at: -0.5                  # the point (a number or an exact expression such as pi/4)
+    points: 1                 # credit (default 1)
+
+  - id: step
+    kind: descent             # which way gradient descent moves x from `at`: increase | decrease | stay
+    f: (x - 1)**2
+    at: 3
+
+  - id: meaning
+    kind: choice
+    prompt: What does f'(x) = 0 tell you about f at x?   # the question (required for choice)
+    choices: [f is increasing, "a stationary point: the tangent is flat", f is undefined]
+    answer: 1                 # 0-based index into choices
+    hint: Think of the tangent line.   # optional, shown with a wrong answer
+
+  - id: slope
+    kind: number              # with f and at and no answer, the answer is f'(at)
+    f: x**3
+    at: 2
+    tolerance: 1.0e-6         # optional absolute tolerance
+
+  - id: value
+    kind: number
+    prompt: "f(x) = {a}x^2. What is f'(1)?"
+    answer: 2*a               # a number or an exact expression such as sqrt(2)/2
+
+  - id: rule
+    kind: expression          # a formula, checked for mathematical equivalence
+    prompt: "Type the derivative of sin(x)*x."
+    answer: cos(x)*x + sin(x) # or give f: and no answer: the answer is then f'
+    variables: [x]            # optional: the names the student may use
+
+  - id: rising
+    kind: interval            # where f is increasing (derived from f), or give `answer:` in interval notation
+    f: x**2
+
+  - id: flat
+    kind: stationary_points   # the x where f' = 0 (derived from f), or give `answer:`
+    f: x**3 - 3*x
+    visibility: hidden        # visible (default) or hidden: asked, but graded only in grading mode
+"""
+
+TEMPLATES = {"exercise": EXERCISE, "quiz": QUIZ}

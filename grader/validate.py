@@ -57,12 +57,11 @@ def validate_file(path: Path) -> Checked:
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             item.id, item.line = data["id"], positions.line_of(("id",)) or 1
         if kind_of(data) == "quiz":
-            from grader.quiz import load_quiz, validate_quiz
+            from grader.lint import lint_quiz
 
-            quiz = load_quiz(path, data=data, positions=positions)
-            item.errors += validate_quiz(quiz)
-            item.summary = f"quiz, {len(quiz.questions)} questions"
-            item.id = quiz.id
+            errors, quiz = lint_quiz(path, data, positions)
+            item.errors += errors
+            item.summary = f"quiz, {len(quiz.questions) if quiz else '?'} questions"
         else:
             from grader.lint import lint_exercise
 
