@@ -9,6 +9,7 @@ then ``{"results": [...]}`` per request. Student output goes to fds 1 and 2 only
 """
 
 import json
+import linecache
 import os
 import resource
 import sys
@@ -22,6 +23,7 @@ _PRELOAD = (
 )
 
 
+_STREAMS = []  # the real stdout and stderr, flushed before each reply
 _np = None  # numpy, bound before the submission runs (it may forbid or patch the name)
 
 
@@ -162,9 +164,18 @@ def _call_all(function, request, filename):
 
 
 def _send(fd, message):
+    _flush()  # the parent may SIGKILL us after this reply: what was printed must be in the file
     data = (_dumps(message) + "\n").encode()
     while data:
         data = data[_write(fd, data):]
+
+
+def _flush():
+    for stream in _STREAMS:
+        try:
+            stream.flush()
+        except BaseException:
+            pass
 
 
 def _lines(fd):
@@ -203,11 +214,15 @@ def main():
     sys.stdin = open(os.devnull)
     sys.stdout.reconfigure(write_through=True)
     sys.stderr.reconfigure(write_through=True)
+    _STREAMS[:] = [sys.stdout, sys.stderr]
     filename = cfg["filename"]
     module = type(sys)(cfg["module"])
     module.__file__ = filename
     sys.modules[cfg["module"]] = module
     sys.path[:] = [p for p in sys.path if p] + [cfg["scratch"]]
+    # Feedback quotes the student's line from this cache: the file itself may be a relative
+    # path (the child runs in a scratch folder) or unreadable to `nobody`.
+    linecache.cache[filename] = (len(cfg["source"]), None, cfg["source"].splitlines(True), filename)
     try:
         code = compile(cfg["source"], filename, "exec")
         exec(code, module.__dict__)
