@@ -156,7 +156,8 @@ def diagnose(task, points, values):
         return ("factor", f"Your values are {fmt(factor)} times the right ones: a constant factor is off.")
     offset = flat_s - flat_r
     if np.all(np.abs(offset - offset[0]) <= scale) and np.max(np.abs(offset[0])) > scale:
-        return ("constant", f"Your values are the right ones plus {fmt(offset[0])}: a constant term is off.")
+        shift = offset[0].reshape(task.shape)  # a number for a scalar task, not "[1]"
+        return ("constant", f"Your values are the right ones plus {fmt(shift)}: a constant term is off.")
     if len(task.shape) == 1 and task.shape[0] > 1 and _same(flat_s, flat_r[:, ::-1], scale):
         return ("order", "The components are in reverse order: component i must be the derivative by the i-th variable.")
     if len(task.shape) == 2:
