@@ -97,6 +97,13 @@ class Workspace:
         return rc, json.loads(out), err
 
 
+@pytest.fixture(autouse=True)
+def _no_gradquiz_settings(monkeypatch):
+    """Tests start from a clean slate: no GRADQUIZ_PATH, GRADQUIZ_STUDENT or GRADQUIZ_GRADING."""
+    for name in [k for k in os.environ if k.startswith("GRADQUIZ_")]:
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def ws(tmp_path) -> Workspace:
     return Workspace(tmp_path / "ws")
