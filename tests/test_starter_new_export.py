@@ -266,3 +266,126 @@ def test_export_refuses_a_broken_file(tmp_path):
     rc, _, err = run_cli("export", bad, "--output", tmp_path / "out", cwd=tmp_path)
     assert rc == 2 and err.startswith(f"gradquiz: {bad}:5: tasks[0].kind: expected one of")
     assert not (tmp_path / "out").exists()
+
+
+# -- quizzes -----------------------------------------------------------------------------------------
+
+from conftest import ROOT  # noqa: E402
+
+QUIZZES = ROOT / "quizzes"
+BUNDLED_QUIZZES = sorted(p.stem for p in QUIZZES.glob("*.yaml"))
+
+
+def test_new_quiz_template_validates(tmp_path):
+    rc, _, err = run_cli("new", "quiz", "my_quiz", "--output", tmp_path / "my_quiz.yaml", cwd=tmp_path)
+    assert rc == 0, err
+    rc, out, err = run_cli("validate", tmp_path / "my_quiz.yaml", cwd=tmp_path)
+    assert (rc, err) == (0, ""), err
+    assert "ok (quiz, 8 questions)" in out
+
+
+@pytest.mark.parametrize("quiz", BUNDLED_QUIZZES)
+def test_quiz_starter_lists_every_question_and_scores_0(quiz, tmp_path):
+    import yaml
+
+    from grader.quiz import load_quiz
+
+    text = starter(quiz)
+    data = yaml.safe_load(text)
+    loaded = load_quiz(QUIZZES / f"{quiz}.yaml")
+    assert data == {"quiz": quiz, "answers": {q.id: None for q in loaded.questions}}
+    for q in loaded.questions:
+        assert f"  # {q.prompt.strip().splitlines()[0]}".rstrip() in text
+    path = tmp_path / f"{quiz}.answers.yaml"
+    path.write_text(text)
+    report = api.check(path)
+    assert report.score == 0 and report.exit_code == 1
+    assert all(r.feedback == "no answer" for r in report.results)
+
+
+def test_quiz_starter_marks_hidden_questions():
+    text = starter("tangent")
+    assert "(Hidden: graded later, no feedback now.)" in text
+
+
+SECRET_QUIZ = textwrap.dedent("""\
+    id: secret_quiz
+    title: Secret quiz
+    questions:
+      - id: pick
+        kind: choice
+        prompt: Which is right?
+        choices: [wrong one, right one, another wrong one]
+        answer: 1
+        hint: hint-armadillo
+      - id: formula
+        kind: expression
+        prompt: f(x) = x^3 + 11x. Type f'(x).
+        answer: 3*x**2 + 11 + 0*x**7
+      - id: number
+        kind: number
+        prompt: What is 37 * 3?
+        answer: 111
+      - id: sign
+        kind: sign
+        f: x**2
+        at: -0.5
+      - id: exam
+        kind: number
+        prompt: What is 2 + 2?
+        answer: 4
+        visibility: hidden
+    """)
+QUIZ_ANSWERS = "quiz: secret_quiz\nanswers:\n  pick: 1\n  formula: 3x^2 + 11\n  number: 111\n  sign: decreasing\n  exam: 4\n"
+
+
+@pytest.fixture
+def secret_quiz(tmp_path) -> Path:
+    folder = tmp_path / "instructor_quizzes"
+    folder.mkdir()
+    (folder / "secret_quiz.yaml").write_text(SECRET_QUIZ)
+    return folder
+
+
+def test_quiz_export_leaks_no_answer_key(secret_quiz, tmp_path):
+    [written] = export([secret_quiz], tmp_path / "handout")
+    assert written == tmp_path / "handout" / "quizzes" / "secret_quiz.yaml"
+    text = written.read_text()
+    for leak in ("answer:", "0*x**7", "111", "armadillo"):
+        assert leak not in text, leak
+    assert "student_edition: true" in text and "variables: [x]" in text
+    assert all(not item.errors for item in validate_paths([written]))
+
+
+def test_quiz_student_edition_records_answers_with_exit_0(secret_quiz, tmp_path):
+    export([secret_quiz], tmp_path / "handout")
+    answers = tmp_path / "mine.answers.yaml"
+    answers.write_text(QUIZ_ANSWERS)
+    rc, out, err = run_cli("check", answers, "--problems", tmp_path / "handout" / "quizzes", "--format", "json", cwd=tmp_path)
+    assert rc == 0, err
+    report = json.loads(out)
+    assert (report["score"], report["max_score"], report["passed"]) == (0, 4, False)
+    assert [r["status"] for r in report["results"]] == ["recorded"] * 4  # hidden `exam`: graded at grading time
+    assert report["notes"] == ["1 hidden question will be graded when your work is graded."]
+    assert report["results"][1]["feedback"] == "Recorded: 3*x^2 + 11. It is graded later with the instructor's answer key."
+    rc, out, _ = run_cli("check", answers, "--problems", tmp_path / "handout" / "quizzes", cwd=tmp_path)
+    assert rc == 0 and "RECORDED pick  0/1" in out and "Recorded 4 answers; the score comes when they are graded." in out
+    # the instructor's full file grades the same answers file for the real score
+    full = api.check(answers, problems=[secret_quiz], grading=True)
+    assert (full.score, full.max_score, full.exit_code) == (5, 5, 0)
+
+
+def test_quiz_student_edition_still_catches_an_unreadable_answer(secret_quiz, tmp_path):
+    export([secret_quiz], tmp_path / "handout")
+    answers = tmp_path / "mine.answers.yaml"
+    answers.write_text(QUIZ_ANSWERS.replace("sign: decreasing", "sign: sideways"))
+    report = api.check(answers, problems=[tmp_path / "handout" / "quizzes"])
+    assert report.exit_code == 1
+    bad = next(r for r in report.results if r.id == "sign")
+    assert bad.feedback.startswith("could not read your answer: expected increasing, decreasing or stationary")
+
+
+def test_quiz_starter_from_the_student_edition(secret_quiz, tmp_path):
+    export([secret_quiz], tmp_path / "handout")
+    text = starter("secret_quiz", [tmp_path / "handout" / "quizzes"])
+    assert "  #   1: right one" in text and "  # f(x) = x^3 + 11x. Type f'(x)." in text

@@ -280,3 +280,61 @@ def test_broken_file_exits_2_with_the_messages_on_stderr(tmp_path):
         f"{path}:9: tasks[0].at[0]: f is not finite at x = 0 (a singularity, or outside where f is defined): "
         "choose another point\n"
     )
+
+
+# -- quizzes ---------------------------------------------------------------------------------------
+
+def quiz(body: str, top: str = "", id: str = "q") -> str:
+    return HEAD.format(id=id) + textwrap.dedent(top) + "questions:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+
+
+def test_choice_answer_out_of_range(tmp_path):
+    text = quiz("- id: c\n  kind: choice\n  prompt: Pick one\n  choices: [yes, no]\n  answer: 2\n")
+    assert errors(tmp_path, ("q.yaml", text)) == [
+        "q.yaml:8: questions[0].answer: expected the 0-based index of the right choice (0 to 1), got 2"
+    ]
+
+
+def test_sign_question_at_a_kink(tmp_path):
+    text = quiz("- id: s\n  kind: sign\n  f: abs(x)\n  at: 0\n")
+    assert errors(tmp_path, ("q.yaml", text)) == [
+        "q.yaml:7: questions[0].at: f has a kink at x = 0: the slope from the left is -1 and from the right 1, "
+        "so f'(0) does not exist: choose another `at`"
+    ]
+
+
+def test_sign_question_where_f_is_defined_on_one_side_only(tmp_path):
+    text = quiz("- id: s\n  kind: descent\n  f: x*sqrt(x)\n  at: 0\n")
+    assert errors(tmp_path, ("q.yaml", text)) == [
+        "q.yaml:7: questions[0].at: f is not defined on both sides of x = 0, so f'(0) does not exist: choose another `at`"
+    ]
+
+
+def test_sign_question_where_f_prime_is_not_finite(tmp_path):
+    text = quiz("- id: s\n  kind: sign\n  f: cbrt(x)\n  at: 0\n")
+    [line] = errors(tmp_path, ("q.yaml", text))
+    assert line.startswith("q.yaml:7: questions[0].at: ")
+    assert line.endswith("choose another `at`")
+
+
+def test_quiz_variants_are_named(tmp_path):
+    top = "params:\n  a: {integer: [-1, 1]}\n"
+    text = quiz("- id: s\n  kind: sign\n  f: abs(x - a)\n  at: 0\n", top)
+    assert errors(tmp_path, ("q.yaml", text)) == [
+        "q.yaml:9: questions[0].at: with a=0: f has a kink at x = 0: the slope from the left is -1 and from the "
+        "right 1, so f'(0) does not exist: choose another `at`"
+    ]
+
+
+def test_a_quiz_and_an_exercise_with_the_same_id(tmp_path):
+    ex = one_task("id: d\nkind: derivative\nfunction: d\nf: x**2\ndomain: [-1, 1]", id="same")
+    qz = quiz("- id: s\n  kind: sign\n  f: x**2\n  at: 1\n", id="same")
+    assert errors(tmp_path, ("a.yaml", ex), ("b.yaml", qz)) == [
+        "b.yaml:1: id: 'same' is also the id of a.yaml: give each problem its own id"
+    ]
+
+
+def test_bundled_quizzes_validate():
+    from conftest import ROOT
+
+    assert [line for item in validate_paths([ROOT / "quizzes"]) for line in item.errors] == []
