@@ -204,14 +204,23 @@ def _nest(value, shape, loc, where):
         return [[value]]
     if len(shape) == 1:
         if not isinstance(value, list) or len(value) != shape[0] or any(isinstance(v, list) for v in value):
-            where.error(loc, f"expected a list of {shape[0]} formulas")
+            where.error(loc, f"expected a list of {shape[0]} formulas (one per variable), got {_got(value)}")
         return [[v] for v in value]
     ok = isinstance(value, list) and len(value) == shape[0] and all(
         isinstance(r, list) and len(r) == shape[1] and not any(isinstance(v, list) for v in r) for r in value
     )
     if not ok:
-        where.error(loc, f"expected a {want} list of lists of formulas")
+        where.error(loc, f"expected a {want} list of lists of formulas ({shape[0]} rows of {shape[1]}), got {_got(value)}")
     return value
+
+
+def _got(value) -> str:
+    """What a reference is, for an error: 'a list of 3', '2 rows of 3, 2', or its text."""
+    if not isinstance(value, list):
+        return repr(value)
+    if value and all(isinstance(v, list) for v in value):
+        return f"{len(value)} row{'s' if len(value) != 1 else ''} of {', '.join(str(len(v)) for v in value)}"
+    return f"a list of {len(value)}"
 
 
 def _bounds(domain, variables, params, loc, where) -> np.ndarray:
