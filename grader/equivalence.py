@@ -172,7 +172,7 @@ def compare(
     key_values = evaluate(key, symbols, pts)
     valid = np.flatnonzero(np.isfinite(key_values))[:samples]
     if len(valid) < min(MIN_POINTS, len(pts)):
-        return Verdict(False, undecided=_too_few(names, len(valid), len(pts)))
+        return Verdict(False, undecided=_too_few(names, len(valid), len(pts)), extra={"valid_points": len(valid), "sampled": len(pts)})
     pts, key_values = [pts[i] for i in valid], key_values[valid]
     got = evaluate(answer, symbols, pts)
     budget = _Budget(BUDGET_SECONDS)

@@ -65,7 +65,7 @@ class Session:
             self.console.print("\nStopped.")
             if self.answers:
                 save_answers(self.quiz, self.answers, output)
-                self.console.print(f"Your {len(self.answers)} answer(s) so far are saved in {output}.", highlight=False)
+                self.console.print(f"Your {len(self.answers)} answer(s) so far are saved in {output}.", highlight=False, soft_wrap=True)
             return 130
         return self._finish(output)
 
@@ -158,7 +158,9 @@ class Session:
         if hidden:
             self.console.print(f"{hidden} hidden question{'s' if hidden > 1 else ''} will be graded later.")
         save_answers(self.quiz, self.answers, output)
-        self.console.print(f"Saved your answers to {output}; grade them again with: gradquiz check {output}", highlight=False)
+        self.console.print(
+            f"Saved your answers to {output}; grade them again with: gradquiz check {output}", highlight=False, soft_wrap=True
+        )
         return report.exit_code
 
 

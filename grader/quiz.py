@@ -580,7 +580,10 @@ class Expression(QuestionKind):
 
     def lint(self, q):
         verdict = equivalence.compare(q.key, q.key, q.variables, domain=q.domain, seed=q.seed)
-        return [verdict.undecided.split(";")[0] + ": add or change `domain`"] if verdict.undecided else []
+        if not verdict.undecided:
+            return []
+        valid, sampled = verdict.extra["valid_points"], verdict.extra["sampled"]
+        return [f"the answer is a finite real number at only {valid} of {sampled} sample points: give a `domain:` where it is defined"]
 
 
 def _domain(ctx: _Context, names) -> dict | None:
@@ -1075,7 +1078,12 @@ def read_answers(path: Path | str):
 
 def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None)) -> Quiz:
     """The quiz with this id on the search path, loaded for this student."""
-    quiz_path = find_problem(quiz_id, problems)
+    try:
+        quiz_path = find_problem(quiz_id, problems)
+    except GradquizError as err:
+        if err.file is None and where[0] is not None:  # name the answers file that asks for it
+            raise GradquizError(("quiz: " if where[1] else "") + err.message, *where) from None
+        raise
     data, positions = load_yaml(quiz_path)
     if not isinstance(data, dict) or "questions" not in data:
         raise GradquizError(f"'{quiz_id}' is an exercise, not a quiz: submit a .py file for it", *where)

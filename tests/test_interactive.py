@@ -1,0 +1,227 @@
+"""`gradquiz quiz ID`: driven with typer's CliRunner and through a real terminal (pexpect)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from grader.cli import app
+from grader.quiz import check_answers
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = shutil.which("gradquiz")
+ENV = {"COLUMNS": "200", "GRADQUIZ_STUDENT": "", "GRADQUIZ_GRADING": "", "GRADQUIZ_PATH": ""}
+
+SIGNS_RIGHT = "decreasing\n1\n3x^2\ny\n1\n"  # q3 is previewed as 3*x^2 and confirmed
+
+VARIANT = """
+id: variant
+title: A quiz with a parameter and a hidden question
+params:
+  a: {choice: [2, 3, 5]}
+questions:
+  - id: slope
+    kind: number
+    prompt: "f(x) = {a}x^2. What is f'(1)?"
+    answer: 2*a
+  - id: secret
+    kind: sign
+    visibility: hidden
+    f: x**3
+    at: 1
+"""
+
+
+def run(args, answers: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(app, ["quiz", *map(str, args)], input=answers, env=ENV)
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(app, ["quiz", *map(str, args)], input=answers, env=ENV)
+    finally:
+        os.chdir(old)
+
+
+def saved(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def test_full_marks_with_a_confirmed_preview(tmp_path):
+    out = tmp_path / "mine.yaml"
+    result = run(["signs", "--output", out], SIGNS_RIGHT)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Reading the sign of a derivative (signs), 4 questions" in text
+    assert "Question 2/4 (1 point)" in text and "  1) A stationary point" in text
+    assert "read as: 3*x^2" in text and "Is that what you meant? [y/n] (y):" in text
+    assert "read as: 1 (A stationary point)" in text
+    assert "Right: f'(-0.5) = -1 is negative, so f is decreasing at x = -0.5." in text
+    assert "Score: 4 / 4" in text
+    assert f"Saved your answers to {out}; grade them again with: gradquiz check {out}" in text
+    assert saved(out) == {"quiz": "signs", "answers": {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1"}}
+    assert out.read_text().startswith("# Answers to quiz 'signs' (Reading the sign of a derivative), saved by `gradquiz quiz`.\n")
+    report = check_answers(out)  # `gradquiz check` grades the saved file the same way
+    assert report.passed and report.score == 4
+
+
+def test_default_output_is_the_quiz_id_in_the_current_folder(tmp_path):
+    result = run(["signs"], SIGNS_RIGHT, cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert saved(tmp_path / "signs.answers.yaml")["answers"]["q1"] == "decreasing"
+
+
+def test_unreadable_answers_are_asked_again_and_previews_can_be_declined(tmp_path):
+    out = tmp_path / "a.yaml"
+    typed = "\n".join(
+        [
+            "sideways",  # not a sign word
+            "down",  # a synonym, echoed as its canonical word
+            "7",  # no such choice
+            "1",
+            "__import__('os').system('touch MARKER')",  # hostile: read as nothing, asked again
+            "3x^3",
+            "n",  # not what I meant
+            "3x^2",
+            "",  # confirm with Enter (default yes)
+            "",  # skip q4
+        ]
+    )
+    result = run(["signs", "--output", out], typed + "\n", cwd=tmp_path)
+    text = result.output
+    assert "Could not read your answer: expected increasing, decreasing or stationary, got 'sideways'. Try again." in text
+    assert "read as: decreasing" in text
+    assert "Could not read your answer: there is no choice 7: choose 0 to 2. Try again." in text
+    assert "Could not read your answer: text in quotes is not allowed in a formula. Try again." in text
+    assert "read as: 3*x^3" in text and "Skipped." in text
+    assert result.exit_code == 1  # q4 was skipped
+    assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2"}
+    assert not (tmp_path / "MARKER").exists()
+    assert "Score: 3 / 4" in text
+
+
+def test_feedback_at_the_end(tmp_path):
+    result = run(["signs", "--output", tmp_path / "a.yaml", "--feedback", "end"], "increasing\n1\n3*x^2\n1\n")
+    text = result.output
+    answers_part, _, end_part = text.partition("Question 4/4")[2].partition("q1: ")
+    assert "Right" not in answers_part  # nothing judged while answering
+    assert "Not right (0/1)\n  Not increasing: f'(-0.5) = -1 is negative" in end_part
+    assert "Score: 3 / 4" in end_part and result.exit_code == 1
+
+
+def test_end_of_input_leaves_the_rest_unanswered(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["signs", "--output", out], "decreasing\n")
+    assert result.exit_code == 1
+    assert "(end of input: the remaining questions are left unanswered)" in result.output
+    assert "Score: 1 / 4" in result.output and "Traceback" not in result.output
+    assert saved(out)["answers"] == {"q1": "decreasing"}
+    report = check_answers(out)
+    assert [r.feedback for r in report.results[1:]] == ["no answer"] * 3
+
+
+def test_student_variant_and_hidden_question(tmp_path):
+    quiz = tmp_path / "variant.yaml"
+    quiz.write_text(textwrap.dedent(VARIANT))
+    from grader.quiz import load_quiz
+
+    a = int(load_quiz(quiz, "alice").params["a"])
+    out = tmp_path / "v.yaml"
+    result = run(["variant", "--problems", quiz, "--student", "alice", "--output", out], f"{2 * a}\nincreasing\n")
+    text = result.output
+    assert result.exit_code == 0, text
+    assert f"f(x) = {a}x^2. What is f'(1)?" in text
+    assert "Answer recorded; this question is graded later." in text
+    assert "Score: 1 / 1" in text and "1 hidden question will be graded later." in text
+    assert saved(out) == {"quiz": "variant", "student": "alice", "answers": {"slope": str(2 * a), "secret": "increasing"}}
+    report = check_answers(out, problems=[quiz], grading=True)
+    assert report.student == "alice" and report.passed and report.score == 2
+
+
+def test_unknown_quiz_and_unwritable_output(tmp_path):
+    result = run(["nope"], "")
+    assert result.exit_code == 2
+    assert result.output == "gradquiz: no exercise or quiz with id 'nope' (see `gradquiz list`)\n"
+    target = tmp_path / "missing-folder" / "a.yaml"
+    result = run(["signs", "--output", target], SIGNS_RIGHT)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"gradquiz: {target}: cannot save the answers (No such file or directory)"
+
+
+# --------------------------------------------------------------------------- a real terminal
+
+
+def spawn(*args, cwd):
+    if EXE is None:
+        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
+    return pexpect.spawn(
+        EXE, ["quiz", *map(str, args)], cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(50, 200)
+    )
+
+
+def test_quiz_in_a_real_terminal(tmp_path):
+    child = spawn("signs", cwd=tmp_path)
+    child.expect("Question 1/4")
+    child.expect("Your answer")
+    child.sendline("negative")
+    child.expect("read as: decreasing")
+    child.expect("Right: f'")
+    child.expect("Your answer")
+    child.sendline("1")
+    child.expect("Your answer")
+    child.sendline("3x^2")
+    child.expect(r"read as: 3\*x\^2")
+    child.expect(r"\[y/n\]")
+    child.sendline("y")
+    child.expect("Equivalent to the expected answer")
+    child.expect("Your answer")
+    child.sendline("1/2")
+    child.expect("read as: 0.5")
+    child.expect(r"\[y/n\]")
+    child.sendline("y")
+    child.expect("too low by 0.5")
+    child.expect("Score: 3 / 4")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    path = tmp_path / "signs.answers.yaml"
+    assert saved(path)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1/2"}
+    proc = subprocess.run([EXE, "check", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1 and "Score: 3 / 4" in proc.stdout
+
+
+def test_ctrl_c_saves_what_was_answered_and_exits_130(tmp_path):
+    child = spawn("signs", "--output", "partial.yaml", cwd=tmp_path)
+    child.expect("Your answer")
+    child.sendline("decreasing")
+    child.expect("Your answer")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Stopped." in child.before and "Traceback" not in child.before
+    assert "Your 1 answer(s) so far are saved in partial.yaml." in child.before.replace("\r\n", "\n")
+    assert saved(tmp_path / "partial.yaml")["answers"] == {"q1": "decreasing"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminal")
+def test_ctrl_d_in_a_real_terminal(tmp_path):
+    child = spawn("signs", cwd=tmp_path)
+    child.expect("Your answer")
+    child.sendeof()
+    child.expect("end of input")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert saved(tmp_path / "signs.answers.yaml")["answers"] == {}
