@@ -221,12 +221,14 @@ def substitute(text: str, params) -> str:
 def _same(text: str, expected) -> bool:
     import sympy
 
+    from grader.equivalence import attempt
     from grader.mathparse import MathSyntaxError, parse_math
 
     try:
-        return sympy.simplify(parse_math(text) - expected) == 0
-    except (MathSyntaxError, TypeError, ValueError):
+        shown = parse_math(text)
+    except MathSyntaxError:
         return False
+    return attempt(lambda: sympy.simplify(shown - expected) == 0, 2.0, default=False)
 
 
 def _docstring(indent: str, lines: list[str]) -> str:

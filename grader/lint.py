@@ -9,9 +9,6 @@ variants is reported once, with how many more variants have it.
 
 from __future__ import annotations
 
-import signal
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import sympy
 
 from grader import schema
 from grader.constraints import ConstraintError, describe, parse_all, variants_to_check
+from grader.equivalence import TimeLimit, time_limit
 from grader.errors import GradquizError
 from grader.numerics import fmt
 
@@ -27,29 +25,6 @@ MIN_POINTS = 5
 SIMPLIFY_SECONDS = 2.0  # time limit of one symbolic reference check
 DIGITS = 30  # precision of the numeric reference check when simplify cannot decide
 SHOWN_VARIANTS = 3
-
-
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise ``_Timeout`` in the block after ``seconds`` (main thread only; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def alarm(signum, frame):
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -213,7 +188,7 @@ def _simplified(difference: sympy.Matrix):
     try:
         with time_limit(SIMPLIFY_SECONDS):
             return [d if d == 0 else sympy.simplify(d) for d in (sympy.expand(e) for e in difference)]
-    except _Timeout:
+    except TimeLimit:
         return None
 
 
@@ -342,7 +317,7 @@ def derivative_problem(f, name: str, at, slope) -> str | None:
             if not all(v.is_real and v.is_finite for v in (low, mid, high)):
                 return f"f is not defined on both sides of {shown}, so f'({format_math(at)}) does not exist: choose another `at`"
             left, right = float((mid - low) / KINK_H), float((high - mid) / KINK_H)
-    except (_Timeout, TypeError, ValueError, ArithmeticError):
+    except (TimeLimit, TypeError, ValueError, ArithmeticError):
         return None
     tol = 1e-6 * (1 + abs(slope if slope is not None else 0))
     if abs(left) > 1e10 or abs(right) > 1e10:
