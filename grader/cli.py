@@ -101,7 +101,7 @@ def _write(path: Path, body: str) -> None:
 @app.command()
 @user_errors
 def validate(paths: List[Path] = typer.Argument(..., help="Problem files or folders.")):
-    """Check problem files: schema, formulas, references against finite differences, domains."""
+    """Lint problem files in every variant: schema, formulas, references, domains, points, ids. Exit 0 ok, 2 errors."""
     from grader.validate import validate_paths
 
     problems = validate_paths(paths)
@@ -170,7 +170,7 @@ def export(
     paths: List[Path] = typer.Argument(..., help="Problem files or folders."),
     output: Path = typer.Option(..., "--output", help="Folder for the student edition (exercises/ and quizzes/ inside)."),
 ):
-    """Write the student edition: no references, answer keys or hidden tasks and questions."""
+    """Write the student edition: no references, hidden tasks or quiz answer keys (quiz answers are recorded)."""
     from grader.authoring import export as run
 
     for path in run(paths, output):
