@@ -135,8 +135,11 @@ class Session:
     def _show(self, result) -> None:
         from rich.markup import escape
 
-        mark = "[green]Right[/green]" if result.passed else "[red]Not right[/red]"
-        self.console.print(f"{mark} ({result.score:g}/{result.max_score:g})")
+        if result.extra.get("status") == "recorded":  # a student edition: no answer key here
+            self.console.print("[cyan]Recorded[/cyan]")
+        else:
+            mark = "[green]Right[/green]" if result.passed else "[red]Not right[/red]"
+            self.console.print(f"{mark} ({result.score:g}/{result.max_score:g})")
         for line in result.feedback.splitlines():
             self.console.print(f"  {escape(line)}", highlight=False)
         self.console.print()
@@ -152,8 +155,12 @@ class Session:
                 self.console.print(f"[bold]{escape(q.id)}[/bold]: {escape(q.prompt)}", highlight=False)
                 self._show(result)
         report = QuizReport(self.quiz.id, "quiz", self.quiz.title, str(output), results, self.quiz.student)
-        colour = "green" if report.passed else "red"
-        self.console.print(f"[bold {colour}]Score: {report.score:g} / {report.max_score:g}[/bold {colour}]")
+        recorded = sum(r.extra.get("status") == "recorded" for r in results)
+        if recorded:
+            self.console.print(f"Recorded {recorded} answer{'s' if recorded != 1 else ''}; the score comes when they are graded.")
+        else:
+            colour = "green" if report.passed else "red"
+            self.console.print(f"[bold {colour}]Score: {report.score:g} / {report.max_score:g}[/bold {colour}]")
         hidden = sum(q.hidden for q in self.quiz.questions)
         if hidden:
             self.console.print(f"{hidden} hidden question{'s' if hidden > 1 else ''} will be graded later.")

@@ -432,6 +432,8 @@ class Choice(QuestionKind):
         return f"Type the number of your choice (0 to {len(q.choices) - 1})."
 
     def read(self, q, raw):
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
         if isinstance(raw, int) and not isinstance(raw, bool):
             index = raw
         else:

@@ -158,6 +158,18 @@ def test_unknown_quiz_and_unwritable_output(tmp_path):
     assert result.output.splitlines()[-1] == f"gradquiz: {target}: cannot save the answers (No such file or directory)"
 
 
+def test_a_student_edition_records_answers(tmp_path):
+    handout = tmp_path / "handout"
+    exported = CliRunner().invoke(app, ["export", str(ROOT / "quizzes" / "signs.yaml"), "--output", str(handout)], env=ENV)
+    assert exported.exit_code == 0, exported.output
+    out = tmp_path / "a.yaml"
+    result = run(["signs", "--problems", handout / "quizzes", "--output", out], SIGNS_RIGHT)
+    assert result.exit_code == 0, result.output
+    assert "Recorded\n  Recorded: decreasing. It is graded later with the instructor's answer key." in result.output
+    assert "Recorded 4 answers; the score comes when they are graded." in result.output
+    assert check_answers(out).score == 4  # the instructor's file grades the same answers
+
+
 # --------------------------------------------------------------------------- a real terminal
 
 

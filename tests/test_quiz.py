@@ -306,7 +306,7 @@ def test_interval_answers_ignore_endpoints():
 
 def test_choice_accepts_the_index_as_text_or_the_choice_itself():
     q = load_quiz(QUIZZES / "signs.yaml").questions[1]
-    for typed in (1, "1", " 1 ", "A stationary point", "a stationary point"):
+    for typed in (1, 1.0, "1", " 1 ", "A stationary point", "a stationary point"):
         assert grade_question(q, typed).passed, typed
     assert grade_question(q, 5).feedback == "could not read your answer: there is no choice 5: choose 0 to 2"
     assert grade_question(q, True).feedback == "could not read your answer: expected an answer, got true (quote it in YAML)"
