@@ -389,3 +389,15 @@ def test_quiz_starter_from_the_student_edition(secret_quiz, tmp_path):
     export([secret_quiz], tmp_path / "handout")
     text = starter("secret_quiz", [tmp_path / "handout" / "quizzes"])
     assert "  #   1: right one" in text and "  # f(x) = x^3 + 11x. Type f'(x)." in text
+
+
+def test_export_of_the_bundled_quizzes_has_no_answer_key_or_hint(tmp_path):
+    import yaml
+
+    written = export([QUIZZES], tmp_path / "handout")
+    assert len(written) == len(BUNDLED_QUIZZES)
+    for path in written:
+        data = yaml.safe_load(path.read_text())
+        assert data["student_edition"] is True
+        assert all("answer" not in q and "hint" not in q for q in data["questions"]), path
+    assert all(not item.errors for item in validate_paths([tmp_path / "handout"]))
