@@ -48,13 +48,22 @@ def close(s: np.ndarray, r: np.ndarray, rtol: float, atol: float) -> np.ndarray:
     return ok | ((s == r) & ~np.isnan(s))
 
 
-def fmt(value) -> str:
+def fmt(value, digits: int = 6) -> str:
     """A number or array for feedback: 6 significant digits, -0 shown as 0."""
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         v = float(array)
-        return "0" if v == 0 else f"{v:.6g}"
-    return "[" + ", ".join(fmt(v) for v in array) + "]"
+        return "0" if v == 0 else f"{v:.{digits}g}"
+    return "[" + ", ".join(fmt(v, digits) for v in array) + "]"
+
+
+def fmt_pair(got, want) -> tuple[str, str]:
+    """Two values with enough digits to tell them apart (a wrong 1.06865e+13 vs 1.06865e+13)."""
+    for digits in (6, 9, 12, 17):
+        a, b = fmt(got, digits), fmt(want, digits)
+        if a != b:
+            break
+    return a, b
 
 
 def lambdify(symbols, expr):
