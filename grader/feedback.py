@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from grader.numerics import close, fmt, lambdify
+from grader.numerics import close, fmt, fmt_pair, lambdify
 
 CALL_HELP = {
     "scalars": "one number per variable",
@@ -121,10 +121,21 @@ def shape_problem(task, x, shape, data, points) -> str:
     return text
 
 
+def shape_mistake(task, shape) -> str:
+    """The answer note of a wrong shape: "transposed", "column_vector" or "shape"."""
+    want, shape = task.shape, tuple(shape)
+    if len(want) == 2 and shape == want[::-1] and want[0] != want[1]:
+        return "transposed"
+    if len(want) == 1 and shape in ((want[0], 1), (1, want[0])):
+        return "column_vector"
+    return "shape"
+
+
 def wrong_values(task, points, values, bad, mistake) -> str:
     first = int(np.argmax(bad))
     x, got, want = points.x[first], values[first], points.expected[first]
-    lines = [f"At {at(task, x)} your `{task.spec.function}` returned {fmt(got)}; expected {fmt(want)}."]
+    shown_got, shown_want = fmt_pair(got, want)
+    lines = [f"At {at(task, x)} your `{task.spec.function}` returned {shown_got}; expected {shown_want}."]
     if not task.shape:
         lines[0] = lines[0][:-1] + f" (off by {fmt(float(got) - float(want))})."
     count = int(bad.sum())
@@ -146,6 +157,8 @@ def diagnose(task, points, values):
     flat_r = ref.reshape(len(ref), -1)
     flat_s = values.reshape(len(values), -1)
     scale = 1e-6 * (1 + np.max(np.abs(flat_r)))
+    if _same(flat_s, flat_r, scale):
+        return None  # wrong, but by less than these comparisons can tell apart (it read "0.999999 times")
     if np.max(np.abs(flat_r)) > scale and _same(flat_s, -flat_r, scale):
         return ("sign", "The sign is flipped: your values are exactly minus the right ones.")
     for note, sentence, candidate in _alternatives(task, points):
