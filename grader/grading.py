@@ -127,9 +127,9 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     hint = [f"Hint: {task.spec.hint}"] if task.spec.hint else []
     if run.results is None:
         return Verdict(False, "\n".join([feedback.run_failure(task, run), *hint]), {"error": run.failure})
-    values, problem = _collect(task, points, run.results)
+    values, problem, extra = _collect(task, points, run.results)
     if problem:
-        return Verdict(False, "\n".join([problem, *hint]), {"error": "call"})
+        return Verdict(False, "\n".join([problem, *hint]), extra)
     atol = task.spec.atol * (1 + float(np.max(np.abs(points.expected))))
     ok_ref = _all_close(values, points.expected, task.spec.rtol, atol)
     usable = np.array([np.all(np.isfinite(fd)) for fd in points.fd], dtype=bool)
@@ -164,18 +164,19 @@ def _all_close(values, expected, rtol, atol) -> np.ndarray:
 
 
 def _collect(task: Task, points: Points, results: list[dict]):
-    """The returned values as one array, or the first call/shape problem as feedback."""
+    """The returned values as one array, or the first call/shape problem as feedback (and JSON keys)."""
     values = []
     for x, item in zip(points.x, results):
         if not item.get("ok"):
-            return None, feedback.call_problem(task, x, item)
+            return None, feedback.call_problem(task, x, item), {"error": "call"}
         data = np.array(item.get("data", []), dtype=float)
         shape = tuple(item.get("shape", ()))
         fixed = _fit_shape(data, shape, task.shape)
         if fixed is None:
-            return None, feedback.shape_problem(task, x, shape, data, points)
+            text = feedback.shape_problem(task, x, shape, data, points)
+            return None, text, {"error": "call", "mistake": feedback.shape_mistake(task, shape)}
         values.append(fixed)
-    return np.array(values).reshape((len(values),) + task.shape), None
+    return np.array(values).reshape((len(values),) + task.shape), None, {}
 
 
 def _fit_shape(data: np.ndarray, shape: tuple, want: tuple):
