@@ -47,6 +47,31 @@ def run_cli(*args, cwd=None, env=None, timeout=60) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def run_cli_many(jobs, timeout=120) -> list[tuple[int, str, str]]:
+    """Run several commands at once (each is mostly a second of start-up CPU).
+
+    ``jobs``: a list of (args, cwd, env or None); returns (rc, stdout, stderr) in order.
+    """
+    if EXE is None:
+        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
+    procs = [
+        subprocess.Popen(
+            [EXE, *map(str, args)],
+            cwd=cwd,
+            env=env if env is not None else clean_env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for args, cwd, env in jobs
+    ]
+    out = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=timeout)
+        out.append((proc.returncode, stdout, stderr))
+    return out
+
+
 def exercise_text(tasks, *, id="tq", title="Test exercise", forbid=None, **top) -> str:
     """An exercise YAML from task dicts (keys as in the spec)."""
     data = {"id": id, "title": title}
