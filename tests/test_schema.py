@@ -4,12 +4,11 @@ text, through the installed command, no traceback."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import EXE, clean_env
+from conftest import run_cli, run_cli_many
 
 BASE = """\
 id: bad
@@ -202,32 +201,51 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory):
-    """Run every case's command at once (each costs about a second of CPU): name -> (rc, out, err)."""
-    if EXE is None:
-        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
-    root = tmp_path_factory.mktemp("schema")
-    running = {}
-    for i, (name, case) in enumerate(CASES.items()):
-        folder = root / f"case{i}"
-        folder.mkdir()
-        if case.yaml is not None:
-            (folder / "bad.yaml").write_text(case.yaml, encoding="utf-8")
-        for file, text in case.files.items():
-            (folder / file).write_text(text, encoding="utf-8")
-        running[name] = subprocess.Popen(
-            [EXE, *case.args], cwd=folder, env=clean_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-    out = {}
-    for name, proc in running.items():
-        stdout, stderr = proc.communicate(timeout=120)
-        out[name] = (proc.returncode, stdout, stderr)
-    return out
+def write_case(folder, case: Case) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if case.yaml is not None:
+        (folder / "bad.yaml").write_text(case.yaml, encoding="utf-8")
+    for file, text in case.files.items():
+        (folder / file).write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_exit_2_with_one_exact_line(outcomes, name):
+def test_exit_2_with_one_exact_line(tmp_path, monkeypatch, name):
+    """Every case through the command's own code (Typer's runner, in process: fast)."""
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    case = CASES[name]
+    write_case(tmp_path, case)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, [str(a) for a in case.args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"gradquiz: {CASES[name].message}\n"
+
+
+# The installed command, in its own process, says exactly the same.
+THROUGH_THE_COMMAND = [
+    "unknown kind", "misspelt key", "unparsable formula", "domain of one number", "reference transposed",
+    "duplicate YAML key", "invalid YAML", "empty file", "no such submission", "no such exercise",
+    "answers in a .txt file",
+]
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Run the chosen cases' commands at once: name -> (rc, stdout, stderr)."""
+    root = tmp_path_factory.mktemp("schema")
+    jobs = []
+    for i, name in enumerate(THROUGH_THE_COMMAND):
+        write_case(root / f"case{i}", CASES[name])
+        jobs.append((CASES[name].args, root / f"case{i}", None))
+    return dict(zip(THROUGH_THE_COMMAND, run_cli_many(jobs)))
+
+
+@pytest.mark.parametrize("name", THROUGH_THE_COMMAND)
+def test_the_installed_command_prints_the_same_line(outcomes, name):
     rc, out, err = outcomes[name]
     assert "Traceback" not in err
     assert (rc, out) == (2, "")
@@ -236,8 +254,6 @@ def test_exit_2_with_one_exact_line(outcomes, name):
 
 def test_the_base_exercise_is_valid(tmp_path):
     """The cases above are bad only for their one edit: BASE itself grades (exit 0)."""
-    from conftest import run_cli
-
     (tmp_path / "bad.yaml").write_text(BASE)
     (tmp_path / "sub.py").write_text(SUBMISSION)
     rc, out, err = run_cli(*CHECK, cwd=tmp_path)
