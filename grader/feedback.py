@@ -88,6 +88,8 @@ def exception_text(err: dict) -> str:
     text = f"{where}: {message}"
     if err.get("text"):
         text += f"\n    {err['text']}"
+    if err.get("type") == "BlockingIOError" or err.get("message", "").startswith("can't start new thread"):
+        text += "\n(The grader does not let submissions start processes or threads.)"
     if err.get("type") == "MemoryError":
         text += "\n(The grader limits memory; avoid building huge lists or arrays.)"
     if err.get("type") == "ForbiddenModule":
