@@ -470,6 +470,31 @@ def test_background_processes_are_gone_after_the_check(ws):
     assert not [pid for pid in pids if alive(pid)], report["output"]
 
 
+@NEEDS_ROOT
+def test_starting_a_process_or_thread_is_refused_with_a_clear_message(ws):
+    ws.exercise([task("fork", "derivative", "x**2", (-1, 1)), task("thread", "derivative", "x**3", (-1, 1))])
+    sub = ws.submission(
+        """
+        import os
+        import threading
+
+        def fork(x):
+            os.fork()
+            return 2 * x
+
+        def thread(x):
+            threading.Thread(target=print).start()
+            return 3 * x**2
+        """
+    )
+    results = by_id(ws.check(sub, grading=True))
+    for name, line in (("fork", 6), ("thread", 10)):
+        feedback = results[name]["feedback"]
+        assert not results[name]["passed"]
+        assert f"line {line}:" in feedback
+        assert feedback.endswith("(The grader does not let submissions start processes or threads.)")
+
+
 # -- forbidden modules ----------------------------------------------------------------------
 
 def test_forbidden_module_fails_only_the_task_using_it(ws):
