@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from xml.etree import ElementTree as ET
 
@@ -105,29 +106,46 @@ def render_gradescope(report: Report) -> str:
     return json.dumps(body, indent=2) + "\n"
 
 
+# Control characters (but newline and tab) and lone surrogates: a submission can put them in
+# its output and error messages. Raw, they move the cursor of the terminal that shows the
+# report, make the XML invalid, or stop the report from being written at all (UnicodeEncodeError).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal and for XML: unprintable characters shown as \\xNN or \\uNNNN."""
+    return _UNPRINTABLE.sub(_escaped, str(text))
+
+
+def _escaped(match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def render_junit(report: Report) -> str:
     failures = sum(not r.passed for r in report.results)
     suite = ET.Element(
         "testsuite",
-        name=report.id,
+        name=printable(report.id),
         tests=str(len(report.results)),
         failures=str(failures),
         errors="0",
         skipped="0",
     )
     for r in report.results:
-        case = ET.SubElement(suite, "testcase", classname=report.id, name=r.id)
+        case = ET.SubElement(suite, "testcase", classname=printable(report.id), name=printable(r.id))
         ET.SubElement(case, "properties").extend(
             [
                 ET.Element("property", name="score", value=_fmt(r.score)),
                 ET.Element("property", name="max_score", value=_fmt(r.max_score)),
             ]
         )
+        feedback = printable(r.feedback)
         if not r.passed:
-            failure = ET.SubElement(case, "failure", message=r.feedback.splitlines()[0] if r.feedback else "failed")
-            failure.text = r.feedback
+            failure = ET.SubElement(case, "failure", message=feedback.splitlines()[0] if feedback else "failed")
+            failure.text = feedback
         else:
-            ET.SubElement(case, "system-out").text = r.feedback
+            ET.SubElement(case, "system-out").text = feedback
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
@@ -137,7 +155,10 @@ def render_junit(report: Report) -> str:
 def render_text(report: Report, console=None) -> None:
     """Print the report for a person, with rich."""
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as _markup
+
+    def escape(text):
+        return _markup(printable(text))
 
     console = console or Console()
     console.print(f"[bold]{escape(report.title)}[/bold] ({escape(report.id)})  {escape(report.file)}")
@@ -145,7 +166,7 @@ def render_text(report: Report, console=None) -> None:
         mark = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {escape(r.id)}{tag}  {_fmt(r.score)}/{_fmt(r.max_score)}")
-        for line in r.feedback.splitlines():
+        for line in printable(r.feedback).split("\n"):  # not splitlines(): a student's "\r" is no line break
             console.print(f"     {escape(line)}", highlight=False)
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
