@@ -200,11 +200,25 @@ class Sandbox:
             reply = json.loads(line)
         except ValueError:
             return None
+        if b"\\ud" in line.lower() or b"\xed" in line:  # a lone surrogate, escaped or raw
+            reply = _no_surrogates(reply)
         return reply if isinstance(reply, dict) else None
 
     def output(self) -> tuple[str, str]:
         """What the submission printed (stdout, stderr), truncated."""
         return _tail(self._out), _tail(self._err)
+
+
+def _no_surrogates(value):
+    """The reply with lone surrogates in its strings (from a student's error message) written
+    as \\udXXX: as they are, no report with them can be printed or encoded as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _tail(handle) -> str:
