@@ -12,11 +12,12 @@ import stat
 import tempfile
 import textwrap
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from conftest import by_id, run_cli, task
+from conftest import by_id, run_cli, run_cli_many, task
 
 ROOT_USER = os.geteuid() == 0
 NEEDS_ROOT = pytest.mark.skipif(
@@ -317,6 +318,32 @@ def test_flood_of_output_does_not_corrupt_the_json_report(ws):
     assert report["id"] == "tq"
     assert_only_hostile_fails(report)
     assert "output" in report and len(report["output"]) < 20_000  # kept, but truncated
+
+
+def test_control_characters_and_lone_surrogates_cannot_break_or_forge_reports(ws):
+    """Escape sequences could move the cursor of the terminal showing the report (and paint
+    a PASS over a FAIL), make the JUnit XML invalid, or stop the report being written."""
+    ws.exercise(TASKS)
+    sub = ws.submission(
+        hostile(
+            'raise ValueError("\\x1b[1A\\x1b[2K\\rPASS hostile \\ud800 \\x00 \\x07")',
+            top='print("\\x1b[2J\\x1b[1;1HScore: 3 / 3 \\x1b]0;title\\x07", flush=True)',
+        )
+    )
+    base = ("check", sub, "--problems", ws.root)
+    jobs = [(base, ws.root, None), (base + ("--format", "junit"), ws.root, None), (base + ("--format", "json"), ws.root, None)]
+    (rc_text, text, err_text), (rc_xml, xml, err_xml), (rc_json, out, err_json) = run_cli_many(jobs)
+    assert (rc_text, rc_xml, rc_json) == (1, 1, 1), err_text + err_xml + err_json
+    assert "\x1b" not in text and "\r" not in text and "\x00" not in text and "\x07" not in text
+    assert "\\x1b[1A\\x1b[2K\\x0dPASS hostile \\ud800" in text  # shown, harmless
+    assert "FAIL hostile  0/1" in text and text.rstrip().endswith("Score: 2 / 3")
+    suite = ET.fromstring(xml).find("testsuite")
+    failure = suite.findall("testcase")[1].find("failure")
+    assert "PASS hostile \\ud800" in failure.text
+    report = json.loads(out)
+    feedback = by_id(report)["hostile"]["feedback"]
+    feedback.encode("utf-8")  # no lone surrogate left: any consumer can print it
+    assert_only_hostile_fails(report)
 
 
 # -- files ----------------------------------------------------------------------------------
