@@ -17,8 +17,8 @@ def check(path, **options):
     return _check(path, **options)
 
 
-def load_problem(path):
-    """Load and validate one exercise or quiz file."""
-    from grader.loader import load_problem as _load
+def load_problem(path, student=None):
+    """Load and validate one exercise or quiz file (raises GradquizError with file and line)."""
+    from grader.validate import load_any
 
-    return _load(path)
+    return load_any(path, student)

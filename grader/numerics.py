@@ -72,4 +72,7 @@ def lambdify(symbols, expr):
     from sympy.printing.numpy import NumPyPrinter
 
     printer = NumPyPrinter({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True})
-    return sympy.lambdify(symbols, expr, modules=[{"numpy": np}], printer=printer)
+    import functools
+
+    namespace = {"numpy": np, "functools": functools}  # Max/Min print as functools.reduce(...)
+    return sympy.lambdify(symbols, expr, modules=[namespace], printer=printer)

@@ -44,6 +44,19 @@ def expand(paths) -> list[Path]:
     return out
 
 
+def load_any(path, student=None):
+    """An exercise or a quiz, by what the file holds."""
+    path = Path(path)
+    data, positions = load_yaml(path)
+    if kind_of(data) == "quiz":
+        from grader.quiz import load_quiz
+
+        return load_quiz(path, student=student, data=data, positions=positions)
+    from grader.problem import load_exercise
+
+    return load_exercise(path, student, data=data, positions=positions)
+
+
 def validate_paths(paths) -> list[Checked]:
     checked = [validate_file(p) for p in expand(paths)]
     _duplicate_ids(checked)
