@@ -17,13 +17,15 @@ import traceback
 
 _loads, _dumps, _write, _read = json.loads, json.dumps, os.write, os.read
 _PRELOAD = (
-    "math cmath random statistics functools itertools operator fractions decimal "
+    "math cmath random statistics functools itertools operator fractions decimal heapq bisect "
+    "string array struct textwrap "
     "collections numbers copy re typing dataclasses warnings numpy numpy.linalg numpy.random "
     "numpy.polynomial numpy.fft"
 )
 
 
 _STREAMS = []  # the real stdout and stderr, flushed before each reply
+_dropped = False  # running as an unprivileged user
 _np = None  # numpy, bound before the submission runs (it may forbid or patch the name)
 
 
@@ -104,8 +106,10 @@ def _drop_privileges(cfg):
     os.setgroups([])
     os.setgid(cfg["gid"])
     os.setuid(uid)
+    global _dropped
+    _dropped = True
     # No new processes or threads at all: a child that calls os.setsid() would leave the
-    # process group that the parent kills, and outlive the check as `nobody`.
+    # process group that the parent kills, and outlive the check.
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
@@ -131,6 +135,8 @@ def _describe(exc, filename):
         detail = exc.msg
     if isinstance(exc, SystemExit):
         detail = f"your code called sys.exit({exc.code!r})"
+    if _dropped and isinstance(exc, ImportError) and not isinstance(exc, ForbiddenModule):
+        detail += " (the grader runs your code as an unprivileged user: the standard maths modules and numpy are available, others may not be)"
     return {"type": name, "message": detail[:500], "line": line, "text": text[:200]}
 
 
@@ -195,7 +201,7 @@ def main():
     requests = _lines(0)
     cfg = next(requests)
     os.environ.clear()
-    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": cfg["scratch"], "OPENBLAS_NUM_THREADS": "1"})
+    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": cfg["scratch"], "TMPDIR": cfg["scratch"], "OPENBLAS_NUM_THREADS": "1"})
     for name in _PRELOAD.split():
         try:
             __import__(name)
@@ -221,7 +227,7 @@ def main():
     sys.modules[cfg["module"]] = module
     sys.path[:] = [p for p in sys.path if p] + [cfg["scratch"]]
     # Feedback quotes the student's line from this cache: the file itself may be a relative
-    # path (the child runs in a scratch folder) or unreadable to `nobody`.
+    # path (the child runs in a scratch folder) or unreadable to the sandbox user.
     linecache.cache[filename] = (len(cfg["source"]), None, cfg["source"].splitlines(True), filename)
     try:
         code = compile(cfg["source"], filename, "exec")

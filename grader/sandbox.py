@@ -1,7 +1,7 @@
 """Run a student's submission in a child process and get plain values back.
 
 The child (``grader/_child.py``) runs in its own session and process group, in a
-scratch folder, with memory, CPU and file-size limits, and as ``nobody`` when the
+scratch folder, with memory, CPU and file-size limits, and as an unprivileged user of its own when the
 grader runs as root. It only ever returns numbers, shapes and error descriptions
 as JSON; every score is computed in the parent. A timeout, crash or ``os._exit``
 in one task kills the child's whole group; the next task gets a fresh child.
@@ -24,7 +24,17 @@ from pathlib import Path
 CHILD = Path(__file__).with_name("_child.py")
 MAX_REPLY = 64 << 20  # bytes of one JSON reply line
 OUTPUT_LIMIT = 4000  # characters of captured stdout/stderr kept for feedback
-NOBODY = 65534
+SANDBOX_UIDS = (200_000, 100_000)  # (first, count): a uid of its own for every child when root
+_serial = 0
+
+
+def _sandbox_uid() -> int:
+    """A fresh unprivileged uid (no passwd entry needed), so that concurrent children,
+    each running as a different user, cannot signal or read one another."""
+    global _serial
+    _serial += 1
+    first, count = SANDBOX_UIDS
+    return first + (os.getpid() * 97 + _serial) % count
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,9 @@ class Sandbox:
         scratch = tempfile.mkdtemp(prefix="scratch-", dir=self._tmp)
         privileged = os.geteuid() == 0
         os.chmod(self._tmp, 0o711 if privileged else 0o700)
+        uid = _sandbox_uid() if privileged else None
         if privileged:
-            os.chown(scratch, NOBODY, NOBODY)
+            os.chown(scratch, uid, uid)
         read_req, self._req = os.pipe()
         self._res, write_res = os.pipe()
         self.proc = subprocess.Popen(
@@ -88,8 +99,8 @@ class Sandbox:
             "scratch": scratch,
             "memory_mb": self.limits.memory_mb,
             "cpu_seconds": self.limits.cpu_seconds,
-            "uid": NOBODY if privileged else None,
-            "gid": NOBODY if privileged else None,
+            "uid": uid,
+            "gid": uid,
         }
         self._write(config)
 

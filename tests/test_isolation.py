@@ -359,12 +359,17 @@ def course(tmp_path):
 
 
 @NEEDS_ROOT
-def test_child_runs_as_nobody(ws):
+def test_child_runs_as_an_unprivileged_user_of_its_own(ws):
     ws.exercise([task("d", "derivative", "x**2", (-1, 1))])
     sub = ws.submission("import os\nprint('UID', os.getuid(), os.geteuid(), os.getgid())\ndef d(x):\n    return 2 * x\n")
-    report = ws.check(sub, grading=True)
-    assert report["passed"]
-    assert "UID 65534 65534 65534" in report["output"]
+    uids = []
+    for _ in range(2):
+        report = ws.check(sub, grading=True)
+        assert report["passed"]
+        uid, euid, gid = map(int, report["output"].split("UID ")[1].split()[:3])
+        assert uid == euid == gid and uid >= 200_000
+        uids.append(uid)
+    assert uids[0] != uids[1]  # concurrent children cannot signal or read one another
 
 
 @NEEDS_ROOT
