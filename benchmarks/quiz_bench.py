@@ -16,17 +16,17 @@ the friendly way: `3x^2`, `e^(2x)`, `ln x`...), then prints:
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_bench import median_of  # noqa: E402  (one timing probe for every benchmark)
 
 # (f, the derivative typed by a student, a wrong answer)
 FUNCTIONS = [
@@ -41,13 +41,6 @@ FUNCTIONS = [
     ("tan(x) + x**{n}", "sec^2 x + {n}x^{m}", "sec^2 x"),
     ("1/(1 + exp(-{n}*x))", "{n} e^(-{n}x)/(1 + e^(-{n}x))^2", "e^(-{n}x)/(1 + e^(-{n}x))^2"),
 ]
-PROBE = (
-    "import resource, subprocess, sys, json;"
-    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
-    "print(json.dumps([p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
-)
-
-
 def build(folder: Path, count: int) -> tuple[Path, Path, Path]:
     questions, right, wrong = [], {}, {}
     for i in range(count):
@@ -65,21 +58,6 @@ def build(folder: Path, count: int) -> tuple[Path, Path, Path]:
         path.write_text(yaml.safe_dump({"quiz": "bench", "answers": answers}, sort_keys=False))
         paths.append(path)
     return quiz, paths[0], paths[1]
-
-
-def timed(cmd: list[str]) -> tuple[float, int, int]:
-    """(seconds, exit code, peak RSS in KiB)."""
-    start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", PROBE, *cmd], capture_output=True, text=True, check=True)
-    elapsed = time.perf_counter() - start
-    code, rss = json.loads(out.stdout)
-    return elapsed, code, rss
-
-
-def median_of(cmd, runs):
-    timed(cmd)  # warm the file cache
-    results = [timed(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), results[-1][1], max(r[2] for r in results)
 
 
 def in_process(quiz_path: Path, right: Path, wrong: Path) -> dict:

@@ -9,7 +9,6 @@ f', a constant factor or offset, a transposed matrix, swapped components).
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
 from grader.numerics import close, fmt, fmt_pair, lambdify
 
