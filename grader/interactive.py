@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-import yaml
-
-from grader.errors import GradquizError
 
 
 class FeedbackWhen(str, Enum):
@@ -64,6 +61,8 @@ class Session:
         except KeyboardInterrupt:
             self.console.print("\nStopped.")
             if self.answers:
+                from grader.quiz import save_answers
+
                 save_answers(self.quiz, self.answers, output)
                 self.console.print(f"Your {len(self.answers)} answer(s) so far are saved in {output}.", highlight=False, soft_wrap=True)
             return 130
@@ -86,8 +85,7 @@ class Session:
 
         from grader.quiz import help_text
 
-        points = f"{q.spec.points:g} point{'s' if q.spec.points != 1 else ''}"
-        self.console.print(f"[bold]Question {number}/{len(self.quiz.questions)}[/bold] ({points})")
+        self.console.print(f"[bold]Question {number}/{len(self.quiz.questions)}[/bold] ({q.points_label})")
         self.console.print(escape(q.prompt), highlight=False)
         for i, choice in enumerate(q.choices):
             self.console.print(f"  {i}) {escape(choice)}", highlight=False)
@@ -147,7 +145,7 @@ class Session:
     def _finish(self, output: Path) -> int:
         from rich.markup import escape
 
-        from grader.quiz import QuizReport, grade_answers
+        from grader.quiz import QuizReport, grade_answers, save_answers
 
         results = grade_answers(self.quiz, self.answers, include_hidden=False)
         if not self.feedback_now:
@@ -173,20 +171,3 @@ class Session:
 
 def _same_text(shown: str, typed: str) -> bool:
     return "".join(shown.split()).lower() == "".join(typed.split()).lower()
-
-
-def save_answers(quiz, answers: dict, output: Path) -> None:
-    """Write an answers file (spec section 2) that `gradquiz check` grades."""
-    data = {"quiz": quiz.id}
-    if quiz.student:
-        data["student"] = quiz.student
-    data["answers"] = {q.id: answers[q.id] for q in quiz.questions if q.id in answers}
-    header = (
-        f"# Answers to quiz '{quiz.id}' ({quiz.title}), saved by `gradquiz quiz`.\n"
-        f"# Grade them with: gradquiz check {output.name}\n"
-    )
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    try:
-        output.write_text(header + body, encoding="utf-8")
-    except OSError as exc:
-        raise GradquizError(f"cannot save the answers ({exc.strerror})", output) from None

@@ -1,66 +1,26 @@
-"""The quiz side of ``starter`` and ``export``, and the student edition of a quiz.
+"""The quiz side of ``starter`` and ``export``, and the text report of a student edition.
 
-A quiz's student edition (``student_edition: true``, written by ``gradquiz export``)
-keeps every question and prompt but no answer key or hint. It loads with stand-in keys
-and each question's kind wrapped in ``Recorded``: a typed answer is still read (so a
-typo is caught at once) but never judged. ``check`` reports it as "recorded, graded
-later": score 0 of the question's points, ``"status": "recorded"``, and exit 0 when
-nothing else is wrong. The instructor's full file grades the same answers file.
+A student edition (``student_edition: true``, written here by ``gradquiz export``;
+see ``grader.quiz.edition``) keeps every question and prompt but no answer key or
+hint; ``check`` reports its answers as recorded, to be graded later.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import yaml
 
-# What an answer key is replaced by while a student edition loads: it is never judged.
-STAND_INS = {"choice": 0, "number": 0, "expression": "0", "interval": "all", "stationary_points": "none"}
-RECORDED = "Recorded: {answer}. It is graded later with the instructor's answer key."
 
+def __getattr__(name):
+    """``is_edition`` and the like now live in ``grader.quiz.edition``; still reachable from here.
 
-def is_edition(data) -> bool:
-    return isinstance(data, dict) and data.get("student_edition") is True
+    Looked up on first use, so that this module (and the plain report of an exercise)
+    does not load the quiz package.
+    """
+    if name in ("STAND_INS", "RECORDED", "is_edition", "with_stand_ins", "Recorded", "recorded", "only_recorded"):
+        from grader.quiz import edition
 
-
-def with_stand_ins(data: dict) -> dict:
-    """A student edition's data with stand-in keys, so that its questions compile."""
-    questions = []
-    for q in data.get("questions") or []:
-        if isinstance(q, dict) and "answer" not in q and q.get("kind") in STAND_INS:
-            if q.get("kind") == "choice" or "f" not in q:
-                q = {**q, "answer": STAND_INS[q["kind"]]}
-        questions.append(q)
-    return {**data, "questions": questions}
-
-
-class Recorded:
-    """A question kind that reads and records an answer, and never judges it."""
-
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def judge(self, q, value):
-        from grader.quiz import Outcome
-
-        return Outcome(False, RECORDED.format(answer=self.inner.show(q, value)), {"status": "recorded"})
-
-    def lint(self, q) -> list[str]:
-        return []
-
-
-def recorded(questions) -> tuple:
-    return tuple(replace(q, kind=Recorded(q.kind)) for q in questions)
-
-
-def only_recorded(report) -> bool:
-    """Nothing failed: every result passed or is an answer recorded for later grading."""
-    return not getattr(report, "unknown", None) and all(
-        r.passed or r.extra.get("status") == "recorded" for r in report.results
-    )
+        return getattr(edition, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_text(report, console=None) -> None:
@@ -73,6 +33,8 @@ def render_text(report, console=None) -> None:
     console = console or Console()
     if not any(r.extra.get("status") == "recorded" for r in report.results):
         return plain(report, console)
+    from grader.quiz.edition import only_recorded
+
     console.print(f"[bold]{escape(report.title)}[/bold] ({escape(report.id)})  {escape(report.file)}")
     for r in report.results:
         status = r.extra.get("status")
@@ -93,6 +55,7 @@ def render_text(report, console=None) -> None:
 def quiz_starter(path, data, positions, student) -> str:
     """An answers file with every question id, its prompt (and choices) as comments."""
     from grader.quiz import help_text, load_quiz
+    from grader.quiz.answers import answers_head
 
     quiz = load_quiz(path, student, data, positions)
     out = [f"# Answers to quiz '{quiz.id}' ({quiz.title}). Fill in each answer, then run:", f"#   gradquiz check {quiz.id}.answers.yaml"]
@@ -100,17 +63,13 @@ def quiz_starter(path, data, positions, student) -> str:
         from grader.constraints import describe
 
         out.append(f"# Your variant{f' (student {quiz.student})' if quiz.student else ''}: {describe(quiz.params)}")
-    body = {"quiz": quiz.id}
-    if quiz.student:
-        body["student"] = quiz.student
-    out.append(yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip())
+    out.append(yaml.safe_dump(answers_head(quiz), sort_keys=False, allow_unicode=True).rstrip())
     out.append("answers:")
     for q in quiz.questions:
         out.append("")
-        points = f"{q.spec.points:g} point{'s' if q.spec.points != 1 else ''}"
         lines = q.prompt.strip().splitlines() + [f"  {i}: {c}" for i, c in enumerate(q.choices)]
         lines.append(help_text(q) + (" (Hidden: graded later, no feedback now.)" if q.hidden else ""))
-        out.append(f"  # {q.id} ({points})")
+        out.append(f"  # {q.id} ({q.points_label})")
         out += [f"  # {line}".rstrip() for line in lines]
         out.append(f"  {q.id}:")
     return "\n".join(out) + "\n"

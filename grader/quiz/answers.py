@@ -1,0 +1,56 @@
+"""Answers files (spec section 2): ``quiz: ID``, optional ``student: ID``, ``answers: {id: answer}``.
+
+``read_answers`` reads one for ``gradquiz check``; ``save_answers`` writes what
+``gradquiz quiz`` collected, and ``answers_head`` is the top both it and ``gradquiz
+starter`` write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from grader import schema
+from grader.errors import GradquizError
+from grader.quiz.schema import AnswersSpec
+from grader.yamlio import load_yaml
+
+
+def read_answers(path: Path | str):
+    """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line."""
+    path = Path(path)
+    try:
+        data, positions = load_yaml(path)
+    except GradquizError as err:
+        if "expected ',' or ']'" in err.message or "expected ',' or '}'" in err.message:
+            err.message += " (quote answers that start with [ or {, e.g. '[0, oo)')"
+        raise
+    if not isinstance(data, dict):
+        raise GradquizError("expected `quiz: ID` and `answers:` at the top of an answers file", path, 1)
+    spec = schema.validate(AnswersSpec, data, positions, path)
+    if spec.answers is not None and not isinstance(data.get("answers"), dict):
+        raise GradquizError("answers: expected a mapping of question id to answer", path, positions.line_of(("answers",)))
+    return spec, positions
+
+
+def answers_head(quiz) -> dict:
+    """``quiz:`` and, for a student's variant, ``student:``: the top of an answers file."""
+    head = {"quiz": quiz.id}
+    if quiz.student:
+        head["student"] = quiz.student
+    return head
+
+
+def save_answers(quiz, answers: dict, output: Path) -> None:
+    """Write an answers file (spec section 2) that `gradquiz check` grades."""
+    data = {**answers_head(quiz), "answers": {q.id: answers[q.id] for q in quiz.questions if q.id in answers}}
+    header = (
+        f"# Answers to quiz '{quiz.id}' ({quiz.title}), saved by `gradquiz quiz`.\n"
+        f"# Grade them with: gradquiz check {output.name}\n"
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    try:
+        output.write_text(header + body, encoding="utf-8")
+    except OSError as exc:
+        raise GradquizError(f"cannot save the answers ({exc.strerror})", output) from None

@@ -1,0 +1,41 @@
+"""``descent``: which way does gradient descent move x from ``at``? (A ``sign`` question turned round.)"""
+
+from __future__ import annotations
+
+from grader.mathparse import format_math
+from grader.numerics import fmt
+from grader.quiz.kinds.sign import Sign
+from grader.quiz.typed import show_number, typed_text, typed_word
+
+STEP_WORDS = {
+    **dict.fromkeys(["increase", "increase x", "increases", "right", "up", "+", "larger", "bigger"], "increase"),
+    **dict.fromkeys(["decrease", "decrease x", "decreases", "left", "down", "-", "smaller"], "decrease"),
+    **dict.fromkeys(["stay", "stays", "stay put", "none", "neither", "stop", "zero", "0", "stationary"], "stay"),
+}
+
+
+class Descent(Sign):
+    name = "descent"
+    help = "Type increase, decrease or stay."
+    words = STEP_WORDS
+
+    def compile(self, ctx):
+        out = super().compile(ctx)
+        out["key"] = {"increasing": "decrease", "decreasing": "increase", "stationary": "stay"}[out["key"]]
+        return out
+
+    def default_prompt(self, q):
+        return (
+            f"Gradient descent is minimising f({q.x}) = {format_math(q.f)} and is at {q.x} = {show_number(q.at)}. "
+            f"Does its next step increase {q.x}, decrease {q.x}, or stay?"
+        )
+
+    def read(self, q, raw):
+        return typed_word(typed_text(raw), self.words, "increase, decrease or stay")
+
+    def reason(self, q):
+        slope = f"f'({show_number(q.at)}) = {fmt(q.slope)}"
+        if q.key == "stay":
+            return f"{slope} is zero: a stationary point, where gradient descent stops"
+        sign = "positive" if q.slope > 0 else "negative"
+        return f"{slope} is {sign}, and gradient descent steps against the derivative, so it {q.key}s {q.x}"

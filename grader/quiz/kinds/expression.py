@@ -1,0 +1,66 @@
+"""``expression``: a formula, given as ``answer`` or as f', compared by ``grader.equivalence``."""
+
+from __future__ import annotations
+
+import sympy
+
+from grader import equivalence
+from grader.mathparse import format_math, symbol
+from grader.problem import formula
+from grader.quiz.context import domain_of, function_of
+from grader.quiz.model import Outcome, QuestionKind
+from grader.quiz.typed import parse_typed, typed_text
+
+
+class Expression(QuestionKind):
+    name = "expression"
+    fields = frozenset({"answer", "f", "variables", "domain"})
+    help = "Type a formula, e.g. 3x^2, e^(2x), ln x, sqrt(x), sec x, (x+1)/2."
+    preview = True
+
+    def compile(self, ctx):
+        spec, out = ctx.spec, {}
+        names = tuple(spec.variables) if spec.variables is not None else None
+        if spec.f is not None:
+            out["f"], names = function_of(ctx)
+        if spec.answer is None:
+            if "f" not in out:
+                ctx.error(None, "missing required key 'answer' (or give f: the answer is then f')")
+            if len(names) != 1:
+                ctx.error("f", "f has several variables: give `answer:` (the derivative by which variable?)")
+            key = sympy.diff(out["f"], symbol(names[0]))
+        else:
+            if isinstance(spec.answer, list):
+                ctx.error("answer", "expected one formula, not a list")
+            key = formula(spec.answer, ctx.loc + ("answer",), ctx.where, symbols=names, constants=ctx.params)
+            names = names or tuple(sorted(s.name for s in key.free_symbols))
+        if spec.prompt is None and "f" not in out:
+            ctx.error(None, "missing required key 'prompt'")
+        out.update(key=key, variables=names, domain=domain_of(ctx, names))
+        return out
+
+    def default_prompt(self, q):
+        return f"f({', '.join(q.variables)}) = {format_math(q.f)}. Type f'({q.x})."
+
+    def read(self, q, raw):
+        return parse_typed(typed_text(raw), q.variables)
+
+    def show(self, q, value):
+        return format_math(value)
+
+    def judge(self, q, value):
+        verdict = equivalence.compare(value, q.key, q.variables, domain=q.domain, f=q.f, seed=q.seed)
+        extra = {"checks": {"points": verdict.points, "confirmed": verdict.confirmed}, **verdict.extra}
+        if verdict.undecided:
+            extra["error"] = "undecided"
+        elif verdict.counterexample:
+            c = verdict.counterexample
+            extra["counterexample"] = {"at": dict(zip(c.variables, c.point)), "answer": c.got, "expected": c.want}
+        return Outcome(verdict.equal, verdict.feedback(), extra)
+
+    def lint(self, q):
+        verdict = equivalence.compare(q.key, q.key, q.variables, domain=q.domain, seed=q.seed)
+        if not verdict.undecided:
+            return []
+        valid, sampled = verdict.extra["valid_points"], verdict.extra["sampled"]
+        return [f"the answer is a finite real number at only {valid} of {sampled} sample points: give a `domain:` where it is defined"]

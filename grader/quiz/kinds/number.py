@@ -1,0 +1,83 @@
+"""``number``: a number, given as ``answer`` or as f'(at), within ``tolerance``."""
+
+from __future__ import annotations
+
+import sympy
+
+from grader import equivalence
+from grader.mathparse import format_math
+from grader.numerics import fmt
+from grader.problem import formula
+from grader.quiz.context import one_variable, slope_at
+from grader.quiz.model import Outcome, QuestionKind
+from grader.quiz.typed import finite, parse_typed, real_number, show_number, typed_text
+from grader.variants import exact
+
+
+class Number(QuestionKind):
+    name = "number"
+    fields = frozenset({"answer", "tolerance", "f", "at", "variables"})
+    help = "Type a number or an exact value such as 1/2 or sqrt(2)/2."
+    preview = True
+
+    def compile(self, ctx):
+        spec, out = ctx.spec, {}
+        if spec.f is not None or spec.at is not None:
+            if spec.f is None or spec.at is None:
+                ctx.error(None, "give both f and at (the answer is then f'(at)), or neither")
+            f, names = one_variable(ctx)
+            at, exact_slope, slope = slope_at(ctx, f, names[0])
+            out.update(f=f, variables=names, at=at, slope=slope)
+        if spec.answer is None:
+            if "slope" not in out:
+                ctx.error(None, "missing required key 'answer' (or give f and at: the answer is f'(at))")
+            out["key"] = (exact_slope, out["slope"])
+            return out
+        if spec.prompt is None and "f" not in out:
+            ctx.error(None, "missing required key 'prompt'")
+        if isinstance(spec.answer, list):
+            ctx.error("answer", "expected one number, not a list")
+        expr = formula(spec.answer, ctx.loc + ("answer",), ctx.where, symbols=(), constants=ctx.params)
+        value = equivalence.attempt(lambda: complex(expr.evalf(30)))
+        if value is None or abs(value.imag) > 1e-12 or not finite(value.real):
+            ctx.error("answer", f"expected a number, got {spec.answer!r}")
+        out["key"] = (expr, value.real)
+        return out
+
+    def default_prompt(self, q):
+        return f"For f({q.x}) = {format_math(q.f)}, what is f'({show_number(q.at)})?"
+
+    def read(self, q, raw):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return exact(raw) if finite(float(raw)) else parse_typed(repr(raw), ())
+        expr = parse_typed(typed_text(raw), ())
+        real_number(expr)
+        return expr
+
+    def show(self, q, value):
+        if isinstance(value, sympy.Rational):
+            return show_number(value)
+        shown, number = format_math(value), fmt(real_number(value))
+        return shown if shown == number else f"{shown} = {number}"
+
+    def judge(self, q, value):
+        got, (exact_key, want) = real_number(value), q.key
+        error = abs(got - want)
+        within = f"within {fmt(q.tolerance)}"
+        if error <= q.tolerance + 1e-12 * abs(want):
+            return Outcome(True, f"Right: {self.show(q, value)} ({within} of {show_number(exact_key)}).")
+        text = f"Your answer {fmt(got)} is not {within} of the expected value {show_number(exact_key)}"
+        text += f" ({'too high' if got > want else 'too low'} by {fmt(error)})."
+        extra = {}
+        if abs(want) > q.tolerance and abs(got + want) <= q.tolerance:
+            text += " The sign is flipped."
+            extra["mistake"] = "sign"
+        elif error <= 0.01 * abs(want):
+            text += " Close: give more digits, or an exact value such as 1/3 or sqrt(2)/2."
+            extra["mistake"] = "rounding"
+        return Outcome(False, text, extra)
+
+    def lint(self, q):
+        if q.spec.answer is not None and q.key[1] != 0 and q.tolerance >= abs(q.key[1]):
+            return [f"the tolerance {fmt(q.tolerance)} is as large as the answer {fmt(q.key[1])}: 0 would pass; lower `tolerance`"]
+        return []

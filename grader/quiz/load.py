@@ -1,0 +1,100 @@
+"""Loading a quiz file: validate it, draw the student's variant, compile every question.
+
+``validate_quiz`` adds what ``gradquiz validate`` reports about a quiz that loads.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from grader import schema
+from grader.constraints import params_for
+from grader.discovery import find_problem
+from grader.errors import GradquizError
+from grader.mathparse import format_math
+from grader.problem import _Where
+from grader.quiz import edition
+from grader.quiz.context import Context
+from grader.quiz.kinds import QUESTION_KINDS
+from grader.quiz.model import Question, Quiz
+from grader.quiz.schema import COMMON, QuestionSpec, QuizSpec
+from grader.quiz.typed import show_number
+from grader.variants import student_id
+from grader.yamlio import load_yaml
+
+
+def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Quiz:
+    """``params`` overrides the student's drawn variant (``validate`` checks each variant)."""
+    path = Path(path)
+    if data is None:
+        data, positions = load_yaml(path)
+    if edition.is_edition(data):  # a student edition: no answer keys; answers are recorded
+        data = edition.with_stand_ins(data)
+    spec = schema.validate(QuizSpec, data, positions, path)
+    student = student_id(student)
+    where = _Where(path, positions)
+    if params is None:
+        params = params_for(spec, student, where.error)
+    seen = {}
+    for i, q in enumerate(spec.questions):
+        if q.id in seen:
+            where.error(("questions", i, "id"), f"duplicate id '{q.id}' (also question {seen[q.id]})")
+        seen[q.id] = i
+    questions = tuple(_question(q, i, spec.id, student, params, where) for i, q in enumerate(spec.questions))
+    if spec.student_edition:
+        questions = edition.recorded(questions)
+    return Quiz(spec, path, questions, params, student)
+
+
+def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where) -> Question:
+    kind = QUESTION_KINDS[spec.kind]
+    loc = ("questions", index)
+    for name in sorted(spec.model_fields_set - COMMON - kind.fields):
+        uses = ", ".join(sorted(kind.fields))
+        where.error(loc + (name,), f"a {kind.name} question has no `{name}` (it uses {uses})")
+    seed = (quiz_id, spec.id, student)
+    ctx = Context(spec, loc, where, params, seed)
+    parts = kind.compile(ctx)
+    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, **parts)
+    values = {name: show_number(v) for name, v in params.items()}
+    if q.f is not None:
+        values["f"] = format_math(q.f)
+    if q.at is not None:
+        values["at"] = show_number(q.at)
+    prompt = _fill(spec.prompt, values) or kind.default_prompt(q)
+    choices = tuple(_fill(str(c), values) for c in spec.choices or ())
+    return Question(**{**q.__dict__, "prompt": prompt, "choices": choices, "hint": _fill(spec.hint, values)})
+
+
+def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None)) -> Quiz:
+    """The quiz with this id on the search path, loaded for this student."""
+    try:
+        quiz_path = find_problem(quiz_id, problems)
+    except GradquizError as err:
+        if err.file is None and where[0] is not None:  # name the answers file that asks for it
+            raise GradquizError(("quiz: " if where[1] else "") + err.message, *where) from None
+        raise
+    data, positions = load_yaml(quiz_path)
+    if not isinstance(data, dict) or "questions" not in data:
+        raise GradquizError(f"'{quiz_id}' is an exercise, not a quiz: submit a .py file for it", *where)
+    return load_quiz(quiz_path, student, data, positions)
+
+
+def validate_quiz(quiz: Quiz) -> list[str]:
+    """What `gradquiz validate` reports beyond load errors: ``file:line: questions.<id>: ...``."""
+    errors = []
+    for q in quiz.questions:
+        for message in q.kind.lint(q):
+            errors.append(f"{quiz.path}:{q.line or 1}: questions.{q.id}: {message}")
+    return errors
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _fill(text: str | None, values: dict) -> str | None:
+    """Replace {name} by a known value; leave other braces as they are."""
+    if text is None:
+        return None
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), text)

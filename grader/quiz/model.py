@@ -1,0 +1,131 @@
+"""A loaded quiz, its questions, and the protocol every question kind follows.
+
+A question kind compiles a question's spec (``compile``), reads a typed answer
+(``read``, raising ``Unreadable``), shows what it read (``show``), says what the
+answers file keeps (``save``), judges it (``judge`` -> ``Outcome``) and lists what
+``gradquiz validate`` should warn about (``lint``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sympy
+
+from grader import equivalence
+from grader.mathparse import symbol
+
+if TYPE_CHECKING:
+    from grader.quiz.context import Context
+    from grader.quiz.schema import QuestionSpec, QuizSpec
+
+
+@dataclass(frozen=True)
+class Question:
+    spec: QuestionSpec
+    kind: "QuestionKind"
+    index: int
+    line: int | None
+    prompt: str
+    key: Any  # what the kind compares against (an index, a word, a number, a formula, a set)
+    f: sympy.Expr | None = None
+    variables: tuple[str, ...] = ()
+    at: sympy.Expr | None = None
+    slope: float | None = None  # f'(at), for sign and descent
+    choices: tuple[str, ...] = ()
+    hint: str | None = None
+    domain: dict | None = None
+    seed: tuple = ()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def hidden(self) -> bool:
+        return self.spec.visibility == "hidden"
+
+    @property
+    def tolerance(self) -> float:
+        return self.spec.tolerance if self.spec.tolerance is not None else self.kind.tolerance
+
+    @property
+    def x(self) -> str:
+        return self.variables[0] if self.variables else "x"
+
+    @property
+    def points_label(self) -> str:
+        """What the question is worth: 1 point, 2 points, 0.5 points."""
+        return f"{self.spec.points:g} point{'s' if self.spec.points != 1 else ''}"
+
+    def derivative_at(self, value) -> float | None:
+        """f'(value) as a float, or None when it cannot be worked out."""
+        return equivalence.attempt(lambda: float(sympy.diff(self.f, symbol(self.x)).evalf(20, subs={symbol(self.x): value})))
+
+
+@dataclass(frozen=True)
+class Quiz:
+    spec: QuizSpec
+    path: Path
+    questions: tuple[Question, ...]
+    params: dict = field(default_factory=dict)
+    student: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+
+class Unreadable(ValueError):
+    """A typed answer that is not an answer of the question's kind (the message says why)."""
+
+
+@dataclass
+class Outcome:
+    passed: bool
+    feedback: str
+    extra: dict = field(default_factory=dict)
+
+
+class QuestionKind:
+    """One kind of question: how to compile it, read a typed answer and judge it."""
+
+    name = ""
+    fields: frozenset = frozenset()  # allowed besides id, kind, prompt, points, hint, visibility
+    tolerance = 1e-6
+    help = ""  # how to type an answer, shown by `gradquiz quiz`
+    preview = False  # show "read as: ..." and ask to confirm
+
+    def help_for(self, q: Question) -> str:
+        """How to type an answer to this question."""
+        return self.help
+
+    def compile(self, ctx: Context) -> dict:
+        raise NotImplementedError
+
+    def read(self, q: Question, raw) -> Any:
+        raise NotImplementedError
+
+    def show(self, q: Question, value) -> str:
+        return str(value)
+
+    def save(self, q: Question, raw, value):
+        """What goes into the answers file for this answer."""
+        return raw
+
+    def judge(self, q: Question, value) -> Outcome:
+        raise NotImplementedError
+
+    def lint(self, q: Question) -> list[str]:
+        return []
+
+
+def help_text(q: Question) -> str:
+    """How to type an answer to this question."""
+    return q.kind.help_for(q)

@@ -1,0 +1,151 @@
+"""Sets of reals as students type them and as people read them.
+
+``read_interval`` reads interval notation ((0, oo), [-1, 2), unions with U / or),
+inequalities (x > 0, -1 < x < 1) and the words all / none; ``show_set`` writes a set
+back; ``set_difference_witness`` compares two sets up to their endpoints.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+from grader.quiz.model import Unreadable
+from grader.quiz.typed import parse_typed, real_number, short, show_number, typed_text
+
+INFINITY = re.compile(r"^([+-]?)\s*(oo|inf|infinity|∞)$", re.IGNORECASE)
+EVERYTHING = {"all", "all reals", "all real numbers", "everywhere", "r", "ℝ", "reals", "(-oo, oo)"}
+NOTHING = {"none", "nowhere", "empty", "never", "{}", "∅", "no"}
+UNION = re.compile(r"\s*(?:∪|\bU\b|\bu\b|\bor\b|\bunion\b)\s*")
+BRACKETED = re.compile(r"^([(\[])(.*),(.*)([)\]])$", re.DOTALL)
+COMPARISON = re.compile(r"(<=|>=|≤|≥|=<|=>|<|>)")
+
+
+def read_interval(raw, x: str = "x", constants=None) -> sympy.Set:
+    """A typed interval, union of intervals or inequality as a SymPy set."""
+    if isinstance(raw, list):
+        if len(raw) != 2:
+            raise Unreadable("a list means a closed interval [low, high]: give two numbers")
+        return _interval("[", *(typed_text(v) for v in raw), "]", constants)
+    text = typed_text(raw)
+    folded = " ".join(text.lower().split())
+    if folded in EVERYTHING or folded in {f"(-{w}, {w})" for w in ("inf", "infinity", "∞")}:
+        return sympy.Reals
+    if folded in NOTHING:
+        return sympy.EmptySet
+    pieces = [p for p in UNION.split(text) if p.strip()]
+    if not pieces:
+        raise Unreadable("expected an interval such as (0, oo) or x > 0")
+    return sympy.Union(*(_piece(p.strip(), x, constants) for p in pieces))
+
+
+def _piece(text: str, x: str, constants) -> sympy.Set:
+    match = BRACKETED.match(text)
+    if match and "," in text:
+        left, low, high, right = match.groups()
+        if "," in low or "," in high:
+            raise Unreadable(f"expected two ends in {short(text)}")
+        return _interval(left, low, high, right, constants)
+    parts = [p.strip() for p in COMPARISON.split(text)]
+    if len(parts) in (3, 5):
+        return _inequality(parts, x, constants)
+    raise Unreadable(f"expected an interval such as (0, oo) or an inequality such as {x} > 0, got {short(text)}")
+
+
+def _interval(left, low, high, right, constants) -> sympy.Set:
+    a, b = _end(low, constants), _end(high, constants)
+    if not a < b:
+        raise Unreadable(f"the interval from {_show_end(a)} to {_show_end(b)} is empty: write the smaller end first")
+    return sympy.Interval(a, b, left_open=left == "(" or a.is_infinite, right_open=right == ")" or b.is_infinite)
+
+
+def _end(text, constants) -> sympy.Expr:
+    text = text.strip()
+    match = INFINITY.match(text)
+    if match:
+        return -sympy.oo if match.group(1) == "-" else sympy.oo
+    expr = parse_typed(text, (), constants)
+    real_number(expr)
+    return expr
+
+
+def _inequality(parts, x, constants) -> sympy.Set:
+    ops = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
+    sides, signs = parts[0::2], [ops[p] for p in parts[1::2]]
+    if x not in sides:
+        raise Unreadable(f"an inequality needs the variable {x}, e.g. {x} > 0")
+    result = sympy.Reals
+    for left, op, right in zip(sides, signs, sides[1:]):
+        if left != x and right != x:
+            raise Unreadable(f"write each comparison with {x} on one side, e.g. -1 < {x} < 1")
+        if left == x:  # x op value
+            value, op = _end(right, constants), op
+        else:  # value op x  ->  x (flipped op) value
+            value, op = _end(left, constants), {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[op]
+        bound = {
+            "<": sympy.Interval.open(-sympy.oo, value),
+            "<=": sympy.Interval(-sympy.oo, value, left_open=True),
+            ">": sympy.Interval.open(value, sympy.oo),
+            ">=": sympy.Interval(value, sympy.oo, right_open=True),
+        }[op]
+        result = sympy.Intersection(result, bound)
+    return result
+
+
+def _show_end(value) -> str:
+    return "oo" if value == sympy.oo else "-oo" if value == -sympy.oo else show_number(value)
+
+
+def pieces_of(s: sympy.Set) -> list:
+    if isinstance(s, sympy.Union):
+        return list(s.args)
+    if s is sympy.S.EmptySet:
+        return []
+    return [s]
+
+
+def show_set(s: sympy.Set) -> str:
+    if s == sympy.Reals:
+        return "(-oo, oo)"
+    parts = []
+    for p in pieces_of(s):
+        if isinstance(p, sympy.FiniteSet):
+            parts.append("{" + ", ".join(show_number(v) for v in p) + "}")
+            continue
+        left = "(" if p.left_open else "["
+        right = ")" if p.right_open else "]"
+        parts.append(f"{left}{_show_end(p.start)}, {_show_end(p.end)}{right}")
+    return " U ".join(parts) or "none"
+
+
+def set_difference_witness(a: sympy.Set, b: sympy.Set, tol: float):
+    """A point in one set but not the other, ignoring endpoints (None: the same up to endpoints)."""
+    ends = sorted({float(e) for s in (a, b) for p in pieces_of(s) for e in _ends(p) if e.is_finite})
+    merged = [e for i, e in enumerate(ends) if i == 0 or e - ends[i - 1] > tol]
+    if not merged:
+        probes = [sympy.Integer(0)]
+    else:
+        probes = [_nice_between(merged[0] - 2, merged[0])]
+        probes += [_nice_between(lo, hi) for lo, hi in zip(merged, merged[1:])]
+        probes.append(_nice_between(merged[-1], merged[-1] + 2))
+    for p in probes:
+        if bool(a.contains(p)) != bool(b.contains(p)):
+            return p
+    return None
+
+
+def _ends(piece):
+    if isinstance(piece, sympy.FiniteSet):
+        return list(piece)
+    return [piece.start, piece.end]
+
+
+def _nice_between(lo: float, hi: float) -> sympy.Rational:
+    """A short decimal strictly inside (lo, hi), well clear of both ends."""
+    margin = (hi - lo) / 4
+    for digits in range(0, 12):
+        candidate = sympy.Rational(round((lo + hi) / 2 * 10**digits), 10**digits)
+        if lo + margin <= candidate <= hi - margin:
+            return candidate
+    return sympy.nsimplify((lo + hi) / 2, rational=True)

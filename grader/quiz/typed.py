@@ -1,0 +1,77 @@
+"""Typed answers read as text, numbers and words; numbers shown for people."""
+
+from __future__ import annotations
+
+import sympy
+
+from grader import equivalence
+from grader.mathparse import MathSyntaxError, format_math, parse_math
+from grader.numerics import fmt
+from grader.quiz.model import Unreadable
+
+MAX_ANSWER = 2000  # characters in one typed answer
+
+
+def finite(value: float) -> bool:
+    return value == value and abs(value) != float("inf")
+
+
+def show_number(value) -> str:
+    """A number for people: 2, 0.75, 1/3, sqrt(2)/2."""
+    if isinstance(value, (int, float)):
+        return fmt(value)
+    value = sympy.sympify(value) if not isinstance(value, sympy.Basic) else value
+    if isinstance(value, sympy.Rational) and _terminating(value.q):
+        return format(float(value), ".15g") if len(str(value.p)) < 16 else format_math(value)
+    return format_math(value)
+
+
+def _terminating(q: int) -> bool:
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
+
+
+def typed_text(raw) -> str:
+    """A typed answer as text (YAML may have made it a number)."""
+    if isinstance(raw, bool):
+        raise Unreadable(f"expected an answer, got {str(raw).lower()} (quote it in YAML)")
+    if isinstance(raw, float):
+        return repr(raw)
+    if not isinstance(raw, (str, int)):
+        raise Unreadable(f"expected one answer, got {short(raw)}")
+    text = str(raw).strip()
+    if len(text) > MAX_ANSWER:
+        raise Unreadable(f"the answer is too long ({len(text)} characters; at most {MAX_ANSWER})")
+    return text
+
+
+def short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_typed(text: str, symbols=(), constants=None) -> sympy.Expr:
+    try:
+        return parse_math(text, symbols=symbols, constants=constants, max_length=MAX_ANSWER)
+    except MathSyntaxError as exc:
+        raise Unreadable(str(exc)) from None
+
+
+def real_number(expr: sympy.Expr) -> float:
+    if expr.free_symbols:
+        raise Unreadable(f"expected a number, not a formula in {', '.join(sorted(s.name for s in expr.free_symbols))}")
+    value = equivalence.attempt(lambda: complex(expr.evalf(30)))
+    if value is None or not finite(value.real):
+        raise Unreadable("the number is too large to work with")
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        raise Unreadable("expected a real number")
+    return value.real
+
+
+def typed_word(text: str, words: dict[str, str], expected: str) -> str:
+    key = " ".join(text.lower().split())
+    if key in words:
+        return words[key]
+    raise Unreadable(f"expected {expected}, got {short(text)}")
