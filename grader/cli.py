@@ -82,7 +82,7 @@ def check(
 def _text(result, output):
     from rich.console import Console
 
-    from grader.quiz_authoring import render_text  # the plain report, or RECORDED answers of a student edition
+    from grader.report import render_text
 
     if output:
         with open(output, "w", encoding="utf-8") as handle:

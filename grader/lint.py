@@ -259,10 +259,10 @@ def _value(matrix: sympy.Matrix, subs) -> str:
 
 def lint_quiz(path: Path, data, positions):
     """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is used."""
-    from grader import quiz_authoring
+    from grader.quiz import edition
     from grader.quiz import QuizSpec, load_quiz, validate_quiz
 
-    spec = schema.validate(QuizSpec, quiz_authoring.with_stand_ins(data) if quiz_authoring.is_edition(data) else data,
+    spec = schema.validate(QuizSpec, edition.with_stand_ins(data) if edition.is_edition(data) else data,
                            positions, path)
     issues = Issues(path)
 

@@ -1,4 +1,4 @@
-"""The quiz side of ``starter`` and ``export``, and the text report of a student edition.
+"""The quiz side of ``starter`` and ``export``.
 
 A student edition (``student_edition: true``, written here by ``gradquiz export``;
 see ``grader.quiz.edition``) keeps every question and prompt but no answer key or
@@ -8,45 +8,6 @@ hint; ``check`` reports its answers as recorded, to be graded later.
 from __future__ import annotations
 
 import yaml
-
-
-def __getattr__(name):
-    """``is_edition`` and the like now live in ``grader.quiz.edition``; still reachable from here.
-
-    Looked up on first use, so that this module (and the plain report of an exercise)
-    does not load the quiz package.
-    """
-    if name in ("STAND_INS", "RECORDED", "is_edition", "with_stand_ins", "Recorded", "recorded", "only_recorded"):
-        from grader.quiz import edition
-
-        return getattr(edition, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def render_text(report, console=None) -> None:
-    """The text report of a student edition: RECORDED rather than FAIL for recorded answers."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    from grader.report import render_text as plain
-
-    console = console or Console()
-    if not any(r.extra.get("status") == "recorded" for r in report.results):
-        return plain(report, console)
-    from grader.quiz.edition import only_recorded
-
-    console.print(f"[bold]{escape(report.title)}[/bold] ({escape(report.id)})  {escape(report.file)}")
-    for r in report.results:
-        status = r.extra.get("status")
-        mark = "[cyan]RECORDED[/cyan]" if status == "recorded" else "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
-        tag = " [dim](hidden)[/dim]" if r.hidden else ""
-        console.print(f"{mark} {escape(r.id)}{tag}  {r.score:g}/{r.max_score:g}")
-        for line in r.feedback.splitlines():
-            console.print(f"     {escape(line)}", highlight=False)
-    for note in report.notes:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
-    colour = "cyan" if only_recorded(report) else "red"
-    console.print(f"[bold {colour}]Recorded {len(report.results)} answers; the score comes when they are graded.[/bold {colour}]")
 
 
 # -- starter -----------------------------------------------------------------------------------

@@ -162,8 +162,11 @@ def render_text(report: Report, console=None) -> None:
 
     console = console or Console()
     console.print(f"[bold]{escape(report.title)}[/bold] ({escape(report.id)})  {escape(report.file)}")
+    recorded = sum(r.extra.get("status") == "recorded" for r in report.results)
     for r in report.results:
         mark = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
+        if r.extra.get("status") == "recorded":  # a student edition's answer, graded later
+            mark = "[cyan]RECORDED[/cyan]"
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {escape(r.id)}{tag}  {_fmt(r.score)}/{_fmt(r.max_score)}")
         for line in printable(r.feedback).split("\n"):  # not splitlines(): a student's "\r" is no line break
@@ -173,6 +176,12 @@ def render_text(report: Report, console=None) -> None:
     if report.output.strip():
         console.print("[dim]Your code printed:[/dim]")
         console.print(escape(report.output.rstrip()), highlight=False, style="dim")
+    if recorded:
+        colour = "cyan" if report.exit_code == 0 else "red"
+        console.print(
+            f"[bold {colour}]Recorded {len(report.results)} answers; the score comes when they are graded.[/bold {colour}]"
+        )
+        return
     colour = "green" if report.passed else "red"
     console.print(f"[bold {colour}]Score: {_fmt(report.score)} / {_fmt(report.max_score)}[/bold {colour}]")
 
