@@ -56,12 +56,8 @@ class Issues:
         return out
 
 
-def lint_exercise(path: Path, data, positions):
-    """(error lines, the default variant's Exercise or None)."""
-    from grader.problem import load_exercise
-
-    spec = schema.validate(schema.Exercise, data, positions, path)
-    issues = Issues(path)
+def _variants(spec, path, positions, issues) -> list:
+    """The parameter values to check (every variant, or a sample); bad constraints raise."""
 
     def fail(loc, message):
         raise GradquizError(f"{schema.key_path(loc)}: {message}", path, positions.line_of(loc))
@@ -72,6 +68,16 @@ def lint_exercise(path: Path, data, positions):
     except ConstraintError as exc:
         fail(("constraints",), str(exc))
     issues.variants = len(variants)
+    return variants
+
+
+def lint_exercise(path: Path, data, positions):
+    """(error lines, the default variant's Exercise or None)."""
+    from grader.problem import load_exercise
+
+    spec = schema.validate(schema.Exercise, data, positions, path)
+    issues = Issues(path)
+    variants = _variants(spec, path, positions, issues)
     structure(spec, positions, issues)
     first = None
     for values in variants:
@@ -265,16 +271,7 @@ def lint_quiz(path: Path, data, positions):
     spec = schema.validate(QuizSpec, edition.with_stand_ins(data) if edition.is_edition(data) else data,
                            positions, path)
     issues = Issues(path)
-
-    def fail(loc, message):
-        raise GradquizError(f"{schema.key_path(loc)}: {message}", path, positions.line_of(loc))
-
-    rules = parse_all(spec, fail)
-    try:
-        variants = variants_to_check(spec.params, rules, spec.id)
-    except ConstraintError as exc:
-        fail(("constraints",), str(exc))
-    issues.variants = len(variants)
+    variants = _variants(spec, path, positions, issues)
     first = None
     for values in variants:
         label = describe(values)
