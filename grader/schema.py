@@ -28,6 +28,13 @@ PATTERN_HELP = {  # what a pattern mismatch means, in words
 }
 
 
+def one_of(registry, value: str) -> str:
+    """``value`` if it names a registered kind; the schema error lists the allowed ones."""
+    if value not in registry:
+        raise ValueError(f"expected one of {', '.join(registry)} but got {value!r}")
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -68,9 +75,7 @@ class Task(Strict):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str) -> str:
-        if value not in KINDS:
-            raise ValueError(f"expected one of {', '.join(KINDS)} but got {value!r}")
-        return value
+        return one_of(KINDS, value)
 
     # Shape checks before pydantic's own, whose union errors read "input should be a
     # valid integer" for a formula, or "domain[1]: missing required key '1'" for [0].

@@ -31,9 +31,7 @@ class QuestionSpec(schema.Strict):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str) -> str:
-        if value not in QUESTION_KINDS:
-            raise ValueError(f"expected one of {', '.join(QUESTION_KINDS)} but got {value!r}")
-        return value
+        return schema.one_of(QUESTION_KINDS, value)
 
 
 class QuizSpec(schema.Strict):
