@@ -19,6 +19,6 @@ def check(path, **options):
 
 def load_problem(path, student=None):
     """Load and validate one exercise or quiz file (raises GradquizError with file and line)."""
-    from grader.validate import load_any
+    from grader.api import load_problem as _load
 
-    return load_any(path, student)
+    return _load(path, student)

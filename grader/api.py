@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.discovery import HEADER, find_problem, submission_id
+from grader.problems.discovery import HEADER, find_problem, submission_id
 from grader.errors import GradquizError
-from grader.report import Report
+from grader.problems.catalogue import kind_of
+from grader.reports import Report
 from grader.sandbox import Limits, Sandbox
-from grader.yamlio import load_yaml, read_text
+from grader.problems.yamlio import load_yaml, read_text
 
 
 def grading_mode(explicit: bool | None = None) -> bool:
@@ -43,8 +44,8 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     forbid = [m for m in forbid if isinstance(m, str)] if isinstance(forbid, list) else []
     # Start the child now: it loads numpy and the submission while we load SymPy.
     with Sandbox(source, str(path), forbid, limits) as sandbox:
-        from grader.grading import grade
-        from grader.problem import load_exercise
+        from grader.exercise.grading import grade
+        from grader.exercise.problem import load_exercise
 
         problem = load_exercise(problem_path, student, data, positions)
         results = grade(problem, sandbox, include_hidden=grading)
@@ -70,6 +71,19 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
             f"{'them' if problem.spec.hidden_checks > 1 else 'it'}."
         )
     return report
+
+
+def load_problem(path, student=None):
+    """An exercise or a quiz, loaded and validated, by what the file holds."""
+    path = Path(path)
+    data, positions = load_yaml(path)
+    if kind_of(data) == "quiz":
+        from grader.quiz import load_quiz
+
+        return load_quiz(path, student=student, data=data, positions=positions)
+    from grader.exercise.problem import load_exercise
+
+    return load_exercise(path, student, data=data, positions=positions)
 
 
 def _find_exercise(path: Path, source: str, exercise: str | None, problems) -> Path:

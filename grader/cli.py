@@ -64,7 +64,7 @@ def check(
     ),
 ):
     """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed."""
-    from grader import api, report as reports
+    from grader import api, reports
 
     result = api.check(
         file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
@@ -83,7 +83,7 @@ def check(
 def _text(result, output):
     from rich.console import Console
 
-    from grader.report import render_text
+    from grader.reports import render_text
 
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -103,7 +103,7 @@ def _write(path: Path, body: str) -> None:
 @user_errors
 def validate(paths: List[Path] = typer.Argument(..., help="Problem files or folders.")):
     """Lint problem files in every variant: schema, formulas, references, domains, points, ids. Exit 0 ok, 2 errors."""
-    from grader.validate import validate_paths
+    from grader.authoring.validate import validate_paths
 
     problems = validate_paths(paths)
     bad = [p for p in problems if p.errors]
@@ -130,7 +130,7 @@ def _emit(text: str, output: Optional[Path], force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from grader.authoring import write_new
+    from grader.authoring.starters import write_new
 
     write_new(output, text, force)
     typer.echo(f"wrote {output}", err=True)
@@ -145,7 +145,7 @@ def new(
     force: bool = ForceOpt,
 ):
     """Print (or write) a commented exercise or quiz template that validates."""
-    from grader.authoring import template
+    from grader.authoring.starters import template
 
     _emit(template(kind.value, id), output, force)
 
@@ -160,7 +160,7 @@ def starter(
     force: bool = ForceOpt,
 ):
     """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
-    from grader.authoring import starter as make
+    from grader.authoring.starters import starter as make
 
     _emit(make(id, problems or (), student), output, force)
 
@@ -172,7 +172,7 @@ def export(
     output: Path = typer.Option(..., "--output", help="Folder for the student edition (exercises/ and quizzes/ inside)."),
 ):
     """Write the student edition: no references, hidden tasks or quiz answer keys (quiz answers are recorded)."""
-    from grader.authoring import export as run
+    from grader.authoring.edition import export as run
 
     for path in run(paths, output):
         typer.echo(f"wrote {path}")
@@ -182,7 +182,7 @@ def export(
 @user_errors
 def list_(problems: Optional[List[Path]] = ProblemsOpt):
     """List the available exercises and quizzes."""
-    from grader.validate import catalogue
+    from grader.problems.catalogue import catalogue
 
     entries = catalogue(problems or ())
     if not entries:
@@ -200,7 +200,7 @@ def _shorten(path: Path) -> str:
         return str(path)
 
 
-from grader.interactive import quiz_command  # noqa: E402
+from grader.quiz.interactive import quiz_command  # noqa: E402
 app.command("quiz")(user_errors(quiz_command))
 
 

@@ -85,7 +85,7 @@ def test_the_example_answers_get_full_marks(course):
 
 
 def test_the_starter_shown_is_the_real_one(course):
-    from grader.authoring import starter
+    from grader.authoring.starters import starter
 
     text = DOC.read_text(encoding="utf-8")
     shown = text.split("$ gradquiz starter powers --student alice\n", 1)[1].split("```", 1)[0]
@@ -96,7 +96,7 @@ def test_the_starter_shown_is_the_real_one(course):
 
 
 def test_the_recorded_report_shown_is_the_real_one(course, tmp_path):
-    from grader.authoring import export
+    from grader.authoring.edition import export
 
     export([course / "quizzes"], tmp_path / "handout")
     rc, out, err = run_cli("check", course / "answers" / "warmup.answers.yaml", "--problems",
@@ -109,9 +109,9 @@ def test_the_recorded_report_shown_is_the_real_one(course, tmp_path):
 
 
 def test_every_field_of_the_formats_is_explained():
-    from grader import schema
+    from grader.exercise import schema
     from grader.quiz import QUESTION_KINDS, QuestionSpec, QuizSpec
-    from grader.kinds import KINDS
+    from grader.exercise.kinds import KINDS
 
     text = DOC.read_text(encoding="utf-8")
     names = set()

@@ -1,4 +1,4 @@
-"""grader.equivalence: typed formulas against keys, counterexamples, mistakes, time limits."""
+"""grader.maths.equivalence: typed formulas against keys, counterexamples, mistakes, time limits."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.equivalence import Counterexample, TimeLimit, attempt, compare, evaluate, time_limit
-from grader.mathparse import parse_math, symbol
+from grader.maths.equivalence import Counterexample, TimeLimit, attempt, compare, evaluate, time_limit
+from grader.maths.parse import parse_math, symbol
 
 
 def typed(text, variables=("x",)):

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXERCISES, by_id, clean_env, exercise_text, run_cli, run_cli_many, task
-from grader.numerics import close
+from grader.maths.numerics import close
 
 PRELUDE = "import math\n\nimport numpy as np\n\n"
 DEFAULT_CALL = {
@@ -161,7 +161,7 @@ def test_right_answer_passes(right, case, call):
 
 
 def test_every_kind_is_in_the_tables():
-    from grader.kinds import KINDS
+    from grader.exercise.kinds import KINDS
 
     assert {row[1].kind for row in RIGHT} == set(KINDS)
     assert {row[1].kind for row in WRONG} == set(KINDS)

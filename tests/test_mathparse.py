@@ -1,4 +1,4 @@
-"""Tests for grader.mathparse: friendly typing, exactness, safety, limits."""
+"""Tests for grader.maths.parse: friendly typing, exactness, safety, limits."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader import mathparse
-from grader.mathparse import FUNCTIONS, MathSyntaxError, format_math, parse_math, symbol
+from grader.maths import parse as mathparse
+from grader.maths.parse import FUNCTIONS, MathSyntaxError, format_math, parse_math, symbol
 
 x = symbol("x")
 y = symbol("y")

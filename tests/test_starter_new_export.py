@@ -16,9 +16,10 @@ import pytest
 
 from conftest import EXERCISES, SOLUTIONS, clean_env, run_cli
 from grader import api
-from grader.authoring import export, starter, template
+from grader.authoring.edition import export
+from grader.authoring.starters import starter, template
 from grader.errors import GradquizError
-from grader.validate import validate_paths
+from grader.authoring.validate import validate_paths
 
 BUNDLED = sorted(p.stem for p in EXERCISES.glob("*.yaml"))
 
@@ -106,7 +107,7 @@ def test_new_rejects_a_bad_id():
 
 @pytest.mark.parametrize("exercise", BUNDLED)
 def test_starter_for_every_bundled_exercise_scores_0_with_not_written_yet(exercise, tmp_path):
-    from grader.problem import load_exercise
+    from grader.exercise.problem import load_exercise
 
     text = starter(exercise)
     assert text.splitlines()[0] == f"# gradquiz: {exercise}"

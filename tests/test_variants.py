@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from conftest import clean_env, run_cli
 from grader import api
-from grader.authoring import starter, substitute
-from grader.constraints import ConstraintError, draw_variant, parse_constraint, show_value
+from grader.authoring.starters import starter, substitute
+from grader.problems.constraints import ConstraintError, draw_variant, parse_constraint, show_value
 from grader.errors import GradquizError
-from grader.mathparse import parse_math
-from grader.problem import load_exercise
-from grader.schema import Param
-from grader.variants import draw
+from grader.maths.parse import parse_math
+from grader.exercise.problem import load_exercise
+from grader.problems.schema import Param
+from grader.problems.variants import draw
 
 POWERS = textwrap.dedent("""\
     id: powers
@@ -165,7 +165,7 @@ def test_an_unsatisfiable_problem_cannot_be_checked(tmp_path):
 def test_constraint_operators(text, expected):
     params = {"a": Param(choice=[2]), "b": Param(choice=[3])}
     values = {"a": sympy.Integer(2), "b": sympy.Integer(3)}
-    from grader.constraints import satisfied
+    from grader.problems.constraints import satisfied
 
     assert satisfied([parse_constraint(text, params)], values) is expected
 

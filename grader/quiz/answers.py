@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from grader import schema
+from grader.problems import schema
 from grader.errors import GradquizError
 from grader.quiz.schema import AnswersSpec
-from grader.yamlio import load_yaml
+from grader.problems.yamlio import load_yaml
 
 
 def read_answers(path: Path | str):

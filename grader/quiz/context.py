@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy
 
-from grader import equivalence
-from grader.mathparse import symbol
-from grader.problem import _Where, formula, number
+from grader.maths import equivalence
+from grader.maths.parse import symbol
+from grader.problems.fields import Where, formula, number
 from grader.quiz.model import Question, Unreadable
 from grader.quiz.typed import finite, show_number
-from grader.variants import exact
+from grader.problems.variants import exact
 
 if TYPE_CHECKING:
     from grader.quiz.schema import QuestionSpec
@@ -29,7 +29,7 @@ class Context:
 
     spec: QuestionSpec
     loc: tuple
-    where: _Where
+    where: Where
     params: dict
     seed: tuple
 

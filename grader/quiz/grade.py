@@ -11,8 +11,8 @@ from grader.quiz import edition
 from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable
-from grader.report import Report, Result
-from grader.variants import student_id
+from grader.reports import Report, Result
+from grader.problems.variants import student_id
 
 
 @dataclass

@@ -8,20 +8,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grader import schema
-from grader.constraints import params_for
-from grader.discovery import find_problem
+from grader.problems import schema
+from grader.problems.constraints import params_for
+from grader.problems.discovery import find_problem
 from grader.errors import GradquizError
-from grader.mathparse import format_math
-from grader.problem import _Where
+from grader.maths.parse import format_math
+from grader.problems.fields import Where
 from grader.quiz import edition
 from grader.quiz.context import Context
 from grader.quiz.kinds import QUESTION_KINDS
 from grader.quiz.model import Question, Quiz
 from grader.quiz.schema import COMMON, QuestionSpec, QuizSpec
 from grader.quiz.typed import show_number
-from grader.variants import student_id
-from grader.yamlio import load_yaml
+from grader.problems.variants import student_id
+from grader.problems.yamlio import load_yaml
 
 
 def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Quiz:
@@ -33,7 +33,7 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
         data = edition.with_stand_ins(data)
     spec = schema.validate(QuizSpec, data, positions, path)
     student = student_id(student)
-    where = _Where(path, positions)
+    where = Where(path, positions)
     if params is None:
         params = params_for(spec, student, where.error)
     seen = {}

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from grader import equivalence
-from grader.mathparse import symbol
+from grader.maths import equivalence
+from grader.maths.parse import symbol
 
 if TYPE_CHECKING:
     from grader.quiz.context import Context

@@ -6,7 +6,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, StrictStr, field_validator
 
-from grader import schema
+from grader.problems import schema
 from grader.quiz.kinds import QUESTION_KINDS
 
 Choice = Union[StrictStr, int, float]
@@ -39,7 +39,7 @@ class QuizSpec(schema.Strict):
     title: StrictStr
     intro: StrictStr = ""
     params: dict[schema.Identifier, schema.Param] = {}
-    constraints: list[StrictStr] = []  # e.g. "a != b": params are redrawn until each holds (grader.constraints)
+    constraints: list[StrictStr] = []  # e.g. "a != b": params are redrawn until each holds (grader.problems.constraints)
     hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden questions left out
     student_edition: bool = False  # set by `gradquiz export`: answer keys left out, answers recorded
     questions: list[QuestionSpec] = Field(min_length=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy
 
-from grader import equivalence
-from grader.mathparse import MathSyntaxError, format_math, parse_math
-from grader.numerics import fmt
+from grader.maths import equivalence
+from grader.maths.parse import MathSyntaxError, format_math, parse_math
+from grader.maths.numerics import fmt
 from grader.quiz.model import Unreadable
 
 MAX_ANSWER = 2000  # characters in one typed answer

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.mathparse import format_math
-from grader.numerics import fmt
+from grader.maths.parse import format_math
+from grader.maths.numerics import fmt
 from grader.quiz.kinds.sign import Sign
 from grader.quiz.typed import show_number, typed_text, typed_word
 

@@ -1,12 +1,12 @@
-"""``expression``: a formula, given as ``answer`` or as f', compared by ``grader.equivalence``."""
+"""``expression``: a formula, given as ``answer`` or as f', compared by ``grader.maths.equivalence``."""
 
 from __future__ import annotations
 
 import sympy
 
-from grader import equivalence
-from grader.mathparse import format_math, symbol
-from grader.problem import formula
+from grader.maths import equivalence
+from grader.maths.parse import format_math, symbol
+from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.typed import parse_typed, typed_text

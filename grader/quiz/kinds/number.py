@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sympy
 
-from grader import equivalence
-from grader.mathparse import format_math
-from grader.numerics import fmt
-from grader.problem import formula
+from grader.maths import equivalence
+from grader.maths.parse import format_math
+from grader.maths.numerics import fmt
+from grader.problems.fields import formula
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.typed import finite, parse_typed, real_number, show_number, typed_text
-from grader.variants import exact
+from grader.problems.variants import exact
 
 
 class Number(QuestionKind):

@@ -9,9 +9,9 @@ import re
 
 import sympy
 
-from grader import equivalence
-from grader.mathparse import format_math, symbol
-from grader.numerics import fmt
+from grader.maths import equivalence
+from grader.maths.parse import format_math, symbol
+from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.sets import NOTHING

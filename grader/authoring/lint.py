@@ -2,7 +2,7 @@
 
 Each problem is one ``file:line: key.path: message`` line that says what to change.
 Exercises with ``params:`` are checked in every variant they can draw (all of a small
-space, else those of sample students; ``grader.constraints``), and the variant is named
+space, else those of sample students; ``grader.problems.constraints``), and the variant is named
 in the message: ``... tasks[0].at[1]: with a=2, n=0: ...``. A mistake found in several
 variants is reported once, with how many more variants have it.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-from grader import schema
-from grader.constraints import ConstraintError, describe, parse_all, variants_to_check
-from grader.equivalence import TimeLimit, time_limit
+from grader.exercise import schema
+from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
+from grader.maths.equivalence import TimeLimit, time_limit
 from grader.errors import GradquizError
-from grader.numerics import fmt
+from grader.maths.numerics import fmt
 
 MIN_POINTS = 5
 SIMPLIFY_SECONDS = 2.0  # time limit of one symbolic reference check
@@ -73,7 +73,7 @@ def _variants(spec, path, positions, issues) -> list:
 
 def lint_exercise(path: Path, data, positions):
     """(error lines, the default variant's Exercise or None)."""
-    from grader.problem import load_exercise
+    from grader.exercise.problem import load_exercise
 
     spec = schema.validate(schema.Exercise, data, positions, path)
     issues = Issues(path)
@@ -109,7 +109,7 @@ def structure(spec, positions, issues: Issues) -> None:
 
 
 def check_task(exercise, task, index: int, positions, issues: Issues, label: str) -> None:
-    from grader.grading import check_points
+    from grader.exercise.grading import check_points
 
     loc = ("tasks", index)
 
@@ -141,7 +141,7 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
 
 def at_problems(task):
     """(key path, message) for `at:` points outside the domain or where f or the answer is not finite."""
-    from grader.feedback import at as at_text
+    from grader.exercise.feedback import at as at_text
 
     for j, x in enumerate(task.at):
         where = at_text(task, x)
@@ -222,7 +222,7 @@ def _gap(difference, right, subs) -> float | None:
 
 
 def _disagree_message(task, right, x, gap) -> str:
-    from grader.feedback import at as at_text
+    from grader.exercise.feedback import at as at_text
 
     subs = dict(zip(task.symbols, (sympy.Rational(v) for v in x)))
     f_text = _show(task.f, task)
@@ -246,7 +246,7 @@ def _answer_name(task) -> str:
 
 
 def _show(matrix: sympy.Matrix, task) -> str:
-    from grader.mathparse import format_math
+    from grader.maths.parse import format_math
 
     if matrix.shape == (1, 1):
         return format_math(matrix[0])
@@ -304,7 +304,7 @@ def derivative_problem(f, name: str, at, slope) -> str | None:
     SymPy says d/dx abs(x) = sign(x), which is 0 at 0; the one-sided slopes (-1 and 1)
     show there is no derivative there.
     """
-    from grader.mathparse import format_math, symbol
+    from grader.maths.parse import format_math, symbol
 
     x = symbol(name)
     shown = f"{name} = {format_math(at)}"

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader import feedback
-from grader.numerics import close, sample_points
-from grader.problem import Exercise, Task
-from grader.report import Result
+from grader.exercise import feedback
+from grader.maths.numerics import close, sample_points
+from grader.exercise.problem import Exercise, Task
+from grader.reports import Result
 from grader.sandbox import Run, Sandbox
 
 FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order

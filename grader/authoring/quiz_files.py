@@ -21,7 +21,7 @@ def quiz_starter(path, data, positions, student) -> str:
     quiz = load_quiz(path, student, data, positions)
     out = [f"# Answers to quiz '{quiz.id}' ({quiz.title}). Fill in each answer, then run:", f"#   gradquiz check {quiz.id}.answers.yaml"]
     if quiz.params:
-        from grader.constraints import describe
+        from grader.problems.constraints import describe
 
         out.append(f"# Your variant{f' (student {quiz.student})' if quiz.student else ''}: {describe(quiz.params)}")
     out.append(yaml.safe_dump(answers_head(quiz), sort_keys=False, allow_unicode=True).rstrip())

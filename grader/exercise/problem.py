@@ -1,6 +1,6 @@
 """Load an exercise file into ready-to-grade tasks (SymPy references, numeric callables).
 
-Schema errors come from ``grader.schema``; this module adds the checks a schema cannot
+Schema errors come from ``grader.exercise.schema``; this module adds the checks a schema cannot
 make (formulas parse, variables agree, shapes fit, domains are intervals) and names
 the file, line and key path in each.
 """
@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-from grader import schema
-from grader.constraints import params_for
-from grader.errors import GradquizError
-from grader.kinds import KINDS, Kind
-from grader.mathparse import MathSyntaxError, parse_math, symbol
-from grader.numerics import lambdify
-from grader.variants import student_id
-from grader.yamlio import load_yaml
+from grader.exercise import schema
+from grader.problems.constraints import params_for
+from grader.exercise.kinds import KINDS, Kind
+from grader.problems.fields import Where, formula, number, unique
+from grader.maths.parse import symbol
+from grader.maths.numerics import lambdify
+from grader.problems.variants import student_id
+from grader.problems.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -84,52 +84,12 @@ def load_exercise(path: Path | str, student: str | None = None, data=None, posit
         data, positions = load_yaml(path)
     spec = schema.validate(schema.Exercise, data, positions, path)
     student = student_id(student)
-    where = _Where(path, positions)
+    where = Where(path, positions)
     if params is None:
         params = params_for(spec, student, where.error)
-    _unique([t.id for t in spec.tasks], "tasks", "id", where)
+    unique([t.id for t in spec.tasks], "tasks", "id", where)
     tasks = tuple(_task(t, i, params, where) for i, t in enumerate(spec.tasks))
     return Exercise(spec, path, tasks, params, student)
-
-
-class _Where:
-    """Raise errors at a key path of one file."""
-
-    def __init__(self, path, positions):
-        self.path, self.positions = path, positions
-
-    def error(self, loc, message):
-        raise GradquizError(f"{schema.key_path(loc)}: {message}", self.path, self.positions.line_of(loc))
-
-
-def _unique(values, section, key, where):
-    seen = set()
-    for i, value in enumerate(values):
-        if value in seen:
-            where.error((section, i, key), f"duplicate {key} '{value}'")
-        seen.add(value)
-
-
-def formula(text, loc, where, *, symbols=None, constants=None) -> sympy.Expr:
-    try:
-        return parse_math(str(text), symbols=symbols, constants=constants)
-    except MathSyntaxError as exc:
-        where.error(loc, f"cannot read formula {str(text)!r}: {exc}")
-
-
-def number(text, loc, where, constants) -> float:
-    """A domain end or check point: a number or a constant expression such as pi/2."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        value = float(text)
-    else:
-        value = formula(text, loc, where, symbols=(), constants=constants)
-        try:
-            value = float(value)
-        except TypeError:
-            where.error(loc, f"expected a number, got {text!r}")
-    if not np.isfinite(value):
-        where.error(loc, f"expected a finite number, got {text!r}")
-    return value
 
 
 def _task(spec: schema.Task, index: int, params, where) -> Task:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.numerics import close, fmt, fmt_pair, lambdify
+from grader.maths.numerics import close, fmt, fmt_pair, lambdify
 
 CALL_HELP = {
     "scalars": "one number per variable",

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from grader.mathparse import MathSyntaxError, parse_math, symbol
-from grader.variants import draw, exact, rng
+from grader.maths.parse import MathSyntaxError, parse_math, symbol
+from grader.problems.variants import draw, exact, rng
 
 OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
 _SPLIT = re.compile(r"(<=|>=|==|!=|<|>)")

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHILD = Path(__file__).with_name("_child.py")
+CHILD = Path(__file__).with_name("child.py")
 MAX_REPLY = 64 << 20  # bytes of one JSON reply line
 OUTPUT_LIMIT = 4000  # characters of captured stdout/stderr kept for feedback
 SANDBOX_UIDS = (200_000, 100_000)  # (first, count): a uid of its own for every child when root

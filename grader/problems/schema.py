@@ -1,4 +1,4 @@
-"""The YAML schema, validated once at the edge with pydantic.
+"""What every problem file's schema shares: strict models, params, and errors that name the place.
 
 ``validate(Model, data, positions, path)`` returns the model or raises one
 GradquizError naming file, line and key path, e.g.
@@ -8,12 +8,11 @@ GradquizError naming file, line and key path, e.g.
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from grader.errors import GradquizError
-from grader.kinds import KINDS
 
 Number = Union[int, float]
 Formula = Union[StrictStr, int, float]  # a SymPy-syntax formula or a plain number
@@ -51,82 +50,6 @@ class Param(Strict):
         if len(given) != 1:
             raise ValueError("give exactly one of choice, integer or number")
         return self
-
-
-class Task(Strict):
-    id: Name
-    kind: StrictStr
-    function: Identifier
-    f: Formula | list[Formula]
-    variables: list[Identifier] | None = None
-    reference: Formula | list[Formula | list[Formula]] | None = None
-    wrt: Identifier | None = None
-    domain: tuple[Bound, Bound] | dict[Identifier, tuple[Bound, Bound]]
-    at: list[Formula | list[Formula]] = []
-    samples: int = Field(20, ge=0, le=1000)
-    rtol: float = Field(1e-7, ge=0, le=1)
-    atol: float = Field(1e-9, ge=0)
-    points: float = Field(1, ge=0)
-    timeout: float = Field(2.0, gt=0, le=600)
-    hint: StrictStr | None = None
-    call: Literal["scalars", "vector"] | None = None
-    visibility: Literal["visible", "hidden"] = "visible"
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, value: str) -> str:
-        return one_of(KINDS, value)
-
-    # Shape checks before pydantic's own, whose union errors read "input should be a
-    # valid integer" for a formula, or "domain[1]: missing required key '1'" for [0].
-    @field_validator("f", mode="before")
-    @classmethod
-    def _formulas(cls, value):
-        if _is_formula(value) or (isinstance(value, list) and all(map(_is_formula, value))):
-            return value
-        raise ValueError(f"expected a formula such as x**2 (a list of them for a jacobian), got {_short(value)}")
-
-    @field_validator("reference", mode="before")
-    @classmethod
-    def _reference(cls, value):
-        rows = value if isinstance(value, list) else [value]
-        if value is None or all(_is_formula(r) or (isinstance(r, list) and all(map(_is_formula, r))) for r in rows):
-            return value
-        raise ValueError(f"expected a formula, a list of formulas or a list of rows of formulas, got {_short(value)}")
-
-    @field_validator("domain", mode="before")
-    @classmethod
-    def _intervals(cls, value):
-        if isinstance(value, dict):
-            for name, interval in value.items():
-                if not _is_interval(interval):
-                    raise ValueError(f"expected an interval [low, high] for {name}, got {_short(interval)}")
-        elif not _is_interval(value):
-            raise ValueError(
-                "expected an interval [low, high], or one per variable such as {x: [-1, 1], y: [0, 2]}, "
-                f"got {_short(value)}"
-            )
-        return value
-
-
-def _is_formula(value) -> bool:
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
-
-
-def _is_interval(value) -> bool:
-    return isinstance(value, (list, tuple)) and len(value) == 2 and all(map(_is_formula, value))
-
-
-class Exercise(Strict):
-    id: Name
-    title: StrictStr
-    intro: StrictStr = ""
-    forbid: list[Identifier] = []
-    params: dict[Identifier, Param] = {}
-    constraints: list[StrictStr] = []  # e.g. "a != b": redraw params until each holds
-    hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden tasks left out
-    student_edition: bool = False  # set by `gradquiz export`: references and hidden tasks removed
-    tasks: list[Task] = Field(min_length=1)
 
 
 def key_path(loc) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.errors import GradquizError
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the grader package
 SUFFIXES = (".yaml", ".yml")
 HEADER = re.compile(r"^\s*#\s*gradquiz:\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*$")
 

@@ -1,0 +1,62 @@
+"""`gradquiz validate`: lint every problem file under the given paths, and ids across them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import GradquizError
+from grader.problems.catalogue import expand, kind_of
+from grader.problems.yamlio import load_yaml
+
+
+@dataclass
+class Checked:
+    path: Path
+    errors: list[str] = field(default_factory=list)
+    summary: str = ""
+    id: str | None = None
+    line: int = 1  # of the `id:` key
+
+
+def validate_paths(paths) -> list[Checked]:
+    checked = [validate_file(p) for p in expand(paths)]
+    _duplicate_ids(checked)
+    return checked
+
+
+def validate_file(path: Path) -> Checked:
+    item = Checked(path)
+    try:
+        data, positions = load_yaml(path)
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            item.id, item.line = data["id"], positions.line_of(("id",)) or 1
+        if kind_of(data) == "quiz":
+            from grader.authoring.lint import lint_quiz
+
+            errors, quiz = lint_quiz(path, data, positions)
+            item.errors += errors
+            item.summary = f"quiz, {len(quiz.questions) if quiz else '?'} questions"
+        else:
+            from grader.authoring.lint import lint_exercise
+
+            errors, exercise = lint_exercise(path, data, positions)
+            item.errors += errors
+            item.summary = f"exercise, {len(exercise.tasks) if exercise else '?'} tasks"
+    except GradquizError as err:
+        item.errors.append(str(err))
+    return item
+
+
+def _duplicate_ids(checked) -> None:
+    seen = {}
+    for item in checked:
+        ident = item.id
+        if ident is None:
+            continue
+        if ident in seen:
+            item.errors.append(
+                f"{item.path}:{item.line}: id: '{ident}' is also the id of {seen[ident]}: give each problem its own id"
+            )
+        else:
+            seen[ident] = item.path

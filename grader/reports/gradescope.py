@@ -1,0 +1,29 @@
+"""Gradescope's results.json."""
+
+from __future__ import annotations
+
+import json
+
+from grader.reports.model import Report
+from grader.reports.text import fmt as _fmt
+
+
+def render_gradescope(report: Report) -> str:
+    tests = [
+        {
+            "name": r.id,
+            "score": r.score,
+            "max_score": r.max_score,
+            "status": "passed" if r.passed else "failed",
+            "output": r.feedback,
+            "visibility": "after_published" if r.hidden else "visible",
+        }
+        for r in report.results
+    ]
+    body = {
+        "score": report.score,
+        "max_score": report.max_score,
+        "output": f"{report.title}: {_fmt(report.score)} / {_fmt(report.max_score)}",
+        "tests": tests,
+    }
+    return json.dumps(body, indent=2) + "\n"

@@ -1,0 +1,82 @@
+"""The one result model every report format renders: a Report of Results (tasks or questions)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Result:
+    """One task or question."""
+
+    id: str
+    score: float
+    max_score: float
+    passed: bool
+    feedback: str
+    hidden: bool = False
+    extra: dict = field(default_factory=dict)  # further JSON keys (checks, mistake, ...)
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.id,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed,
+            "feedback": self.feedback,
+        }
+        if self.hidden:
+            out["hidden"] = True
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Report:
+    id: str
+    kind: str  # "exercise" | "quiz"
+    title: str
+    file: str
+    results: list[Result]
+    student: str = ""
+    output: str = ""  # what the submission printed
+    notes: list[str] = field(default_factory=list)  # run-level remarks (hidden checks, ...)
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.max_score for r in self.results), 6)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.id,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed,
+            "results": [r.to_dict() for r in self.results],
+            "kind": self.kind,
+            "title": self.title,
+            "file": self.file,
+        }
+        if self.student:
+            out["student"] = self.student
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.output:
+            out["output"] = self.output
+        return out
+
+
+def as_dict(result: Result) -> dict:
+    return asdict(result)
