@@ -170,11 +170,11 @@ def test_counterexamples_are_reproducible():
             "6*x*(x**2+1)**2",
             "(x**2+1)**3",
             "chain_rule",
-            "Chain rule: multiply by the derivative of the inside, d/dx (x^2 + 1) = 2*x.",
+            "The chain rule: the derivative of (x^2 + 1)^3 needs the factor 2x (the derivative of x^2 + 1).",
         ),
         ("cos(x)", "-sin(x)*(1)", "cos(x)", "returned_f", "You typed f itself, not its derivative."),
-        ("3x^3", "3*x**2", "x**3", "power_rule", "Power rule: d/dx x^n = n x^(n-1); lower the power by one (here to 2)."),
-        ("cos(x)", "-x*sin(x) + cos(x)", "x*cos(x)", "product_rule", "Product rule: (uv)' = u'v + uv'; your answer has only one of the two terms."),
+        ("3x^3", "3*x**2", "x**3", "power_rule", "The power rule: the derivative of x^3 is 3x^2: lower the power by one."),
+        ("cos(x)", "-x*sin(x) + cos(x)", "x*cos(x)", "product_rule", "The product rule: the derivative of x*cos(x) is u'v + uv' with u = x, v = cos(x); your values have only u'v."),
     ],
 )
 def test_mistakes_are_named(answer, expected, f, note, sentence):

@@ -3,7 +3,10 @@
 Shapes before values; the first failing point with expected and got; the worst
 error; the student's own exception line (never grader internals); and the plain
 mistakes that point evaluation recognises (sign, f instead of f', f'' instead of
-f', a constant factor or offset, a transposed matrix, swapped components).
+f', a constant factor or offset, a transposed matrix, swapped components) and, first,
+the rule of calculus a buggy differentiator breaks to give the student's values
+(``grader.maths.mistakes``: chain, product, quotient, power, exp, log rules, trig signs,
+an antiderivative).
 """
 
 from __future__ import annotations
@@ -160,6 +163,9 @@ def diagnose(task, points, values):
     scale = 1e-6 * (1 + np.max(np.abs(flat_r)))
     if _same(flat_s, flat_r, scale):
         return None  # wrong, but by less than these comparisons can tell apart (it read "0.999999 times")
+    slip = rule_slip(task, points, flat_s, flat_r, scale)
+    if slip is not None:
+        return (slip.note, slip.sentence)
     if np.max(np.abs(flat_r)) > scale and _same(flat_s, -flat_r, scale):
         return ("sign", "The sign is flipped: your values are exactly minus the right ones.")
     for note, sentence, candidate in _alternatives(task, points):
@@ -179,6 +185,19 @@ def diagnose(task, points, values):
         if not _same(transposed, flat_r, scale) and _same(flat_s, transposed, scale):
             return ("transposed", "Your matrix is the transpose of the right one: rows are outputs, columns are variables.")
     return None
+
+
+def rule_slip(task, points, flat_s, flat_r, scale):
+    """The rule of calculus the values show was broken (a buggy differentiator's answer), or None."""
+    from grader.maths import mistakes
+    from grader.maths.equivalence import attempt
+
+    slips = attempt(lambda: mistakes.task_slips(task.kind.name, task.f, task.symbols, task.wrt, attempt), 2.0, [])
+
+    def values_of(expr):
+        return _evaluate(expr, task.symbols, points.x, flat_s.shape[1])
+
+    return mistakes.match(slips, values_of, flat_s, flat_r, lambda a, b: _same(a, b, scale))
 
 
 def _same(a, b, scale) -> bool:
@@ -219,10 +238,19 @@ def _alternatives(task, points):
         yield note, sentence, _evaluate(expr, xs, points.x)
 
 
-def _evaluate(expr, xs, rows):
-    fn = lambdify(xs, expr)
+def _evaluate(expr, xs, rows, size=1):
+    """``expr`` (an expression or a Matrix) at each row, as a k x size array; None if it fails."""
+    import sympy
+
+    if isinstance(expr, sympy.MatrixBase):
+        expr = expr.tolist()
+    try:
+        fn = lambdify(xs, expr)
+    except (SyntaxError, TypeError, ValueError, NameError, KeyError):
+        return None
     with np.errstate(all="ignore"):
         try:
-            return np.array([float(fn(*x)) for x in rows]).reshape(len(rows), 1)
+            values = [np.asarray(fn(*x), dtype=float).reshape(-1) for x in rows]
+            return np.array(values, dtype=float).reshape(len(rows), size)
         except (ArithmeticError, ValueError, TypeError):
             return None

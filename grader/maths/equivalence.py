@@ -400,14 +400,21 @@ def _tower(expr) -> int:
 # --------------------------------------------------------------------------- mistakes
 
 
+RULES = {"chain_rule", "product_rule", "quotient_rule", "power_rule", "exp_rule", "log_rule", "trig_sign"}
+
+
 def diagnose(answer, key, symbols, pts, got, want, f=None) -> tuple[str, str] | None:
     """(note, sentence) naming a recognisable mistake from the values, or None."""
     if not np.all(np.isfinite(got)):
         return None
     scale = 1e-9 * (1 + float(np.max(np.abs(want))))
+    alternatives = list(_alternatives(answer, key, symbols, pts, f))
+    for note, sentence, values in alternatives:  # the rules of calculus first, then a sign flip
+        if note in RULES and not _same(values, want, scale) and _same(got, values, scale):
+            return (note, sentence)
     if np.max(np.abs(want)) > scale and _same(got, -want, scale):
         return ("sign", "The sign is flipped: your answer is minus the expected one.")
-    for note, sentence, values in _alternatives(answer, key, symbols, pts, f):
+    for note, sentence, values in alternatives:
         if not _same(values, want, scale) and _same(got, values, scale):
             return (note, sentence)
     factor = _factor(got, want, scale)
@@ -428,6 +435,8 @@ def _alternatives(answer, key, symbols, pts, f):
     f_values = evaluate(f, symbols, pts)
     if fp is None or not _same(evaluate(fp, symbols, pts), evaluate(key, symbols, pts), 1e-9):
         return  # the question does not ask for f'
+    for note, sentence, expr in attempt(lambda: list(_slips(f, fp, x)), default=[]):
+        yield note, sentence, evaluate(expr, symbols, pts)
     yield "returned_f", "You typed f itself, not its derivative.", f_values
     fpp = attempt(lambda: sympy.diff(fp, x))
     if fpp is not None:
@@ -440,47 +449,14 @@ def _alternatives(answer, key, symbols, pts, f):
             "You integrated instead of differentiating: the derivative of your answer is f itself.",
             evaluate(answer, symbols, pts),
         )
-    for note, sentence, expr in attempt(lambda: list(_slips(f, fp, x)), default=[]):
-        yield note, sentence, evaluate(expr, symbols, pts)
 
 
 def _slips(f, fp, x):
     """Wrong derivatives a "buggy differentiator" makes: (note, sentence, expression)."""
-    coeff, core = f.as_coeff_Mul()
-    if isinstance(core, sympy.Pow) and core.base == x and not core.exp.has(x):
-        n = core.exp
-        yield "power_rule", f"Power rule: d/dx x^n = n x^(n-1); lower the power by one (here to {format_math(n - 1)}).", coeff * n * x**n
-        yield "power_rule", "Power rule: d/dx x^n = n x^(n-1); the factor n is missing.", coeff * x ** (n - 1)
-    inner = _inner(core, x)
-    if inner is not None:
-        dinner = sympy.diff(inner, x)
-        if dinner.has(x) or dinner != 1:
-            yield (
-                "chain_rule",
-                f"Chain rule: multiply by the derivative of the inside, d/dx ({format_math(inner)}) = {format_math(dinner)}.",
-                sympy.cancel(fp / dinner),
-            )
-    factors = [a for a in core.as_ordered_factors() if a.has(x)] if isinstance(core, sympy.Mul) else []
-    if len(factors) == 2:
-        u, v = factors
-        du, dv = sympy.diff(u, x), sympy.diff(v, x)
-        rule = "Product rule: (uv)' = u'v + uv'"
-        yield "product_rule", f"{rule}, not u'v'.", coeff * du * dv
-        yield "product_rule", f"{rule}; your answer has only one of the two terms.", coeff * du * v
-        yield "product_rule", f"{rule}; your answer has only one of the two terms.", coeff * u * dv
+    from grader.maths.mistakes import derivative_slips
 
-
-def _inner(core, x):
-    """h in g(h(x)) when f's outermost operation is a function of something other than x."""
-    if isinstance(core, sympy.Pow):
-        if not core.exp.has(x) and core.base.has(x) and core.base != x:
-            return core.base
-        if not core.base.has(x) and core.exp.has(x) and core.exp != x:
-            return core.exp
-        return None
-    if isinstance(core, sympy.Function) and len(core.args) == 1 and core.args[0].has(x) and core.args[0] != x:
-        return core.args[0]
-    return None
+    for slip in derivative_slips(f, x):
+        yield slip.note, slip.sentence, slip.expr
 
 
 def _same(a, b, atol, rtol=1e-7) -> bool:

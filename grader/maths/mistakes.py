@@ -1,0 +1,303 @@
+"""A buggy differentiator: the wrong derivatives students write, and the rule each one breaks.
+
+``derivative_slips(f, x)`` walks the SymPy tree of ``f`` and, at every node where a rule
+of calculus applies, breaks that one rule (everything else differentiated correctly):
+
+| note | the slip |
+| --- | --- |
+| ``chain_rule`` | g(h(x))' written g'(h(x)): the inner derivative h' is missing |
+| ``product_rule`` | (uv)' written u'v', or only one of u'v and uv' |
+| ``quotient_rule`` | (u/v)' with + for -, without the square in v², or as u'/v' |
+| ``power_rule`` | (x^n)' written n·x^n or x^(n-1) |
+| ``exp_rule`` | (e^(kx))' written e^(kx); e^u treated as a power (u·e^(u-1)); a^u without ln a |
+| ``log_rule`` | (ln g)' written 1/g |
+| ``trig_sign`` | (sin u)' = -cos u, (cos u)' = +sin u, (tan u)' = -sec² u |
+| ``integrated`` | an antiderivative of f (matched up to a constant) |
+
+``task_slips`` lifts them to a task's answer shape (a component of a gradient, an entry
+of a Jacobian, the second step of f'') and adds the matrix slips: ``wrong_variable``
+(a gradient component by the wrong variable), ``diagonal_only`` (a Hessian without its
+mixed partials). ``match`` finds the first slip whose values equal the student's.
+
+Maths is the lowest wing: this module imports only SymPy, NumPy and grader.maths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import numpy as np
+import sympy
+
+MAX_SLIPS = 120  # candidates per task: each costs a lambdify when a submission is wrong
+
+NOTES = (
+    "chain_rule", "product_rule", "quotient_rule", "power_rule", "exp_rule", "log_rule",
+    "trig_sign", "integrated", "wrong_variable", "diagonal_only",
+)
+
+
+@dataclass(frozen=True)
+class Slip:
+    note: str  # one of NOTES: the JSON `mistake`
+    sentence: str  # feedback naming the rule and where in f it applies
+    expr: object  # the wrong answer: a SymPy expression, or a Matrix shaped like the task's answer
+    up_to_constant: bool = False  # an antiderivative: the student may add any constant
+
+
+def show(expr) -> str:
+    """A formula as students type it: ``3*x^2``, ``sin(3x)``."""
+    text = sympy.sstr(expr).replace("**", "^")
+    return re.sub(r"(?<![\w.])(\d+)\*(?=[A-Za-z(])", r"\1", text)
+
+
+# --------------------------------------------------------------------------- one variable
+
+
+def derivative_slips(f, x) -> list[Slip]:
+    """Wrong derivatives of ``f`` by ``x`` (other symbols are constants), one broken rule each."""
+    out, seen = [], set()
+    for note, sentence, expr in _variants(sympy.sympify(f), x):
+        key = (note, sympy.srepr(expr))
+        if key not in seen:
+            seen.add(key)
+            out.append(Slip(note, sentence, expr))
+        if len(out) >= MAX_SLIPS:
+            break
+    return out
+
+
+def antiderivative(f, x, attempt: Callable | None = None):
+    """An antiderivative of ``f`` by ``x`` (SymPy, time-limited by ``attempt``), or None."""
+    run = attempt or (lambda compute: _safely(compute))
+    result = run(lambda: sympy.integrate(f, x))
+    if result is None or result.has(sympy.Integral):
+        return None
+    return result
+
+
+def integrated_slip(f, x, attempt: Callable | None = None) -> Slip | None:
+    F = antiderivative(f, x, attempt)
+    if F is None:
+        return None
+    return Slip(
+        "integrated",
+        f"You integrated instead of differentiating: your values are an antiderivative of f, {show(F)} + C.",
+        F,
+        up_to_constant=True,
+    )
+
+
+def _safely(compute):
+    try:
+        return compute()
+    except (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError):
+        return None
+
+
+def _d(e, x):
+    return sympy.diff(e, x)
+
+
+def _variants(e, x) -> Iterator[tuple[str, str, object]]:
+    """(note, sentence, wrong derivative of e): one slip somewhere in e, the rest right."""
+    if not e.has(x) or e.is_Symbol:
+        return
+    if e.is_Add:
+        yield from _add(e, x)
+    elif e.is_Mul:
+        yield from _mul(e, x)
+    elif e.is_Pow:
+        yield from _pow(e, x)
+    elif isinstance(e, sympy.exp):
+        yield from _exp(e, x)
+    elif isinstance(e, sympy.log) and len(e.args) == 1:
+        yield from _log(e, x)
+    elif isinstance(e, sympy.Function) and len(e.args) == 1:
+        yield from _function(e, x)
+
+
+def _add(e, x):
+    terms = e.args
+    for i, term in enumerate(terms):
+        rest = sympy.Add(*[_d(t, x) for j, t in enumerate(terms) if j != i])
+        for note, sentence, wrong in _variants(term, x):
+            yield note, sentence, rest + wrong
+
+
+def _mul(e, x):
+    coeff = sympy.Mul(*[a for a in e.args if not a.has(x)])
+    factors = [a for a in e.args if a.has(x)]
+    num, den = sympy.fraction(sympy.Mul(*factors))
+    if den.has(x) and num.has(x):
+        du, dv = _d(num, x), _d(den, x)
+        quotient = f"The quotient rule: the derivative of {show(num / den)} is (u'v - uv')/v^2 with u = {show(num)}, v = {show(den)}"
+        yield "quotient_rule", f"{quotient}; your values have + where the rule has -.", coeff * (du * den + num * dv) / den**2
+        yield "quotient_rule", f"{quotient}; your values divide by v, not v^2.", coeff * (du * den - num * dv) / den
+        if dv != 0:
+            yield "quotient_rule", f"{quotient}, not u'/v'.", coeff * du / dv
+    if len(factors) >= 2:
+        derivs = [_d(a, x) for a in factors]
+        if len(factors) == 2 and not (den.has(x) and num.has(x)):
+            (u, v), (du, dv) = factors, derivs
+            product = f"The product rule: the derivative of {show(u * v)} is u'v + uv' with u = {show(u)}, v = {show(v)}"
+            yield "product_rule", f"{product}, not u'v'.", coeff * du * dv
+            yield "product_rule", f"{product}; your values have only u'v.", coeff * du * v
+            yield "product_rule", f"{product}; your values have only uv'.", coeff * u * dv
+        elif len(factors) > 2:
+            yield "product_rule", f"The product rule: the derivative of {show(sympy.Mul(*factors))} is not the product of the factors' derivatives.", coeff * sympy.Mul(*derivs)
+        for i, factor in enumerate(factors):
+            others = sympy.Mul(*[a for j, a in enumerate(factors) if j != i])
+            rest = sum((derivs[j] * sympy.Mul(*[a for k, a in enumerate(factors) if k != j]) for j in range(len(factors)) if j != i), sympy.S.Zero)
+            for note, sentence, wrong in _variants(factor, x):
+                yield note, sentence, coeff * (wrong * others + rest)
+    else:
+        for note, sentence, wrong in _variants(factors[0], x):
+            yield note, sentence, coeff * wrong
+
+
+def _pow(e, x):
+    base, n = e.base, e.exp
+    if base.has(x) and not n.has(x):
+        db = _d(base, x)
+        if base == x:
+            power = f"The power rule: the derivative of {show(e)} is {show(n * x ** (n - 1))}"
+            yield "power_rule", f"{power}: lower the power by one.", n * x**n
+            if n != 1:
+                yield "power_rule", f"{power}: the factor {show(n)} is missing.", x ** (n - 1)
+            return
+        outer = f"{show(e)}"
+        if db != 1:
+            yield "chain_rule", f"The chain rule: the derivative of {outer} needs the factor {show(db)} (the derivative of {show(base)}).", n * base ** (n - 1)
+        yield "power_rule", f"The power rule: the derivative of {outer} is {show(n * base ** (n - 1))} times the inner derivative: lower the power by one.", n * base**n * db
+        if n != 1:
+            yield "power_rule", f"The power rule: the derivative of {outer} has the factor {show(n)} in front.", base ** (n - 1) * db
+        for note, sentence, wrong in _variants(base, x):
+            yield note, sentence, n * base ** (n - 1) * wrong
+    elif n.has(x) and not base.has(x):
+        dn = _d(n, x)
+        rule = f"The derivative of {show(e)} is {show(e * sympy.log(base) * dn)}"
+        yield "exp_rule", f"{rule}: the factor ln({show(base)}) is missing.", e * dn
+        yield "exp_rule", f"{rule}: an exponential is not a power, the power rule does not apply.", n * base ** (n - 1) * dn
+        if dn != 1:
+            yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dn)} (the derivative of {show(n)}).", e * sympy.log(base)
+        for note, sentence, wrong in _variants(n, x):
+            yield note, sentence, e * sympy.log(base) * wrong
+
+
+def _exp(e, x):
+    g = e.args[0]
+    dg = _d(g, x)
+    if dg != 1:
+        if dg.has(x):
+            yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dg)} (the derivative of {show(g)}).", e
+        else:
+            yield "exp_rule", f"The derivative of {show(e)} is {show(dg * e)}: e^(kx) differentiates to k*e^(kx), not to itself.", e
+    yield "exp_rule", f"The derivative of {show(e)} is {show(dg * e)}: an exponential is not a power, the power rule does not apply.", g * sympy.exp(g - 1) * dg
+    for note, sentence, wrong in _variants(g, x):
+        yield note, sentence, e * wrong
+
+
+def _log(e, x):
+    g = e.args[0]
+    dg = _d(g, x)
+    if dg != 1:
+        yield "log_rule", f"The derivative of {show(e)} is g'/g = {show(dg / g)}, not 1/g = {show(1 / g)}: the inner derivative {show(dg)} is missing.", 1 / g
+    for note, sentence, wrong in _variants(g, x):
+        yield note, sentence, wrong / g
+
+
+TRIG = {
+    sympy.sin: lambda g: -sympy.cos(g),
+    sympy.cos: lambda g: sympy.sin(g),
+    sympy.tan: lambda g: -(1 + sympy.tan(g) ** 2),
+}
+
+
+def _function(e, x):
+    g = e.args[0]
+    dg = _d(g, x)
+    t = sympy.Dummy("t")
+    outer = _d(e.func(t), t).subs(t, g)
+    if e.func in TRIG:
+        slip = TRIG[e.func]
+        yield "trig_sign", f"A sign slip: the derivative of {show(e)} is {show(outer * dg)}, not {show(slip(g) * dg)}.", slip(g) * dg
+    if dg != 1:
+        yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dg)} (the derivative of {show(g)}).", outer
+    for note, sentence, wrong in _variants(g, x):
+        yield note, sentence, outer * wrong
+
+
+# --------------------------------------------------------------------------- task shapes
+
+
+def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Callable | None = None) -> list[Slip]:
+    """Slips shaped like the task's answer (a Matrix for vector and matrix kinds)."""
+    xs = list(symbols)
+    scalar = f[0]
+    if kind in ("derivative", "partial"):
+        x = xs[wrt]
+        slips = derivative_slips(scalar, x)
+        integral = integrated_slip(scalar, x, attempt)
+        return slips + ([integral] if integral else [])
+    if kind == "second_derivative":
+        x = xs[0]
+        fp = _d(scalar, x)
+        second = [Slip(s.note, f"In the second differentiation (of f' = {show(fp)}): {_lower(s.sentence)}", s.expr) for s in derivative_slips(fp, x)]
+        first = [Slip(s.note, f"In the first differentiation: {_lower(s.sentence)}", _d(s.expr, x)) for s in derivative_slips(scalar, x)]
+        return (first + second)[:MAX_SLIPS]
+    if kind == "gradient":
+        grad = [_d(scalar, x) for x in xs]
+        out = []
+        for i, x in enumerate(xs):
+            for j, other in enumerate(xs):
+                if j != i:
+                    wrong = list(grad)
+                    wrong[i] = grad[j]
+                    out.append(Slip("wrong_variable", f"Component {i + 1} should be the derivative by {x}; yours is the derivative by {other}.", sympy.Matrix(wrong)))
+        for i, x in enumerate(xs):
+            for s in derivative_slips(scalar, x):
+                wrong = list(grad)
+                wrong[i] = s.expr
+                out.append(Slip(s.note, f"In the component by {x}: {_lower(s.sentence)}", sympy.Matrix(wrong)))
+        return out[:MAX_SLIPS]
+    if kind == "hessian":
+        hess = sympy.hessian(scalar, xs)
+        if any(hess[i, j] != 0 for i in range(len(xs)) for j in range(len(xs)) if i != j):
+            diagonal = sympy.diag(*[hess[i, i] for i in range(len(xs))])
+            return [Slip("diagonal_only", "Only the diagonal is right: the mixed partials d2f/dxi dxj (i != j) belong off the diagonal; they are not 0 here.", diagonal)]
+        return []
+    if kind == "jacobian":
+        jac = f.jacobian(xs)
+        out = []
+        for i in range(f.rows):
+            for j, x in enumerate(xs):
+                for s in derivative_slips(f[i], x):
+                    wrong = jac.copy()
+                    wrong[i, j] = s.expr
+                    out.append(Slip(s.note, f"In row {i + 1}, the derivative of {show(f[i])} by {x}: {_lower(s.sentence)}", wrong))
+        return out[:MAX_SLIPS]
+    return []
+
+
+def _lower(sentence: str) -> str:
+    return sentence[:1].lower() + sentence[1:]
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def match(slips, values_of: Callable, got: np.ndarray, want: np.ndarray, same: Callable) -> Slip | None:
+    """The first slip whose values (``values_of(expr)``: k x m, or None) equal the student's
+    ``got`` but not the right ``want``; an antiderivative may differ by a constant."""
+    for slip in slips:
+        values = values_of(slip.expr)
+        if values is None or values.shape != got.shape or not np.all(np.isfinite(values)):
+            continue
+        if slip.up_to_constant:
+            values = values + (got - values)[0]
+        if not same(values, want) and same(got, values):
+            return slip
+    return None
