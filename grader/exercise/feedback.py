@@ -85,7 +85,7 @@ def run_failure(task, run) -> str:
 
 
 def exception_text(err: dict) -> str:
-    where = f"line {err['line']}" if err.get("line") else "your file"
+    where = err.get("where") or (f"line {err['line']}" if err.get("line") else "your file")
     message = f"{err.get('type', 'Error')}: {err.get('message', '')}".rstrip(": ")
     text = f"{where}: {message}"
     if err.get("text"):
