@@ -27,8 +27,8 @@ from typing import Sequence
 import numpy as np
 import sympy
 
-from grader.maths.parse import format_math, symbol
 from grader.maths.numerics import fmt, lambdify
+from grader.maths.parse import format_math, symbol
 from grader.problems.variants import rng
 
 SAMPLES = 24  # float check points wanted
