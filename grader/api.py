@@ -21,11 +21,12 @@ def grading_mode(explicit: bool | None = None) -> bool:
 
 
 def check(path, *, problems=(), exercise: str | None = None, student: str | None = None,
-          grading: bool | None = None, limits: Limits = Limits()) -> Report:
-    """Grade one submission (.py) or answers file (.yaml).
+          grading: bool | None = None, limits: Limits = Limits(), plot=False) -> Report:
+    """Grade one submission (.py or .ipynb) or answers file (.yaml).
 
     ``grading=None`` reads ``GRADQUIZ_GRADING``; in the student's mode (the default)
-    hidden tasks are not run and the report says how many there are.
+    hidden tasks are not run and the report says how many there are. ``plot``: True puts a
+    picture per task in ``report.figures`` (SVG); a .png or .svg path also writes them there.
     """
     path = Path(path)
     grading = grading_mode(grading)
@@ -33,32 +34,54 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         from grader.quiz import check_answers
 
         return check_answers(path, problems=problems, quiz=exercise, student=student, grading=grading)
-    if path.suffix != ".py":
-        raise GradquizError("expected a .py submission or a .yaml answers file", path)
-    source = read_text(path)
+    notebook = None
+    if path.suffix == ".ipynb":
+        from grader.notebook import notebook_source
+
+        notebook = notebook_source(path)
+        source = notebook.source
+    elif path.suffix != ".py":
+        raise GradquizError("expected a .py or .ipynb submission or a .yaml answers file", path)
+    else:
+        source = read_text(path)
     problem_path = _find_exercise(path, source, exercise, problems)
+    return grade_source(source, str(path), problem_path, student=student, grading=grading, limits=limits,
+                        notebook=notebook, plot=plot)
+
+
+def grade_source(source: str, filename: str, problem_path: Path, *, student=None, grading=False,
+                 limits: Limits = Limits(), notebook=None, plot=False) -> Report:
+    """Grade Python ``source`` (a file's, a notebook's cells or a kernel's history) against the
+    exercise at ``problem_path``. ``notebook`` (a NotebookSource) maps errors to cells."""
     data, positions = load_yaml(problem_path)
     if isinstance(data, dict) and "questions" in data:
-        raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
+        raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", filename)
     forbid = data.get("forbid") if isinstance(data, dict) else None
     forbid = [m for m in forbid if isinstance(m, str)] if isinstance(forbid, list) else []
+    pictures = []
     # Start the child now: it loads numpy and the submission while we load SymPy.
-    with Sandbox(source, str(path), forbid, limits) as sandbox:
+    with _sandbox(Sandbox(source, filename, forbid, limits), notebook) as sandbox:
         from grader.exercise.grading import grade
         from grader.exercise.problem import load_exercise
 
         problem = load_exercise(problem_path, student, data, positions)
         results = grade(problem, sandbox, include_hidden=grading)
+        if plot:
+            from grader.plots import collect
+
+            pictures = collect(problem, results, sandbox)
         stdout, stderr = sandbox.output()
     report = Report(
         id=problem.id,
         kind="exercise",
         title=problem.spec.title,
-        file=str(path),
+        file=filename,
         results=results,
         student=problem.student,
         output=(stdout + stderr).strip(),
     )
+    if notebook is not None:
+        report.notes.extend(notebook.notes)
     hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks) + problem.spec.hidden_checks
     if hidden and not grading:
         report.notes.append(
@@ -70,7 +93,78 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
             f"{'s are' if problem.spec.hidden_checks > 1 else ' is'} not in it; the instructor's files run "
             f"{'them' if problem.spec.hidden_checks > 1 else 'it'}."
         )
+    if plot:
+        _pictures(report, pictures, plot)
     return report
+
+
+def _sandbox(sandbox, notebook):
+    if notebook is None:
+        return sandbox
+    from grader.notebook.source import MappedSandbox
+
+    return MappedSandbox(sandbox, notebook)
+
+
+def _pictures(report: Report, pictures, plot) -> None:
+    from grader import plots
+
+    if plot is not True:
+        plots.save(pictures, Path(plot))
+    report.figures = plots.figures(pictures)
+
+
+def check_in_kernel(problem_id: str, *, answers: dict | None = None, problems=(), student: str | None = None,
+                    grading: bool | None = None, plot: bool = True, limits: Limits = Limits()) -> Report:
+    """``check("exercise1")`` inside Jupyter: the kernel's code cells graded like a .py (in the
+    sandbox; nothing of the student's runs in this process), or ``answers`` for a quiz."""
+    problem_path = find_problem(problem_id, problems)
+    data, positions = load_yaml(problem_path)
+    grading = grading_mode(grading)
+    if kind_of(data) == "quiz":
+        return _quiz_in_kernel(problem_id, problem_path, answers, problems, student, grading)
+    if answers is not None:
+        raise GradquizError(f"'{problem_id}' is an exercise: define its functions, then call check('{problem_id}') without answers")
+    from grader.notebook.kernel import kernel_source
+
+    notebook = kernel_source(_function_names(data), problem_id)
+    return grade_source(notebook.source, f"{problem_id} (this notebook)", problem_path, student=student,
+                        grading=grading, limits=limits, notebook=notebook, plot=plot)
+
+
+def _function_names(data) -> list[str]:
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    return [t["function"] for t in tasks or () if isinstance(t, dict) and isinstance(t.get("function"), str)]
+
+
+def _quiz_in_kernel(problem_id, problem_path, answers, problems, student, grading) -> Report:
+    import tempfile
+
+    import yaml
+
+    from grader.quiz import check_answers
+
+    if not isinstance(answers, dict):
+        raise GradquizError(f"'{problem_id}' is a quiz: pass your answers, check('{problem_id}', answers={{'q1': ...}})")
+    with tempfile.TemporaryDirectory(prefix="gradquiz-") as folder:
+        path = Path(folder) / f"{problem_id}.answers.yaml"
+        body = {"quiz": problem_id, "answers": {str(k): v for k, v in answers.items()}}
+        path.write_text(yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        report = check_answers(path, problems=[problem_path, *problems], quiz=problem_id, student=student, grading=grading)
+    report.file = "answers given in this notebook"
+    return report
+
+
+def show(problem_id: str, path, *, problems=(), student: str | None = None) -> Path:
+    """Write the lesson's picture of a problem (f, f', tangent lines) to ``path`` (.png or .svg)."""
+    from grader.plots.draw import show_problem
+    from grader.plots.lesson import lesson_for
+
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise GradquizError(f"a picture is a .png or .svg file, not {path.suffix or 'a file without a suffix'}", path)
+    show_problem(lesson_for(find_problem(problem_id, problems), student), path)
+    return path
 
 
 def load_problem(path, student=None):

@@ -62,13 +62,21 @@ def check(
     grading: bool = typer.Option(
         False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
     ),
+    plot: Optional[Path] = typer.Option(
+        None, "--plot", help="Draw your functions against the right ones into FILE (.png or .svg)."
+    ),
 ):
-    """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed."""
+    """Grade a submission (.py, .ipynb) or answers (.yaml); print a score with feedback. Exit 0 all passed, 1 something failed."""
     from grader import api, reports
 
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        raise GradquizError(f"--plot: a picture is a .png or .svg file, not {plot.suffix or 'a file without a suffix'}", plot)
     result = api.check(
-        file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
+        file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None,
+        plot=plot or False,
     )
+    if plot is not None and result.kind != "exercise":
+        typer.echo(f"gradquiz: note: --plot draws exercises only; {plot} was not written", err=True)
     if format is Format.text:
         _text(result, output)
     else:
@@ -158,11 +166,33 @@ def starter(
     student: Optional[str] = StudentOpt,
     output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: print)."),
     force: bool = ForceOpt,
+    notebook: bool = typer.Option(False, "--notebook", help="An exercise's starter as a Jupyter notebook (.ipynb)."),
 ):
     """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
+    if notebook:
+        from grader.authoring.notebook import starter_notebook
+
+        _emit(starter_notebook(id, problems or (), student), output, force)
+        return
     from grader.authoring.starters import starter as make
 
     _emit(make(id, problems or (), student), output, force)
+
+
+@app.command()
+@user_errors
+def show(
+    id: str = typer.Argument(..., help="The exercise or quiz id."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    student: Optional[str] = StudentOpt,
+    output: Optional[Path] = typer.Option(None, "--output", help="The picture's file, .png or .svg (default: ID.png here)."),
+):
+    """Draw the problem's f with f' and its tangent lines at the shown points (the lesson's picture)."""
+    from grader.api import show as draw
+
+    path = output or Path(f"{id}.png")
+    draw(id, path, problems=problems or (), student=student)
+    typer.echo(f"wrote {path}")
 
 
 @app.command()

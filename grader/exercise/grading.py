@@ -113,7 +113,7 @@ def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox) -> Result:
     run = sandbox.run(spec.function, task.call, points.x.tolist(), spec.timeout)
     verdict = judge(task, points, run)
     score = spec.points if verdict.passed else 0.0
-    return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra)
+    return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra, verdict.trace)
 
 
 @dataclass
@@ -121,6 +121,7 @@ class Verdict:
     passed: bool
     text: str
     extra: dict
+    trace: dict | None = None  # check points, expected and returned values, which agree (for pictures)
 
 
 def judge(task: Task, points: Points, run: Run) -> Verdict:
@@ -148,15 +149,16 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     }
     if points.disagree:
         extra["checks"]["reference_disagrees_with_finite_differences"] = points.disagree
-    if ok_ref.all() and ok_fd.all():
-        return Verdict(True, feedback.passed(task, points, usable), extra)
     bad = ~(ok_ref & ok_fd)
+    trace = {"x": points.x, "expected": points.expected, "values": values, "ok": ~bad}
+    if ok_ref.all() and ok_fd.all():
+        return Verdict(True, feedback.passed(task, points, usable), extra, trace)
     with np.errstate(all="ignore"):  # a student's inf or nan must not print warnings
         mistake = feedback.diagnose(task, points, values)
         text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
-    return Verdict(False, "\n".join([text, *hint]), extra)
+    return Verdict(False, "\n".join([text, *hint]), extra, trace)
 
 
 def _all_close(values, expected, rtol, atol) -> np.ndarray:

@@ -16,6 +16,8 @@ class Result:
     feedback: str
     hidden: bool = False
     extra: dict = field(default_factory=dict)  # further JSON keys (checks, mistake, ...)
+    # the check points, expected and returned values, for pictures; never in a report's JSON
+    trace: dict | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         out = {
@@ -41,6 +43,18 @@ class Report:
     student: str = ""
     output: str = ""  # what the submission printed
     notes: list[str] = field(default_factory=list)  # run-level remarks (hidden checks, ...)
+    figures: list = field(default_factory=list, repr=False)  # (task id, SVG text) pictures for the HTML report
+
+    def _repr_html_(self) -> str:
+        """The report in Jupyter: rich HTML, the pictures below it."""
+        from grader.reports.html import render_html
+
+        return render_html(self)
+
+    def __str__(self) -> str:
+        from grader.reports.text import plain_text
+
+        return plain_text(self)
 
     @property
     def score(self) -> float:

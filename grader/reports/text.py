@@ -59,3 +59,14 @@ def render_text(report: Report, console=None) -> None:
 
 def fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def plain_text(report: Report) -> str:
+    """The text report without colours (what ``print(report)`` shows outside Jupyter)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render_text(report, Console(file=buffer, no_color=True, soft_wrap=True, width=100, highlight=False))
+    return buffer.getvalue()

@@ -1,0 +1,59 @@
+"""``gradquiz starter ID --notebook``: an exercise's starter as a Jupyter notebook.
+
+The intro as Markdown, a code cell for the imports (with the ``# gradquiz: ID`` header,
+so a renamed notebook is still graded against its exercise), one code cell per function
+(the same stub as the ``.py`` starter), and a last cell that runs the check inside the
+kernel. ``gradquiz check`` of the notebook leaves that last cell out.
+"""
+
+from __future__ import annotations
+
+from grader.errors import GradquizError
+
+
+def starter_notebook(problem_id: str, problems=(), student: str | None = None) -> str:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from grader.authoring.starters import fill, stub
+    from grader.exercise.problem import load_exercise
+    from grader.problems.catalogue import kind_of
+    from grader.problems.constraints import describe
+    from grader.problems.discovery import find_problem
+    from grader.problems.yamlio import load_yaml
+
+    path = find_problem(problem_id, problems)
+    data, positions = load_yaml(path)
+    if kind_of(data) == "quiz":
+        raise GradquizError(
+            f"'{problem_id}' is a quiz: its starter is an answers file (`gradquiz starter {problem_id}`); "
+            "--notebook is for exercises",
+            path,
+        )
+    exercise = load_exercise(path, student, data, positions)
+    spec = exercise.spec
+    title, intro = fill(spec.title, exercise.params), fill(spec.intro, exercise.params)
+    text = ([] if intro.lstrip().startswith("#") else [f"# {title}", ""]) + [intro.rstrip(), ""]
+    if exercise.params:
+        who = f" (student {exercise.student})" if exercise.student else ""
+        text.append(f"*Your variant{who}: {describe(exercise.params)}.*\n")
+    text.append("Write each function in its cell and run the cells; the last cell checks your work.")
+    if spec.forbid:
+        text.append(f"Work the derivatives out by hand: {', '.join(spec.forbid)} cannot be imported here.")
+    hidden = sum(t.spec.visibility == "hidden" for t in exercise.tasks) + spec.hidden_checks
+    if hidden:
+        text.append(f"{hidden} hidden check{'s' if hidden > 1 else ''} will also run when your work is graded.")
+    cells = [new_markdown_cell("\n".join(text)), new_code_cell(f"# gradquiz: {spec.id}\nimport numpy as np")]
+    groups: dict[str, list] = {}
+    for task in exercise.tasks:
+        if task.spec.visibility == "visible":
+            groups.setdefault(task.spec.function, []).append(task)
+    for group in groups.values():
+        cells.append(new_code_cell(stub(group, exercise.params)))
+    arguments = repr(spec.id) + (f", student={exercise.student!r}" if exercise.student else "")
+    cells.append(new_code_cell(f"from grader import check\n\ncheck({arguments})"))
+    notebook = new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    return nbformat.writes(notebook) + "\n"

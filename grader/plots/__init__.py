@@ -1,0 +1,37 @@
+"""Pictures of a submission against the truth, and of a problem before any code is written.
+
+* ``sample``: what a picture shows, as numbers: the reference over a grid, the student's
+  values on the same grid (from an extra sandbox run: student code is never called here),
+  the check points and which failed. No matplotlib.
+* ``draw``: matplotlib figures from those numbers (imported only when a picture is asked
+  for): a curve for a scalar task, two vector fields for a gradient, a heat map of the error
+  per entry for a Hessian or Jacobian; ``show_problem`` draws f, f' and tangent lines.
+
+Public: ``collect(exercise, results, sandbox)``, ``figure_for(picture, fmt)`` (SVG text or PNG
+bytes), ``figures(pictures)`` ((task id, SVG) pairs for an HTML report), ``save(pictures, path)``.
+May import grader.maths, grader.problems, grader.exercise, grader.sandbox, grader.reports.
+"""
+
+from grader.plots.sample import Picture, collect
+
+
+def figure_for(picture, fmt: str = "svg"):
+    """One task's picture: SVG text (``fmt="svg"``) or PNG bytes (``fmt="png"``)."""
+    from grader.plots.draw import render
+
+    return render([picture], fmt)
+
+
+def figures(pictures) -> list[tuple[str, str]]:
+    """(task id, SVG text) per picture, for an HTML report."""
+    return [(p.id, figure_for(p, "svg")) for p in pictures]
+
+
+def save(pictures, path) -> None:
+    """All pictures in one file, stacked; the format from the suffix (.png or .svg)."""
+    from grader.plots.draw import save as _save
+
+    _save(pictures, path)
+
+
+__all__ = ["Picture", "collect", "figure_for", "figures", "save"]
