@@ -192,7 +192,10 @@ def rule_slip(task, points, flat_s, flat_r, scale):
     from grader.maths import mistakes
     from grader.maths.equivalence import attempt
 
-    slips = attempt(lambda: mistakes.task_slips(task.kind.name, task.f, task.symbols, task.wrt, attempt), 2.0, [])
+    slips = attempt(lambda: mistakes.task_slips(task.kind.name, task.f, task.symbols, task.wrt, integrate=False), 2.0, [])
+    if task.kind.name in ("derivative", "partial"):
+        integral = mistakes.integrated_slip(task.f[0], task.symbols[task.wrt], lambda compute: attempt(compute, 1.0))
+        slips += [integral] if integral else []
 
     def values_of(expr):
         return _evaluate(expr, task.symbols, points.x, flat_s.shape[1])
@@ -252,5 +255,5 @@ def _evaluate(expr, xs, rows, size=1):
         try:
             values = [np.asarray(fn(*x), dtype=float).reshape(-1) for x in rows]
             return np.array(values, dtype=float).reshape(len(rows), size)
-        except (ArithmeticError, ValueError, TypeError):
+        except (ArithmeticError, ValueError, TypeError, NameError, AttributeError):  # NameError: no NumPy form
             return None

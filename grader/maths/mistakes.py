@@ -50,7 +50,7 @@ class Slip:
 def show(expr) -> str:
     """A formula as students type it: ``3*x^2``, ``sin(3x)``."""
     text = sympy.sstr(expr).replace("**", "^")
-    return re.sub(r"(?<![\w.])(\d+)\*(?=[A-Za-z(])", r"\1", text)
+    return re.sub(r"(?<![\w.^])(\d+)\*(?=[A-Za-z(])", r"\1", text)
 
 
 # --------------------------------------------------------------------------- one variable
@@ -70,10 +70,13 @@ def derivative_slips(f, x) -> list[Slip]:
 
 
 def antiderivative(f, x, attempt: Callable | None = None):
-    """An antiderivative of ``f`` by ``x`` (SymPy, time-limited by ``attempt``), or None."""
+    """An antiderivative of ``f`` by ``x`` (SymPy's rule-based integrator, which gives up fast;
+    time-limited by ``attempt``), or None."""
+    from sympy.integrals.manualintegrate import manualintegrate
+
     run = attempt or (lambda compute: _safely(compute))
-    result = run(lambda: sympy.integrate(f, x))
-    if result is None or result.has(sympy.Integral):
+    result = run(lambda: manualintegrate(f, x))
+    if result is None or result.has(sympy.Integral) or result.has(sympy.Function("hyper")):
         return None
     return result
 
@@ -233,14 +236,16 @@ def _function(e, x):
 # --------------------------------------------------------------------------- task shapes
 
 
-def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Callable | None = None) -> list[Slip]:
-    """Slips shaped like the task's answer (a Matrix for vector and matrix kinds)."""
+def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Callable | None = None,
+               integrate: bool = True) -> list[Slip]:
+    """Slips shaped like the task's answer (a Matrix for vector and matrix kinds); an
+    antiderivative too for a first derivative when ``integrate``."""
     xs = list(symbols)
     scalar = f[0]
     if kind in ("derivative", "partial"):
         x = xs[wrt]
         slips = derivative_slips(scalar, x)
-        integral = integrated_slip(scalar, x, attempt)
+        integral = integrated_slip(scalar, x, attempt) if integrate else None
         return slips + ([integral] if integral else [])
     if kind == "second_derivative":
         x = xs[0]

@@ -1,6 +1,6 @@
 """The source of ``check("exercise1")`` run inside a Jupyter kernel.
 
-The kernel's input history (``In``: every code cell run, in order) becomes the
+The kernel's raw input history (every code cell run, in order, as typed) becomes the
 submission, as a notebook's cells would: magics and shell lines left out, cells that use
 the grader (the one calling ``check``) not run, cells that are not valid Python (an old
 typo) left out with a note, a cell run twice kept once. The current definition of each
@@ -45,7 +45,8 @@ def kernel_source(functions, problem_id: str = "exercise1") -> NotebookSource:
     shell = _ipython()
     if shell is None:
         raise GradquizError(OUTSIDE.format(id=problem_id))
-    history = list(shell.user_ns.get("In") or getattr(shell.history_manager, "input_hist_raw", []))
+    # the cells as typed (``In`` holds them transformed: `%matplotlib` became get_ipython() calls)
+    history = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In") or [])
     cells, notes, seen = [], [], set()
     for number, code in enumerate(history):
         if not isinstance(code, str) or not code.strip() or code in seen:

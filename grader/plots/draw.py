@@ -91,7 +91,7 @@ def _curve(ax, picture) -> None:
 def _field(ax, picture) -> None:
     d = picture.data
     x, y, ref = d["x"], d["y"], d["reference"]
-    scale = _arrow_scale(ref, d["student"])
+    scale = _arrow_scale(ref, (x.max() - x.min()) / max(len(np.unique(x)) - 1, 1))
     ax.quiver(x, y, ref[:, 0], ref[:, 1], color=GREY, alpha=0.45, angles="xy", scale_units="xy", scale=scale, width=0.004, label="right gradient")
     if d["student"] is not None:
         s, wrong = d["student"], np.asarray(d["wrong"], bool)
@@ -107,15 +107,15 @@ def _field(ax, picture) -> None:
             ax.scatter(pts[~ok, 0], pts[~ok, 1], facecolors="none", edgecolors=RED, s=30, label="check point: wrong")
     ax.set_xlabel(picture.variables[0])
     ax.set_ylabel(picture.variables[1])
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     _finish(ax, picture)
 
 
-def _arrow_scale(ref, student) -> float:
-    """Arrows of the longest right gradient about a grid step long."""
+def _arrow_scale(ref, step: float) -> float:
+    """Arrows of the longest right gradient about a grid step long (quiver's data units per arrow unit)."""
     lengths = np.hypot(ref[:, 0], ref[:, 1])
     longest = float(np.nanmax(lengths)) if np.isfinite(lengths).any() else 1.0
-    return max(longest, 1e-12) / 0.18 * 1.0
+    return max(longest, 1e-12) / (0.9 * step)
 
 
 def _heatmap(ax, picture) -> None:
@@ -130,7 +130,8 @@ def _heatmap(ax, picture) -> None:
     for (i, j), value in np.ndenumerate(error):
         colour = RED if wrong[i, j] else GREEN
         ax.add_patch(_rectangle(j, i, colour))
-        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=9, color="black")
+        dark = np.isfinite(value) and value > 0.6 * float(np.nanmax(error))
+        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=9, color="white" if dark else "black")
     ax.set_xticks(range(error.shape[1]), d["cols"])
     ax.set_yticks(range(error.shape[0]), d["rows"])
     ax.figure.colorbar(image, ax=ax, label="largest error at the check points")

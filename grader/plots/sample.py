@@ -156,13 +156,16 @@ def _field(task, trace, title, sandbox) -> Picture:
         "check_ok": ok,
     }
     note = "" if student is not None else "your function gave no values on the grid"
+    if len(task.variables) > 2:
+        title += " at " + ", ".join(f"{v} = {base[i]:.3g}" for i, v in enumerate(task.variables) if i >= 2)
     return Picture(task.id, "field", title, task.variables, data, note)
 
 
 def _heatmap(task, trace, title) -> Picture:
     x, expected, values, ok = _trace(trace, task)
     if values is None or not len(x):
-        return Picture(task.id, "heatmap", title, task.variables, {"error": None}, "no values to compare")
+        return Picture(task.id, "heatmap", title, task.variables, {"error": None},
+                       "no picture: your function gave no values of the right shape (see the feedback)")
     values = np.asarray(values, dtype=float)
     with np.errstate(all="ignore"):
         error = np.nanmax(np.abs(values - expected), axis=0)

@@ -51,6 +51,10 @@ class Report:
 
         return render_html(self)
 
+    def _repr_pretty_(self, printer, cycle) -> None:
+        """IPython's text form (a terminal, or a notebook without HTML): the text report."""
+        printer.text(str(self))
+
     def __str__(self) -> str:
         from grader.reports.text import plain_text
 

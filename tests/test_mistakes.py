@@ -1,0 +1,190 @@
+"""Which rule went wrong: the buggy differentiator (grader.maths.mistakes) names each rule
+on at least two functions, in exercises (the JSON `mistake` of a graded submission) and in
+expression questions alike, with the place in f; a right answer is never given a name."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import by_id, exercise_text, task
+from grader.maths import mistakes
+from grader.maths.equivalence import compare
+from grader.maths.parse import parse_math
+
+# (case, f, domain, the student's wrong f' (Python and typed maths alike), note, a phrase of the feedback)
+RULES = [
+    ("chain_sin", "sin(3*x)", (-2, 2), "cos(3*x)", "chain_rule", "the derivative of sin(3x) needs the factor 3"),
+    ("chain_power", "(x**2 + 1)**3", (-2, 2), "3*(x**2 + 1)**2", "chain_rule", "needs the factor 2x"),
+    ("chain_exp", "exp(x**2)", (-1, 1), "exp(x**2)", "chain_rule", "the derivative of exp(x^2) needs the factor 2x"),
+    ("product_both", "x*cos(x)", (-2, 2), "-sin(x)", "product_rule", "not u'v'"),
+    ("product_one", "x**2*exp(x)", (-2, 2), "2*x*exp(x)", "product_rule", "the derivative of x^2*exp(x) is u'v + uv'"),
+    ("quotient_sign", "(x**2 + 1)/(x - 3)", (-2, 2), "(2*x*(x - 3) + (x**2 + 1))/(x - 3)**2", "quotient_rule", "+ where the rule has -"),
+    ("quotient_square", "sin(x)/x", (0.5, 3), "(x*cos(x) - sin(x))/x", "quotient_rule", "divide by v, not v^2"),
+    ("power_lower", "x**3", (-2, 2), "3*x**3", "power_rule", "lower the power by one"),
+    ("power_factor", "x**5 + x", (-2, 2), "x**4 + 1", "power_rule", "the factor 5 is missing"),
+    ("exp_itself", "exp(2*x)", (-2, 2), "exp(2*x)", "exp_rule", "e^(kx) differentiates to k*e^(kx)"),
+    ("exp_in_sum", "exp(-3*x) + x", (-1, 1), "exp(-3*x) + 1", "exp_rule", "derivative of exp(-3x) is -3exp(-3x)"),
+    ("log_linear", "log(3*x + 1)", (0.5, 2), "1/(3*x + 1)", "log_rule", "not 1/g = 1/(3x + 1)"),
+    ("log_square", "log(x**2 + 1)", (-2, 2), "1/(x**2 + 1)", "log_rule", "the inner derivative 2x is missing"),
+    ("trig_cos", "cos(2*x)", (-2, 2), "2*sin(2*x)", "trig_sign", "the derivative of cos(2x) is -2sin(2x)"),
+    ("trig_in_sum", "x + sin(x)", (-2, 2), "1 - cos(x)", "trig_sign", "the derivative of sin(x) is cos(x)"),
+    ("integrated_poly", "x**2", (-2, 2), "x**3/3 + 1", "integrated", "an antiderivative of f, x^3/3 + C"),
+    ("integrated_cos", "cos(x)", (-2, 2), "sin(x) + 2", "integrated", "antiderivative"),
+]
+PRELUDE = "from numpy import cos, exp, log, sin, sqrt, tan\n\n"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Every row as a derivative task of ONE exercise, graded in one sandbox child."""
+    from grader.api import check
+
+    root = tmp_path_factory.mktemp("rules")
+    tasks = [task(case, "derivative", f, domain) for case, f, domain, *_ in RULES]
+    (root / "rules.yaml").write_text(exercise_text(tasks, id="rules"), encoding="utf-8")
+    code = PRELUDE + "".join(f"def {case}(x):\n    return {wrong}\n\n\n" for case, _, _, wrong, *_ in RULES)
+    (root / "rules.py").write_text(code, encoding="utf-8")
+    return by_id(check(root / "rules.py", problems=[root]).to_dict())
+
+
+@pytest.mark.parametrize("case, f, domain, wrong, note, phrase", RULES, ids=[r[0] for r in RULES])
+def test_an_exercise_names_the_rule(graded, case, f, domain, wrong, note, phrase):
+    result = graded[case]
+    assert not result["passed"]
+    assert result["mistake"] == note, result["feedback"]
+    assert phrase in result["feedback"]
+
+
+@pytest.mark.parametrize("case, f, domain, wrong, note, phrase", RULES, ids=[r[0] for r in RULES])
+def test_an_expression_question_names_the_rule(case, f, domain, wrong, note, phrase):
+    x = sympy.Symbol("x", real=True)
+    fx = parse_math(f)
+    result = compare(parse_math(wrong), sympy.diff(fx, x), ("x",), domain={"x": domain}, f=fx)
+    assert not result.equal
+    assert result.mistake is not None and result.mistake[0] == note, result.feedback()
+    if note != "integrated":  # a quiz says so from the answer's own derivative
+        assert phrase in result.mistake[1]
+
+
+def test_each_rule_is_tested_on_two_functions():
+    counts = {}
+    for _, f, *_rest, note, _phrase in RULES:
+        counts.setdefault(note, set()).add(f)
+    for note in ("chain_rule", "product_rule", "quotient_rule", "power_rule", "exp_rule", "log_rule", "trig_sign", "integrated"):
+        assert len(counts.get(note, ())) >= 2, note
+    assert set(counts) <= set(mistakes.NOTES)
+
+
+def test_matrix_slips(tmp_path):
+    """A gradient component by the wrong variable, a Hessian without its mixed partials,
+    a slip inside one gradient component, named in a graded submission."""
+    from grader.api import check
+
+    tasks = [
+        task("g", "gradient", "x**2*y + sin(y)", variables=["x", "y"]),
+        task("h", "hessian", "x**3*y + x*y**2", variables=["x", "y"]),
+        task("c", "gradient", "exp(3*x) + x*y", variables=["x", "y"]),
+    ]
+    (tmp_path / "m.yaml").write_text(exercise_text(tasks, id="m"), encoding="utf-8")
+    (tmp_path / "m.py").write_text(
+        "import numpy as np\n\n"
+        "def g(p):\n    x, y = p\n    return [x**2 + np.cos(y), x**2 + np.cos(y)]\n\n"
+        "def h(p):\n    x, y = p\n    return [[6*x*y, 0.0], [0.0, 2*x]]\n\n"
+        "def c(p):\n    x, y = p\n    return [np.exp(3*x) + y, x]\n",
+        encoding="utf-8",
+    )
+    results = by_id(check(tmp_path / "m.py", problems=[tmp_path]).to_dict())
+    assert results["g"]["mistake"] == "wrong_variable"
+    assert "Component 1 should be the derivative by x; yours is the derivative by y" in results["g"]["feedback"]
+    assert results["h"]["mistake"] == "diagonal_only"
+    assert results["c"]["mistake"] == "exp_rule"
+    assert "In the component by x: the derivative of exp(3x) is 3exp(3x)" in results["c"]["feedback"]
+
+
+# -- a right answer is never named ------------------------------------------------------------
+
+x = sympy.Symbol("x", real=True)
+ATOMS = [x, 2 * x + 1, x**2 + 1, sympy.Rational(1, 2) * x - 3]
+OUTER = [sympy.sin, sympy.cos, sympy.exp, lambda u: u**3, lambda u: sympy.sqrt(u**2 + 1), lambda u: sympy.log(u**2 + 2),
+         lambda u: 1 / (u**2 + 1), sympy.tanh]
+
+
+@st.composite
+def functions(draw):
+    inner = draw(st.sampled_from(ATOMS))
+    first = draw(st.sampled_from(OUTER))(inner)
+    second = draw(st.sampled_from(OUTER))(draw(st.sampled_from(ATOMS)))
+    how = draw(st.sampled_from(["sum", "product", "quotient", "compose", "alone"]))
+    return {
+        "sum": first + second, "product": first * second, "quotient": first / (second**2 + 1),
+        "compose": draw(st.sampled_from(OUTER[:3]))(first), "alone": first,
+    }[how]
+
+
+FORMS = [lambda e: e, sympy.expand, sympy.factor, sympy.together, lambda e: sympy.expand(sympy.expand_trig(e))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(functions(), st.sampled_from(FORMS))
+def test_a_right_derivative_in_any_form_is_never_named(f, form):
+    right = sympy.diff(f, x)
+    answer = form(right)
+    result = compare(answer, right, ("x",), domain={"x": (-1.5, 1.5)}, f=f)
+    assert result.equal, (f, answer)
+    assert result.mistake is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(functions())
+def test_no_slip_matches_the_right_values(f):
+    """match() never names a slip for values that are the right ones."""
+    import numpy as np
+
+    points = np.linspace(-1.4, 1.4, 9) + 0.0123
+    right = sympy.diff(f, x)
+    lam = sympy.lambdify([x], right, "numpy")
+    want = np.asarray(lam(points), dtype=float).reshape(-1, 1) * np.ones((len(points), 1))
+
+    def values_of(expr):
+        fn = sympy.lambdify([x], expr, "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                return np.asarray(fn(points), dtype=float).reshape(-1, 1) * np.ones((len(points), 1))
+            except (NameError, TypeError, ValueError):
+                return None
+
+    def same(a, b):
+        return bool(np.all(np.abs(a - b) <= 1e-9 * (1 + np.abs(b))))
+
+    slips = mistakes.task_slips("derivative", sympy.Matrix([f]), [x], integrate=False)
+    assert mistakes.match(slips, values_of, want, want, same) is None
+    assert mistakes.match(slips, values_of, want * (1 + 1e-13), want, same) is None
+
+
+RIGHT_FORMS = [  # (f, a right derivative written as students do)
+    ("x**2", "x * 2.0"), ("x**2", "2*x"), ("sin(3*x)", "3*cos(3*x)"), ("x*cos(x)", "cos(x) - x*sin(x)"),
+    ("exp(2*x)", "2*exp(2*x)"), ("exp(x)", "exp(x)"), ("log(x**2 + 1)", "2*x/(x**2 + 1)"),
+    ("(x**2 + 1)/(x - 3)", "(x**2 - 6*x - 1)/(x - 3)**2"), ("x**3 - 2*x", "3*x*x - 2"),
+]
+
+
+def test_right_submissions_in_many_forms_pass_without_a_mistake(tmp_path):
+    from grader.api import check
+
+    tasks = [task(f"t{i}", "derivative", f, (-2, 2)) for i, (f, _) in enumerate(RIGHT_FORMS)]
+    (tmp_path / "r.yaml").write_text(exercise_text(tasks, id="r"), encoding="utf-8")
+    code = PRELUDE + "".join(f"def t{i}(x):\n    return {d}\n\n" for i, (_, d) in enumerate(RIGHT_FORMS))
+    (tmp_path / "r.py").write_text(code, encoding="utf-8")
+    for result in check(tmp_path / "r.py", problems=[tmp_path]).to_dict()["results"]:
+        assert result["passed"] and "mistake" not in result, result
+
+
+def test_slips_are_named_where_they_apply():
+    slips = mistakes.derivative_slips(parse_math("sin(3*x)"), x)
+    assert ("chain_rule", "The chain rule: the derivative of sin(3x) needs the factor 3 (the derivative of 3x).") in [
+        (s.note, s.sentence) for s in slips
+    ]
+    assert all(s.note in mistakes.NOTES for s in slips)
