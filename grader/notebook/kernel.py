@@ -1,13 +1,14 @@
 """The source of ``check("exercise1")`` run inside a Jupyter kernel.
 
-The kernel's raw input history (every code cell run, in order, as typed) becomes the
-submission, as a notebook's cells would: magics and shell lines left out, cells that use
-the grader (the one calling ``check``) not run, cells that are not valid Python (an old
-typo) left out with a note, a cell run twice kept once. The current definition of each
-function the exercise asks for (``inspect.getsource``, read from the kernel's cell
-cache, never by calling anything) comes last, so the version the student sees is the
-one graded. The functions themselves are never called in the kernel's process: the
-source goes to the sandbox like a ``.py``.
+The kernel's raw input history (every code cell run, in order, as typed) is replayed
+first, each cell on its own and forgiving: a cell that failed in the kernel (an old typo,
+a cell that uses the report of an earlier check) fails quietly in the replay too, as it
+did for the student. Magics and shell lines are left out, cells that use the grader (the
+one calling ``check``) are not run, a cell run twice is replayed once. Then comes the
+current definition of each function the exercise asks for (``inspect.getsource``, read
+from the kernel's cell cache, never by calling anything), run as a ``.py`` would be: its
+errors are reported with "the current definition of derivative, line 2". The functions
+are never called in the kernel's process: the source goes to the sandbox like a ``.py``.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def kernel_source(functions, problem_id: str = "exercise1") -> NotebookSource:
         raise GradquizError(OUTSIDE.format(id=problem_id))
     # the cells as typed (``In`` holds them transformed: `%matplotlib` became get_ipython() calls)
     history = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In") or [])
-    cells, notes, seen = [], [], set()
+    replay, notes, seen = [], [], set()
     for number, code in enumerate(history):
         if not isinstance(code, str) or not code.strip() or code in seen:
             continue
@@ -57,19 +58,35 @@ def kernel_source(functions, problem_id: str = "exercise1") -> NotebookSource:
             notes.append(f"{label} was not run: it calls check().")
             continue
         alone = cells_source([(label, code)])
-        try:
-            compile(alone.source, label, "exec")
-        except (SyntaxError, ValueError):
-            notes.append(f"{label} was left out: it is not valid Python (run it again once fixed).")
-            continue
-        cells.append((label, code))
+        notes.extend(alone.notes)
+        if alone.source.strip():
+            replay.append((label, alone.source))
+    definitions = []
     for name in functions:
         text = _definition(shell.user_ns.get(name))
         if text:
-            cells.append((f"the current definition of {name}", text))
-    notebook = cells_source(cells)
-    notebook.notes[:0] = notes
-    return notebook
+            definitions.append((f"the current definition of {name}", text))
+    return _joined(replay, cells_source(definitions), notes)
+
+
+REPLAY = (
+    "def _gradquiz_replay(code, name):\n"
+    "    try:\n"
+    "        exec(compile(code, name, 'exec'), globals())\n"
+    "    except Exception:\n"
+    "        pass\n"
+)
+
+
+def _joined(replay, definitions: NotebookSource, notes) -> NotebookSource:
+    """The replay of the history (one line per cell) followed by the current definitions."""
+    lines = REPLAY.splitlines() + [f"_gradquiz_replay({code!r}, {label!r})" for label, code in replay]
+    where = [("the grader's replay of your cells", i + 1) for i in range(len(REPLAY.splitlines()))]
+    where += [(label, 1) for label, _ in replay]
+    lines.append("del _gradquiz_replay")
+    where.append(("the grader's replay of your cells", len(where) + 1))
+    source = "\n".join(lines) + "\n" + definitions.source
+    return NotebookSource(source, where + definitions.lines, notes + definitions.notes)
 
 
 def _definition(obj) -> str | None:

@@ -58,9 +58,11 @@ def read_notebook(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise GradquizError(f"cannot read the notebook ({getattr(exc, 'strerror', None) or exc})", path) from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        json.loads(text)
     except json.JSONDecodeError as exc:
         raise GradquizError(f"not a notebook: invalid JSON ({exc.msg})", path, exc.lineno) from None
+    try:
+        notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many kinds for a file that is not a notebook
         raise GradquizError(f"not a notebook ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})", path) from None
     if not isinstance(notebook.get("cells"), list):

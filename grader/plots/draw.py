@@ -126,7 +126,7 @@ def _heatmap(ax, picture) -> None:
         ax.set_title(picture.title, fontsize=10)
         return
     error, wrong = np.asarray(d["error"], float), np.asarray(d["wrong"], bool)
-    image = ax.imshow(np.nan_to_num(error, nan=0.0), cmap="Reds", vmin=0, vmax=max(float(np.nanmax(error)), 1e-12) if np.isfinite(error).any() else 1)
+    image = ax.imshow(np.nan_to_num(error, nan=0.0), cmap="Oranges", vmin=0, vmax=max(float(np.nanmax(error)), 1e-12) if np.isfinite(error).any() else 1)
     for (i, j), value in np.ndenumerate(error):
         colour = RED if wrong[i, j] else GREEN
         ax.add_patch(_rectangle(j, i, colour))

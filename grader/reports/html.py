@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from grader.reports.model import Report
+
 from grader.reports.text import fmt, printable
 
 STYLE = (

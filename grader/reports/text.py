@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from grader.reports.model import Report
+
 
 
 # Control characters (but newline and tab) and lone surrogates: a submission can put them in
@@ -68,5 +68,5 @@ def plain_text(report: Report) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
-    render_text(report, Console(file=buffer, no_color=True, soft_wrap=True, width=100, highlight=False))
+    render_text(report, Console(file=buffer, no_color=True, soft_wrap=True, width=100, highlight=False, force_jupyter=False))
     return buffer.getvalue()

@@ -1,0 +1,104 @@
+"""Pictures, checked as images: sizes, and that failing points and wrong arrows or
+entries are drawn in red (counted in the PNG, found in the SVG); none for a right answer."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from conftest import SOLUTIONS, by_id, exercise_text, task
+
+RED = (0xD6, 0x27, 0x28)
+
+
+def _image(png: bytes) -> np.ndarray:
+    from matplotlib.image import imread
+
+    return imread(io.BytesIO(png), format="png")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    height, width = _image(png).shape[:2]
+    return width, height
+
+
+def red_pixels(png: bytes) -> int:
+    rgb = (_image(png)[..., :3] * 255).round()
+    return int(np.sum(np.all(np.abs(rgb - RED) <= 12, axis=-1)))
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """Right and wrong submissions of one scalar, one gradient and one Jacobian task, with pictures."""
+    from grader.api import check
+
+    root = tmp_path_factory.mktemp("plots")
+    tasks = [
+        task("d", "derivative", "sin(3*x)", (-2, 2)),
+        task("g", "gradient", "x**2*y + sin(y)", variables=["x", "y"]),
+        task("j", "jacobian", ["x*y", "x + y**2"], variables=["x", "y"]),
+    ]
+    (root / "pl.yaml").write_text(exercise_text(tasks, id="pl"), encoding="utf-8")
+    right = (
+        "import numpy as np\n"
+        "def d(x):\n    return 3 * np.cos(3 * x)\n"
+        "def g(p):\n    x, y = p\n    return [2 * x * y, x**2 + np.cos(y)]\n"
+        "def j(p):\n    x, y = p\n    return [[y, x], [1, 2 * y]]\n"
+    )
+    wrong = (
+        "import numpy as np\n"
+        "def d(x):\n    return np.cos(3 * x)\n"
+        "def g(p):\n    x, y = p\n    return [2 * x * y, x**2 + np.cos(y) if x > 0 else 0.0]\n"
+        "def j(p):\n    x, y = p\n    return [[y, x], [1, y]]\n"
+    )
+    (root / "right.py").write_text("# gradquiz: pl\n" + right, encoding="utf-8")
+    (root / "wrong.py").write_text("# gradquiz: pl\n" + wrong, encoding="utf-8")
+    out = {}
+    for name in ("right", "wrong"):
+        out[name] = check(root / f"{name}.py", problems=[root], plot=root / f"{name}.png")
+        out[name + ".png"] = (root / f"{name}.png").read_bytes()
+    return out
+
+
+def test_a_right_submission_draws_nothing_red(reports):
+    report = reports["right"]
+    assert report.passed
+    assert [t for t, _ in report.figures] == ["d", "g", "j"]
+    assert png_size(reports["right.png"]) == (640, 3 * 360)
+    assert red_pixels(reports["right.png"]) == 0
+    assert all("#d62728" not in svg for _, svg in report.figures)
+
+
+def test_a_scalar_tasks_failing_points_are_red(reports):
+    svgs = dict(reports["wrong"].figures)
+    assert svgs["d"].count("#d62728") >= 1  # the wrong check points' markers
+    assert "your function" in svgs["d"] and "right answer" in svgs["d"]
+
+
+def test_wrong_arrows_of_a_gradient_field_are_red(reports):
+    svgs = dict(reports["wrong"].figures)
+    assert "yours: wrong" in svgs["g"] and "yours: right" in svgs["g"]  # wrong for x <= 0 only
+    assert "#d62728" in svgs["g"]
+
+
+def test_a_jacobians_heat_map_outlines_the_wrong_entry(reports):
+    import grader.plots.draw as draw
+
+    svgs = dict(reports["wrong"].figures)
+    assert "largest error at the check points" in svgs["j"]
+    assert svgs["j"].count(draw.RED) == 1 and svgs["j"].count(draw.GREEN) == 3  # one wrong entry of four
+
+
+def test_the_wrong_png_has_red_and_the_stacked_size(reports):
+    assert png_size(reports["wrong.png"]) == (640, 3 * 360)
+    assert red_pixels(reports["wrong.png"]) > 300
+
+
+def test_plot_needs_a_png_or_svg(tmp_path):
+    from conftest import run_cli
+
+    rc, out, err = run_cli("check", SOLUTIONS / "exercise1.py", "--plot", tmp_path / "p.jpg")
+    assert rc == 2 and out == ""
+    assert err.strip().endswith("p.jpg: --plot: a picture is a .png or .svg file, not .jpg")
