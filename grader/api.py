@@ -112,6 +112,7 @@ def _pictures(report: Report, pictures, plot) -> None:
     if plot is not True:
         plots.save(pictures, Path(plot))
     report.figures = plots.figures(pictures)
+    report.pictures = list(pictures)
 
 
 def check_in_kernel(problem_id: str, *, answers: dict | None = None, problems=(), student: str | None = None,

@@ -141,7 +141,7 @@ def _heatmap(ax, picture) -> None:
 def _rectangle(j, i, colour):
     from matplotlib.patches import Rectangle
 
-    return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=colour, linewidth=3)
+    return Rectangle((j - 0.45, i - 0.45), 0.9, 0.9, fill=False, edgecolor=colour, linewidth=3, zorder=3 if colour == RED else 2)
 
 
 def _finish(ax, picture) -> None:

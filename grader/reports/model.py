@@ -44,6 +44,7 @@ class Report:
     output: str = ""  # what the submission printed
     notes: list[str] = field(default_factory=list)  # run-level remarks (hidden checks, ...)
     figures: list = field(default_factory=list, repr=False)  # (task id, SVG text) pictures for the HTML report
+    pictures: list = field(default_factory=list, repr=False)  # grader.plots.Picture per task (numbers, to redraw)
 
     def _repr_html_(self) -> str:
         """The report in Jupyter: rich HTML, the pictures below it."""
