@@ -147,3 +147,29 @@ def task(id, kind, f, domain=(-2, 2), **keys) -> dict:
 
 
 PYTHON = sys.executable
+
+
+# -- pictures, read back as images (tests/plots, tests/notebook) -------------------------------
+
+RED = (0xD6, 0x27, 0x28)  # grader.plots.draw.RED
+
+
+def _image(png: bytes):
+    import io
+
+    from matplotlib.image import imread
+
+    return imread(io.BytesIO(png), format="png")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    height, width = _image(png).shape[:2]
+    return width, height
+
+
+def red_pixels(png: bytes) -> int:
+    """Pixels within a shade of the red that marks failing points, wrong arrows and entries."""
+    import numpy as np
+
+    rgb = (_image(png)[..., :3] * 255).round()
+    return int(np.sum(np.all(np.abs(rgb - RED) <= 12, axis=-1)))

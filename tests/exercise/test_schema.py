@@ -191,7 +191,7 @@ CASES = {
         files={"sub.py": "# gradquiz: nosuch\n" + SUBMISSION},
     ),
     "answers in a .txt file": Case(
-        "answers.txt: expected a .py submission or a .yaml answers file",
+        "answers.txt: expected a .py or .ipynb submission or a .yaml answers file",
         args=("check", "answers.txt", "--problems", "bad.yaml"),
         files={"answers.txt": "q1: 1\n"},
     ),

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, SOLUTIONS, clean_env, run_cli, run_cli_many
+from conftest import ROOT, SOLUTIONS, clean_env, png_size, red_pixels, run_cli, run_cli_many
 from grader.errors import GradquizError
 from grader.notebook.source import cells_source
 
@@ -74,8 +74,6 @@ def test_a_wrong_notebook_fails_with_the_rule_and_its_picture(runs):
     (result,) = json.loads(stdout)["results"]
     assert result["mistake"] == "returned_f"
     assert "You returned f itself, not its derivative." in result["feedback"]
-    from test_plots import red_pixels, png_size
-
     picture = (root / "wrong.png").read_bytes()
     assert png_size(picture) == (640, 360)
     assert red_pixels(picture) > 200  # 22 of the 23 check points are wrong: red dots
@@ -124,8 +122,6 @@ def test_a_quiz_has_no_starter_notebook(runs):
 
 def test_show_writes_the_lessons_picture(runs):
     root, out = runs
-    from test_plots import png_size, red_pixels
-
     assert out["show"][0] == 0 and out["show"][1].strip() == "wrote exercise1.png"
     picture = (root / "exercise1.png").read_bytes()
     assert png_size(picture) == (640, 360) and red_pixels(picture) > 50  # the three tangent lines

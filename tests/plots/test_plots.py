@@ -3,30 +3,9 @@ entries are drawn in red (counted in the PNG, found in the SVG); none for a righ
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
 
-from conftest import SOLUTIONS, by_id, exercise_text, task
-
-RED = (0xD6, 0x27, 0x28)
-
-
-def _image(png: bytes) -> np.ndarray:
-    from matplotlib.image import imread
-
-    return imread(io.BytesIO(png), format="png")
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    height, width = _image(png).shape[:2]
-    return width, height
-
-
-def red_pixels(png: bytes) -> int:
-    rgb = (_image(png)[..., :3] * 255).round()
-    return int(np.sum(np.all(np.abs(rgb - RED) <= 12, axis=-1)))
+from conftest import SOLUTIONS, exercise_text, png_size, red_pixels, task
 
 
 @pytest.fixture(scope="module")
