@@ -24,7 +24,7 @@ def _e(text) -> str:
     return html.escape(printable(text))
 
 
-def render_html(report: Report) -> str:
+def render_html(report) -> str:  # report: a model.Report (not imported: model imports this module)
     colour = "pass" if report.passed else "fail"
     rows = []
     for r in report.results:

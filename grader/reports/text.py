@@ -23,7 +23,7 @@ def _escaped(match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def render_text(report: Report, console=None) -> None:
+def render_text(report, console=None) -> None:  # report: a model.Report (not imported: model imports this module)
     """Print the report for a person, with rich."""
     from rich.console import Console
     from rich.markup import escape as _markup
@@ -61,7 +61,7 @@ def fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def plain_text(report: Report) -> str:
+def plain_text(report) -> str:
     """The text report without colours (what ``print(report)`` shows outside Jupyter)."""
     import io
 
