@@ -48,19 +48,27 @@ def kernel_source(functions, problem_id: str = "exercise1") -> NotebookSource:
         raise GradquizError(OUTSIDE.format(id=problem_id))
     # the cells as typed (``In`` holds them transformed: `%matplotlib` became get_ipython() calls)
     history = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In") or [])
-    replay, notes, seen = [], [], set()
+    replay, seen, skipped, ipython = [], set(), [], 0
     for number, code in enumerate(history):
         if not isinstance(code, str) or not code.strip() or code in seen:
             continue
         seen.add(code)
         label = f"In [{number}]"
         if _CHECK_CALL.search(code):
-            notes.append(f"{label} was not run: it calls check().")
+            skipped.append(label)
             continue
         alone = cells_source([(label, code)])
-        notes.extend(alone.notes)
+        ipython += len(alone.notes)
         if alone.source.strip():
             replay.append((label, alone.source))
+    notes = []
+    if replay:
+        notes.append(
+            f"Graded your notebook's {len(replay)} code cell{'s' if len(replay) > 1 else ''} as run so far"
+            + (f" ({ipython} IPython line{'s' if ipython > 1 else ''} such as %magics left out)" if ipython else "")
+            + (f"; not {', '.join(skipped)}: {'they call' if len(skipped) > 1 else 'it calls'} check()" if skipped else "")
+            + "."
+        )
     definitions = []
     for name in functions:
         text = _definition(shell.user_ns.get(name))

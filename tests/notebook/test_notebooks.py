@@ -212,7 +212,7 @@ def test_in_kernel_check_grades_the_kernels_functions_in_the_sandbox(kernel):
     page = _html(kernel[2])
     assert '<span class="pass">PASS</span>' in page and "Score: 3 / 3" in page
     assert "<svg" in page  # the picture below the report
-    assert "In [1], line 1: `%matplotlib inline` is IPython, not Python: left out." in page
+    assert "Graded your notebook&#x27;s 2 code cells as run so far (1 IPython line such as %magics left out); not In [3]: it calls check()." in page
 
 
 def test_in_kernel_check_of_a_wrong_function_names_the_rule_with_its_picture(kernel):
