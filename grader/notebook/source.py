@@ -58,9 +58,15 @@ def read_notebook(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise GradquizError(f"cannot read the notebook ({getattr(exc, 'strerror', None) or exc})", path) from None
     try:
-        json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise GradquizError(f"not a notebook: invalid JSON ({exc.msg})", path, exc.lineno) from None
+    except RecursionError:
+        raise GradquizError("not a notebook: JSON nested too deeply", path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
+        raise GradquizError("not a notebook: expected a JSON object with a list of \"cells\"", path)
+    if not all(isinstance(c, dict) for c in data.get("cells") or ()):
+        raise GradquizError("not a notebook: every cell must be a JSON object", path)
     try:
         notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many kinds for a file that is not a notebook

@@ -87,13 +87,19 @@ def test_matrix_slips(tmp_path):
         task("g", "gradient", "x**2*y + sin(y)", variables=["x", "y"]),
         task("h", "hessian", "x**3*y + x*y**2", variables=["x", "y"]),
         task("c", "gradient", "exp(3*x) + x*y", variables=["x", "y"]),
+        task("j", "jacobian", ["sin(2*x)*y", "x + y**2"], variables=["x", "y"]),
+        task("p", "partial", "log(x**2 + 1)*y", variables=["x", "y"], wrt="x"),
+        task("s", "second_derivative", "sin(3*x)", (-2, 2)),
     ]
     (tmp_path / "m.yaml").write_text(exercise_text(tasks, id="m"), encoding="utf-8")
     (tmp_path / "m.py").write_text(
         "import numpy as np\n\n"
         "def g(p):\n    x, y = p\n    return [x**2 + np.cos(y), x**2 + np.cos(y)]\n\n"
         "def h(p):\n    x, y = p\n    return [[6*x*y, 0.0], [0.0, 2*x]]\n\n"
-        "def c(p):\n    x, y = p\n    return [np.exp(3*x) + y, x]\n",
+        "def c(p):\n    x, y = p\n    return [np.exp(3*x) + y, x]\n\n"
+        "def j(p):\n    x, y = p\n    return [[np.cos(2*x)*y, np.sin(2*x)], [1.0, 2*y]]\n\n"
+        "def p(x, y):\n    return y / (x**2 + 1)\n\n"
+        "def s(x):\n    return -3 * np.sin(3*x)\n",
         encoding="utf-8",
     )
     results = by_id(check(tmp_path / "m.py", problems=[tmp_path]).to_dict())
@@ -102,6 +108,13 @@ def test_matrix_slips(tmp_path):
     assert results["h"]["mistake"] == "diagonal_only"
     assert results["c"]["mistake"] == "exp_rule"
     assert "In the component by x: the derivative of exp(3x) is 3exp(3x)" in results["c"]["feedback"]
+    assert results["j"]["mistake"] == "chain_rule"
+    assert "In row 1, the derivative of y*sin(2x) by x: the chain rule: the derivative of sin(2x) needs the factor 2" in results["j"]["feedback"]
+    assert results["p"]["mistake"] == "log_rule"
+    assert "the inner derivative 2x is missing" in results["p"]["feedback"]
+    assert results["s"]["mistake"] == "chain_rule"
+    # -3 sin(3x): the factor 3 of sin(3x)'s inner derivative, dropped once
+    assert "In the first differentiation: the chain rule: the derivative of sin(3x) needs the factor 3" in results["s"]["feedback"]
 
 
 # -- a right answer is never named ------------------------------------------------------------

@@ -225,3 +225,24 @@ def test_in_kernel_check_of_a_wrong_function_names_the_rule_with_its_picture(ker
 def test_in_kernel_quiz_answers(kernel):
     # q3 asks for f' of x^3 (3x^2): 6x^2 is twice it; q4 is unanswered
     assert _text(kernel[7]).split() == ["quiz", "2.0", "4.0", "[None,", "None,", "'factor',", "None]"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("[]", 'not a notebook: expected a JSON object with a list of "cells"'),
+        ('{"cells": "x", "nbformat": 4}', 'not a notebook: expected a JSON object with a list of "cells"'),
+        ('{"cells": [1], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "not a notebook: every cell must be a JSON object"),
+        ("[" * 100_000, "not a notebook: JSON nested too deeply"),
+        ('{"cells": [], "nbformat": 4}', "not a notebook (ValidationError: The notebook is invalid and is missing an expected key: metadata)"),
+    ],
+    ids=["list", "cells-not-list", "cell-not-object", "deep", "no-metadata"],
+)
+def test_hostile_notebooks_are_one_clear_error(tmp_path, body, message):
+    from grader.api import check
+
+    path = tmp_path / "exercise1.ipynb"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(GradquizError) as caught:
+        check(path)
+    assert str(caught.value) == f"{path}: {message}"
