@@ -19,7 +19,7 @@ import sys
 import types
 
 from grader.errors import GradquizError
-from grader.notebook.source import NotebookSource, cells_source
+from grader.notebook.source import NotebookSource, cells_source, without_plots
 
 _CHECK_CALL = re.compile(r"(?<![\w.])check\s*\(")
 
@@ -74,7 +74,7 @@ def kernel_source(functions, problem_id: str = "exercise1") -> NotebookSource:
         text = _definition(shell.user_ns.get(name))
         if text:
             definitions.append((f"the current definition of {name}", text))
-    return _joined(replay, cells_source(definitions), notes)
+    return without_plots(_joined(replay, cells_source(definitions), notes))
 
 
 REPLAY = (

@@ -35,7 +35,8 @@ def runs(tmp_path_factory):
     (root / "broken").mkdir()
     (root / "starter").mkdir()
     notebook(root / "right" / "exercise1.ipynb", "%matplotlib inline\nimport numpy as np", "!pip install numpy",
-             "%%time\n" + TUTORIAL, "print(derivative(-0.5), derivative(0.5), derivative(0.0))")
+             "%%time\n" + TUTORIAL, "print(derivative(-0.5), derivative(0.5), derivative(0.0))",
+             "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])\nplt.show()")
     notebook(root / "wrong" / "exercise1.ipynb", "import numpy as np", "def derivative(x):\n    return x ** 2")
     notebook(root / "broken" / "exercise1.ipynb", "import numpy as np", "x = 1\ny = undefined_name + 1", TUTORIAL)
     (root / "bad.ipynb").write_text("{not json", encoding="utf-8")
@@ -48,8 +49,10 @@ def runs(tmp_path_factory):
         (("starter", "signs", "--notebook"), root, None),
         (("show", "exercise1"), root, None),
         (("show", "exercise4", "--output", "e4.svg"), root, None),
+        (("check", SOLUTIONS / "exercise1.ipynb", "--format", "json"), root, None),
+        (("check", SOLUTIONS / "exercise1_wrong.ipynb", "--format", "json", "--plot", "lesson_wrong.svg"), root, None),
     ]
-    names = ["right", "wrong", "broken", "bad", "starter", "starter_quiz", "show", "show_svg"]
+    names = ["right", "wrong", "broken", "bad", "starter", "starter_quiz", "show", "show_svg", "lesson", "lesson_wrong"]
     return root, dict(zip(names, run_cli_many(jobs)))
 
 
@@ -64,7 +67,25 @@ def test_the_tutorials_notebook_gets_full_marks(runs):
         "cell 2, line 1: `%matplotlib inline` is IPython, not Python: left out.",
         "cell 3, line 1: `!pip install numpy` is IPython, not Python: left out.",
         "cell 4: the cell magic `%%time` was left out; its code was run.",
+        "Plots are not drawn while grading: matplotlib calls in your cells do nothing.",
     ]
+
+
+def test_the_lessons_notebook_full_marks_and_its_wrong_twin(runs):
+    """solutions/exercise1.ipynb: the lesson's own cells (a pyplot figure, `def derivative(x):
+    return x * 2.0`, the printout f(-0.500) = -1.000 ...); the wrong one slips on the power rule."""
+    root, out = runs
+    rc, stdout, stderr = out["lesson"]
+    assert (rc, stderr) == (0, "")
+    report = json.loads(stdout)
+    assert report["score"] == report["max_score"] == 3.0
+    assert report["output"] == "f(-0.500) = -1.000\nf(0.500) = 1.000\nf(0.000) = 0.000"
+    rc, stdout, stderr = out["lesson_wrong"]
+    assert (rc, stderr) == (1, "")
+    (result,) = json.loads(stdout)["results"]
+    assert result["mistake"] == "power_rule" and "lower the power by one" in result["feedback"]
+    svg = (root / "lesson_wrong.svg").read_text(encoding="utf-8")
+    assert svg.count("#d62728") >= 1 and "your function" in svg
 
 
 def test_a_wrong_notebook_fails_with_the_rule_and_its_picture(runs):
