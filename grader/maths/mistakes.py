@@ -137,8 +137,8 @@ def _mul(e, x):
     if den.has(x) and num.has(x):
         du, dv = _d(num, x), _d(den, x)
         quotient = f"The quotient rule: the derivative of {show(num / den)} is (u'v - uv')/v^2 with u = {show(num)}, v = {show(den)}"
-        yield "quotient_rule", f"{quotient}; your values have + where the rule has -.", coeff * (du * den + num * dv) / den**2
-        yield "quotient_rule", f"{quotient}; your values divide by v, not v^2.", coeff * (du * den - num * dv) / den
+        yield "quotient_rule", f"{quotient}; yours has + where the rule has -.", coeff * (du * den + num * dv) / den**2
+        yield "quotient_rule", f"{quotient}; yours divides by v, not v^2.", coeff * (du * den - num * dv) / den
         if dv != 0:
             yield "quotient_rule", f"{quotient}, not u'/v'.", coeff * du / dv
     if len(factors) >= 2:
@@ -147,8 +147,8 @@ def _mul(e, x):
             (u, v), (du, dv) = factors, derivs
             product = f"The product rule: the derivative of {show(u * v)} is u'v + uv' with u = {show(u)}, v = {show(v)}"
             yield "product_rule", f"{product}, not u'v'.", coeff * du * dv
-            yield "product_rule", f"{product}; your values have only u'v.", coeff * du * v
-            yield "product_rule", f"{product}; your values have only uv'.", coeff * u * dv
+            yield "product_rule", f"{product}; yours has only u'v.", coeff * du * v
+            yield "product_rule", f"{product}; yours has only uv'.", coeff * u * dv
         elif len(factors) > 2:
             yield "product_rule", f"The product rule: the derivative of {show(sympy.Mul(*factors))} is not the product of the factors' derivatives.", coeff * sympy.Mul(*derivs)
         for i, factor in enumerate(factors):

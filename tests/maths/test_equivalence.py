@@ -174,7 +174,7 @@ def test_counterexamples_are_reproducible():
         ),
         ("cos(x)", "-sin(x)*(1)", "cos(x)", "returned_f", "You typed f itself, not its derivative."),
         ("3x^3", "3*x**2", "x**3", "power_rule", "The power rule: the derivative of x^3 is 3x^2: lower the power by one."),
-        ("cos(x)", "-x*sin(x) + cos(x)", "x*cos(x)", "product_rule", "The product rule: the derivative of x*cos(x) is u'v + uv' with u = x, v = cos(x); your values have only u'v."),
+        ("cos(x)", "-x*sin(x) + cos(x)", "x*cos(x)", "product_rule", "The product rule: the derivative of x*cos(x) is u'v + uv' with u = x, v = cos(x); yours has only u'v."),
     ],
 )
 def test_mistakes_are_named(answer, expected, f, note, sentence):

@@ -22,7 +22,7 @@ RULES = [
     ("product_both", "x*cos(x)", (-2, 2), "-sin(x)", "product_rule", "not u'v'"),
     ("product_one", "x**2*exp(x)", (-2, 2), "2*x*exp(x)", "product_rule", "the derivative of x^2*exp(x) is u'v + uv'"),
     ("quotient_sign", "(x**2 + 1)/(x - 3)", (-2, 2), "(2*x*(x - 3) + (x**2 + 1))/(x - 3)**2", "quotient_rule", "+ where the rule has -"),
-    ("quotient_square", "sin(x)/x", (0.5, 3), "(x*cos(x) - sin(x))/x", "quotient_rule", "divide by v, not v^2"),
+    ("quotient_square", "sin(x)/x", (0.5, 3), "(x*cos(x) - sin(x))/x", "quotient_rule", "divides by v, not v^2"),
     ("power_lower", "x**3", (-2, 2), "3*x**3", "power_rule", "lower the power by one"),
     ("power_factor", "x**5 + x", (-2, 2), "x**4 + 1", "power_rule", "the factor 5 is missing"),
     ("exp_itself", "exp(2*x)", (-2, 2), "exp(2*x)", "exp_rule", "e^(kx) differentiates to k*e^(kx)"),
