@@ -23,8 +23,14 @@ def figure_for(picture, fmt: str = "svg"):
 
 
 def figures(pictures) -> list[tuple[str, str]]:
-    """(task id, SVG text) per picture, for an HTML report."""
-    return [(p.id, figure_for(p, "svg")) for p in pictures]
+    """(task id, SVG element) per picture, ready to put inline in an HTML page."""
+    return [(p.id, inline_svg(figure_for(p, "svg"))) for p in pictures]
+
+
+def inline_svg(svg: str) -> str:
+    """An SVG document without its XML prolog and DOCTYPE: an element for inline HTML."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
 
 
 def save(pictures, path) -> None:
@@ -34,4 +40,4 @@ def save(pictures, path) -> None:
     _save(pictures, path)
 
 
-__all__ = ["Picture", "collect", "figure_for", "figures", "save"]
+__all__ = ["Picture", "collect", "figure_for", "figures", "inline_svg", "save"]

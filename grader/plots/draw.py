@@ -24,9 +24,6 @@ FORMATS = ("png", "svg")
 
 
 def _figure(count: int):
-    import matplotlib
-
-    matplotlib.rcParams["svg.hashsalt"] = "gradquiz"  # the same SVG for the same picture
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(WIDTH, HEIGHT * count), dpi=DPI, layout="constrained")
@@ -38,7 +35,7 @@ def render(pictures, fmt: str = "svg"):
     fig, axes = _figure(max(1, len(pictures)))
     for ax, picture in zip(axes, pictures):
         DRAW[picture.kind](ax, picture)
-    return _bytes(fig, fmt)
+    return _bytes(fig, fmt, "gradquiz-" + "-".join(p.id for p in pictures))
 
 
 def save(pictures, path) -> None:
@@ -66,9 +63,15 @@ def _format(path: Path) -> str:
     return fmt
 
 
-def _bytes(fig, fmt: str):
+def _bytes(fig, fmt: str, salt: str = "gradquiz"):
+    """The figure as SVG text or PNG bytes. The SVG's ids come from ``salt``: the same SVG
+    for the same picture, and pictures of different tasks inline in one HTML page do not
+    share ids; the user's own matplotlib settings (in a notebook) are left as they were."""
+    import matplotlib
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    with matplotlib.rc_context({"svg.hashsalt": salt}):
+        fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     data = buffer.getvalue()
     return data.decode("utf-8") if fmt == "svg" else data
 
