@@ -185,7 +185,7 @@ def _lesson_curve(ax, d) -> None:
         ax.annotate(f"f'({a:g}) = {slope:.3f}", (a, fa), textcoords="offset points", xytext=(4, 8), fontsize=8)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlabel(d["variable"])
-    ax.set_title(d["title"] + ": f, f' and tangent lines", fontsize=10)
+    ax.set_title(d["title"] + (": f, f' and tangent lines" if d["tangents"] else ": f and f'"), fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
 

@@ -36,27 +36,51 @@ def lesson_for(path, student=None) -> dict:
 
 
 def _quiz(path, data, positions, student) -> dict:
+    """The first question's f (in the student's variant) with the points the questions on
+    the same f ask about; without any, f and f' alone."""
+    questions = _quiz_questions(path, data, positions, student)
+    with_f = [q for q in questions if q.f is not None and len(q.f.free_symbols) == 1]
+    if not with_f:
+        raise GradquizError("this quiz has no question with a function f of one variable to draw", path)
+    f = with_f[0].f
+    points = []
+    for q in with_f:
+        if q.f == f and q.at is not None:
+            try:
+                points.append(float(q.at))
+            except (TypeError, ValueError):
+                pass
+    x = next(iter(f.free_symbols))
+    domain = (with_f[0].domain or {}).get(x.name)
+    if domain:
+        lo, hi = float(domain[0]), float(domain[1])
+    else:
+        lo, hi = min(points + [-1.0]) - 1.0, max(points + [1.0]) + 1.0
+    return _data(str(data.get("title", "")), f, [x], np.array([[lo, hi]]), np.array(points).reshape(-1, 1))
+
+
+def _quiz_questions(path, data, positions, student):
+    """The questions' f, at and domain: read straight from the file (no answer keys to
+    compute) unless the quiz has params, which the loader draws for the student."""
+    from types import SimpleNamespace
+
     from grader.maths.parse import parse_math
 
-    questions = data.get("questions") or []
-    f_text, points = None, []
-    for q in questions:
-        if isinstance(q, dict) and q.get("f") is not None and q.get("at") is not None:
-            if f_text is None:
-                f_text = str(q["f"])
-            if str(q["f"]) == f_text and isinstance(q["at"], (int, float)):
-                points.append(float(q["at"]))
-    if f_text is None or "{" in f_text:
-        raise GradquizError("this quiz has no question with a function f and a point to draw", path)
-    try:
-        f = parse_math(f_text)
-    except Exception:
-        raise GradquizError(f"cannot draw f = {f_text}", path) from None
-    xs = sorted(f.free_symbols, key=lambda s: s.name)
-    if len(xs) != 1:
-        raise GradquizError("only a quiz's one-variable f can be drawn", path)
-    lo, hi = (min(points + [0.0]) - 1.0, max(points + [0.0]) + 1.0)
-    return _data(str(data.get("title", data.get("id", ""))), f, xs, np.array([[lo, hi]]), np.array(points).reshape(-1, 1))
+    if data.get("params"):
+        from grader.quiz import load_quiz
+
+        return load_quiz(path, student=student, data=data, positions=positions).questions
+    out = []
+    for q in data.get("questions") or ():
+        if not isinstance(q, dict) or not isinstance(q.get("f"), str):
+            continue
+        try:
+            f = parse_math(q["f"])
+            at = parse_math(str(q["at"])) if q.get("at") is not None else None
+        except (ValueError, TypeError, ArithmeticError):  # a formula `validate` would reject (MathSyntaxError is a ValueError): not drawn
+            continue
+        out.append(SimpleNamespace(f=f, at=at, domain=q.get("domain") if isinstance(q.get("domain"), dict) else None))
+    return out
 
 
 def _data(title, f, xs, bounds, at) -> dict:

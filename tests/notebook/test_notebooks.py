@@ -52,7 +52,9 @@ def runs(tmp_path_factory):
         (("check", SOLUTIONS / "exercise1.ipynb", "--format", "json"), root, None),
         (("check", SOLUTIONS / "exercise1_wrong.ipynb", "--format", "json", "--plot", "lesson_wrong.svg"), root, None),
     ]
-    names = ["right", "wrong", "broken", "bad", "starter", "starter_quiz", "show", "show_svg", "lesson", "lesson_wrong"]
+    jobs += [(("show", "signs", "--output", "signs.svg"), root, None), (("show", "exercise6"), root, None)]
+    names = ["right", "wrong", "broken", "bad", "starter", "starter_quiz", "show", "show_svg", "lesson", "lesson_wrong",
+             "show_quiz", "show_none"]
     return root, dict(zip(names, run_cli_many(jobs)))
 
 
@@ -147,7 +149,11 @@ def test_show_writes_the_lessons_picture(runs):
     picture = (root / "exercise1.png").read_bytes()
     assert png_size(picture) == (640, 360) and red_pixels(picture) > 50  # the three tangent lines
     assert out["show_svg"][0] == 0
-    assert (root / "e4.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert "contours of f and the gradient" in (root / "e4.svg").read_text(encoding="utf-8")
+    assert out["show_quiz"][0] == 0, out["show_quiz"]
+    assert "f, f' and tangent lines" in (root / "signs.svg").read_text(encoding="utf-8")
+    rc, stdout, stderr = out["show_none"]
+    assert (rc, stdout) == (2, "") and stderr.endswith("exercise6.yaml: this exercise has no task with one function f to draw\n")
 
 
 # -- the source of a notebook -----------------------------------------------------------------
