@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.maths.equivalence import Counterexample, TimeLimit, attempt, compare, evaluate, time_limit
-from grader.maths.parse import parse_math, symbol
+from grader.maths.parse import parse_math, read_math, symbol
 
 
 def typed(text, variables=("x",)):
@@ -109,17 +109,34 @@ def test_equal_on_the_keys_domain_only():
     assert everywhere.counterexample.point[0] < 0
 
 
-def test_points_skip_where_the_key_is_undefined():
-    # the key 1/(2 sqrt x) only exists for x > 0: ln|x| or sqrt-free forms do not matter there
+def test_the_domain_rule_same_values_on_the_same_real_domain():
+    # issue 10: one rule, both ways. ln|x| is real for x < 0 where ln x is not: not equal.
     assert verdict("1/(2 sqrt(x))", "1/(2*sqrt(x))").equal
-    assert verdict("ln(abs(x))", "log(x)").equal
+    wider = verdict("ln(abs(x))", "log(x)")
+    assert not wider.equal
+    assert re.fullmatch(
+        r"At x = -[\d.]+ your answer is -?[\d.]+, but the expected answer is not a real number there: "
+        r"your answer is defined where it should not be \(the same formula must have the same domain\)\.",
+        wider.feedback(),
+    ), wider.feedback()
+    assert not verdict("ln x", "ln|x|").equal
+    assert verdict("x/x", "1").equal  # up to isolated points
+
+
+@pytest.mark.parametrize("answer", ["sqrt(x)^2", "e^(ln x)", "sqrt(x) sqrt(x)", "(x^(1/4))^4"])
+def test_simplification_does_not_widen_a_domain(answer):
+    result = compare(read_math(answer, symbols=["x"], answer=True), key("x"), ["x"])
+    assert not result.equal
+    assert " is not a real number at x = -" in result.feedback()
+    with_domain = compare(read_math(answer, symbols=["x"], answer=True), key("x"), ["x"], domain={"x": (0, 5)})
+    assert with_domain.equal
 
 
 def test_answer_must_be_defined_where_the_key_is():
     result = verdict("1/x + ln(x) - ln|x|", "1/x")  # right for x > 0 only
     assert not result.equal
     assert re.fullmatch(
-        r"At x = -[\d.]+ your answer is undefined \(not a real number\); the expected value is -[\d.]+\.",
+        r"log\(x\) is not a real number at x = -[\d.]+, so your answer is undefined there; the expected value is -[\d.]+\.",
         result.feedback(),
     ), result.feedback()
 

@@ -126,7 +126,7 @@ WRONG = {
         "Your answer 0.7071 is not within 1e-09 of the expected value sqrt(2)/2 (too low by 6.78119e-06). "
         "Close: give more digits, or an exact value such as 1/3 or sqrt(2)/2.",
     ),
-    "slope": ("-1", "Your answer -1 is not within 1e-06 of the expected value 1 (too low by 2). The sign is flipped."),
+    "slope": ("-1", "Your answer -1 is not within 0.005 (3 significant figures) of the expected value 1 (too low by 2). The sign is flipped."),
     "formula": ("x^4/4", None),
     "rises": (
         "x > 0",

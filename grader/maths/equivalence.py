@@ -27,6 +27,7 @@ from typing import Sequence
 import numpy as np
 import sympy
 
+from grader.maths import domains
 from grader.maths.numerics import fmt, lambdify
 from grader.maths.parse import format_math, symbol
 from grader.problems.variants import rng
@@ -104,6 +105,8 @@ class Counterexample:
     difference: float | None = None  # got - want, from the exact values when floats round it away
     decimals: bool = False  # the answer holds typed decimals (0.33): suggest exact values
     huge: bool = False  # the answer is a real number too large for float64
+    culprit: str | None = None  # the part of the answer that is not real here (log(x-3))
+    key_undefined: bool = False  # the answer is real here, the expected answer is not
 
     def where(self) -> str:
         if not self.variables:
@@ -116,6 +119,15 @@ class Counterexample:
     def text(self) -> str:
         where = self.where()
         lead = where[0].upper() + where[1:] if where else ""
+        if self.key_undefined:
+            return (
+                f"{lead}your answer is {fmt(self.got)}, but the expected answer is not a real number there: "
+                "your answer is defined where it should not be (the same formula must have the same domain)."
+            )
+        if self.got is None and self.culprit and not self.huge:
+            at = where[3:].strip() if where else ""
+            text = f"{self.culprit} is not a real number{' at ' + at if at else ''}, so your answer is undefined there"
+            return text + f"; the expected value is {fmt(self.want)}."
         if self.got is None:
             what = "too large to compute (overflow)" if self.huge else "undefined (not a real number)"
             return f"{lead}your answer is {what}; the expected value is {fmt(self.want)}."
@@ -153,8 +165,8 @@ class Verdict:
 
 
 def compare(
-    answer: sympy.Expr,
-    key: sympy.Expr,
+    answer,
+    key,
     variables: Sequence[str] = (),
     *,
     domain: dict[str, tuple[float, float]] | None = None,
@@ -162,27 +174,83 @@ def compare(
     seed: Sequence[object] = (),
     samples: int = SAMPLES,
 ) -> Verdict:
-    """Decide whether ``answer`` equals ``key`` as real functions of ``variables`` on ``domain``.
+    """Decide whether ``answer`` equals ``key`` as real functions of ``variables`` on ``domain``:
+    the same real values on the same real domain, up to isolated points.
 
-    ``f`` (optional) is the function the question differentiates, for naming mistakes.
+    ``answer`` and ``key`` are SymPy expressions or ``Reading``s (whose guards keep the domain
+    SymPy's simplification drops).  ``f`` (optional) is the function the question
+    differentiates, for naming mistakes.  The verdict does not depend on ``seed``: a float
+    agreement is confirmed exactly (the difference simplified, or evaluated at 50 digits at the
+    sample points and at far points).
     """
+    reading = answer if hasattr(answer, "expr") else None
+    answer, answer_guards = domains.unpack(answer)
+    key, key_guards = domains.unpack(key)
     names = tuple(variables) or tuple(sorted(s.name for s in key.free_symbols | answer.free_symbols))
     symbols = [symbol(n) for n in names]
-    pts = _candidates(names, domain or {}, seed)
-    key_values = evaluate(key, symbols, pts)
+    domain = dict(domain or {})
+    pts, key_values = _key_points(key, key_guards, names, symbols, domain, seed)
     valid = np.flatnonzero(np.isfinite(key_values))[:samples]
     if len(valid) < min(MIN_POINTS, len(pts)):
         return Verdict(False, undecided=_too_few(names, len(valid), len(pts)), extra={"valid_points": len(valid), "sampled": len(pts)})
+    outside = [pts[i] for i in np.flatnonzero(np.isnan(key_values))]
     pts, key_values = [pts[i] for i in valid], key_values[valid]
-    got = evaluate(answer, symbols, pts)
+    got = _values(answer, answer_guards, symbols, pts)
     budget = _Budget(BUDGET_SECONDS)
-    verdict = _decide(answer, key, symbols, pts, got, key_values, budget)
+    sides = _Sides(answer, key, answer_guards, key_guards, bool(reading.decimals) if reading is not None else None)
+    verdict = _decide(sides, symbols, pts, got, key_values, budget)
+    if verdict.equal:
+        verdict = _domain_check(sides, symbols, outside, budget) or verdict
+    if verdict.equal:
+        verdict = _confirm(sides, symbols, names, domain, pts, got, key_values, budget) or verdict
     verdict.points = len(pts)
-    if not verdict.equal and not (verdict.counterexample and verdict.counterexample.decimals):
-        verdict.mistake = diagnose(answer, key, symbols, pts, got, key_values, f)
-        if verdict.mistake:
-            verdict.extra["mistake"] = verdict.mistake[0]
+    if not verdict.equal:
+        constant = _decimal_constant(reading)
+        if constant:
+            verdict.mistake = ("decimal", constant)
+            verdict.extra["mistake"] = "decimal"
+        elif not (verdict.counterexample and (verdict.counterexample.decimals or verdict.counterexample.key_undefined)):
+            verdict.mistake = diagnose(answer, key, symbols, pts, got, key_values, f)
+            if verdict.mistake:
+                verdict.extra["mistake"] = verdict.mistake[0]
     return verdict
+
+
+@dataclass(frozen=True)
+class _Sides:
+    answer: sympy.Expr
+    key: sympy.Expr
+    answer_guards: tuple
+    key_guards: tuple
+    decimals: bool | None = None  # the answer was typed with decimals (None: not known)
+
+
+def _values(expr, guards, symbols, pts) -> np.ndarray:
+    """float64 values, NaN where not a finite real number or where a guard fails."""
+    values = evaluate(expr, symbols, pts)
+    if guards and len(pts):
+        values = np.where(domains.real_mask(guards, symbols, pts, evaluate), values, np.nan)
+    return values
+
+
+def _key_points(key, guards, names, symbols, domain, seed):
+    """Candidate points and the key's values there; where the key is real at too few of the
+    usual points, the search widens and then samples the box where it is real."""
+    pts = _candidates(names, domain, seed)
+    values = _values(key, guards, symbols, pts)
+    if np.isfinite(values).sum() >= MIN_POINTS or all(n in domain for n in names) or not names:
+        return pts, values
+    for box in domains.wider_boxes(names, domain):
+        wide = _candidates(names, box, seed)
+        wide_values = _values(key, guards, symbols, wide)
+        real = [wide[i] for i in np.flatnonzero(np.isfinite(wide_values))]
+        if len(real) >= MIN_POINTS:
+            inner = _candidates(names, domains.box_of(names, real, domain), seed)
+            inner_values = _values(key, guards, symbols, inner)
+            if np.isfinite(inner_values).sum() >= MIN_POINTS:
+                return inner, inner_values
+            return wide, wide_values
+    return pts, values
 
 
 def _too_few(names, valid, total) -> str:
@@ -201,33 +269,138 @@ class _Budget:
         return max(0.0, self.deadline - _clock())
 
 
-def _decide(answer, key, symbols, pts, got, want, budget) -> Verdict:
+def _decide(sides, symbols, pts, got, want, budget) -> Verdict:
     bad = ~_close(got, want)
     for rechecked, i in enumerate(sorted(np.flatnonzero(bad), key=lambda i: _readable(pts[i]))):
-        same = _precisely_equal(answer, key, symbols, pts[i], budget) if rechecked < RECHECK else None
+        same = _precisely_equal(sides, symbols, pts[i], budget) if rechecked < RECHECK else None
         if same is not True:
-            return Verdict(False, counterexample=_counterexample(answer, key, symbols, pts[i], got[i], want[i], budget))
+            return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
     confirmed = 0  # every float mismatch was rounding; now confirm agreement where floats are weakest
     for i in sorted(range(len(pts)), key=lambda i: -_size(pts[i]))[:CONFIRM]:
-        same = _precisely_equal(answer, key, symbols, pts[i], budget)
+        same = _precisely_equal(sides, symbols, pts[i], budget)
         if same is False:
-            return Verdict(False, counterexample=_counterexample(answer, key, symbols, pts[i], got[i], want[i], budget))
+            return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
         confirmed += same is True
     return Verdict(True, confirmed=confirmed)
 
 
-def _counterexample(answer, key, symbols, point, got, want, budget) -> Counterexample:
-    exact_got, exact_want = _precise(answer, symbols, point, budget), _precise(key, symbols, point, budget)
+def _domain_check(sides, symbols, outside, budget) -> Verdict | None:
+    """Not equal when the answer is real at sample points where the key is not."""
+    if not outside:
+        return None
+    got = _values(sides.answer, sides.answer_guards, symbols, outside)
+    for i in sorted(np.flatnonzero(np.isfinite(got)), key=lambda i: _readable(outside[i]))[:3]:
+        point = outside[i]
+        if _precise(sides.key, symbols, point, budget, sides.key_guards) is not None:
+            continue  # the key is real here after all (a float overflow)
+        value = _precise(sides.answer, symbols, point, budget, sides.answer_guards)
+        if value is not None:
+            names = tuple(s.name for s in symbols)
+            return Verdict(False, counterexample=Counterexample(names, _floats(point), float(value), math.nan, key_undefined=True))
+    return None
+
+
+def _confirm(sides, symbols, names, domain, pts, got, want, budget) -> Verdict | None:
+    """Exact confirmation of a float agreement: None when confirmed, else a verdict of not equal.
+
+    The difference is zero as built or after ``simplify`` (under a time limit): equal.  SymPy
+    proves it nonzero everywhere (``e^(-200)``, ``e^(50x)/10^12``): not equal, shown at the
+    sample point where it is largest.  Else it is evaluated at 50 digits at far points, where
+    differences hidden near the origin show (``e^(x-200)``, ``relu(x-1000)``).
+    """
+    difference = attempt(lambda: sides.answer - sides.key, min(STEP_SECONDS, budget.left()))
+    if difference is None:
+        return None
+    if difference == 0:
+        return None
+    nonzero = attempt(lambda: difference.is_zero, min(STEP_SECONDS, budget.left()))
+    simple = None
+    if nonzero is not False:
+        simple = attempt(lambda: sympy.simplify(difference), min(2 * STEP_SECONDS, budget.left()))
+        if simple is not None and simple == 0:
+            return None
+    far = _far_difference(sides, symbols, names, domain, pts, simple if simple is not None else difference, budget)
+    if far is not None or nonzero is not False:
+        return far
+    i = _largest_difference(sides, symbols, pts, budget)  # nonzero everywhere, if only slightly
+    return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
+
+
+def _far_difference(sides, symbols, names, domain, pts, difference, budget) -> Verdict | None:
+    for point in domains.far_points(names, domain, pts[0], difference):
+        if budget.left() <= 0:
+            break
+        key_value = _precise(sides.key, symbols, point, budget, sides.key_guards)
+        if key_value is None:
+            continue
+        same = _precisely_equal(sides, symbols, point, budget)
+        if same is False:
+            return Verdict(False, counterexample=_counterexample(sides, symbols, point, math.nan, float(key_value), budget))
+    return None
+
+
+def _largest_difference(sides, symbols, pts, budget) -> int:
+    best, best_i = -1.0, 0
+    for i in sorted(range(len(pts)), key=lambda i: _readable(pts[i]))[:8]:
+        a = _precise(sides.answer, symbols, pts[i], budget, sides.answer_guards)
+        k = _precise(sides.key, symbols, pts[i], budget, sides.key_guards)
+        if a is None or k is None:
+            continue
+        size = float(abs(a - k) / max(1, abs(a), abs(k)))
+        if size > best:
+            best, best_i = size, i
+    return best_i
+
+
+def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
+    answer, key = sides.answer, sides.key
+    exact_got = _precise(answer, symbols, point, budget, sides.answer_guards)
+    exact_want = _precise(key, symbols, point, budget, sides.key_guards)
     difference = float(exact_got - exact_want) if exact_got is not None and exact_want is not None else None
+    if difference == 0:  # lost in the sum at DIGITS digits (x^2 + e^(x-200)): the difference itself
+        exact_difference = _precise(answer - key, symbols, point, budget)
+        difference = float(exact_difference) if exact_difference is not None else difference
     if exact_got is not None:
         got = float(exact_got)
+    elif np.isfinite(got):
+        got = math.nan  # a guard fails: the float value came from a simplified formula
+    if exact_want is not None:
+        want = float(exact_want)
     huge = bool(np.isinf(got)) or (exact_got is None and _tower(answer) > MAX_TOWER)
     value = float(got) if np.isfinite(got) else None
-    decimals = _typed_decimals(answer) and exact_want is not None and exact_got is not None and (
+    typed = _typed_decimals(answer) if sides.decimals is None else sides.decimals
+    decimals = typed and exact_want is not None and exact_got is not None and (
         abs(exact_got - exact_want) <= 0.05 * abs(exact_want)
     )
     names = tuple(s.name for s in symbols)
-    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge)
+    culprit = domains.failing(sides.answer_guards, symbols, point) if value is None else None
+    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge, culprit)
+
+
+_EXACT = (
+    ("pi", sympy.pi), ("e", sympy.E), ("sqrt(2)", sympy.sqrt(2)), ("sqrt(3)", sympy.sqrt(3)),
+    ("pi/2", sympy.pi / 2), ("pi/4", sympy.pi / 4), ("2pi", 2 * sympy.pi), ("sqrt(2)/2", sympy.sqrt(2) / 2),
+    ("1/3", sympy.Rational(1, 3)), ("2/3", sympy.Rational(2, 3)), ("1/6", sympy.Rational(1, 6)),
+    ("1/7", sympy.Rational(1, 7)), ("1/9", sympy.Rational(1, 9)), ("ln(2)", sympy.log(2)),
+    ("ln(10)", sympy.log(10)), ("1/e", 1 / sympy.E), ("e^2", sympy.E**2), ("sqrt(pi)", sympy.sqrt(sympy.pi)),
+)
+
+
+def _decimal_constant(reading) -> str | None:
+    """'3.14159265 is not exactly pi: type pi.' for a typed decimal that rounds an exact value."""
+    for text in getattr(reading, "decimals", ()):
+        if "e" in text.lower() or "." not in text:
+            continue
+        places = len(text.split(".")[1])
+        if places < 2:
+            continue
+        value = float(text)
+        for sign in (1, -1):
+            for name, exact in _EXACT:
+                if abs(value - sign * float(exact)) <= 0.5001 * 10.0**-places:
+                    name = name if sign > 0 else f"-{name}"
+                    return f"{text} is not exactly {name.lstrip('-')}: type {name.lstrip('-')}."
+    return None
 
 
 def _typed_decimals(expr) -> bool:
@@ -358,9 +531,12 @@ def _finite(value) -> bool:
         return False
 
 
-def _precise(expr, symbols, point, budget) -> sympy.Float | None:
-    """The real value at an exact point to DIGITS digits; None if undefined, complex or out of time."""
+def _precise(expr, symbols, point, budget, guards=()) -> sympy.Float | None:
+    """The real value at an exact point to DIGITS digits; None if undefined (a guard fails),
+    complex or out of time."""
     if _tower(expr) > MAX_TOWER or budget.left() <= 0:
+        return None
+    if guards and not domains.holds(guards, symbols, point):
         return None
 
     def compute():
@@ -375,14 +551,14 @@ def _precise(expr, symbols, point, budget) -> sympy.Float | None:
     return attempt(compute, min(STEP_SECONDS, budget.left()))
 
 
-def _precisely_equal(answer, key, symbols, point, budget) -> bool | None:
+def _precisely_equal(sides, symbols, point, budget) -> bool | None:
     """True/False at DIGITS digits; None when it cannot be told (time, undefined)."""
-    want = _precise(key, symbols, point, budget)
+    want = _precise(sides.key, symbols, point, budget, sides.key_guards)
     if want is None:
         return None
-    got = _precise(answer, symbols, point, budget)
+    got = _precise(sides.answer, symbols, point, budget, sides.answer_guards)
     if got is None:
-        return None if _tower(answer) > MAX_TOWER or budget.left() <= 0 else False
+        return None if _tower(sides.answer) > MAX_TOWER or budget.left() <= 0 else False
     size = max(1, abs(got), abs(want))
     return bool(abs(got - want) <= PRECISE_RTOL * size)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import MathSyntaxError, format_math, parse_math
+from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
 from grader.maths.numerics import fmt
 from grader.quiz.model import Unreadable
 
@@ -57,6 +59,25 @@ def parse_typed(text: str, symbols=(), constants=None) -> sympy.Expr:
         return parse_math(text, symbols=symbols, constants=constants, max_length=MAX_ANSWER)
     except MathSyntaxError as exc:
         raise Unreadable(str(exc)) from None
+
+
+def read_typed(text: str, symbols=(), constants=None) -> Reading:
+    """A student's typed formula with how it was read (grouping, LaTeX, a ``f'(x) =`` prefix)."""
+    try:
+        return read_math(text, symbols=symbols, constants=constants, max_length=MAX_ANSWER, answer=True)
+    except MathSyntaxError as exc:
+        raise Unreadable(str(exc)) from None
+
+
+_CALL_ARGS = re.compile(r"\b[A-Za-z]\w*'*\(\s*([a-z](?:\s*,\s*[a-z])*)\s*\)")
+_LONE = re.compile(r"(?<![\w'])([xyztuvwsrnkmpq])(?![\w('])")
+
+
+def prompt_variables(prompt: str) -> tuple[str, ...]:
+    """Variables a prompt names: the arguments in f(x), g(t, s) and lone letters such as x or t."""
+    names = [n.strip() for m in _CALL_ARGS.finditer(prompt) for n in m.group(1).split(",")]
+    names += _LONE.findall(prompt)
+    return tuple(dict.fromkeys(names))
 
 
 def real_number(expr: sympy.Expr) -> float:
