@@ -91,8 +91,45 @@ def real_number(expr: sympy.Expr) -> float:
     return value.real
 
 
+# One vocabulary for the direction questions (sign and descent): what a student may type
+# for "goes up", "goes down" and "stays", each kind naming the three its own way.
+TREND_WORDS = {
+    **dict.fromkeys(
+        "increasing increase increases increased inc incr up rising rises rise growing grows "
+        "larger bigger right + ↑".split() + ["goes up", "increase x", "x increases", "it increases", "moves right"],
+        "up",
+    ),
+    **dict.fromkeys(
+        "decreasing decrease decreases decreased dec decr down falling falls fall shrinking shrinks "
+        "smaller left - ↓".split() + ["goes down", "decrease x", "x decreases", "it decreases", "moves left"],
+        "down",
+    ),
+    **dict.fromkeys(
+        "stationary constant flat stay stays unchanged none neither stop stops zero 0 critical".split()
+        + ["stationary point", "stay put", "no change", "does not change", "doesn't change", "not changing", "x stays"],
+        "flat",
+    ),
+}
+
+
+def fold_word(text: str) -> str:
+    """Lower case, single spaces, no trailing full stop or quotes: 'Decreasing.' -> 'decreasing'."""
+    folded = " ".join(text.lower().split()).strip("\"'`")
+    return folded.rstrip(".!").strip() or folded
+
+
 def typed_word(text: str, words: dict[str, str], expected: str) -> str:
-    key = " ".join(text.lower().split())
+    key = fold_word(text)
     if key in words:
         return words[key]
+    raise Unreadable(f"expected {expected}, got {short(text)}")
+
+
+def trend_word(text: str, names: dict[str, str], expected: str, extra: dict | None = None) -> str:
+    """A direction word in the shared vocabulary, named as the kind names it (``names``: up/down/flat)."""
+    key = fold_word(text)
+    if extra and key in extra:
+        return extra[key]
+    if key in TREND_WORDS:
+        return names[TREND_WORDS[key]]
     raise Unreadable(f"expected {expected}, got {short(text)}")
