@@ -209,13 +209,7 @@ class Builder:
         """Record that ``condition >= 0`` is needed for a real value (SymPy may simplify the
         operation away: sqrt(x)^2 -> x keeps the guard x >= 0 here)."""
         if isinstance(condition, sympy.Expr) and condition.free_symbols:
-            where = (getattr(node, "col_offset", None), getattr(node, "end_col_offset", None))
-            self.guards.append((condition, culprit, self._source(*where)))
-
-    def _source(self, start, end) -> str:
-        if start is None or end is None or not self.src:
-            return ""
-        return " ".join(self.src[start:end].split()).replace("**", "^").replace(" ", "")
+            self.guards.append((condition, culprit, _culprit_text(culprit)))
 
     def _guard_power(self, base, exp, node) -> None:
         if exp.is_integer or not base.free_symbols or base.is_nonnegative:
@@ -319,6 +313,21 @@ class Builder:
         except Exception:
             raise MathSyntaxError("the formula cannot be evaluated") from None
         return result
+
+
+def _culprit_text(culprit) -> str:
+    """log(x - 3), sqrt(x), x^(1/4): the part of a formula whose real domain a guard keeps."""
+    from grader.maths.parse import format_math  # the printer lives with the pipeline
+
+    name, *args = culprit
+    if name == "pow":
+        base, exp = args
+        if exp == sympy.Rational(1, 2):
+            return f"sqrt({format_math(base)})"
+        shown = format_math(base)
+        shown = shown if base.is_Symbol else f"({shown})"
+        return f"{shown}^({format_math(exp)})" if not exp.is_Integer else f"{shown}^{exp}"
+    return f"{name}({', '.join(format_math(a) for a in args)})"
 
 
 def _domain_conditions(name, args) -> list:

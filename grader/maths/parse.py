@@ -108,6 +108,8 @@ class _Parser(Rewriter, Builder):
             parts.append(text)
             pos += len(text) + 1
         self.src = " ".join(parts)
+        # where the rewriter put a '*' the student did not type (2x, e^2 x)
+        self.implicit = frozenset(self.starts[k] for k, e in enumerate(emitted) if e[0] == "*" and not e[3])
         self.shown = [e[3] for e in emitted]
         try:
             tree_ast = ast.parse(self.src, mode="eval")
@@ -288,7 +290,7 @@ def _run(text, symbols, constants, max_length, mode) -> "_Parser":
 
 def _shown(parser) -> str:
     try:
-        return _show(parser.tree, parser.src)
+        return _show(parser.tree, (parser.src, parser.implicit))
     except RecursionError:  # pragma: no cover - the size caps keep trees shallow
         return format_math(parser.result)
 
@@ -296,17 +298,20 @@ def _shown(parser) -> str:
 _OPS = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: "*", ast.Div: "/"}
 
 
-def _show(node, src: str) -> str:
-    """The rewritten text with its grouping made explicit: (1/2)*x, (e^2)*x, 1/(2*x)."""
+def _show(node, src: str, followed: bool = False) -> str:
+    """The rewritten text with its grouping made explicit: (1/2)*x, (e^2)*x, 1/(2*x).
+
+    ``followed``: a factor comes right after this one in a product (so ``e^2`` before ``x``
+    shows as ``(e^2)``)."""
     t = type(node)
     if t is ast.BinOp and type(node.op) in _OPS:
-        left, right = _show(node.left, src), _show(node.right, src)
-        lt, rt, op = type(node.left), type(node.right), type(node.op)
-        sums = (ast.Add, ast.Sub)
+        op, sums = type(node.op), (ast.Add, ast.Sub)
+        implicit = op is ast.Mult and _implicit(node, src)
+        left = _show(node.left, src, followed=implicit)
+        right = _show(node.right, src, followed=followed and op is ast.Mult)
+        lt, rt = type(node.left), type(node.right)
         if op in (ast.Mult, ast.Div):
             if lt is ast.BinOp and type(node.left.op) in sums + (ast.Div,):
-                left = f"({left})"
-            elif lt is ast.BinOp and type(node.left.op) is ast.Pow and op is ast.Mult and _atomic(node.left.right):
                 left = f"({left})"
             if rt is ast.BinOp and type(node.right.op) in sums + ((ast.Mult, ast.Div) if op is ast.Div else (ast.Div,)):
                 right = f"({right})"
@@ -321,9 +326,9 @@ def _show(node, src: str) -> str:
             base = f"({base})"
         if not _atomic(node.right):
             exp = f"({exp})"
-        return f"{base}^{exp}"
+        return f"({base}^{exp})" if followed and _atomic(node.right) else f"{base}^{exp}"
     if t is ast.UnaryOp:
-        inner = _show(node.operand, src)
+        inner = _show(node.operand, src, followed)
         if type(node.operand) is ast.BinOp and type(node.operand.op) in (ast.Add, ast.Sub):
             inner = f"({inner})"
         return ("-" if type(node.op) is ast.USub else "+") + inner
@@ -331,7 +336,13 @@ def _show(node, src: str) -> str:
         return f"{_show(node.func, src)}({', '.join(_show(a, src) for a in node.args)})"
     if t is ast.Name:
         return node.id
-    return " ".join(src[node.col_offset: node.end_col_offset].split())
+    return " ".join(src[0][node.col_offset: node.end_col_offset].split())
+
+
+def _implicit(node, src) -> bool:
+    text, implicit = src
+    star = text.find("*", node.left.end_col_offset, node.right.col_offset)
+    return star in implicit
 
 
 def _atomic(node) -> bool:
