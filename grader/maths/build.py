@@ -11,6 +11,7 @@ import sympy
 
 from grader.maths.friendly import lower_case_suggestion
 from grader.maths.functions import _FORBIDDEN_NAMES, FUNCTIONS
+from grader.maths.printing import format_math
 from grader.maths.lexer import _NUM_RE, _check_literal, _literal_value
 from grader.maths.syntax import (
     MAX_AST_DEPTH,
@@ -317,8 +318,6 @@ class Builder:
 
 def _culprit_text(culprit) -> str:
     """log(x - 3), sqrt(x), x^(1/4): the part of a formula whose real domain a guard keeps."""
-    from grader.maths.parse import format_math  # the printer lives with the pipeline
-
     name, *args = culprit
     if name == "pow":
         base, exp = args

@@ -20,7 +20,7 @@ import math
 import numpy as np
 import sympy
 
-from grader.maths.parse import format_math
+from grader.maths.printing import format_math
 
 WIDER = (100, 10_000, 1_000_000)  # half-widths tried when the key is real at too few points
 FAR = (57.3, 311.7, 2003.1, 10007.3, 1000003.7)  # far probes, both signs

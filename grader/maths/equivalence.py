@@ -1,15 +1,24 @@
-"""Is a typed formula the same function as the key? Decide numerically, confirm precisely.
+"""Is a typed formula the same function as the key? Decide numerically, confirm exactly.
+
+The rule: two formulas are equal when they have the same real values on the same real
+domain, up to isolated points (``grader.maths.domains`` keeps the domain SymPy's
+simplification drops: ``sqrt(x)^2`` is not ``x``).
 
 1. Sample seeded points in the real domain of the key: exact rationals (so the same
    point serves both checks) on a grid of "nice" decimals, away from integers and
-   multiples of pi; keep the points where the key is a finite real number.
-2. Compare in float64 there; the answer must be finite wherever the key is.
+   multiples of pi; keep the points where the key is a finite real number (searching
+   wider when the key is real only far from 0).
+2. Compare in float64 there; the answer must be real wherever the key is, and not real
+   where the key is not.
 3. Settle what floats cannot tell at high precision (``evalf(50)`` at the exact
    points): a float mismatch that is only rounding is forgiven, and agreement is
    confirmed at the largest points (a degree-13 polynomial off by one in its
    constant term agrees with the key to 1e-13 relative in float64).
+4. Confirm exactly: the difference is zero as built or after ``simplify``; SymPy proves it
+   nonzero (``e^(50x)/10^12``): not equal; else check at 50 digits at far points too, where
+   ``e^(x-200)`` or ``relu(x-1000)`` show.  So the verdict does not depend on the seed.
 
-Every symbolic step runs under a time limit (``time_limit``); a timeout means "not
+Every symbolic step runs under a time limit (``grader.maths.limits``); a timeout means "not
 confirmed", never a hang. A wrong answer gets a counterexample and, where the
 values show it, the mistake (sign, constant factor, off by a constant, f itself,
 f'' or an antiderivative of f typed for f').
@@ -18,17 +27,17 @@ f'' or an antiderivative of f typed for f').
 from __future__ import annotations
 
 import math
-import signal
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import sympy
 
 from grader.maths import domains
-from grader.maths.numerics import fmt, lambdify
+from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate
+from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
+from grader.maths.numerics import fmt
+from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
 from grader.maths.parse import format_math, symbol
 from grader.maths.seeds import rng
 
@@ -37,131 +46,11 @@ MIN_POINTS = 6  # fewer valid points than this: the key's domain must be given
 CANDIDATES = 160
 CONFIRM = 3  # high-precision confirmations of an agreement
 RECHECK = 6  # float mismatches re-examined at high precision before trusting floats
-DIGITS = 50
 RTOL, ATOL = 1e-9, 1e-12
 PRECISE_RTOL = 1e-30
-STEP_SECONDS = 1.0  # one symbolic step
 BUDGET_SECONDS = 4.0  # all symbolic steps of one comparison
-MAX_TOWER = 3  # nested non-constant powers beyond which high precision is not tried
 # Without a domain, each variable is drawn from these (low, high, share, grid step):
 RANGES = ((-3, 3, 0.5, 100), (0, 1, 0.2, 100), (-20, 20, 0.3, 10))
-
-
-class TimeLimit(BaseException):
-    """Raised inside a step that ran out of time (BaseException: SymPy's ``except Exception`` won't eat it)."""
-
-
-@contextmanager
-def time_limit(seconds: float | None):
-    """Interrupt the block after ``seconds`` with TimeLimit (main thread, POSIX); else no limit."""
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-    outer_delay, _ = signal.getitimer(signal.ITIMER_REAL)
-
-    def expire(signum, frame):
-        raise TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    started = _clock()
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_delay) if outer_delay else seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_delay:  # give an enclosing limit its remaining time back
-            signal.setitimer(signal.ITIMER_REAL, max(1e-4, outer_delay - (_clock() - started)))
-
-
-def _clock() -> float:
-    import time
-
-    return time.monotonic()
-
-
-def attempt(compute, seconds: float = STEP_SECONDS, default=None):
-    """``compute()`` under a time limit; ``default`` on timeout or any SymPy failure."""
-    try:
-        with time_limit(seconds):
-            return compute()
-    except TimeLimit:
-        return default
-    except (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError):
-        return default
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    variables: tuple[str, ...]
-    point: tuple[float, ...]
-    got: float | None  # None: the answer is undefined (not a finite real number) there
-    want: float
-    difference: float | None = None  # got - want, from the exact values when floats round it away
-    decimals: bool = False  # the answer holds typed decimals (0.33): suggest exact values
-    huge: bool = False  # the answer is a real number too large for float64
-    culprit: str | None = None  # the part of the answer that is not real here (log(x-3))
-    key_undefined: bool = False  # the answer is real here, the expected answer is not
-
-    def where(self) -> str:
-        if not self.variables:
-            return ""
-        if len(self.variables) == 1:
-            return f"at {self.variables[0]} = {fmt(self.point[0])} "
-        names, values = ", ".join(self.variables), ", ".join(fmt(v) for v in self.point)
-        return f"at ({names}) = ({values}) "
-
-    def text(self) -> str:
-        where = self.where()
-        lead = where[0].upper() + where[1:] if where else ""
-        if self.key_undefined:
-            return (
-                f"{lead}your answer is {fmt(self.got)}, but the expected answer is not a real number there: "
-                "your answer is defined where it should not be (the same formula must have the same domain)."
-            )
-        if self.got is None and self.culprit and not self.huge:
-            at = where[3:].strip() if where else ""
-            text = f"{self.culprit} is not a real number{' at ' + at if at else ''}, so your answer is undefined there"
-            return text + f"; the expected value is {fmt(self.want)}."
-        if self.got is None:
-            what = "too large to compute (overflow)" if self.huge else "undefined (not a real number)"
-            return f"{lead}your answer is {what}; the expected value is {fmt(self.want)}."
-        text = f"{lead}your answer is {fmt(self.got)}, the expected value is {fmt(self.want)}."
-        if fmt(self.got) == fmt(self.want):
-            difference = self.got - self.want if self.difference is None else self.difference
-            text = text[:-1] + f" (they differ by {difference:.3g})."
-        if self.decimals:
-            text += " Type exact values such as 1/3 or sqrt(2)/2 rather than rounded decimals."
-        return text[0].upper() + text[1:]
-
-
-@dataclass
-class Verdict:
-    equal: bool
-    points: int = 0  # float check points used
-    confirmed: int = 0  # high-precision agreements
-    counterexample: Counterexample | None = None
-    mistake: tuple[str, str] | None = None  # (note, sentence)
-    undecided: str = ""  # why the comparison could not be made (an authoring problem)
-    extra: dict = field(default_factory=dict)
-
-    def feedback(self) -> str:
-        if self.undecided:
-            return self.undecided
-        if self.equal:
-            how = f"checked at {self.points} points" if self.points else "checked"
-            if self.confirmed:
-                how += f", {self.confirmed} of them at {DIGITS} digits"
-            return f"Equivalent to the expected answer ({how})."
-        lines = [self.counterexample.text() if self.counterexample else "Not equivalent to the expected answer."]
-        if self.mistake:
-            lines.append(self.mistake[1])
-        return "\n".join(lines)
 
 
 def compare(
@@ -259,14 +148,6 @@ def _too_few(names, valid, total) -> str:
         f"The expected answer is a finite real number at only {valid} of {total} sample points of {where}; "
         "the question needs a `domain:` where it is defined. Please tell your instructor."
     )
-
-
-class _Budget:
-    def __init__(self, seconds):
-        self.deadline = _clock() + seconds
-
-    def left(self) -> float:
-        return max(0.0, self.deadline - _clock())
 
 
 def _decide(sides, symbols, pts, got, want, budget) -> Verdict:
@@ -377,32 +258,6 @@ def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
     return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge, culprit)
 
 
-_EXACT = (
-    ("pi", sympy.pi), ("e", sympy.E), ("sqrt(2)", sympy.sqrt(2)), ("sqrt(3)", sympy.sqrt(3)),
-    ("pi/2", sympy.pi / 2), ("pi/4", sympy.pi / 4), ("2pi", 2 * sympy.pi), ("sqrt(2)/2", sympy.sqrt(2) / 2),
-    ("1/3", sympy.Rational(1, 3)), ("2/3", sympy.Rational(2, 3)), ("1/6", sympy.Rational(1, 6)),
-    ("1/7", sympy.Rational(1, 7)), ("1/9", sympy.Rational(1, 9)), ("ln(2)", sympy.log(2)),
-    ("ln(10)", sympy.log(10)), ("1/e", 1 / sympy.E), ("e^2", sympy.E**2), ("sqrt(pi)", sympy.sqrt(sympy.pi)),
-)
-
-
-def _decimal_constant(reading) -> str | None:
-    """'3.14159265 is not exactly pi: type pi.' for a typed decimal that rounds an exact value."""
-    for text in getattr(reading, "decimals", ()):
-        if "e" in text.lower() or "." not in text:
-            continue
-        places = len(text.split(".")[1])
-        if places < 2:
-            continue
-        value = float(text)
-        for sign in (1, -1):
-            for name, exact in _EXACT:
-                if abs(value - sign * float(exact)) <= 0.5001 * 10.0**-places:
-                    name = name if sign > 0 else f"-{name}"
-                    return f"{text} is not exactly {name.lstrip('-')}: type {name.lstrip('-')}."
-    return None
-
-
 def _typed_decimals(expr) -> bool:
     """The expression holds a decimal such as 0.33 (read exactly as 33/100)."""
     return any(r.q > 1 and 10 ** len(str(r.q)) // 10 == r.q for r in expr.atoms(sympy.Rational))
@@ -478,79 +333,6 @@ def _near_special(value: float, gap: float) -> bool:
     return abs(value - round(value)) < gap or abs(value / math.pi - round(value / math.pi)) * math.pi < gap
 
 
-# --------------------------------------------------------------------------- evaluation
-
-
-def evaluate(expr: sympy.Expr, symbols, pts) -> np.ndarray:
-    """float64 values at the points; NaN where not a finite real number."""
-    n = len(pts)
-    if not symbols:
-        value = _precise(expr, symbols, (), _Budget(STEP_SECONDS))
-        return np.full(n, float(value) if value is not None and _finite(value) else np.nan)
-    columns = [np.array([float(p[j]) for p in pts]) for j in range(len(symbols))]
-    with np.errstate(all="ignore"):
-        try:
-            values = _as_floats(lambdify(symbols, expr)(*columns), n)
-        except Exception:  # a function NumPy lacks, or an odd expression: point by point
-            values = _as_floats([_point_value(expr, symbols, p) for p in pts], n)
-    return np.where(np.isfinite(values), values, np.nan)
-
-
-def _as_floats(raw, n) -> np.ndarray:
-    """n float64 values from what a lambdified function returned (NaN where not real, inf where huge)."""
-    try:
-        values = np.broadcast_to(np.asarray(raw), (n,))
-        if values.dtype == object:
-            raise TypeError
-    except (TypeError, ValueError, OverflowError):
-        items = list(np.broadcast_to(np.asarray(raw, dtype=object), (n,)))
-        values = np.array([_one_float(v) for v in items], dtype=complex)
-    if np.iscomplexobj(values):
-        values = np.where(np.abs(values.imag) <= 1e-12 * (1 + np.abs(values.real)), values.real, np.nan)
-    return np.asarray(values, dtype=float)
-
-
-def _one_float(value) -> complex:
-    try:
-        return complex(value)
-    except OverflowError:
-        return complex(math.inf)
-    except (TypeError, ValueError):
-        return complex(math.nan)
-
-
-def _point_value(expr, symbols, point) -> complex:
-    value = attempt(lambda: complex(expr.evalf(17, subs=dict(zip(symbols, point)))), default=None)
-    return np.nan if value is None else value
-
-
-def _finite(value) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (OverflowError, TypeError, ValueError):
-        return False
-
-
-def _precise(expr, symbols, point, budget, guards=()) -> sympy.Float | None:
-    """The real value at an exact point to DIGITS digits; None if undefined (a guard fails),
-    complex or out of time."""
-    if _tower(expr) > MAX_TOWER or budget.left() <= 0:
-        return None
-    if guards and not domains.holds(guards, symbols, point):
-        return None
-
-    def compute():
-        value = expr.xreplace(dict(zip(symbols, point))).evalf(DIGITS)
-        if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
-            return None
-        real, imag = value.as_real_imag()
-        if abs(imag) > sympy.Float(10) ** (15 - DIGITS) * max(1, abs(real)):
-            return None
-        return real
-
-    return attempt(compute, min(STEP_SECONDS, budget.left()))
-
-
 def _precisely_equal(sides, symbols, point, budget) -> bool | None:
     """True/False at DIGITS digits; None when it cannot be told (time, undefined)."""
     want = _precise(sides.key, symbols, point, budget, sides.key_guards)
@@ -561,16 +343,6 @@ def _precisely_equal(sides, symbols, point, budget) -> bool | None:
         return None if _tower(sides.answer) > MAX_TOWER or budget.left() <= 0 else False
     size = max(1, abs(got), abs(want))
     return bool(abs(got - want) <= PRECISE_RTOL * size)
-
-
-def _tower(expr) -> int:
-    """How deeply powers with variable exponents nest (x^x^x^x is 3)."""
-    if not expr.args:
-        return 0
-    inner = max(_tower(a) for a in expr.args)
-    if isinstance(expr, sympy.Pow) and expr.exp.free_symbols or isinstance(expr, sympy.exp):
-        return inner + 1
-    return inner
 
 
 # --------------------------------------------------------------------------- mistakes

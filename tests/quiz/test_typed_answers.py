@@ -7,7 +7,6 @@ import os
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 import yaml
