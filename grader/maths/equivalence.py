@@ -196,7 +196,7 @@ def _confirm(sides, symbols, names, domain, pts, got, want, budget) -> Verdict |
         return None
     nonzero = attempt(lambda: difference.is_zero, min(STEP_SECONDS, budget.left()))
     simple = None
-    if nonzero is not False:
+    if nonzero is not False and _small(difference):
         simple = attempt(lambda: sympy.simplify(difference), min(2 * STEP_SECONDS, budget.left()))
         if simple is not None and simple == 0:
             return None
@@ -208,16 +208,39 @@ def _confirm(sides, symbols, names, domain, pts, got, want, budget) -> Verdict |
 
 
 def _far_difference(sides, symbols, names, domain, pts, difference, budget) -> Verdict | None:
-    for point in domains.far_points(names, domain, pts[0], difference):
+    """Not equal when, at a far point where both are real and of float size, the values differ."""
+    far = domains.far_points(names, domain, pts[0], difference)
+    if not far:
+        return None
+    want = _values(sides.key, sides.key_guards, symbols, far)
+    got = _values(sides.answer, sides.answer_guards, symbols, far)
+    for i in np.flatnonzero(np.isfinite(want)):  # huge values (e^(e^x) far out) are not evaluated
         if budget.left() <= 0:
             break
-        key_value = _precise(sides.key, symbols, point, budget, sides.key_guards)
-        if key_value is None:
-            continue
-        same = _precisely_equal(sides, symbols, point, budget)
-        if same is False:
-            return Verdict(False, counterexample=_counterexample(sides, symbols, point, math.nan, float(key_value), budget))
+        if not np.isfinite(got[i]) or not _close(got[i: i + 1], want[i: i + 1])[0] or _precisely_equal(sides, symbols, far[i], budget) is False:
+            return Verdict(False, counterexample=_counterexample(sides, symbols, far[i], got[i], want[i], budget))
+    return _huge_difference(sides, symbols, far, difference)
+
+
+def _huge_difference(sides, symbols, far, difference) -> Verdict | None:
+    """Where both sides are too large for floats (e^(e^x) far out), the difference SymPy kept
+    (relu(x-1000) once e^(e^x) cancelled) may still be evaluated: clearly nonzero is not equal."""
+    real = domains.real_mask(sides.key_guards, symbols, far, evaluate) & domains.real_mask(sides.answer_guards, symbols, far, evaluate)
+    values = evaluate(difference, symbols, far)
+    terms = difference.args if difference.is_Add else (difference,)
+    scale = np.max([np.abs(evaluate(t, symbols, far)) for t in terms], axis=0)
+    with np.errstate(all="ignore"):
+        clear = real & np.isfinite(values) & np.isfinite(scale) & (np.abs(values) > 1e-6 * (1 + scale))
+    for i in np.flatnonzero(clear)[:1]:
+        names = tuple(s.name for s in symbols)
+        return Verdict(False, counterexample=Counterexample(names, _floats(far[i]), None, math.nan, float(values[i]), huge=True))
     return None
+
+
+def _small(expr) -> bool:
+    """Small enough for ``simplify`` even where no time limit can stop it (not the main thread)."""
+    powers = [p.exp for p in expr.atoms(sympy.Pow) if p.exp.is_Integer]
+    return sympy.count_ops(expr) <= 80 and all(abs(int(n)) <= 24 for n in powers)
 
 
 def _largest_difference(sides, symbols, pts, budget) -> int:
@@ -238,7 +261,7 @@ def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
     exact_got = _precise(answer, symbols, point, budget, sides.answer_guards)
     exact_want = _precise(key, symbols, point, budget, sides.key_guards)
     difference = float(exact_got - exact_want) if exact_got is not None and exact_want is not None else None
-    if difference == 0:  # lost in the sum at DIGITS digits (x^2 + e^(x-200)): the difference itself
+    if difference is not None:  # the difference itself: a sum at DIGITS digits loses x^2 + e^(-200)
         exact_difference = _precise(answer - key, symbols, point, budget)
         difference = float(exact_difference) if exact_difference is not None else difference
     if exact_got is not None:

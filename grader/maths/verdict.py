@@ -40,6 +40,8 @@ class Counterexample:
                 f"{lead}your answer is {fmt(self.got)}, but the expected answer is not a real number there: "
                 "your answer is defined where it should not be (the same formula must have the same domain)."
             )
+        if self.got is None and self.huge and self.difference is not None and self.want != self.want:
+            return f"{lead}your answer and the expected one are too large to compute there, but they differ by {fmt(self.difference)}."
         if self.got is None and self.culprit and not self.huge:
             at = where[3:].strip() if where else ""
             text = f"{self.culprit} is not a real number{' at ' + at if at else ''}, so your answer is undefined there"

@@ -319,3 +319,49 @@ def test_scaled_answers_are_named_as_a_constant_factor(n, factor):
         assert result.mistake[0] == "sign"
     else:
         assert result.mistake[0] == "factor"
+
+
+# --------------------------------------------------------------------------- issue 10
+
+
+@pytest.mark.parametrize(
+    "answer, expected, where",
+    [
+        ("x^2 + e^(x-200)", "x^2", "At x = 400.37 "),
+        ("cos(x) + relu(x-1000)", "cos(x)", "At x = 2000.37 "),
+        ("e^(e^x) + relu(x-1000)", "e^(e^x)", "are too large to compute there, but they differ by 1000.37."),
+        ("x^2 + e^(-200)", "x^2", "they differ by 1.38e-87"),
+        ("e^(50x)(1 + 10^-12)", "e^(50x)", "they differ by"),
+    ],
+)
+def test_differences_far_out_or_tiny_are_found_on_every_seed(answer, expected, where):
+    for seed in range(12):
+        result = verdict(answer, expected, seed=("quiz", f"q{seed}"))
+        assert not result.equal, (seed, result.feedback())
+        assert where in result.feedback()
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [("x e^x - e^x", "(x-1)*exp(x)"), ("sin(x)^2 + cos(x)^2 + e^(e^x)", "1 + exp(exp(x))"), ("6x^5 + 12x^3 + 6x", "6*x*(x**2+1)**2")],
+)
+def test_equal_forms_are_confirmed_exactly(answer, expected):
+    for seed in range(4):
+        assert verdict(answer, expected, seed=("quiz", f"q{seed}")).equal
+
+
+def test_a_key_real_only_far_from_zero_is_sampled_where_it_is_real():
+    result = verdict("1/(2 sqrt(t-25))", "1/(2*sqrt(t - 25))", variables=("t",))
+    assert result.equal and not result.undecided
+    assert not verdict("1/(2 sqrt(t+25))", "1/(2*sqrt(t - 25))", variables=("t",)).equal
+
+
+def test_a_constant_key_accepts_the_variables_it_is_given():
+    assert verdict("cos(x)^2 + sin(x)^2", "1").equal
+
+
+def test_decimal_for_an_exact_constant_is_named():
+    result = compare(read_math("3.14159265x", symbols=["x"], answer=True), key("pi*x"), ["x"])
+    assert not result.equal
+    assert result.feedback().splitlines()[-1] == "3.14159265 is not exactly pi: type pi."
+    assert result.extra["mistake"] == "decimal"
