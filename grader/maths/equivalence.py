@@ -266,7 +266,7 @@ def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
         difference = float(exact_difference) if exact_difference is not None else difference
     if exact_got is not None:
         got = float(exact_got)
-    elif np.isfinite(got):
+    elif np.isfinite(got) and domains.failing(sides.answer_guards, symbols, point):
         got = math.nan  # a guard fails: the float value came from a simplified formula
     if exact_want is not None:
         want = float(exact_want)
