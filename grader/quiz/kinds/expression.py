@@ -9,7 +9,7 @@ from grader.maths.parse import format_math, symbol
 from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind
-from grader.maths.parse import Reading
+from grader.maths.parse import Reading, read_math
 from grader.quiz.typed import prompt_variables, read_typed, typed_text
 
 
@@ -34,8 +34,10 @@ class Expression(QuestionKind):
             if isinstance(spec.answer, list):
                 ctx.error("answer", "expected one formula, not a list")
             key = formula(spec.answer, ctx.loc + ("answer",), ctx.where, symbols=names, constants=ctx.params)
+            # the same text read again, keeping the real domain SymPy's simplification drops
+            key = read_math(str(spec.answer), symbols=names, constants=ctx.params)
             if names is None:  # the key's variables, and those the prompt names (a key `1` for sin^2 + cos^2)
-                names = tuple(sorted(s.name for s in key.free_symbols))
+                names = tuple(sorted(s.name for s in key.expr.free_symbols))
                 names += tuple(n for n in prompt_variables(spec.prompt or "") if n not in names and n not in ctx.params)
         if spec.prompt is None and "f" not in out:
             ctx.error(None, "missing required key 'prompt'")
