@@ -133,11 +133,21 @@ _DECIMAL_COMMA = re.compile(r"(?<![\w.,)])(\d+),(\d+)(?![\d,.])")
 
 def decimal_comma(text: str) -> tuple[str, bool]:
     """``0,5`` -> ``0.5`` where a comma can only be a decimal comma: one comma, between digits,
-    no space after it, and not inside a function's brackets (``log(x,2)``)."""
+    no space after it, not inside a function's brackets (``log(x,2)``), and not three digits
+    after a nonzero whole part (``1,000`` may be a thousand: refused, ask for a point)."""
     if text.count(",") != 1 or "(" in text.split(",")[0] and ")" in text.split(",")[1]:
         return text, False
-    new, count = _DECIMAL_COMMA.subn(r"\1.\2", text)
-    return (new, True) if count == 1 else (text, False)
+    match = _DECIMAL_COMMA.search(text)
+    if not match:
+        return text, False
+    whole, fraction = match.groups()
+    if len(fraction) == 3 and whole.lstrip("0"):
+        raise MathSyntaxError(
+            f"'{match.group(0)}' could be a decimal or a thousand: write decimals with a point "
+            f"({whole}.{fraction}) and no thousands separator",
+            match.start(),
+        )
+    return text[: match.start()] + f"{whole}.{fraction}" + text[match.end():], True
 
 
 def lower_case_suggestion(name: str, known) -> str | None:

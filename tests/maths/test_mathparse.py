@@ -702,6 +702,7 @@ def test_answer_prefixes_and_decimal_commas(text, expected, note):
         ("Cos(x)", "unknown function 'Cos': did you mean cos?"),
         ("Log x", "unknown name 'Log': did you mean log?"),
         ("PI x", "unknown name 'PI': did you mean pi?"),
+        ("1,000", "'1,000' could be a decimal or a thousand: write decimals with a point (1.000) and no thousands separator"),
     ],
 )
 def test_answer_messages_that_help(text, message):
