@@ -58,7 +58,7 @@ from grader.maths.functions import FUNCTIONS, MathFunction
 from grader.maths.printing import format_math
 from grader.maths.lexer import _lex
 from grader.maths.rewrite import Rewriter
-from grader.maths.syntax import MAX_NESTING, MathSyntaxError, _short, symbol
+from grader.maths.syntax import MAX_NESTING, MAX_NODES, MathSyntaxError, _short, symbol
 
 __all__ = [
     "FUNCTIONS",
@@ -94,6 +94,8 @@ class _Parser(Rewriter, Builder):
         toks = _lex(self.text)
         if not toks:
             raise MathSyntaxError("the formula is empty", 0)
+        if len(toks) > 4 * MAX_NODES + 4 * MAX_NESTING:  # far more than MAX_NODES parts: say so before any work
+            raise MathSyntaxError(f"the formula is too long (more than {MAX_NODES} parts)")
         toks = self._classify(toks)
         tree = self._tree(toks)
         items = self._apply(tree.items, 0)
