@@ -38,6 +38,10 @@ class NotebookSource:
     lines: list[tuple[str, int]] = field(default_factory=list)  # joined line i+1 -> (cell label, line in cell)
     notes: list[str] = field(default_factory=list)
 
+    def __iter__(self):
+        """``source, lines, notes = notebook_source(path)``."""
+        return iter((self.source, self.lines, self.notes))
+
     def where(self, line) -> str | None:
         """'cell 3, line 2' for a line of the joined source; None when there is no such line."""
         if not isinstance(line, int) or not 1 <= line <= len(self.lines):

@@ -168,6 +168,8 @@ def test_magics_become_pass_and_lines_map_back_to_cells():
     ])
     assert nb.source == "pass\nimport numpy as np\nx = 3\nx %= 2\npass\npass\npass\ndef f(x):\n    pass\n    return 2*x\n"
     compile(nb.source, "nb", "exec")
+    source, lines, notes = nb  # what `gradquiz grade` takes from grader.notebook.notebook_source(path)
+    assert (source, lines[9], notes) == (nb.source, ("cell 2", 4), nb.notes)
     assert nb.where(10) == "cell 2, line 4"
     assert nb.where(1) == "cell 1, line 1" and nb.where(11) is None and nb.where(None) is None
     assert nb.notes[-2:] == [
