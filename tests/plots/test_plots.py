@@ -81,3 +81,18 @@ def test_plot_needs_a_png_or_svg(tmp_path):
     rc, out, err = run_cli("check", SOLUTIONS / "exercise1.py", "--plot", tmp_path / "p.jpg")
     assert rc == 2 and out == ""
     assert err.strip().endswith("p.jpg: --plot: a picture is a .png or .svg file, not .jpg")
+
+
+def test_the_docs_show_one_picture_of_each_kind():
+    """docs/feedback.md shows what students see: a curve, a field, a heat map and `show`."""
+    import re
+
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "feedback.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\((img/[^)]+\.png)\)", page)
+    assert images == ["img/plot-derivative.png", "img/plot-gradient.png", "img/plot-jacobian.png", "img/show-exercise1.png"]
+    for name in images:
+        png = (ROOT / "docs" / name).read_bytes()
+        assert png_size(png) == (640, 360) and len(png) < 80_000
+        assert red_pixels(png) > 50, name  # each shows its failing points, arrows, entry or tangents in red
