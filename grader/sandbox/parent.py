@@ -148,7 +148,7 @@ class Sandbox:
             os.close(read_req)
             os.close(write_res)
         self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
-        self._buffer = b""
+        self._buffer = bytearray()
         self._ready = self._confined = False
         config = {
             "source": self.source,
@@ -309,7 +309,8 @@ class Sandbox:
         deadline = time.monotonic() + timeout
         self._timed_out = self._garbled = False
         self._returncode = None
-        while b"\n" not in self._buffer:
+        end = self._buffer.find(b"\n")
+        while end < 0:
             left = deadline - time.monotonic()
             if left <= 0:
                 self._timed_out = True
@@ -325,11 +326,15 @@ class Sandbox:
                 return None
             if not chunk:
                 return None
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                end = len(self._buffer) + newline
             self._buffer += chunk
-            if len(self._buffer) > replies.MAX_REPLY:
+            if end > replies.MAX_REPLY or (end < 0 and len(self._buffer) > replies.MAX_REPLY):
                 self._garbled = True
                 return None
-        line, self._buffer = self._buffer.split(b"\n", 1)
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
         reply = replies.parse(line, expect, points)
         if reply is None:
             self._garbled = True
