@@ -197,13 +197,13 @@ GARBLED = {  # each writes a reply of its own on the result pipe before the real
 }
 
 
-def attack_source(constants: dict) -> str:
+def attack_source(constants: dict, garbled: bool) -> str:
     code = "# gradquiz: tq\n" + PRELUDE
     code += "".join(f"{k} = {v!r}\n" for k, v in constants.items())
-    for name, body in ATTACKS.items():
+    for name, body in ({} if garbled else ATTACKS).items():
         code += f"\n\ndef {name}(x):\n    NAME = {name!r}\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ")
         code += "\n    return 2 * x\n"
-    for name, data in GARBLED.items():
+    for name, data in (GARBLED if garbled else {}).items():
         code += f"\n\ndef {name}(x):\n    forge({data})\n    return 2 * x\n"
     code += "\n\ndef honest(x):\n    return 2 * x\n"
     return code
@@ -218,14 +218,15 @@ def alive(pid: int) -> bool:
 
 
 class Attack:
-    """One run of the whole hostile submission by ``who``, and what it left behind."""
+    """One run of a hostile submission by ``who`` (the attacks, or the garbled replies: a
+    grader that a garbled reply crashes would hide the other attacks), and what it left."""
 
-    def __init__(self, who: str):
+    def __init__(self, who: str, garbled: bool):
         self.who = who
         self.ws = as_user.user_workspace()
         self.tag = uuid.uuid4().hex[:12]
         self.problem = self.ws / "tq.yaml"
-        names = [*ATTACKS, *GARBLED, "honest"]
+        names = [*(GARBLED if garbled else ATTACKS), "honest"]
         self.problem.write_text(
             exercise_text([task(n, "derivative", "x**2", (-1, 1), timeout=10) for n in names], forbid=["sympy"])
         )
@@ -244,14 +245,20 @@ class Attack:
         self.submission.write_text(attack_source({
             "PROBLEM": str(self.problem), "OTHER": str(self.other), "PORT": self.server.getsockname()[1],
             "ABSTRACT": self.abstract_name, "VICTIM": self.victim.pid, "LEFT": f"gradquiz-left-{self.tag}",
-        }))
+        }, garbled))
         as_user.give(self.ws)
         self.problem.chmod(0o644)
         self.before = self.problem.read_bytes()
         time.sleep(0.2)  # the victim has exec'd sleep
         argv = [as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
-        proc = subprocess.run(as_user.command(argv, who, self.ws, env), capture_output=True, text=True, timeout=300, cwd=self.ws)
-        self.rc, self.stdout, self.stderr = proc.returncode, proc.stdout, proc.stderr
+        # The report goes to a file of the user's (as a terminal would be), which the old
+        # child could open through /proc/<grader>/fd/1; a pipe of root's it could not.
+        out = self.ws / "stdout.json"
+        out.touch()
+        as_user.give(out)
+        with open(out, "w") as handle:
+            proc = subprocess.run(as_user.command(argv, who, self.ws, env), stdout=handle, stderr=subprocess.PIPE, text=True, timeout=300, cwd=self.ws)
+        self.rc, self.stdout, self.stderr = proc.returncode, out.read_text(), proc.stderr
         self.report = json.loads(self.stdout) if self.stdout.strip().startswith("{") else None
         self.output = (self.report or {}).get("output", "")
 
@@ -281,7 +288,7 @@ class Attack:
         shutil.rmtree(self.ws, ignore_errors=True)
 
 
-_RUNS: dict[str, Attack] = {}
+_RUNS: dict[tuple, Attack] = {}
 
 
 @pytest.fixture(scope="module")
@@ -291,10 +298,10 @@ def attacks():
         run.close()
 
 
-def attacked(attacks, who) -> Attack:
-    if who not in attacks:
-        attacks[who] = Attack(who)
-    run = attacks[who]
+def attacked(attacks, who, garbled=False) -> Attack:
+    if (who, garbled) not in attacks:
+        attacks[who, garbled] = Attack(who, garbled)
+    run = attacks[who, garbled]
     assert run.report is not None, f"exit {run.rc}; stderr: {run.stderr[-2000:]}"
     return run
 
@@ -302,11 +309,14 @@ def attacked(attacks, who) -> Attack:
 @pytest.mark.parametrize("who", USERS)
 def test_the_report_is_whole_and_the_honest_task_passes(attacks, who):
     run = attacked(attacks, who)
-    assert run.rc == 1, run.stderr[-2000:]  # the garbled tasks fail; every other task passes
+    assert run.rc == 0, run.stderr[-2000:]  # every attack failed, so every task passed
+    assert by_id(run.report)["honest"]["passed"]
+    assert run.report["score"] == run.report["max_score"] == len(ATTACKS) + 1
+    run = attacked(attacks, who, garbled=True)
+    assert run.rc == 1, run.stderr[-2000:]  # the garbled tasks fail, the honest one passes
     assert "Traceback" not in run.stderr
     assert by_id(run.report)["honest"]["passed"]
-    assert run.report["max_score"] == len(ATTACKS) + len(GARBLED) + 1
-    assert run.report["score"] == len(ATTACKS) + 1
+    assert run.report["score"] == 1 and run.report["max_score"] == len(GARBLED) + 1
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -333,7 +343,7 @@ def test_side_effects_of_the_attacks(attacks, who):
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("name", list(GARBLED))
 def test_garbled_reply_fails_its_task_only(attacks, who, name):
-    run = attacked(attacks, who)
+    run = attacked(attacks, who, garbled=True)
     result = by_id(run.report)[name]
     assert not result["passed"] and result["score"] == 0.0
     assert result["feedback"].startswith("The submission's process sent a garbled reply"), result["feedback"]
