@@ -240,7 +240,7 @@ class Attack:
         self.abstract.listen()
         self.abstract.setblocking(False)
         env = clean_env()
-        self.victim = subprocess.Popen(as_user.command(["/bin/sleep", "300"], who, self.ws, env))
+        self.victim = subprocess.Popen(as_user.command(["/bin/sleep", "300"], who, self.ws, env), env=env)
         self.submission = self.ws / "attack.py"
         self.submission.write_text(attack_source({
             "PROBLEM": str(self.problem), "OTHER": str(self.other), "PORT": self.server.getsockname()[1],
@@ -257,7 +257,7 @@ class Attack:
         out.touch()
         as_user.give(out)
         with open(out, "w") as handle:
-            proc = subprocess.run(as_user.command(argv, who, self.ws, env), stdout=handle, stderr=subprocess.PIPE, text=True, timeout=300, cwd=self.ws)
+            proc = subprocess.run(as_user.command(argv, who, self.ws, env), env=env, stdout=handle, stderr=subprocess.PIPE, text=True, timeout=300, cwd=self.ws)
         self.rc, self.stdout, self.stderr = proc.returncode, out.read_text(), proc.stderr
         self.report = json.loads(self.stdout) if self.stdout.strip().startswith("{") else None
         self.output = (self.report or {}).get("output", "")
