@@ -207,7 +207,11 @@ class Sandbox:
                 kill(self.pid, signal.SIGKILL)
             except OSError:
                 pass
-        self._returncode = self.proc.wait() if self.proc else None
+        if self.proc:
+            self._returncode = self.proc.wait()
+        else:  # a fork server's child: gone once its end of the result pipe closes
+            self._returncode = None
+            _wait_for_eof(self._res, 2.0)
         for fd in (self._req, self._res):
             try:
                 os.close(fd)
@@ -343,6 +347,18 @@ class Sandbox:
     def output(self) -> tuple[str, str]:
         """What the submission printed (stdout, stderr), truncated."""
         return _tail(self._out), _tail(self._err)
+
+
+def _wait_for_eof(fd: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            if select.select([fd], [], [], left)[0] and not os.read(fd, 1 << 20):
+                return
+        except BlockingIOError:
+            continue
+        except (OSError, ValueError):
+            return
 
 
 def _private_file(path: Path):
