@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 NAME = "gradquiz-test"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 IS_ROOT = os.geteuid() == 0
 USERS = [
     pytest.param("root", marks=pytest.mark.skipif(not IS_ROOT, reason="the suite does not run as root: only the ordinary-user case runs")),
