@@ -289,12 +289,12 @@ def _zygote(parent, confine):
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 os.setsid()
                 confine.die_with_parent(os.getppid())  # the zygote; it dies with the grader
+                control.detach()  # fd 0 is about to become the request pipe
                 for target, fd in zip((0, 1, 2), fds[:3]):
                     os.dup2(fd, target)
                 result_fd = fds[3]
                 for fd in fds[:3]:
                     os.close(fd)
-                control.close()
                 requests = _lines(0)
                 cfg = next(requests)
                 cfg["parent"] = os.getppid()

@@ -150,6 +150,7 @@ class Sandbox:
         self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
         self._buffer = bytearray()
         self._ready = self._confined = False
+        self._unconfined = None
         config = {
             "source": self.source,
             "filename": self.filename,
@@ -231,12 +232,19 @@ class Sandbox:
             self._read_isolation()
         return dict(self._isolation or {"error": "the sandbox child did not start"})
 
-    def _read_isolation(self) -> bool:
+    def _read_isolation(self):
+        """True once the child has said how it is confined; else the failed reply (None or
+        an ``import_error`` when it could not confine itself)."""
         if self._confined:
             return True
+        if self._unconfined is not None:
+            return self._unconfined
         reply = self._read(self.limits.import_timeout, "isolation")
-        if reply is None:
-            return False
+        if reply is None or "isolation" not in reply:
+            if reply is not None:
+                self._isolation = {"error": reply["import_error"]["message"]}
+                self._unconfined = reply
+            return reply
         self._isolation, self._confined = reply["isolation"], True
         return True
 
@@ -248,7 +256,7 @@ class Sandbox:
             self.start()
         if not self._ready:
             first = self._read_isolation()
-            reply = self._read(self.limits.import_timeout, "ready") if first else None
+            reply = self._read(self.limits.import_timeout, "ready") if first is True else first
             if reply is None or "ready" not in reply:
                 return self._failed_import(reply)
             self._ready = True

@@ -68,6 +68,8 @@ def ensure_user() -> tuple[int, int]:
     try:
         entry = pwd.getpwnam(NAME)
     except KeyError:
+        if shutil.which("useradd") is None:
+            pytest.skip("useradd is missing: no ordinary user to run the grader as")
         subprocess.run(
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", NAME],
             check=False, capture_output=True,

@@ -273,3 +273,15 @@ def test_the_fork_server_refuses_an_exercise_that_does_not_allow_what_it_preload
             zygote.sandbox(USES_YAML, "a.py", allow=("yaml",), forbid=("yaml",))
         with zygote.sandbox(USES_YAML, "a.py", allow=("yaml",)) as sb:
             assert sb.run("f", "scalars", [[2.0]], 30).results[0]["data"] == [4.0]
+
+
+SCIPY = "import scipy.special\n\ndef f(x):\n    return float(scipy.special.gamma(3.0)) * x\n"
+
+
+def test_an_allowed_scipy_imports_in_a_sandbox_and_a_fork_server():
+    pytest.importorskip("scipy")
+    with Sandbox(SCIPY, "sp.py", allow=("scipy",)) as sb:
+        assert sb.run("f", "scalars", [[1.5]], 60).results[0]["data"] == [3.0]
+    with ForkServer(allow=("scipy",)) as zygote:
+        with zygote.sandbox(SCIPY, "sp.py", allow=("scipy",), forbid=("sympy",)) as sb:
+            assert sb.run("f", "scalars", [[1.5]], 60).results[0]["data"] == [3.0]
