@@ -25,6 +25,7 @@ import pytest
 import as_user
 from as_user import USERS
 from conftest import by_id, clean_env, exercise_text, task
+from grader.sandbox.parent import landlock_abi
 
 PRELUDE = '''
 import ctypes, os, signal, socket, sys
@@ -308,6 +309,8 @@ def attacked(attacks, who, garbled=False) -> Attack:
 
 @pytest.mark.parametrize("who", USERS)
 def test_the_report_is_whole_and_the_honest_task_passes(attacks, who):
+    if not landlock_abi():
+        pytest.skip("this kernel has no Landlock: some attacks succeed (the isolation report says so)")
     run = attacked(attacks, who)
     assert run.rc == 0, run.stderr[-2000:]  # every attack failed, so every task passed
     assert by_id(run.report)["honest"]["passed"]
@@ -319,9 +322,18 @@ def test_the_report_is_whole_and_the_honest_task_passes(attacks, who):
     assert run.report["score"] == 1 and run.report["max_score"] == len(GARBLED) + 1
 
 
+NEEDS_LANDLOCK = {"problem_file", "problem_from_cmdline", "bundled_problems", "grader_package",
+                  "sympy_without_forbid", "other_students_file", "grader_environment", "grader_memory",
+                  "grader_stdout", "edit_problem_file", "leave_files_behind"}
+
+
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("name", list(ATTACKS))
 def test_attack_fails(attacks, who, name):
+    if name in NEEDS_LANDLOCK and not landlock_abi():
+        pytest.skip("this kernel has no Landlock: the child's files are not confined (its isolation report says so)")
+    if name not in NEEDS_LANDLOCK and os.uname().machine != "x86_64" and landlock_abi() < 6:
+        pytest.skip("no seccomp filter on this architecture and no Landlock scoping (its isolation report says so)")
     run = attacked(attacks, who)
     result = by_id(run.report)[name]
     assert f"WON {name}" not in run.output, run.output
@@ -331,6 +343,8 @@ def test_attack_fails(attacks, who, name):
 @pytest.mark.parametrize("who", USERS)
 def test_side_effects_of_the_attacks(attacks, who):
     """The problem file is unchanged, the neighbour lives, nothing connected or was left."""
+    if not landlock_abi():
+        pytest.skip("this kernel has no Landlock: the child's files are not confined")
     run = attacked(attacks, who)
     assert run.problem.read_bytes() == run.before
     assert oct(run.problem.stat().st_mode & 0o777) == oct(0o644)
