@@ -25,7 +25,12 @@ Interface (stable; other wings rely on it):
   ``user``: "root-without-capabilities" | "fresh-uid" | "same-user";
   ``memory``: "rlimit-as" | "rlimit-as+cgroup-v1" | "rlimit-as+cgroup-v2";
   ``missing``: list of one-line descriptions of what this platform could not enforce (empty
-  when nothing is missing). ``{"error": ...}`` when the child never started.
+  when nothing is missing). ``{"error": ...}`` when the child never started. Reading it
+  waits for the child to have confined itself (a fraction of a second after ``Sandbox()``):
+  read it after the first ``run`` to keep the child's start-up parallel to the grader's.
+
+Use a sandbox from the thread that created it: the child dies with that thread
+(``PR_SET_PDEATHSIG``), and the signal handlers are installed only from the main thread.
 """
 
 from grader.sandbox.forkserver import ForkServer

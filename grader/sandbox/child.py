@@ -113,7 +113,8 @@ def _describe(exc, filename):
     if isinstance(exc, SystemExit):
         detail = f"your code called sys.exit({exc.code!r})"
     if isinstance(exc, (ImportError, PermissionError)) and not isinstance(exc, ForbiddenModule):
-        detail += " (the grader lets submissions read only the standard library, numpy and the packages the exercise allows)"
+        detail += (" (the grader lets submissions read only the standard library, numpy and the packages the exercise "
+                   "allows, and write only in their working folder)")
     if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line <= 10**7:
         line = None
     return {"type": str(name)[:100], "message": str(detail)[:500], "line": line, "text": str(text)[:200]}
