@@ -23,15 +23,34 @@ class Cgroup:
     def __init__(self, path: str, kind: str):
         self.path, self.kind = path, kind
 
-    def remove(self) -> None:
-        for _ in range(50):  # a killed child may take a moment to leave it
+    def remove(self, seconds: float = 2.0) -> None:
+        deadline = time.monotonic() + seconds
+        while True:  # a killed child may take a moment to leave it
             try:
                 os.rmdir(self.path)
                 return
             except FileNotFoundError:
                 return
             except OSError:
+                if time.monotonic() > deadline:
+                    return
                 time.sleep(0.01)
+
+
+def _remove_stale(parent: str) -> None:
+    """Empty cgroups left by graders that were killed (SIGKILL runs no clean-up)."""
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "gradquiz" and parts[1].isdigit():
+            if not os.path.exists(f"/proc/{parts[1]}"):
+                try:
+                    os.rmdir(os.path.join(parent, name))
+                except OSError:
+                    pass
 
 
 def _write(path: str, text: str) -> None:
@@ -42,7 +61,13 @@ def _write(path: str, text: str) -> None:
         os.close(fd)
 
 
+_swept: set = set()
+
+
 def _make(parent: str, files: dict, pid: int, kind: str):
+    if parent not in _swept:
+        _swept.add(parent)
+        _remove_stale(parent)
     path = os.path.join(parent, f"gradquiz-{os.getpid()}-{next(_serial)}")
     try:
         os.mkdir(path, 0o700)

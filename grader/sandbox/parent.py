@@ -193,6 +193,8 @@ class Sandbox:
             except OSError:
                 pass
         shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._cgroup:
+            self._cgroup.remove(0.5)
 
     def __enter__(self):
         return self
