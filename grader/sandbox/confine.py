@@ -79,14 +79,16 @@ def _python_entries(name: str) -> bool:
     return name.startswith("python") or name in ("site-packages", "dist-packages")
 
 
-def read_paths(packages=(), forbid=(), base=True) -> list[str]:
-    """Everything the child may read, computed from the running interpreter: the standard
-    library (without its site-packages), numpy and ``packages`` with their ``.libs`` folders,
-    the shared libraries (without any Python packages living beside them), a few system files.
-    A directory that would expose more is granted entry by entry."""
+def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:
+    """(path, rights) of everything the child may read, computed from the running interpreter:
+    the standard library (without its site-packages), numpy and ``packages`` with their
+    ``.libs`` folders, the shared libraries (without any Python packages living beside them),
+    a few system files. A folder that would expose more is granted entry by entry; the
+    folders the import system searches may also be listed (names only, no contents), so that
+    it still finds modules after ``importlib.invalidate_caches()``."""
     import importlib.util
 
-    paths, forbid = [], set(forbid)
+    paths, listed, forbid = [], [], set(forbid)
 
     def entries(folder, skip):
         try:
@@ -109,6 +111,7 @@ def read_paths(packages=(), forbid=(), base=True) -> list[str]:
     if base:
         for folder in sorted(stdlib):
             entries(folder, forbidden)
+            listed.append(folder)
         for root in sorted(roots - stdlib):
             entries(root, _python_entries)
     for name in (("numpy",) if base else ()) + tuple(packages):
@@ -125,24 +128,26 @@ def read_paths(packages=(), forbid=(), base=True) -> list[str]:
                 continue
             paths.append(place)
             parent = os.path.dirname(place)
+            listed.append(parent)
             for sibling in (name + ".libs", name.replace("_", "-") + ".libs"):
                 if os.path.isdir(os.path.join(parent, sibling)):
                     paths.append(os.path.join(parent, sibling))
     if base:
         paths += [p for p in SYSTEM_FILES if os.path.exists(p)]
-    return list(dict.fromkeys(paths))
+    out = [(p, READ) for p in dict.fromkeys(paths)] + [(p, FS_READ_DIR) for p in dict.fromkeys(listed)]
+    return out
 
 
-def open_paths(paths) -> list[tuple[int, bool, str]]:
-    """(O_PATH descriptor, is a folder, path) of ``paths``, so that rules can be added later,
-    e.g. after a fork."""
+def open_paths(entries) -> list[tuple[int, bool, str, int]]:
+    """(O_PATH descriptor, is a folder, path, rights) of each (path, rights), so that rules can
+    be added later, e.g. after a fork."""
     out = []
-    for path in paths:
+    for path, rights in entries:
         try:
             fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
         except OSError:
             continue
-        out.append((fd, stat.S_ISDIR(os.fstat(fd).st_mode), path))
+        out.append((fd, stat.S_ISDIR(os.fstat(fd).st_mode), path, rights))
     return out
 
 
@@ -161,13 +166,15 @@ def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
     try:
         def rule(fd, rights, is_dir):
             rights &= fs if is_dir else fs & FILE_RIGHTS
+            if not rights:
+                return
             attr = _PathBeneath(rights, fd)
             if _libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(attr), ctypes.c_uint32(0)) < 0:
                 raise OSError(ctypes.get_errno(), "landlock_add_rule")
 
-        for fd, is_dir, path in read_fds:
-            if _top_name(path) not in forbid:
-                rule(fd, READ, is_dir)
+        for fd, is_dir, path, rights in read_fds:
+            if rights == FS_READ_DIR or _top_name(path) not in forbid:
+                rule(fd, rights, is_dir)
         for path, rights in ((scratch, SCRATCH), ("/dev/null", FS_READ_FILE | FS_WRITE_FILE)):
             fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             try:
@@ -341,7 +348,7 @@ def confine(cfg, read_fds=None) -> dict:
             missing.append("landlock scopes (ABI 6): abstract unix sockets rely on seccomp")
     elif not root:
         missing.append("landlock: the submission can read and write what the grader's user can")
-    for fd, _, _ in read_fds:
+    for fd, *_ in read_fds:
         os.close(fd)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     if platform.machine() == "x86_64" and sys.maxsize > 2**32:

@@ -285,3 +285,10 @@ def test_an_allowed_scipy_imports_in_a_sandbox_and_a_fork_server():
     with ForkServer(allow=("scipy",)) as zygote:
         with zygote.sandbox(SCIPY, "sp.py", allow=("scipy",), forbid=("sympy",)) as sb:
             assert sb.run("f", "scalars", [[1.5]], 60).results[0]["data"] == [3.0]
+
+
+def test_imports_still_work_after_the_import_caches_are_invalidated():
+    source = "import importlib\nimportlib.invalidate_caches()\nimport glob, json\n\ndef f(x):\n    return 2 * x\n"
+    with Sandbox(source, "caches.py") as sb:
+        run = sb.run("f", "scalars", [[1.0]], 30)
+    assert run.results == [{"ok": True, "shape": [], "data": [2.0]}], run
