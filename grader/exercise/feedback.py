@@ -60,6 +60,11 @@ def no_points(task) -> str:
 def run_failure(task, run) -> str:
     name = task.spec.function
     detail = run.detail
+    if run.failure == "garbled":
+        return (
+            f"The submission's process sent a garbled reply while `{name}` was being checked "
+            "(not what the grader's own code sends), so nothing it said could be trusted."
+        )
     if run.failure == "missing":
         return (
             f"Your file does not define a function named `{name}`. "
@@ -71,8 +76,6 @@ def run_failure(task, run) -> str:
         if detail.get("crash"):
             return "Your file ended the process while loading (os._exit, a crash or too much memory); nothing could be graded."
         return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(detail)
-    if run.failure == "garbled":
-        return f"The submission's process sent a garbled reply while `{name}` was running; this task cannot be graded."
     if run.failure == "timeout":
         return f"`{name}` did not return within {detail['timeout']:g} s (an infinite loop, or very slow code?)."
     code = detail.get("returncode")
