@@ -16,7 +16,6 @@ import json
 import linecache
 import socket
 import os
-import resource
 import sys
 import traceback
 

@@ -10,17 +10,15 @@ import re
 import shutil
 import stat
 import subprocess
-import tempfile
 import textwrap
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 import as_user
 from as_user import USERS
-from conftest import by_id, clean_env, run_cli, run_cli_many, task
+from conftest import by_id, clean_env, run_cli_many, task
 
 ROOT_USER = os.geteuid() == 0
 NEEDS_ROOT = pytest.mark.skipif(

@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 import as_user
 from as_user import USERS
 from conftest import clean_env, exercise_text, task
-from grader.sandbox import ForkServer, Limits, Sandbox, replies
+from grader.sandbox import ForkServer, Sandbox, replies
 from grader.sandbox.parent import landlock_abi
 
 SLEEPER = """# gradquiz: tq
