@@ -18,7 +18,8 @@ Interface (stable; other wings rely on it):
   ``filesystem``: "landlock" (reads limited to the interpreter, numpy, allowed packages and
   shared libraries; writes to the scratch folder only) | "uid" (root without Landlock: a uid of
   its own) | "none";
-  ``network``: "seccomp+landlock-tcp" | "seccomp" (no sockets at all) | "none";
+  ``network``: "seccomp+landlock-tcp" | "seccomp" (no sockets at all) | "landlock-tcp" (no
+  seccomp: TCP only) | "none";
   ``signals``: "landlock-scoped" (ABI 6: nothing outside its own sandbox; seccomp too) |
   "seccomp" (only itself) | "none";
   ``processes``: "seccomp" (no fork, clone, exec) | "rlimit-nproc" | "none";

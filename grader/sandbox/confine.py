@@ -29,9 +29,11 @@ import struct
 import sys
 import sysconfig
 
+LINUX = sys.platform.startswith("linux")
 _libc = ctypes.CDLL(None, use_errno=True)
-_libc.syscall.restype = ctypes.c_long
-_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+if LINUX:
+    _libc.syscall.restype = ctypes.c_long
+    _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP = 1, 4, 22, 24
 PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 28, 38, 47, 4
@@ -55,6 +57,8 @@ SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo", "/d
 
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when it has none (or it is disabled)."""
+    if not LINUX:
+        return 0
     abi = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
     return max(int(abi), 0)
 
@@ -142,6 +146,8 @@ def open_paths(entries) -> list[tuple[int, bool, str, int]]:
     """(O_PATH descriptor, is a folder, path, rights) of each (path, rights), so that rules can
     be added later, e.g. after a fork."""
     out = []
+    if not LINUX:
+        return out
     for path, rights in entries:
         try:
             fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -272,11 +278,15 @@ def _seccomp(pid: int) -> None:
 
 
 # -- capabilities ------------------------------------------------------------------------------
-def _drop_capabilities() -> None:
+def _drop_capabilities() -> list[str]:
     """Uid 0 without any capability, for good: file permissions then work as for the owner of
-    root's files (the interpreter stays importable) and nothing else."""
+    root's files (the interpreter stays importable) and nothing else. Locking the securebits
+    and emptying the bounding set need CAP_SETPCAP, which some containers withhold: what could
+    not be done is returned (no_new_privs and the refused exec keep capabilities from coming
+    back through a program anyway); emptying the process's own sets must succeed."""
+    missing = []
     if _libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "PR_SET_SECUREBITS")
+        missing.append("securebits (no CAP_SETPCAP): root's capability rules are not locked off")
     try:
         with open("/proc/sys/kernel/cap_last_cap") as handle:
             last = int(handle.read())
@@ -284,12 +294,14 @@ def _drop_capabilities() -> None:
         last = 63
     for cap in range(last + 1):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
-            raise OSError(ctypes.get_errno(), "PR_CAPBSET_DROP")
+            missing.append("capability bounding set (no CAP_SETPCAP): not emptied")
+            break
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = ctypes.create_string_buffer(24)  # two zeroed {effective, permitted, inheritable}
     if _libc.capset(ctypes.create_string_buffer(header, 8), data) != 0:
         raise OSError(ctypes.get_errno(), "capset")
+    return missing
 
 
 def _switch_user(uid: int) -> None:
@@ -313,7 +325,8 @@ def set_limits(cfg) -> None:
 
 def die_with_parent(parent: int) -> None:
     """SIGKILL when the parent goes; and if it has gone already (the race), go now."""
-    _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if LINUX:
+        _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(70)
 
@@ -321,6 +334,14 @@ def die_with_parent(parent: int) -> None:
 def confine(cfg, read_fds=None) -> dict:
     """Apply everything; ``read_fds`` from ``open_paths`` (computed here when None)."""
     missing = []
+    if not LINUX:  # no kernel confinement here: limits only, and say so
+        set_limits(cfg)
+        if os.geteuid() != 0:
+            resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+        return {"landlock": 0, "filesystem": "none", "network": "none", "signals": "none",
+                "processes": "none" if os.geteuid() == 0 else "rlimit-nproc", "user": "same-user",
+                "memory": "rlimit-as", "missing": [f"not Linux ({sys.platform}): files, network, signals "
+                                                   "and processes are not confined; grade on Linux"]}
     if len(os.listdir("/proc/self/task")) != 1:  # Landlock and seccomp confine the calling thread
         raise RuntimeError("the child has more than one thread (set OPENBLAS_NUM_THREADS=1)")
     abi = landlock_abi()
@@ -333,7 +354,7 @@ def confine(cfg, read_fds=None) -> dict:
     info = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
             "processes": "none", "user": "same-user", "memory": "rlimit-as"}
     if root and abi:
-        _drop_capabilities()
+        missing += _drop_capabilities()
         info["user"] = "root-without-capabilities"
     elif root and cfg.get("uid") is not None:  # no Landlock: root's files need another uid
         _switch_user(cfg["uid"])
@@ -351,14 +372,23 @@ def confine(cfg, read_fds=None) -> dict:
     for fd, *_ in read_fds:
         os.close(fd)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    filtered = False
     if platform.machine() == "x86_64" and sys.maxsize > 2**32:
-        _seccomp(os.getpid())
+        try:
+            _seccomp(os.getpid())
+            filtered = True
+        except OSError as exc:  # a kernel without seccomp filters
+            missing.append(f"seccomp ({exc}): processes, sockets and signals are not filtered")
+    else:
+        missing.append("seccomp (x86_64 only): processes, sockets and signals are not filtered")
+    if filtered:
         info["processes"] = "seccomp"
         info["network"] = info["network"] if abi >= 4 else "seccomp"
         if not abi:
             info["signals"] = "seccomp"
     else:
-        missing.append("seccomp (x86_64 only): processes, sockets and signals are not filtered")
+        info["network"] = "landlock-tcp" if abi >= 4 else "none"
+        info["signals"] = "landlock-scoped" if abi >= 6 else "none"
         if not root:
             resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
             info["processes"] = "rlimit-nproc"

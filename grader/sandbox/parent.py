@@ -43,6 +43,8 @@ def _sandbox_uid() -> int:
 def landlock_abi() -> int:
     """The kernel's Landlock ABI (0: none); probed once."""
     global _ABI
+    if _ABI is None and not sys.platform.startswith("linux"):
+        _ABI = 0
     if _ABI is None:
         import ctypes
 
