@@ -138,6 +138,7 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:
                     paths.append(os.path.join(parent, sibling))
     if base:
         paths += [p for p in SYSTEM_FILES if os.path.exists(p)]
+        paths += [p for p in sys.path if p.endswith(".zip") and os.path.isfile(p)]  # a zipped stdlib
     out = [(p, READ) for p in dict.fromkeys(paths)] + [(p, FS_READ_DIR) for p in dict.fromkeys(listed)]
     return out
 
