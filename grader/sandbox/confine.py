@@ -27,7 +27,6 @@ import resource
 import stat
 import struct
 import sys
-import sysconfig
 
 LINUX = sys.platform.startswith("linux")
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -106,8 +105,11 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:
     def forbidden(name):
         return _python_entries(name) or name.split(".")[0] in forbid
 
-    stdlib = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
-    stdlib |= {os.path.dirname(os.__file__)}
+    stdlib = {os.path.dirname(os.__file__)}  # and the folder above lib-dynload, if elsewhere
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None) or ""
+        if os.path.basename(os.path.dirname(where)) == "lib-dynload":
+            stdlib.add(os.path.dirname(os.path.dirname(where)))
     roots = set()
     for root in LIB_ROOTS + (os.path.join(sys.base_prefix, "lib"),):
         if os.path.isdir(root):
