@@ -40,10 +40,14 @@ class ForkServer:
     def __init__(self, allow=(), limits: Limits = Limits()):
         self.allow = tuple(m for m in allow if isinstance(m, str))
         self.limits = limits
-        self.pid = None
+        self.pid = self.proc = None
+        _register(self)
+        self._start()
+
+    def _start(self) -> None:
+        """Start the zygote and wait for it to have preloaded everything."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock = ours
-        _register(self)
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", str(CHILD), "--zygote", str(os.getpid())],
@@ -58,10 +62,23 @@ class ForkServer:
             theirs.close()
         self.pid = self.proc.pid
         self._buffer = b""
-        self._sock.sendall((json.dumps({"allow": list(self.allow), "preload": list(self.allow)}) + "\n").encode())
+        try:
+            self._sock.sendall((json.dumps({"allow": list(self.allow), "preload": list(self.allow)}) + "\n").encode())
+        except OSError:
+            pass
         if self._reply(START_TIMEOUT).get("ready") is not True:
             self.close()
             raise ForkServerError("the fork server did not start")
+
+    def _stop(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
+            self.proc = None
+        self._sock.close()
 
     def _reply(self, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
@@ -81,10 +98,15 @@ class ForkServer:
         return reply if isinstance(reply, dict) else {}
 
     def fork(self, fds) -> int:
-        """A new child of the zygote holding ``fds`` (requests, stdout, stderr, results)."""
+        """A new child of the zygote holding ``fds`` (requests, stdout, stderr, results); a
+        zygote that has died is started again."""
         if self.proc is None or self.proc.poll() is not None:
-            raise ForkServerError("the fork server is gone")
-        socket.send_fds(self._sock, [b"{}"], list(fds))
+            self._stop()
+            self._start()
+        try:
+            socket.send_fds(self._sock, [b"{}"], list(fds))
+        except OSError as exc:
+            raise ForkServerError(f"the fork server is gone: {exc}") from None
         pid = self._reply(START_TIMEOUT).get("pid")
         if type(pid) is not int or pid <= 1:
             raise ForkServerError("the fork server could not fork")
@@ -99,20 +121,13 @@ class ForkServer:
         return ForkedSandbox(self, source, filename, forbid=sorted(forbid), limits=self.limits, allow=sorted(allow))
 
     def close(self) -> None:
-        if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self.proc.wait()
-            self.proc = None
-        self._sock.close()
+        self._stop()
         _unregister(self)
 
     def _emergency(self) -> None:
-        if self.pid is not None:
+        if self.proc is not None:
             try:
-                os.killpg(self.pid, signal.SIGKILL)
+                os.killpg(self.proc.pid, signal.SIGKILL)
             except OSError:
                 pass
 

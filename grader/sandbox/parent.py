@@ -130,7 +130,11 @@ class Sandbox:
         self._err = _private_file(self._tmp / "stderr")
         self._req = self._res = -1
         self._ready = False
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
 
     # -- life cycle -------------------------------------------------------------
     def start(self) -> None:
@@ -181,7 +185,8 @@ class Sandbox:
         return self.proc.pid
 
     def close(self) -> None:
-        self._kill()
+        if self.pid is not None or self._req >= 0:
+            self._kill()
         for handle in (self._out, self._err):
             handle.close()
         shutil.rmtree(self._tmp, ignore_errors=True)

@@ -291,3 +291,13 @@ def test_imports_still_work_after_the_import_caches_are_invalidated():
     with Sandbox(source, "caches.py") as sb:
         run = sb.run("f", "scalars", [[1.0]], 30)
     assert run.results == [{"ok": True, "shape": [], "data": [2.0]}], run
+
+
+def test_a_fork_server_whose_zygote_died_starts_a_new_one():
+    with ForkServer() as zygote:
+        first = zygote.pid
+        os.killpg(first, signal.SIGKILL)
+        assert wait_for(lambda: zygote.proc.poll() is not None, 10)
+        with zygote.sandbox("def f(x):\n    return 2 * x\n", "again.py") as sb:
+            assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
+        assert zygote.pid != first
