@@ -50,7 +50,6 @@ def save_answers(quiz, answers: dict, output: Path) -> None:
         f"# Grade them with: gradquiz check {output.name}\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    try:
-        output.write_text(header + body, encoding="utf-8")
-    except OSError as exc:
-        raise GradquizError(f"cannot save the answers ({exc.strerror})", output) from None
+    from grader.reports.files import write_report
+
+    write_report(output, header + body, what="answers")

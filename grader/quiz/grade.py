@@ -12,7 +12,11 @@ from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable
 from grader.reports import Report, Result
+from grader.maths.seeds import grading_salt
 from grader.problems.variants import student_id
+
+
+MAX_UNKNOWN_NOTES = 10  # notes about answered ids the quiz does not have
 
 
 @dataclass
@@ -53,15 +57,26 @@ def grade_answers(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> 
 
 
 def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = True) -> Report:
-    """Grade a quiz answers file (spec section 2)."""
+    """Grade a quiz answers file (spec section 2).
+
+    In grading mode the file is data only: the quiz is ``quiz`` (``--exercise``) or the file's
+    name (``ID.yaml`` or ``ID.answers.yaml``), never its ``quiz:`` key; the student is ``student``
+    or ``GRADQUIZ_STUDENT``, never its ``student:`` key; points come from the grading secret.
+    """
     path = Path(path)
     answers, positions = read_answers(path)
-    quiz_id = quiz or answers.quiz
+    if grading:
+        quiz_id = quiz or answers_stem(path)
+        chosen = student_id(student)
+        where = (path, None)
+    else:
+        quiz_id = quiz or answers.quiz
+        chosen = student_id(student) or answers.student or ""
+        where = (path, positions.line_of(("quiz",)) if not quiz else None)
     if not quiz_id:
         raise GradquizError("missing required key 'quiz' (the id of the quiz these answers are for)", path, 1)
-    chosen = student_id(student) or answers.student or ""
-    where = (path, positions.line_of(("quiz",)) if not quiz else None)
-    loaded = find_quiz(quiz_id, problems, chosen, where)
+    salt = grading_salt() if grading else ()
+    loaded = find_quiz(quiz_id, problems, chosen, where, grading=grading, salt=salt)
     given = {str(k): v for k, v in (answers.answers or {}).items()}
     report = QuizReport(
         id=loaded.id,
@@ -72,7 +87,18 @@ def check_answers(path, *, problems=(), quiz: str | None = None, student: str | 
         student=chosen,
     )
     _notes(report, loaded, answers, given, positions, path, grading)
+    if grading and answers.quiz and answers.quiz != loaded.id:
+        report.notes.append(
+            f"the file's `quiz: {answers.quiz}` was not followed: grading mode grades the quiz named by "
+            f"--exercise or the file name ('{loaded.id}')"
+        )
     return report
+
+
+def answers_stem(path: Path) -> str:
+    """The quiz id a file name gives: ``ID.yaml``, ``ID.answers.yaml`` (or ``.yml``)."""
+    stem = path.stem
+    return stem[: -len(".answers")] if stem.endswith(".answers") and len(stem) > len(".answers") else stem
 
 
 def _notes(report, quiz, answers, given, positions, path, grading) -> None:
@@ -81,10 +107,14 @@ def _notes(report, quiz, answers, given, positions, path, grading) -> None:
         if key in ids:
             continue
         report.unknown.append(key)
+        if len(report.unknown) > MAX_UNKNOWN_NOTES:  # a file of thousands of made-up ids
+            continue
         close = [i for i in ids if i.casefold() == key.casefold()] or difflib.get_close_matches(key, ids, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         line = positions.line_of(("answers", original))
         report.notes.append(f"{path}:{line}: answers.{key}: quiz '{quiz.id}' has no question '{key}'{hint}; this answer was not graded")
+    if len(report.unknown) > MAX_UNKNOWN_NOTES:
+        report.notes.append(f"{path}: {len(report.unknown) - MAX_UNKNOWN_NOTES} more answers to questions quiz '{quiz.id}' does not have; not graded")
     if answers.student and report.student != answers.student:
         report.notes.append(f"these answers were given as student '{answers.student}' but were graded as '{report.student or '(default)'}'")
     hidden = sum(q.hidden for q in quiz.questions)
