@@ -50,13 +50,13 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     data, positions = load_yaml(problem_path)
     if isinstance(data, dict) and "questions" in data:
         raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
-    data = data if isinstance(data, dict) else {}
-    if grading and data.get("params") and not (student or os.environ.get("GRADQUIZ_STUDENT", "")):
+    top = data if isinstance(data, dict) else {}  # load_exercise reports any other shape
+    if grading and top.get("params") and not (student or os.environ.get("GRADQUIZ_STUDENT", "")):
         raise GradquizError(
-            f"exercise '{data.get('id', problem_path.stem)}' has a variant per student: grading it needs "
+            f"exercise '{top.get('id', problem_path.stem)}' has a variant per student: grading it needs "
             "--student ID or GRADQUIZ_STUDENT", path
         )
-    forbid, allow = _names(data.get("forbid")), _names(data.get("allow"))
+    forbid, allow = _names(top.get("forbid")), _names(top.get("allow"))
     # Start the child now: it loads numpy and the submission while we load SymPy.
     with _sandbox(source, str(path), forbid, limits, allow) as sandbox:
         from grader.exercise.grading import grade

@@ -17,9 +17,18 @@ from grader.quiz.schema import AnswersSpec
 from grader.problems.yamlio import load_yaml
 
 
+MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
+
+
 def read_answers(path: Path | str):
     """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line."""
     path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # load_yaml names the problem
+    if size > MAX_BYTES:
+        raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
     try:
         data, positions = load_yaml(path)
     except GradquizError as err:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +41,19 @@ def grade_question(q: Question, raw) -> Result:
         return Result(q.id, 0.0, float(q.spec.points), False, "no answer", q.hidden, {**extra, "error": "missing"})
     extra["answer"] = raw
     try:
+        if isinstance(raw, float) and not math.isfinite(raw):  # YAML's .nan and .inf
+            raise Unreadable("NaN and infinities are not answers: give a number")
         value = q.kind.read(q, raw)
         extra["read_as"] = q.kind.show(q, value)
         outcome = q.kind.judge(q, value)
     except Unreadable as exc:
         outcome = Outcome(False, f"could not read your answer: {exc}", {"error": "unreadable"})
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        # SymPy could not decide something about this answer (an order, a sign, a membership):
+        # the answer is the student's, so it scores 0 with a reason, never a traceback.
+        extra.pop("read_as", None)
+        outcome = Outcome(False, "could not judge your answer: it cannot be compared reliably "
+                                 "(write its numbers more simply)", {"error": "unreadable"})
     text = outcome.feedback
     if not outcome.passed and q.hint:
         text += f"\nHint: {q.hint.strip()}"
@@ -56,7 +65,7 @@ def grade_answers(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> 
     return [grade_question(q, answers.get(q.id)) for q in quiz.questions if include_hidden or not q.hidden]
 
 
-def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = True) -> Report:
+def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = False) -> Report:
     """Grade a quiz answers file (spec section 2).
 
     In grading mode the file is data only: the quiz is ``quiz`` (``--exercise``) or the file's
