@@ -76,14 +76,13 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         output=(stdout + stderr).strip(),
         isolation=dict(isolation) if isinstance(isolation, dict) else None,
     )
-    if named and named != problem.id:
-        if grading:
-            report.notes.append(
-                f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
-                f"by --exercise or the file name ('{problem.id}')"
-            )
-        elif not exercise:
-            report.notes.append(f"graded as '{problem.id}', the exercise the file's `# gradquiz:` line names")
+    if grading and named and named != problem.id:
+        report.notes.append(
+            f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
+            f"by --exercise or the file name ('{problem.id}')"
+        )
+    elif not grading and not exercise and named and named != path.stem:
+        report.notes.append(f"graded as '{problem.id}', the exercise the file's `# gradquiz:` line names")
     hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks) + problem.spec.hidden_checks
     if hidden and not grading:
         report.notes.append(
