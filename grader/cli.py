@@ -134,8 +134,8 @@ def _isolation_warning(result, grading: bool) -> None:
     """In grading mode, one line on stderr when the sandbox could not enforce everything here."""
     missing = (result.isolation or {}).get("missing") if isinstance(result.isolation, dict) else None
     if grading and missing:
-        what = ", ".join(map(str, missing)) if isinstance(missing, (list, tuple)) else str(missing)
-        typer.echo(f"gradquiz: warning: this machine's kernel lets the sandbox enforce less: no {what} "
+        what = "; ".join(map(str, missing)) if isinstance(missing, (list, tuple)) else str(missing)
+        typer.echo(f"gradquiz: warning: the sandbox could not enforce everything on this machine: {what} "
                    "(see docs/security.md)", err=True)
 
 

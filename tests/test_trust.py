@@ -242,8 +242,8 @@ def test_grading_mode_warns_when_the_sandbox_enforced_less(capsys):
     assert capsys.readouterr().err == ""
     _isolation_warning(report, grading=True)
     assert capsys.readouterr().err == (
-        "gradquiz: warning: this machine's kernel lets the sandbox enforce less: no landlock, cgroup memory limit "
-        "(see docs/security.md)\n"
+        "gradquiz: warning: the sandbox could not enforce everything on this machine: landlock; cgroup memory "
+        "limit (see docs/security.md)\n"
     )
     _isolation_warning(Report("tq", "exercise", "T", "s.py", [], isolation={"missing": []}), grading=True)
     assert capsys.readouterr().err == ""
