@@ -183,3 +183,14 @@ def test_quiz_answers_are_saved_safely_too(tmp_path):
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == f"gradquiz: {link}: is a symbolic link; refusing to write the answers through it"
     assert target.read_text() == "untouched"
+
+
+def test_starter_output_never_writes_through_a_dangling_link(tmp_path):
+    target = tmp_path / "planted.py"
+    link = tmp_path / "starter.py"
+    link.symlink_to(target)
+    rc, out, err = run_cli("starter", "exercise1", "--output", link, cwd=tmp_path)
+    assert rc == 2 and err == f"gradquiz: {link}: already exists; choose another --output (or add --force to overwrite it)\n"
+    rc, out, err = run_cli("starter", "exercise1", "--output", link, "--force", cwd=tmp_path)
+    assert rc == 2 and err == f"gradquiz: {link}: is a symbolic link; refusing to write the file through it\n"
+    assert not target.exists()
