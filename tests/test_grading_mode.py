@@ -300,3 +300,20 @@ def test_the_bundled_solutions_still_pass_in_grading_mode_with_exercise(tmp_path
                          for i in ids])
     for run in runs:
         assert report_of(*run)["passed"] is True
+
+
+def test_a_quizs_check_points_come_from_the_secret_too(tmp_path):
+    problems = write(tmp_path / "course" / "eq.yaml", "id: eq\ntitle: E\nquestions:\n  - {id: d, kind: expression, f: x**2}\n")
+    answers = write(tmp_path / "eq.answers.yaml", "quiz: eq\nanswers: {d: 3x}\n")
+    args = ("check", answers, "--problems", problems, "--format", "json")
+    runs = run_cli_many(
+        [
+            (args, tmp_path, None),
+            (args + ("--grading",), tmp_path, clean_env(GRADQUIZ_SECRET="s3cret")),
+            (args + ("--grading",), tmp_path, clean_env(GRADQUIZ_SECRET="s3cret")),
+            (args + ("--grading",), tmp_path, clean_env(GRADQUIZ_SECRET="other")),
+        ]
+    )
+    student, secret, regrade, other = (report_of(*r)["results"][0]["feedback"].split(" your answer")[0] for r in runs)
+    assert student.startswith("At x = ")  # the counterexample shown is one of the check points
+    assert secret == regrade and len({student, secret, other}) == 3
