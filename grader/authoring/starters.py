@@ -80,6 +80,8 @@ def exercise_starter(exercise) -> str:
     lines.append("")
     if spec.forbid:
         lines.append(f"# Work the derivatives out by hand: {', '.join(spec.forbid)} cannot be imported here.")
+    if spec.allow:
+        lines.append(f"# Besides numpy and the standard library, you may import {', '.join(spec.allow)}.")
     lines += ["import numpy as np", ""]
     hidden = sum(t.spec.visibility == "hidden" for t in exercise.tasks) + spec.hidden_checks
     tasks: dict[str, list] = {}
