@@ -255,3 +255,35 @@ def test_values_of_numpy_types_are_json(tmp_path):
     assert json_safe({"a": np.float64("nan"), 1: np.array([1.0, np.inf]), "b": b"x", "c": {"d": [np.int64(3)]}}) == {
         "a": "nan", "1": [1.0, "inf"], "b": "b'x'", "c": {"d": [3]}
     }
+
+
+# -- any JSON value at all ------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCALARS = st.none() | st.booleans() | st.integers(-(10**400), 10**400) | st.floats() | st.text(max_size=20)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.sampled_from(
+        ["ok", "shape", "data", "error", "returned", "type", "message", "line", "text", "x"]), inner, max_size=5),
+    max_leaves=20,
+)
+ITEMS = st.fixed_dictionaries({}, optional={"ok": JSON | st.just(True), "shape": JSON | st.just([]),
+                                            "data": JSON | st.lists(st.floats(), max_size=3), "error": JSON,
+                                            "returned": JSON}) | JSON
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(results=st.lists(ITEMS, min_size=3, max_size=3) | JSON,
+       failure=st.sampled_from([None, "import", "missing", "timeout", "crash", "garbled"]) | JSON,
+       detail=JSON)
+def test_any_reply_value_gives_a_verdict(graded_task, results, failure, detail):
+    from grader.reports import Report, Result, render_json, render_junit
+
+    run = Run(results=results, failure=failure, detail=detail) if failure is None else Run(failure=failure, detail=detail)
+    verdict = judge(graded_task, run)
+    assert isinstance(verdict.text, str) and verdict.text
+    report = Report("tq", "exercise", "T", "s.py", [Result("d", 0.0, 1.0, verdict.passed, verdict.text, extra=verdict.extra)])
+    json.loads(render_json(report))
+    render_junit(report)
