@@ -375,9 +375,9 @@ def test_hostile_answers_score_zero_fast_and_run_nothing(hostile):
 @pytest.mark.parametrize("text", HOSTILE + ["x^x^x^x^x^x^x^x", "exp(exp(exp(exp(x))))", "(x+1)^999"])
 def test_each_hostile_expression_is_fast_in_process(text, tmp_path):
     q = load_quiz(QUIZZES / "rules.yaml").questions[0]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine must not fail this test
     result = grade_question(q, text.format(marker=tmp_path / "MARKER"))
-    assert time.perf_counter() - start < 1.5
+    assert time.process_time() - start < 1.5
     assert result.score == 0.0 and not result.passed
     assert not (tmp_path / "MARKER").exists()
 
