@@ -11,6 +11,8 @@ an antiderivative).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.maths.numerics import close, fmt, fmt_pair, lambdify
@@ -99,7 +101,14 @@ def clean_error(err) -> dict:
     line = err.get("line")
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
         out["line"] = line
+    where = err.get("where")  # a notebook's "cell 3, line 2" (grader.notebook.source.MappedSandbox)
+    if isinstance(where, str) and WHERE.fullmatch(where):
+        out["where"] = where
     return out
+
+
+# The places a notebook's lines map to: nothing else is shown as a place
+WHERE = re.compile(r"(?:cell \d+|In \[\d+\]|the current definition of \w+|the grader's [\w ]+), line \d+")
 
 
 def exception_text(err: dict) -> str:

@@ -204,7 +204,9 @@ class MappedSandbox:
         return run
 
     def _mark(self, error) -> None:
-        if isinstance(error, dict) and "where" not in error:
+        """Set (never keep the child's) ``where``: the cell and line of the joined source's line."""
+        if isinstance(error, dict):
+            error.pop("where", None)
             where = self._notebook.where(error.get("line"))
             if where:
                 error["where"] = where
