@@ -238,6 +238,13 @@ SELF_ONLY = {  # allowed only when the first argument names this process (values
 }
 ALSO = {"kill": "group", "prlimit64": "zero", "sched_setaffinity": "zero", "sched_setscheduler": "zero",
         "sched_setparam": "zero", "sched_setattr": "zero"}
+# Commands refused by argument: (syscall number, offset of the argument in seccomp_data, values).
+# F_SETOWN / F_SETOWN_EX (fcntl) and FIOSETOWN / SIOCSPGRP (ioctl) would make the kernel send
+# SIGIO (or the F_SETSIG signal) to any process of the same user, e.g. the grader, when the
+# result pipe becomes writable: a signal that passes seccomp's kill rules (Landlock's signal
+# scope, ABI 6, stops it too; older kernels have only this).
+ARG_DENIED = {"fcntl": (72, 24, (8, 15)), "ioctl": (16, 24, (0x8901, 0x8902))}
+PR_SET_PDEATHSIG_NR, SIGKILL = 157, 9  # prctl: the death signal may only be set to SIGKILL
 
 
 def _bpf(code, k, jt=0, jf=0):
@@ -264,6 +271,14 @@ def seccomp_program(pid: int) -> bytes:
         checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
         block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]
+    for name, (nr, offset, values) in ARG_DENIED.items():
+        checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
+        block = [_bpf(LD_ABS, offset), *checks, _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
+        prog += [_bpf(JEQ, nr, 0, len(block)), *block]
+    # prctl(PR_SET_PDEATHSIG, sig): only SIGKILL, so the child cannot outlive a killed grader
+    block = [_bpf(LD_ABS, 16), _bpf(JEQ, PR_SET_PDEATHSIG, 0, 2), _bpf(LD_ABS, 24),
+             _bpf(JEQ, SIGKILL, 0, 1), _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
+    prog += [_bpf(JEQ, PR_SET_PDEATHSIG_NR, 0, len(block)), *block]
     prog.append(_bpf(RET, ALLOW))
     return b"".join(prog)
 

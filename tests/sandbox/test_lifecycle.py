@@ -61,11 +61,26 @@ def child_pid(tmp: Path):
     return None
 
 
-def start_sleeping_check(who: str):
+# A submission that clears its death signal (prctl(PR_SET_PDEATHSIG, 0)): seccomp must refuse,
+# or it outlives a grader killed with SIGKILL, asleep where RLIMIT_CPU never ends it. It says
+# its pid from the task, once nothing is left to write to the dead grader (a write would end it).
+UNDYING = """# gradquiz: tq
+import ctypes, os, time
+ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)
+
+
+def d(x):
+    print("CHILD", os.getpid(), flush=True)
+    time.sleep(120)
+    return 2 * x
+"""
+
+
+def start_sleeping_check(who: str, source: str = SLEEPER):
     ws = as_user.user_workspace()
     (ws / "tmp").mkdir()
     (ws / "tq.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (-1, 1), timeout=120)]))
-    (ws / "sleeper.py").write_text(SLEEPER)
+    (ws / "sleeper.py").write_text(source)
     as_user.give(ws)
     argv = [as_user.gradquiz(who), "check", ws / "sleeper.py", "--problems", ws / "tq.yaml", "--format", "json"]
     env = clean_env(TMPDIR=ws / "tmp")
@@ -98,13 +113,18 @@ def test_a_signal_to_the_grader_kills_the_child_and_removes_its_files(who, sig):
 
 
 @pytest.mark.parametrize("who", USERS)
-def test_the_child_dies_with_a_killed_grader(who):
-    ws, proc, pid = start_sleeping_check(who)
+@pytest.mark.parametrize("source", [SLEEPER, UNDYING], ids=["sleeper", "clears-its-death-signal"])
+def test_the_child_dies_with_a_killed_grader(who, source):
+    if source is UNDYING and os.uname().machine != "x86_64":
+        pytest.skip("no seccomp filter on this architecture: the child may clear its death signal")
+    ws, proc, pid = start_sleeping_check(who, source)
     try:
         proc.kill()  # SIGKILL: no handler runs; PR_SET_PDEATHSIG takes the child
         proc.communicate(timeout=60)
         assert wait_for(lambda: not alive(pid), 10), "the child outlived the grader"
     finally:
+        if alive(pid):  # it escaped: do not leave it behind
+            os.kill(pid, signal.SIGKILL)
         shutil.rmtree(ws, ignore_errors=True)
 
 
