@@ -217,6 +217,11 @@ DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new
     # memory and objects that outlive the process or escape RLIMIT_AS
     "memfd_create": 319, "memfd_secret": 447, "shmget": 29, "msgget": 68, "semget": 64,
     "mq_open": 240, "userfaultfd": 323,
+    # and the objects other processes made: attaching root's SysV segments (uid 0 owns them, no
+    # capability needed), sending to their queues, removing them (by id or, for mq, by name)
+    "shmat": 30, "shmctl": 31, "shmdt": 67, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "semop": 65,
+    "semctl": 66, "semtimedop": 220, "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243,
+    "mq_notify": 244, "mq_getsetattr": 245,
     # files' metadata, which Landlock does not cover (a file's owner may chmod it)
     "chmod": 90, "fchmod": 91, "fchmodat": 268, "fchmodat2": 452, "chown": 92, "fchown": 93,
     "lchown": 94, "fchownat": 260, "utime": 132, "utimes": 235, "utimensat": 280,

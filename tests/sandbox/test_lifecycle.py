@@ -200,6 +200,33 @@ def test_malformed_replies_are_refused(line, expect, points):
     assert replies.parse(line, expect, points) is None
 
 
+@pytest.mark.parametrize("filler", [b"[],", b"{},", b"0,", b'"ab",'])
+def test_a_garbled_reply_of_many_small_objects_is_refused_before_it_is_built(filler):
+    """json.loads would first build every object: 60 MB of ``[],`` took the grader 1.6 GB and
+    half a minute. The bytes are checked against what a valid reply can hold first
+    (tracemalloc counts allocations exactly, whatever the machine's load)."""
+    import tracemalloc
+
+    line = b'{"results": [' + filler * 1_000_000 + b"0]}"
+    tracemalloc.start()
+    try:
+        assert replies.parse(line, "results", 1) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, f"parsing allocated {peak >> 20} MB"
+
+
+def test_the_largest_valid_replies_still_fit_the_budget():
+    data = [float(i) / 7 for i in range(replies.MAX_VALUES)]
+    item = {"ok": True, "shape": [replies.MAX_VALUES], "data": data}
+    error = {"ok": False, "error": {"type": "E" * 100, "message": "[{," * 333, "line": 1, "text": "[{," * 133}}
+    reply = {"results": [item, error, item]}
+    assert replies.parse(json.dumps(reply).encode(), "results", 3) == reply
+    isolation = {"isolation": {f"k{i}": ["[{," * 100] * 20 for i in range(20)}}
+    assert replies.parse(json.dumps(isolation).encode(), "isolation", 0) == isolation
+
+
 # -- allow:, the isolation report, the fork server -------------------------------------------
 
 USES_YAML = "import yaml\n\ndef f(x):\n    return yaml.safe_load('[1, 2]')[1] * x\n"
