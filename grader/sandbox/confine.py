@@ -342,6 +342,11 @@ def set_limits(cfg) -> None:
     if cpu:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # no real-time scheduling or raised priority (sched_setscheduler/sched_setattr on itself
+    # stay allowed), whatever limits the grader was started with: a SCHED_FIFO loop starves
+    # the grader and every other process on the machine until the task's deadline
+    resource.setrlimit(resource.RLIMIT_RTPRIO, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NICE, (0, 0))
     fsize = cfg.get("fsize_mb", 16) << 20
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
