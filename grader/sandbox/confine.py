@@ -234,6 +234,7 @@ DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new
     "chroot": 161, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
     "fsmount": 432, "fspick": 433, "mount_setattr": 442, "perf_event_open": 298, "bpf": 321,
     "keyctl": 250, "add_key": 248, "request_key": 249,
+    "syslog": 103,  # the kernel's log, readable by anyone where kernel.dmesg_restrict is 0
 }
 AGAIN = {"clone", "fork", "vfork", "clone3"}
 SELF_ONLY = {  # allowed only when the first argument names this process (values: also allowed)
