@@ -348,3 +348,18 @@ def test_a_fork_server_whose_zygote_died_starts_a_new_one():
         with zygote.sandbox("def f(x):\n    return 2 * x\n", "again.py") as sb:
             assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
         assert zygote.pid != first
+
+
+OPTIONAL = (
+    "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n\n"
+    "def f(x):\n    return 2.0 * x if yaml is None else -1.0\n"
+)
+
+
+def test_an_installed_but_unreadable_module_is_an_import_error_not_a_permission_error():
+    """Optional imports (`try: import x except ImportError`) in a submission or an allowed
+    package work: the module is installed (PyYAML is a dependency) but not readable."""
+    with Sandbox(OPTIONAL, "opt.py") as sb:
+        run = sb.run("f", "scalars", [[1.5]], 60)
+        assert run.failure is None, run.detail
+        assert run.results[0]["data"] == [3.0]
