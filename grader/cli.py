@@ -70,9 +70,9 @@ def check(
     from grader import api
 
     grading = api.grading_mode(True if grading else None)
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-        raise GradquizError(f"--plot: a picture is a .png or .svg file, not {plot.suffix or 'a file without a suffix'}", plot)
     try:
+        if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+            raise GradquizError(f"--plot: a picture is a .png or .svg file, not {plot.suffix or 'a file without a suffix'}", plot)
         result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading,
                            plot=plot or False)
         body = _render(result, format, output)
