@@ -200,6 +200,49 @@ def _shorten(path: Path) -> str:
         return str(path)
 
 
+class LMS(str, Enum):
+    canvas = "canvas"
+    moodle = "moodle"
+
+
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+@user_errors
+def grade(
+    submissions: List[Path] = typer.Argument(..., help="Folders (a folder or a file per student) or zips of them."),
+    output: Path = typer.Option(..., "--output", help="Folder for the gradebook, reports and journal."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."),
+    regrade: Optional[List[str]] = typer.Option(None, "--regrade", help="Grade this student again (repeatable)."),
+    lms: Optional[LMS] = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar; one summary line."),
+):
+    """Grade a whole class in grading mode: gradebook.csv/json, report.html and a report per student in DIR.
+    Re-running the same command grades only what is missing."""
+    from grader.batch import GradeOptions, grade_class
+
+    options = GradeOptions(
+        submissions=list(submissions), output=output, problems=list(problems or ()), exercise=exercise,
+        jobs=jobs, roster=roster, regrade=list(regrade or ()), lms=lms.value if lms else None,
+        executor=executor.value, scheduler=scheduler, quiet=quiet,
+    )
+    outcome = grade_class(options)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.statuses.items()))
+    rate = f" ({outcome.graded / outcome.seconds:.1f}/s)" if outcome.graded and outcome.seconds > 0 else ""
+    typer.echo(
+        f"graded {outcome.graded} submission{'s' if outcome.graded != 1 else ''} in {outcome.seconds:.1f} s{rate}"
+        f", {outcome.skipped} already graded; {len(outcome.rows)} students: {counts}; see {output / 'gradebook.csv'}"
+    )
+
+
 from grader.quiz.interactive import quiz_command  # noqa: E402
 app.command("quiz")(user_errors(quiz_command))
 
