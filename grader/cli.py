@@ -243,6 +243,40 @@ def grade(
     )
 
 
+class CI(str, Enum):
+    github = "github"
+    gradescope = "gradescope"
+
+
+@app.command()
+@user_errors
+def ci(
+    target: CI = typer.Argument(..., help="github (a GitHub Classroom workflow) or gradescope (an autograder zip)."),
+    exercise: Optional[List[str]] = typer.Option(None, "--exercise", help="A problem to grade (repeatable; default: all of --problems)."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    problems_repo: Optional[str] = typer.Option(None, "--problems-repo", help="github: OWNER/REPO holding the problem files, checked out by the workflow."),
+    package: str = typer.Option("gradquiz", "--package", help="What `pip install` installs (e.g. git+https://github.com/ORG/gradquiz)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip)."),
+    force: bool = ForceOpt,
+):
+    """Write CI for a course: a GitHub Classroom autograding workflow, or a Gradescope autograder bundle."""
+    from grader.authoring.starters import write_new
+    from grader.batch import ci as make
+
+    if target is CI.github:
+        text = make.github_workflow(exercise or (), problems or (), problems_repo, package)
+        path = output or Path(".github/workflows/classroom.yml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_new(path, text, force)
+    else:
+        data = make.gradescope_bundle(exercise or (), problems or (), package)
+        path = output or Path("autograder.zip")
+        if path.exists() and not force:
+            raise GradquizError("exists; pass --force to overwrite it", path)
+        path.write_bytes(data)
+    typer.echo(f"wrote {path}", err=True)
+
+
 from grader.quiz.interactive import quiz_command  # noqa: E402
 app.command("quiz")(user_errors(quiz_command))
 

@@ -220,9 +220,8 @@ def extract_zip(path: Path, dest: Path) -> tuple[Path, dict[Path, str]]:
                 target.write_bytes(b"")
                 bad[target] = f"{parts[-1]}: {reason}"
     entries = [e for e in dest.iterdir() if not e.name.startswith(".")]
-    if len(entries) == 1 and entries[0].is_dir() and all(p.is_dir() or p in bad or not _candidate(p) for p in entries[0].iterdir()) \
-            and any(p.is_dir() for p in entries[0].iterdir()):
-        return entries[0], bad  # a zip of one folder that holds the student folders
+    if len(entries) == 1 and entries[0].is_dir():
+        return entries[0], bad  # a zip of one folder that holds the class
     return dest, bad
 
 
@@ -307,7 +306,7 @@ def plan(sources, *, problems=(), exercise: str | None = None, roster: Path | No
     for sid in students:
         mine = by_student.get(sid, [])
         for pid in expected:
-            job, issue = _choose(sid, pid, index[pid], mine, exercise)
+            job, issue = _choose(sid, pid, index[pid], mine, exercise, index)
             if job:
                 jobs.append(job)
             if issue:
@@ -315,7 +314,8 @@ def plan(sources, *, problems=(), exercise: str | None = None, roster: Path | No
     return Plan(jobs, issues, {p: index[p] for p in expected}, students, rows, notes)
 
 
-def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], exercise) -> tuple[Job | None, Issue | None]:
+def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], exercise,
+            index: dict) -> tuple[Job | None, Issue | None]:
     path, kind = problem
     suffixes = SUFFIXES.get(kind, (".py",))
     named = [f for f in mine if f.layout == "file" or problem_of(f.path) == pid]
@@ -325,7 +325,8 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
     named = [f for f in named if f.path.suffix in suffixes]
     status, reason = "ok", ""
     if not named:
-        others = [f for f in mine if f.path.suffix in suffixes and problem_of(f.path) != pid]
+        others = [f for f in mine if f.path.suffix in suffixes and problem_of(f.path) != pid
+                  and problem_of(f.path) not in index]  # another problem's file is not a misnamed one
         want = f"{pid}{'.py' if kind == 'exercise' else '.answers.yaml'}"
         if wrong_type:
             return None, Issue(sid, pid, "misnamed", f"{wrong_type[0].path.name} is not a {kind} submission; expected {want}")
