@@ -239,13 +239,13 @@ def test_zip_size_caps(tmp_path, monkeypatch):
     assert big.stat().st_size == 0 and (root / "ben" / "exercise1.py").read_text() == RIGHT
 
 
-SLOW = "import time\ntime.sleep(0.4)\n\ndef derivative(x):\n    return 2 * x\n"
+SLOW = "import time\ntime.sleep(0.25)\n\ndef derivative(x):\n    return 2 * x\n"
 
 
 def test_killed_run_resumes_and_grades_each_once(tmp_path):
     """SIGKILL half-way, plus a torn journal line; the restart grades only the rest, each once."""
     subs = tmp_path / "subs"
-    names = [f"st{i:02d}" for i in range(8)]
+    names = [f"st{i:02d}" for i in range(6)]
     for i, name in enumerate(names):
         _write(subs / name / "exercise1.py", SLOW if i % 2 == 0 else SLOW.replace("2 * x", "x"))
     out, journal = tmp_path / "out", tmp_path / "out" / "journal.jsonl"
@@ -269,7 +269,7 @@ def test_killed_run_resumes_and_grades_each_once(tmp_path):
     done_before = journal.read_text().count("\n")
     assert 2 <= done_before < len(names)
     with open(journal, "a") as handle:
-        handle.write('{"student": "st07", "problem": "exercise1", "sco')  # torn by a kill mid-write
+        handle.write('{"student": "st05", "problem": "exercise1", "sco')  # torn by a kill mid-write
     rc, stdout, stderr = run_cli("grade", subs, "--output", out, "--jobs", "2", "--quiet", env=env, timeout=240)
     assert rc == 0, stderr
     assert f"graded {len(names) - done_before} submissions" in stdout
@@ -280,4 +280,4 @@ def test_killed_run_resumes_and_grades_each_once(tmp_path):
     assert rc == 0, stderr
     assert (out / "gradebook.csv").read_text() == (fresh / "gradebook.csv").read_text()
     book = _gradebook(out)
-    assert [book[n]["total"] for n in names] == ["3", "0"] * 4
+    assert [book[n]["total"] for n in names] == ["3", "0"] * 3
