@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.problems.variants import rng
+from grader.maths.seeds import rng
 
 SPECIAL_GAP = 0.02  # fraction of the interval's width kept clear of special values
 

@@ -1,0 +1,306 @@
+"""Building SymPy from the rewritten text's AST: a whitelist walk, node by node, with size
+checks made before SymPy computes any numeric power. Steps 5-6 of ``parse``."""
+
+from __future__ import annotations
+
+import ast
+import math
+from typing import Callable
+
+import sympy
+
+from grader.maths.functions import _FORBIDDEN_NAMES, FUNCTIONS
+from grader.maths.lexer import _NUM_RE, _check_literal, _literal_value
+from grader.maths.syntax import (
+    MAX_AST_DEPTH,
+    MAX_NODES,
+    MAX_RESULT_DIGITS,
+    MAX_ROOT_BASE_DIGITS,
+    MAX_SYMBOLIC_EXPONENT,
+    MathSyntaxError,
+    _short,
+    symbol,
+)
+
+# --------------------------------------------------------------------------
+# the parser
+# --------------------------------------------------------------------------
+_BINOP_TEXT = {
+    ast.MatMult: "'@'",
+    ast.FloorDiv: "'//' (use '/')",
+    ast.Mod: "'%'",
+    ast.LShift: "'<<'",
+    ast.RShift: "'>>'",
+    ast.BitOr: "'|' as an operator",
+    ast.BitXor: "'^' as xor",
+    ast.BitAnd: "'&'",
+}
+
+_NODE_TEXT = {
+    ast.Attribute: "attribute access ('.') is not allowed in a formula",
+    ast.Subscript: "indexing with '[...]' is not allowed in a formula",
+    ast.Slice: "slices (':') are not allowed in a formula",
+    ast.Lambda: "'lambda' is not allowed in a formula",
+    ast.ListComp: "comprehensions ('for ... in ...') are not allowed in a formula",
+    ast.SetComp: "comprehensions ('for ... in ...') are not allowed in a formula",
+    ast.DictComp: "comprehensions ('for ... in ...') are not allowed in a formula",
+    ast.GeneratorExp: "comprehensions ('for ... in ...') are not allowed in a formula",
+    ast.Compare: "comparisons ('<', '>', '==', ...) are not allowed in a formula",
+    ast.BoolOp: "'and' / 'or' are not allowed in a formula",
+    ast.JoinedStr: "text in quotes is not allowed in a formula",
+    ast.FormattedValue: "text in quotes is not allowed in a formula",
+    ast.NamedExpr: "':=' is not allowed in a formula",
+    ast.Starred: "'*' unpacking is not allowed in a formula",
+    ast.List: "lists ('[...]') are not allowed in a formula",
+    ast.Tuple: "several values separated by ',' are not allowed here",
+    ast.Dict: "dictionaries ('{...}') are not allowed in a formula",
+    ast.Set: "sets ('{...}') are not allowed in a formula",
+    ast.IfExp: "'if ... else' is not allowed in a formula",
+    ast.Await: "'await' is not allowed in a formula",
+    ast.Yield: "'yield' is not allowed in a formula",
+    ast.YieldFrom: "'yield' is not allowed in a formula",
+    ast.keyword: "named arguments (name=value) are not allowed in a formula",
+    ast.comprehension: "comprehensions ('for ... in ...') are not allowed in a formula",
+    ast.arguments: "'lambda' is not allowed in a formula",
+}
+
+
+
+class Builder:
+    """The building half of the parser (mixed into ``parse._Parser``)."""
+
+    def _check_size(self, tree_ast) -> None:
+        count = 0
+        stack = [(tree_ast.body, 1)]
+        while stack:
+            node, depth = stack.pop()
+            count += 1
+            if count > MAX_NODES:
+                raise MathSyntaxError(
+                    f"the formula is too long (more than {MAX_NODES} parts)"
+                )
+            if depth > MAX_AST_DEPTH:
+                raise MathSyntaxError("the formula is nested too deeply")
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    stack.append((child, depth + 1))
+                elif isinstance(child, (ast.keyword, ast.comprehension, ast.arguments)):
+                    raise self._error(self._not_allowed(child), node)
+
+    # --------------------------------------------------------- 6. build
+    @staticmethod
+    def _not_allowed(node) -> str:
+        return _NODE_TEXT.get(type(node), f"{type(node).__name__} is not allowed in a formula")
+
+    def _build(self, node) -> sympy.Expr:
+        t = type(node)
+        if t is ast.BinOp:
+            return self._binop(node)
+        if t is ast.UnaryOp:
+            if type(node.op) is ast.USub:
+                return self._checked(lambda: -self._build(node.operand), node)
+            if type(node.op) is ast.UAdd:
+                return self._build(node.operand)
+            if type(node.op) is ast.Not:
+                raise self._error("'not' is not allowed in a formula", node)
+            raise self._error("'~' is not allowed in a formula", node)
+        if t is ast.Constant:
+            return self._constant(node)
+        if t is ast.Name:
+            return self._name(node)
+        if t is ast.Call:
+            return self._call(node)
+        if t is ast.Tuple and not node.elts:
+            raise self._error("empty brackets '()' are not allowed in a formula", node)
+        raise self._error(self._not_allowed(node), node)
+
+    def _checked(self, compute: Callable[[], sympy.Expr], node) -> sympy.Expr:
+        try:
+            result = compute()
+        except MathSyntaxError:
+            raise
+        except RecursionError:
+            raise self._error("the formula is too complicated", node) from None
+        except Exception:  # SymPy failing on odd input is a user-facing error
+            raise self._error("this part of the formula cannot be evaluated", node) from None
+        if (
+            result is sympy.S.ComplexInfinity
+            or result is sympy.S.NaN
+            or result is sympy.S.Infinity
+            or result is sympy.S.NegativeInfinity
+        ):
+            raise self._error("the formula is undefined here (division by zero or similar)", node)
+        self._check_number_size(result, node)
+        return result
+
+    def _check_number_size(self, result, node) -> None:
+        limit_bits = int(MAX_RESULT_DIGITS * 3.33) + 64
+        candidates = [result]
+        if result.is_Add or result.is_Mul:
+            candidates.extend(result.args)
+        for value in candidates:
+            if value.is_Rational and (
+                value.p.bit_length() > limit_bits or value.q.bit_length() > limit_bits
+            ):
+                raise self._error(
+                    f"a number in this formula is too large (more than {MAX_RESULT_DIGITS} digits)",
+                    node,
+                )
+
+    def _binop(self, node) -> sympy.Expr:
+        op = type(node.op)
+        if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
+            what = _BINOP_TEXT.get(op, f"'{op.__name__}'")
+            raise self._error(f"{what} is not allowed in a formula", node)
+        left = self._build(node.left)
+        right = self._build(node.right)
+        if op is ast.Add:
+            return self._checked(lambda: left + right, node)
+        if op is ast.Sub:
+            return self._checked(lambda: left - right, node)
+        if op is ast.Mult:
+            return self._checked(lambda: left * right, node)
+        if op is ast.Div:
+            if right is sympy.S.Zero:
+                raise self._error("division by zero", node.right)
+            return self._checked(lambda: left / right, node)
+        return self._power(left, right, node)
+
+    def _power(self, base, exp, node) -> sympy.Expr:
+        if exp.is_Rational:
+            p, q = exp.p, exp.q
+            if base.is_Rational:
+                if base is sympy.S.Zero and p < 0:
+                    raise self._error("division by zero (0 to a negative power)", node)
+                if base not in (sympy.S.Zero, sympy.S.One, sympy.S.NegativeOne):
+                    if q > MAX_SYMBOLIC_EXPONENT:
+                        raise self._error("that exponent is too complicated", node)
+                    size = max(abs(base.p), base.q)
+                    if q > 1 and size.bit_length() > MAX_ROOT_BASE_DIGITS * 3.33:
+                        raise self._error(
+                            "that root is of a number too large to work with", node
+                        )
+                    if abs(p).bit_length() > 64 or abs(p) * _log10_int(size) / q > MAX_RESULT_DIGITS:
+                        raise self._error(
+                            f"that power is too large (the result would have more than "
+                            f"{MAX_RESULT_DIGITS} digits)",
+                            node,
+                        )
+            else:
+                if abs(p) > MAX_SYMBOLIC_EXPONENT or q > MAX_SYMBOLIC_EXPONENT:
+                    raise self._error(
+                        f"that exponent is too large (the limit is {MAX_SYMBOLIC_EXPONENT})",
+                        node,
+                    )
+                digits = 0
+                for atom in base.atoms(sympy.Rational):
+                    digits = max(digits, _log10_int(max(abs(atom.p), atom.q)))
+                if digits * abs(p) / q > MAX_RESULT_DIGITS:
+                    raise self._error(
+                        f"that power is too large (numbers would have more than "
+                        f"{MAX_RESULT_DIGITS} digits)",
+                        node,
+                    )
+        return self._checked(lambda: sympy.Pow(base, exp), node)
+
+    def _constant(self, node) -> sympy.Expr:
+        value = node.value
+        if type(value) in (int, float):
+            text = self.src[node.col_offset: node.end_col_offset]
+            if not _NUM_RE.fullmatch(text):
+                raise self._error("could not read this number", node)
+            _check_literal(text, self._col(node.col_offset))
+            return _literal_value(text)
+        if type(value) in (str, bytes):
+            raise self._error("text in quotes is not allowed in a formula", node)
+        if type(value) is bool:
+            raise self._error(f"'{value}' is not allowed in a formula", node)
+        if type(value) is complex:
+            raise self._error("complex numbers are not allowed in a formula", node)
+        if value is None:
+            raise self._error("'None' is not allowed in a formula", node)
+        raise self._error("'...' is not allowed in a formula", node)
+
+    def _name(self, node) -> sympy.Expr:
+        name = node.id
+        if type(node.ctx) is not ast.Load:  # pragma: no cover - eval mode only loads
+            raise self._error("assignment is not allowed in a formula", node)
+        if name in self.constants:
+            return self.constants[name]
+        if name in self.symbol_set:
+            return symbol(name)
+        if name == "pi":
+            return sympy.pi
+        if name == "e":
+            return sympy.E
+        if name in FUNCTIONS:
+            raise self._error(f"'{name}' is a function: write {name}(x)", node)
+        if name.startswith("_"):
+            raise self._error(f"names cannot start with '_' ('{_short(name)}')", node)
+        if self.restricted:
+            raise self._error(f"unknown name '{_short(name)}' ({self._allowed_text()})", node)
+        if _FORBIDDEN_NAMES.get(name):
+            raise self._error(_FORBIDDEN_NAMES[name], node)
+        return symbol(name)
+
+    def _call(self, node) -> sympy.Expr:
+        if type(node.func) is not ast.Name:
+            raise self._error("only named functions such as sin(x) can be called", node)
+        name = node.func.id
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            raise self._error(f"unknown function '{_short(name)}'", node)
+        if node.keywords:
+            raise self._error("named arguments (name=value) are not allowed in a formula", node)
+        for arg in node.args:
+            if type(arg) is ast.Starred:
+                raise self._error("'*' unpacking is not allowed in a formula", arg)
+        if len(node.args) not in spec.arity:
+            wanted = " or ".join(str(a) for a in spec.arity)
+            plural = "" if spec.arity == (1,) else "s"
+            raise self._error(
+                f"{name}() takes {wanted} argument{plural}, not {len(node.args)}", node
+            )
+        args = [self._build(arg) for arg in node.args]
+        if name in ("sqrt", "cbrt"):
+            return self._power(args[0], sympy.Rational(1, 2 if name == "sqrt" else 3), node)
+        if name in ("log", "ln") and len(args) == 2:
+            base = args[1]
+            if base.is_number and (base == 1 or base.is_positive is False):
+                raise self._error("a logarithm base must be positive and not 1", node)
+            if args[0] is sympy.S.Zero:
+                raise self._error("log(0) is undefined", node)
+        return self._checked(lambda: spec.build(*args), node)
+
+    def _final_check(self, result) -> sympy.Expr:
+        if not isinstance(result, sympy.Expr):
+            raise MathSyntaxError("the formula is not a mathematical expression")
+        bad = (
+            sympy.S.ComplexInfinity,
+            sympy.S.NaN,
+            sympy.S.Infinity,
+            sympy.S.NegativeInfinity,
+        )
+        try:
+            if result.has(*bad):
+                raise MathSyntaxError("the formula is undefined (division by zero or similar)")
+            if result.has(sympy.S.ImaginaryUnit):
+                raise MathSyntaxError("the formula gives a complex number, not a real one")
+            if not result.free_symbols and result.is_real is False:
+                raise MathSyntaxError("the formula gives a complex number, not a real one")
+        except MathSyntaxError:
+            raise
+        except Exception:
+            raise MathSyntaxError("the formula cannot be evaluated") from None
+        return result
+
+
+def _log10_int(value: int) -> float:
+    """log10 of a positive int of any size (no float overflow)."""
+    if value <= 0:
+        return 0.0
+    bits = value.bit_length()
+    if bits < 1000:
+        return math.log10(value)
+    return math.log10(value >> (bits - 64)) + (bits - 64) * math.log10(2)
+
