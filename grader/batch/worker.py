@@ -25,7 +25,7 @@ from grader.errors import GradquizError
 _lock = threading.Lock()
 _exercises: dict = {}  # (problem file, mtime, variant key) -> (Exercise, forbid, allow)
 _quizzes: dict = {}
-_zygote = None  # the sandbox's fork server of this process, when the sandbox has one
+_zygotes: dict = {}  # allow set -> the sandbox's fork server of this process, when the sandbox has one
 
 
 def warm() -> None:
@@ -76,6 +76,7 @@ def grade_job(job: dict, secret: str | None = None) -> dict:
     record["seconds"] = round(time.perf_counter() - start, 4)
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     record["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    record["finished"] = round(time.time(), 4)
     return record
 
 
@@ -175,17 +176,32 @@ def _grade_exercise(job: dict):
 
 
 def _sandbox(source: str, path: Path, forbid, allow):
-    """A sandbox for one submission: from this worker's fork server when the sandbox offers one."""
-    global _zygote
+    """A sandbox for one submission: forked from this worker's warm fork server (one per ``allow``
+    set, started on first use) when the sandbox offers one; else a plain ``Sandbox``."""
     import grader.sandbox as sandbox
 
     server = getattr(sandbox, "ForkServer", None)
     if server is not None:
+        key = tuple(sorted(allow))
         with _lock:
-            if _zygote is None:
-                _zygote = server().__enter__()
-        return _zygote.sandbox(source, str(path), forbid=forbid, allow=allow)
-    return sandbox.Sandbox(source, str(path), forbid)
+            try:
+                zygote = _zygotes.get(key)
+                if zygote is None:
+                    zygote = _zygotes[key] = server(allow=key).__enter__()
+                return zygote.sandbox(source, str(path), forbid=forbid, allow=key)
+            except ValueError:
+                pass  # the zygote preloaded a module this exercise forbids: a plain child
+            except Exception:  # noqa: BLE001 - a dead or failed zygote: drop it, use a plain child now
+                dead = _zygotes.pop(key, None)
+                if dead is not None:
+                    try:
+                        dead.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+    try:
+        return sandbox.Sandbox(source, str(path), forbid, allow=allow)
+    except TypeError:  # a sandbox without ``allow``
+        return sandbox.Sandbox(source, str(path), forbid)
 
 
 # -- quizzes ------------------------------------------------------------------------------------
