@@ -22,6 +22,8 @@ from pathlib import Path
 
 from grader.errors import GradquizError
 
+# What the JSON `isolation` says for a quiz (as `check` says it): no code runs.
+QUIZ_ISOLATION = {"code": "none: a quiz runs no submitted code; answers are data, read without eval"}
 _lock = threading.Lock()
 _exercises: dict = {}  # (problem file, mtime, variant key) -> (Exercise, forbid, allow)
 _quizzes: dict = {}
@@ -126,6 +128,15 @@ def _exercise(problem_path: str, student: str):
     return exercise, forbid, allow
 
 
+def _salt() -> tuple:
+    """Grading mode's secret check points (the same as `check --grading` with this GRADQUIZ_SECRET)."""
+    try:
+        from grader.maths.seeds import grading_salt
+    except ImportError:  # a grader without secret check points
+        return ()
+    return tuple(grading_salt())
+
+
 def _names(data, key) -> list[str]:
     value = data.get(key) if isinstance(data, dict) else None
     return [m for m in value if isinstance(m, str)] if isinstance(value, list) else []
@@ -154,9 +165,11 @@ def _grade_exercise(job: dict):
     path = Path(job["file"])
     source = _read_submission(path)
     exercise, forbid, allow = _exercise(job["problem_path"], job["student"])
+    salt = _salt()
     with _sandbox(source, path, forbid, allow) as sandbox:
-        results = grade(exercise, sandbox, include_hidden=True)
+        results = grade(exercise, sandbox, include_hidden=True, **({"salt": salt} if salt else {}))
         stdout, stderr = sandbox.output()
+        isolation = getattr(sandbox, "isolation", None)
     report = Report(
         id=exercise.id,
         kind="exercise",
@@ -166,6 +179,8 @@ def _grade_exercise(job: dict):
         student=exercise.student,
         output=(stdout + stderr).strip(),
     )
+    if isinstance(isolation, dict) and hasattr(report, "isolation"):
+        report.isolation = dict(isolation)
     if exercise.spec.hidden_checks:
         n = exercise.spec.hidden_checks
         report.notes.append(
@@ -231,6 +246,8 @@ def _grade_quiz(job: dict):
         student=student,
     )
     quiz_grade._notes(report, quiz, answers, given, positions, path, True)
+    if hasattr(report, "isolation"):
+        report.isolation = dict(QUIZ_ISOLATION)
     if answers.quiz and answers.quiz != quiz.id:
         report.notes.append(f"the file says it answers '{answers.quiz}'; it was graded as '{quiz.id}'")
     return report

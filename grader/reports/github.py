@@ -66,6 +66,10 @@ def annotations(report: Report, source: str = "") -> str:
     defs = def_lines(source) if report.kind != "quiz" else {}
     keys = _key_lines(source) if report.kind == "quiz" else {}
     out = []
+    error = getattr(report, "error", None)
+    if error:  # the check could not happen: the reason, on the file
+        out.append(f"::error file={escape_property(report.file)},line=1,title={escape_property('gradquiz: not graded')}::"
+                   f"{escape_data(printable(error))}")
     for r in report.results:
         if r.passed or r.extra.get("status") == "recorded":
             continue
@@ -88,6 +92,8 @@ def summary(report: Report) -> str:
     head = (f"### {_cell(report.title)} ({_cell(report.id)}): {fmt(report.score)} / {fmt(report.max_score)}\n\n"
             f"`{_cell(report.file)}`\n\n| task | result | points | feedback |\n| --- | --- | --- | --- |\n")
     rows = []
+    if getattr(report, "error", None):
+        rows.append(f"| (not graded) | ❌ error | 0 | {_cell(report.error)} |")
     for r in report.results:
         mark = "✅ pass" if r.passed else "❌ fail"
         first = printable(r.feedback).strip().split("\n")[0][:300] if r.feedback else ""
