@@ -78,7 +78,8 @@ def annotations(report: Report, source: str = "") -> str:
         out.append(f"::error file={escape_property(report.file)},line={line},title={escape_property(title)}::"
                    f"{escape_data(printable(r.feedback))}")
     score = f"{report.title} ({report.id}): {fmt(report.score)} / {fmt(report.max_score)}"
-    out.append(f"::notice file={escape_property(report.file)},title={escape_property('gradquiz')}::{escape_data(score)}")
+    if not error:
+        out.append(f"::notice file={escape_property(report.file)},title={escape_property('gradquiz')}::{escape_data(score)}")
     return "\n".join(out) + "\n"
 
 
