@@ -24,7 +24,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 pre{white-space:pre-wrap;margin:0;font-size:.85em;color:#444;max-height:9em;overflow:auto}
-.plots{display:flex;flex-wrap:wrap;gap:1em}.plots figure{margin:0;flex:1 1 480px}.plots svg{width:100%;height:auto}
+.plots{display:flex;flex-wrap:wrap;gap:1em}.plots figure{margin:0;flex:1 1 400px;max-width:540px}.plots svg{width:100%;height:auto}
 .status-ok{color:#1a7f37}.status-error,.status-unreadable{color:#cf222e}.status-missing,.status-misnamed,.status-duplicate{color:#9a6700}
 """
 
@@ -120,6 +120,7 @@ def _plots(percents, tasks) -> str:
         ax.set_ylabel("students")
         ax.set_title("Score distribution")
         ax.set_xlim(0, 100)
+        ax.yaxis.get_major_locator().set_params(integer=True)
         figures.append(_svg(fig, plt))
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 10, "svg.hashsalt": "tasks"}):
         labels = [f"{t['problem']}:{t['task']}" if len({x['problem'] for x in tasks}) > 1 else t["task"] for t in tasks]
