@@ -91,7 +91,7 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
     done = journal.read(path)
     again = set(opts.regrade)
     todo = [j for j in plan.jobs
-            if j.student in again or (done.get(j.key) or {}).get("sha256") != j.sha256]
+            if j.student in again or (done.get(j.key) or {}).get("sha256") != j.sha256 or done[j.key].get("retry")]
     todo_dicts = [j.to_dict() for j in todo]
     started = time.perf_counter()
     if opts.executor == "dask":

@@ -60,7 +60,7 @@ def grade_job(job: dict, secret: str | None = None) -> dict:
         record.update(status="error", reason=str(err))
     except Exception as exc:  # a bug must not stop the class: it is this student's error line
         report = None
-        record.update(status="error", reason=f"internal error: {type(exc).__name__}: {exc}")
+        record.update(status="error", reason=f"internal error: {type(exc).__name__}: {exc}", retry=True)
     if report is not None:
         from grader.reports import render_json
 
@@ -79,6 +79,17 @@ def grade_job(job: dict, secret: str | None = None) -> dict:
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     record["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     record["finished"] = round(time.time(), 4)
+    return record
+
+
+def error_record(job: dict, reason: str, retry: bool = False) -> dict:
+    """The record of a job that could not be graded (``retry``: the next run grades it again)."""
+    record = {k: job[k] for k in ("student", "problem", "kind", "file", "sha256")}
+    record.update(status="error", reason=reason, score=0.0, max_score=None, passed=False, tasks=[],
+                  seconds=0.0, worker="", time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                  finished=round(time.time(), 4))
+    if retry:
+        record["retry"] = True
     return record
 
 
@@ -190,6 +201,19 @@ def _grade_exercise(job: dict):
     return report
 
 
+def _locked(zygote):
+    """The fork server with its fork request under a lock: several threads of a worker start
+    (and restart, after a timeout) sandboxes from one server, whose socket takes one at a time."""
+    fork, lock = zygote.fork, threading.Lock()
+
+    def locked_fork(fds):
+        with lock:
+            return fork(fds)
+
+    zygote.fork = locked_fork
+    return zygote
+
+
 def _sandbox(source: str, path: Path, forbid, allow):
     """A sandbox for one submission: forked from this worker's warm fork server (one per ``allow``
     set, started on first use) when the sandbox offers one; else a plain ``Sandbox``."""
@@ -202,7 +226,7 @@ def _sandbox(source: str, path: Path, forbid, allow):
             try:
                 zygote = _zygotes.get(key)
                 if zygote is None:
-                    zygote = _zygotes[key] = server(allow=key).__enter__()
+                    zygote = _zygotes[key] = _locked(server(allow=key).__enter__())
                 return zygote.sandbox(source, str(path), forbid=forbid, allow=key)
             except ValueError:
                 pass  # the zygote preloaded a module this exercise forbids: a plain child

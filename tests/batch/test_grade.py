@@ -239,6 +239,33 @@ def test_zip_size_caps(tmp_path, monkeypatch):
     assert big.stat().st_size == 0 and (root / "ben" / "exercise1.py").read_text() == RIGHT
 
 
+def _descendants(pid: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, frontier = set(), [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return tree
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 SLOW = "import time\ntime.sleep(0.25)\n\ndef derivative(x):\n    return 2 * x\n"
 
 
@@ -259,8 +286,14 @@ def test_killed_run_resumes_and_grades_each_once(tmp_path):
                 break
             time.sleep(0.05)
         assert proc.poll() is None, "the run ended before it could be killed"
+        tree = _descendants(proc.pid)
+        assert tree  # the pool's fork server and workers, the sandboxes' fork servers and children
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and [p for p in tree if _alive(p)]:
+            time.sleep(0.1)
+        assert [p for p in tree if _alive(p)] == []  # nothing survives a killed grader
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
