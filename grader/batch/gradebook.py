@@ -3,7 +3,7 @@ an LMS import file (Canvas, Moodle) and one report per student.
 
 ``gradebook.csv`` (spec section 6): the first column is the student id, then one column per task
 (``task`` for one problem, ``problem:task`` for several), ``total``, ``max_score``, ``percent``,
-``status`` (ok, missing, misnamed, duplicate, unreadable, error) and ``reason``.
+``status`` (ok, late, missing, misnamed, duplicate, unreadable, error) and ``reason``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from grader.batch.files import write_text
 from grader.problems.yamlio import load_yaml
 
 # The worst status of a student's problems is the student's status.
-SEVERITY = ["ok", "duplicate", "missing", "misnamed", "unreadable", "error"]
+SEVERITY = ["ok", "late", "duplicate", "missing", "misnamed", "unreadable", "error"]
 
 
 @dataclass

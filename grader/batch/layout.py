@@ -16,10 +16,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import stat
+import time
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
+
+import yaml
 
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
@@ -44,7 +48,7 @@ class Job:
     kind: str  # exercise | quiz
     file: str
     sha256: str
-    status: str = "ok"  # ok | misnamed | duplicate: how the file was found
+    status: str = "ok"  # ok | late | misnamed | duplicate: how the file was found
     reason: str = ""
 
     @property
@@ -81,6 +85,20 @@ class _File:
     path: Path
     layout: str  # folder | file
     bad: str = ""  # why it cannot be read, if so
+    name: str = ""  # the file's name as the student gave it, when the LMS renamed it
+    late: bool = False  # the LMS marked it late
+
+    @property
+    def given(self) -> Path:
+        return Path(self.name) if self.name else Path(self.path.name)
+
+    @property
+    def pid(self) -> str:
+        return problem_of(self.given)
+
+    @property
+    def suffix(self) -> str:
+        return self.given.suffix
 
 
 # -- problems -----------------------------------------------------------------------------------
@@ -151,16 +169,53 @@ def collect(sources, unpack_dir: Path) -> list[_File]:
     return found
 
 
+# Names the LMSs give what they export:
+# Canvas "Download submissions": a flat folder of `<login>[_LATE]_<user id>_<submission id>_<file>`,
+# the file's name with `-N` before its extension for a resubmission;
+# Moodle "Download all submissions": a folder per student, `<Full Name>_<participant id>_assignsubmission_file_`;
+# Gradescope "Export submissions": `submission_<id>/` folders and `submission_metadata.yml` naming the submitters.
+CANVAS = re.compile(r"^(?P<login>[^_]+)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<name>.+)$")
+MOODLE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_[a-z]+_?$")
+
+
 def _scan_dir(folder: Path, bad: dict[Path, str]) -> list[_File]:
     out = []
+    submitters = _gradescope_submitters(folder)
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith((".", "__")) or entry.name in IGNORED:
             continue
         if entry.is_dir() and not entry.is_symlink():
-            files = [_File(entry.name, p, "folder", bad.get(p, "")) for p in _walk_student(entry, bad)]
-            out += files or [_File(entry.name, entry, "folder", "empty")]  # a student who handed in nothing
+            moodle = MOODLE.match(entry.name)
+            owner = submitters.get(entry.name) or (moodle.group("name") if moodle else entry.name)
+            files = [_File(owner, p, "folder", bad.get(p, "")) for p in _walk_student(entry, bad)]
+            out += files or [_File(owner, entry, "folder", "empty")]  # a student who handed in nothing
         elif _candidate(entry) or entry in bad:
-            out.append(_File(problem_of(entry), entry, "file", bad.get(entry, "")))
+            canvas = CANVAS.match(entry.name)
+            if canvas:
+                given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("name"))
+                out.append(_File(canvas.group("login"), entry, "folder", bad.get(entry, ""), given, bool(canvas.group("late"))))
+            else:
+                out.append(_File(problem_of(entry), entry, "file", bad.get(entry, "")))
+    return out
+
+
+def _gradescope_submitters(folder: Path) -> dict[str, str]:
+    """Gradescope's export: folder name -> the submitter's sid (else email, else name)."""
+    meta = folder / "submission_metadata.yml"
+    if not meta.is_file() or meta.is_symlink():
+        return {}
+    try:
+        data = yaml.safe_load(meta.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    out = {}
+    for key, value in (data or {}).items() if isinstance(data, dict) else ():
+        people = value.get(":submitters") or value.get("submitters") if isinstance(value, dict) else None
+        if isinstance(people, list) and people and isinstance(people[0], dict):
+            who = people[0]
+            ident = next((str(who.get(k)) for k in (":sid", "sid", ":email", "email", ":name", "name") if who.get(k)), "")
+            if ident:
+                out[str(key)] = ident
     return out
 
 
@@ -219,8 +274,13 @@ def extract_zip(path: Path, dest: Path) -> tuple[Path, dict[Path, str]]:
             if reason:
                 target.write_bytes(b"")
                 bad[target] = f"{parts[-1]}: {reason}"
+            try:  # keep the zip's times: the newest of two submissions is the one graded
+                stamp = time.mktime(info.date_time + (0, 0, -1))
+                os.utime(target, (stamp, stamp), follow_symlinks=False)
+            except (OverflowError, ValueError, OSError):
+                pass
     entries = [e for e in dest.iterdir() if not e.name.startswith(".")]
-    if len(entries) == 1 and entries[0].is_dir():
+    if len(entries) == 1 and entries[0].is_dir() and not MOODLE.match(entries[0].name):
         return entries[0], bad  # a zip of one folder that holds the class
     return dest, bad
 
@@ -299,7 +359,7 @@ def plan(sources, *, problems=(), exercise: str | None = None, roster: Path | No
     if exercise:
         expected = [exercise]
     else:
-        seen = {problem_of(f.path) for f in files if f.bad != "empty" and problem_of(f.path) in index}
+        seen = {f.pid for f in files if f.bad != "empty" and f.pid in index}
         expected = sorted(seen)
     students = order + sorted(s for s in by_student if s not in rows)
     jobs, issues = [], []
@@ -318,23 +378,22 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
             index: dict) -> tuple[Job | None, Issue | None]:
     path, kind = problem
     suffixes = SUFFIXES.get(kind, (".py",))
-    named = [f for f in mine if f.layout == "file" or problem_of(f.path) == pid]
+    named = [f for f in mine if f.layout == "file" or f.pid == pid]
     if not mine:
         return None, Issue(sid, pid, "missing", "no submission" if not exercise else f"no submission for {pid}")
-    wrong_type = [f for f in named if f.path.suffix not in suffixes]
-    named = [f for f in named if f.path.suffix in suffixes]
+    wrong_type = [f for f in named if f.suffix not in suffixes]
+    named = [f for f in named if f.suffix in suffixes]
     status, reason = "ok", ""
     if not named:
-        others = [f for f in mine if f.path.suffix in suffixes and problem_of(f.path) != pid
-                  and problem_of(f.path) not in index]  # another problem's file is not a misnamed one
+        others = [f for f in mine if f.suffix in suffixes and f.pid != pid and f.pid not in index]  # another problem's file is not a misnamed one
         want = f"{pid}{'.py' if kind == 'exercise' else '.answers.yaml'}"
         if wrong_type:
-            return None, Issue(sid, pid, "misnamed", f"{wrong_type[0].path.name} is not a {kind} submission; expected {want}")
+            return None, Issue(sid, pid, "misnamed", f"{wrong_type[0].given.name} is not a {kind} submission; expected {want}")
         if exercise and len(others) == 1:  # --exercise names the problem: grade the one candidate
             named, status = others, "misnamed"
-            reason = f"graded {others[0].path.name} as {pid} (expected {want})"
+            reason = f"graded {others[0].given.name} as {pid} (expected {want})"
         elif others:
-            names = ", ".join(sorted(f.path.name for f in others))
+            names = ", ".join(sorted(f.given.name for f in others))
             return None, Issue(sid, pid, "misnamed", f"no {want}; found {names}")
         else:
             return None, Issue(sid, pid, "missing", f"no {want}")
@@ -347,6 +406,8 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
         reason = (f"{len(named)} submissions for {pid} ({', '.join(_short(f.path) for f in named)}); "
                   f"graded the newest, {_short(chosen.path)}")
         readable = [chosen]
+    if status == "ok" and readable[0].late:
+        status, reason = "late", "the LMS marked the submission late"
     file = readable[0].path
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     return Job(sid, pid, str(path), kind, str(file), digest, status, reason), None

@@ -194,24 +194,42 @@ def test_file_per_student_needs_exercise(tmp_path):
                               "(which problem the files answer)")
 
 
-def test_zip_of_files_per_student(tmp_path):
-    """A zip (file per student) is unpacked safely: symlinks and oversized members are listed, not followed."""
-    archive = tmp_path / "class.zip"
-    with zipfile.ZipFile(archive, "w") as z:
+def test_zips_of_files_and_of_lms_exports(tmp_path):
+    """Zips are unpacked safely (a symlink is listed, not followed), and the LMSs' own export
+    names give the student ids: Canvas (flat, `login[_LATE]_uid_subid_file`, `-1` resubmissions),
+    Moodle (`Full Name_id_assignsubmission_file_/`), Gradescope (`submission_metadata.yml`)."""
+    plain = tmp_path / "class.zip"
+    with zipfile.ZipFile(plain, "w") as z:
         z.writestr("export/ann.py", RIGHT)
         z.writestr("export/ben.py", WRONG)
         link = zipfile.ZipInfo("export/cat.py")
         link.external_attr = (0o120777) << 16
         z.writestr(link, "/etc/passwd")
-        z.writestr("export/submission_metadata.yml", "{}")
+    canvas = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(canvas, "w") as z:
+        z.writestr(zipfile.ZipInfo("doejane_1001_5001_exercise1.py", (2024, 5, 1, 10, 0, 0)), WRONG)
+        z.writestr(zipfile.ZipInfo("doejane_1001_5002_exercise1-1.py", (2024, 5, 2, 10, 0, 0)), RIGHT)
+        z.writestr(zipfile.ZipInfo("roerich_LATE_1002_5003_exercise1.py", (2024, 5, 3, 10, 0, 0)), RIGHT)
+    moodle = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(moodle, "w") as z:
+        z.writestr("Dana Dee_301_assignsubmission_file_/exercise1.py", RIGHT)
+    gradescope = tmp_path / "gradescope.zip"
+    with zipfile.ZipFile(gradescope, "w") as z:
+        z.writestr("assignment_1_export/submission_metadata.yml",
+                   "submission_77:\n  :submitters:\n  - :name: Eli E\n    :sid: '9077'\n    :email: eli@example.edu\n")
+        z.writestr("assignment_1_export/submission_77/exercise1.py", WRONG)
     out = tmp_path / "out"
-    rc, stdout, stderr = run_cli("grade", archive, "--exercise", "exercise1", "--output", out, "--quiet",
-                                 env=clean_env(GRADQUIZ_SECRET=SECRET), timeout=120)
+    rc, stdout, stderr = run_cli("grade", plain, canvas, moodle, gradescope, "--exercise", "exercise1", "--output", out,
+                                 "--quiet", env=clean_env(GRADQUIZ_SECRET=SECRET), timeout=120)
     assert rc == 0, stderr
     book = _gradebook(out)
-    assert set(book) == {"ann", "ben", "cat"}
+    assert set(book) == {"ann", "ben", "cat", "doejane", "roerich", "Dana Dee", "9077"}
     assert (book["ann"]["derivative"], book["ben"]["derivative"]) == ("3", "0")
     assert book["cat"]["status"] == "unreadable" and "symbolic link in the zip" in book["cat"]["reason"]
+    assert book["doejane"]["status"] == "duplicate" and book["doejane"]["derivative"] == "3"  # the resubmission
+    assert "graded the newest, doejane_1001_5002_exercise1-1.py" in book["doejane"]["reason"].replace("canvas/", "")
+    assert (book["roerich"]["status"], book["roerich"]["reason"]) == ("late", "the LMS marked the submission late")
+    assert (book["Dana Dee"]["derivative"], book["9077"]["derivative"]) == ("3", "0")
 
 
 def test_zip_traversal_is_refused(tmp_path):
