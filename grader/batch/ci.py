@@ -78,8 +78,8 @@ def github_workflow(ids=(), problems=(), problems_repo: str | None = None, packa
             "with": {"test-name": pid, "setup-command": "", "timeout": 10, "max-score": int(points) if points == int(points) else points,
                      "command": f"gradquiz check {submission_name(pid, kind)}{flags}"},
         })
-    feedback = "\n".join(f"gradquiz check {submission_name(pid, kind)}{flags} --output gradquiz-{pid}.xml || true"
-                         for pid, _, kind, _ in chosen)
+    feedback = "".join(f"gradquiz check {submission_name(pid, kind)}{flags} --output gradquiz-{pid}.xml || true\n"
+                       for pid, _, kind, _ in chosen)
     steps.append({"name": "Feedback (annotations and summary)", "if": "always()", "run": feedback})
     steps.append({
         "name": "Autograding Reporter",
@@ -98,7 +98,19 @@ def github_workflow(ids=(), problems=(), problems_repo: str | None = None, packa
         }},
     }
     header = "# GitHub Classroom autograding for gradquiz problems (written by `gradquiz ci github`).\n"
-    return header + yaml.safe_dump(workflow, sort_keys=False, width=1000)
+    return header + yaml.dump(workflow, Dumper=_Dumper, sort_keys=False, width=1000)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings (a step's script) as literal blocks, as people write workflows."""
+
+
+def _text(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
 
 
 SETUP = """#!/usr/bin/env bash
