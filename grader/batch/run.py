@@ -125,6 +125,10 @@ def _drain(stream, log, total: int, quiet: bool, console) -> None:
         def render(self, task):
             return Text(f"{task.speed:.1f}/s" if task.speed else "-/s", style="progress.data.speed")
 
+    if console is None:
+        from rich.console import Console
+
+        console = Console(stderr=True)  # stdout keeps the one summary line
     columns = [TextColumn("grading"), BarColumn(), MofNCompleteColumn(), Rate(), TextColumn("ETA"), TimeRemainingColumn()]
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("grading", total=total)
