@@ -219,7 +219,7 @@ def grade(
     exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
     roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."),
-    regrade: Optional[List[str]] = typer.Option(None, "--regrade", help="Grade this student again (repeatable)."),
+    regrade: Optional[List[str]] = typer.Option(None, "--regrade", help="Grade these students again (repeatable, or a,b,c)."),
     lms: Optional[LMS] = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
@@ -231,7 +231,8 @@ def grade(
 
     options = GradeOptions(
         submissions=list(submissions), output=output, problems=list(problems or ()), exercise=exercise,
-        jobs=jobs, roster=roster, regrade=list(regrade or ()), lms=lms.value if lms else None,
+        jobs=jobs, roster=roster, regrade=[s for r in regrade or () for s in r.split(",") if s],
+        lms=lms.value if lms else None,
         executor=executor.value, scheduler=scheduler, quiet=quiet,
     )
     outcome = grade_class(options)
