@@ -87,10 +87,50 @@ class TreeMemory(threading.Thread):
             time.sleep(0.02)
 
 
+class CpuAccount:
+    """CPU time of a command and everything it starts, from a cgroup of its own (cgroup v2
+    ``cpu.stat`` or v1 ``cpuacct``; root only); None where there is none. Unlike wall time, it
+    does not depend on what else the machine is doing."""
+
+    def __init__(self):
+        self.path, self.read = None, None
+        name = f"gradquiz-bench-{os.getpid()}"
+        for base, reader in ((Path("/sys/fs/cgroup/cpuacct"), self._v1), (Path("/sys/fs/cgroup"), self._v2)):
+            if base.joinpath("cgroup.procs").exists() and (base / "cpuacct.usage").exists() == (reader == self._v1):
+                try:
+                    (base / name).mkdir(exist_ok=True)
+                    self.path, self.read = base / name, reader
+                    break
+                except OSError:
+                    continue
+
+    def _v1(self) -> float:
+        return int((self.path / "cpuacct.usage").read_text()) / 1e9
+
+    def _v2(self) -> float:
+        stat = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines())
+        return int(stat["usage_usec"]) / 1e6
+
+    def wrap(self, cmd: list[str]) -> list[str]:
+        if self.path is None:
+            return cmd
+        return ["sh", "-c", f'echo $$ > "{self.path}/cgroup.procs" && exec "$@"', "sh", *cmd]
+
+    def close(self):
+        if self.path is not None:
+            try:
+                self.path.rmdir()
+            except OSError:
+                pass
+
+
+CPU = CpuAccount()
+
+
 def grade(subs: Path, out: Path, jobs: int | None, env: dict) -> tuple[float, TreeMemory, str]:
     cmd = [EXE, "grade", str(subs), "--output", str(out), "--quiet"] + (["--jobs", str(jobs)] if jobs else [])
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(CPU.wrap(cmd), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(proc.pid)
     memory.start()
     stdout, stderr = proc.communicate()
@@ -118,7 +158,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gradquiz-bench-") as tmp:
         tmp = Path(tmp)
         names = make_class(tmp / "subs", args.students)
+        make_class(tmp / "one", 1)
+        cpu0 = CPU.read() if CPU.read else None
+        grade(tmp / "one", tmp / "out-one", args.jobs, env)
+        cpu1 = CPU.read() if CPU.read else None
         wall, memory, summary = grade(tmp / "subs", tmp / "out", args.jobs, env)
+        cpu2 = CPU.read() if CPU.read else None
         recs = records(tmp / "out")
         finished = sorted(r["finished"] for r in recs if "finished" in r)
         steady = (len(finished) - 1) / (finished[-1] - finished[0]) if len(finished) > 1 and finished[-1] > finished[0] else float("nan")
@@ -136,6 +181,13 @@ def main() -> None:
         print(f"  peak memory          {memory.peak / 2**20:8.0f} MiB summed over the process tree, "
               f"largest process {memory.largest / 2**20:.0f} MiB")
         print(f"  results              {statuses}")
+        if cpu0 is not None:
+            startup = cpu1 - cpu0
+            per_cpu = (cpu2 - cpu1 - startup) / len(recs)
+            cores = len(os.sched_getaffinity(0))
+            print(f"  CPU time             {cpu2 - cpu1:8.2f} s in all (start-up {startup:.2f} s), {per_cpu * 1000:.1f} ms per "
+                  f"submission over every process: an idle {cores}-core machine grades ~{cores / per_cpu:.0f}/s once warm")
+        print(f"  machine load         {os.getloadavg()[0]:8.1f} (1-min load average at the end; wall times grow with it)")
 
         sample = names[: args.sample]
         start = time.perf_counter()
@@ -162,4 +214,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        CPU.close()
