@@ -30,6 +30,7 @@ class Format(str, Enum):
     json = "json"
     junit = "junit"
     gradescope = "gradescope"
+    github = "github"
 
 
 ProblemsOpt = typer.Option(None, "--problems", help="A problem file or folder to search first (repeatable).")
@@ -57,39 +58,92 @@ def check(
     problems: Optional[List[Path]] = ProblemsOpt,
     exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz id (default: from the file)."),
     student: Optional[str] = StudentOpt,
-    format: Format = typer.Option(Format.text, "--format", help="Report format."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
+    format: Format = typer.Option(
+        Format.text, "--format", help="Report format (github: the text, plus annotations and a step summary)."
+    ),
+    output: Optional[List[str]] = typer.Option(
+        None, "--output", help="Write a report (repeatable): PATH (format from .json .xml .txt), FORMAT:PATH, or - (stdout)."
+    ),
     grading: bool = typer.Option(
         False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
     ),
 ):
     """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed."""
-    from grader import api, reports
+    from grader import api
+    from grader.reports.outputs import targets
 
-    result = api.check(
-        file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
-    )
-    if format is Format.text:
-        _text(result, output)
-    else:
-        body = reports.RENDERERS[format.value](result)
-        if output:
-            _write(output, body)
-        else:
-            sys.stdout.write(body)
+    github = format is Format.github or os.environ.get("GITHUB_ACTIONS", "").strip().lower() == "true"
+    outputs = targets(output, "text" if format is Format.github else format.value)
+    try:
+        result = api.check(
+            file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
+        )
+    except GradquizError as err:
+        if github:  # the reason, annotated on the file, before the one line on stderr
+            from grader.reports import Report
+
+            failed = Report(id=exercise or "", kind="", title="gradquiz", file=str(file), results=[])
+            failed.error = str(err)
+            _github(failed, file)
+        raise
+    bodies = [(_render(result, fmt, path), path) for fmt, path in outputs]
+    for body, path in bodies:
+        _deliver(body, path, result)
+    if all(path is not None for _, path in bodies) and (github or sys.stdout.isatty()):
+        _deliver(None, None, result)  # reports to files: the text still goes to the terminal (and the CI log)
+    if github:
+        _github(result, file, to_stderr=any(path is None and body is not None for body, path in bodies))
     raise typer.Exit(result.exit_code)
 
 
-def _text(result, output):
-    from rich.console import Console
+def _render(result, fmt: str, path) -> str | None:
+    """The report as text for a file or stdout; None: print it to the terminal with colour."""
+    from grader import reports
 
-    from grader.reports import render_text
+    if fmt == "text":
+        if path is None:
+            return None
+        import io
 
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            render_text(result, Console(file=handle, no_color=True, soft_wrap=True))
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        reports.render_text(result, Console(file=buffer, no_color=True, soft_wrap=True, width=100))
+        return buffer.getvalue()
+    return reports.RENDERERS[fmt](result)
+
+
+def _deliver(body: str | None, output, result=None) -> None:
+    if output is not None:
+        _write(output, body)
+    elif body is not None:
+        sys.stdout.write(body)
     else:
+        from rich.console import Console
+
+        from grader.reports import render_text
+
         render_text(result, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
+
+
+def _github(result, file, to_stderr: bool = False) -> None:
+    """GitHub Actions: annotations on the student's lines (stdout, or stderr when stdout carries a
+    machine-readable report), and the summary table appended to $GITHUB_STEP_SUMMARY."""
+    from grader.reports import github
+
+    try:
+        source = Path(file).read_text(encoding="utf-8", errors="replace") if not Path(file).is_symlink() else ""
+    except OSError:
+        source = ""
+    sys.stdout.flush()
+    (sys.stderr if to_stderr else sys.stdout).write(github.annotations(result, source))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(github.summary(result))
+        except OSError as exc:
+            typer.echo(f"gradquiz: {summary}: cannot append the step summary ({exc.strerror})", err=True)
 
 
 def _write(path: Path, body: str) -> None:
