@@ -84,8 +84,9 @@ def build(plan, records: dict) -> tuple[list[ProblemInfo], list[Row]]:
             entry = {
                 "score": float(rec.get("score") or 0.0),
                 "max_score": float(rec["max_score"]) if rec.get("max_score") is not None else info.max_score,
-                "status": rec.get("status", "ok"),
-                "reason": rec.get("reason", ""),
+                # how the file was found is today's (the plan's); a failed grading is the record's
+                "status": "error" if rec.get("status") == "error" else job.status,
+                "reason": rec.get("reason", "") if rec.get("status") == "error" else job.reason,
                 "tasks": {tid: tasks.get(tid, 0.0) for tid, _ in info.tasks} | tasks,
                 "file": rec.get("file", job.file),
                 "seconds": rec.get("seconds"),

@@ -180,7 +180,7 @@ def _failing(graded) -> str:
     out = []
     for (student, pid), rec in sorted(graded):
         why = rec.get("reason") if rec.get("status") == "error" else ""
-        errors = [f"{t['id']}: {t['error']}" for t in rec.get("tasks", []) if t.get("error") in ("import", "timeout", "crash")]
+        errors = [f"{t['id']}: {t['error']}" for t in rec.get("tasks", []) if t.get("error") in ("import", "timeout", "crash", "garbled")]
         if why or errors:
             out.append(f"<tr><td>{escape(student)}</td><td>{escape(pid)}</td><td>{escape(why or ', '.join(errors))}</td></tr>")
     if not out:
