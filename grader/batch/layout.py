@@ -150,9 +150,10 @@ def _walk_student(folder: Path, bad: dict[Path, str]) -> list[Path]:
     return out
 
 
-def collect(sources, unpack_dir: Path) -> list[_File]:
-    """Every candidate file in SUBMISSIONS with its owner's name."""
+def collect(sources, unpack_dir: Path, exclude=()) -> list[_File]:
+    """Every candidate file in SUBMISSIONS with its owner's name (never in ``exclude``: the output folder)."""
     found: list[_File] = []
+    skip = {Path(p).resolve() for p in exclude}
     for source in map(Path, sources):
         if not source.exists() and not source.is_symlink():
             raise GradquizError("no such file or folder (given as SUBMISSIONS)", source)
@@ -160,7 +161,7 @@ def collect(sources, unpack_dir: Path) -> list[_File]:
             root, bad = extract_zip(source, unpack_dir / _safe(source.stem))
             found += _scan_dir(root, bad)
         elif source.is_dir():
-            found += _scan_dir(source, {})
+            found += _scan_dir(source, {}, skip)
         else:
             found.append(_File(problem_of(source), source, "file"))
     for item in found:
@@ -178,11 +179,11 @@ CANVAS = re.compile(r"^(?P<login>[^_]+)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<sub>\d+
 MOODLE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_[a-z]+_?$")
 
 
-def _scan_dir(folder: Path, bad: dict[Path, str]) -> list[_File]:
+def _scan_dir(folder: Path, bad: dict[Path, str], skip=frozenset()) -> list[_File]:
     out = []
     submitters = _gradescope_submitters(folder)
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith((".", "__")) or entry.name in IGNORED:
+        if entry.name.startswith((".", "__")) or entry.name in IGNORED or (skip and entry.resolve() in skip):
             continue
         if entry.is_dir() and not entry.is_symlink():
             moodle = MOODLE.match(entry.name)
@@ -338,11 +339,11 @@ def read_roster(path: Path) -> tuple[list[str], dict[str, str], dict[str, dict]]
 
 # -- the plan -----------------------------------------------------------------------------------
 def plan(sources, *, problems=(), exercise: str | None = None, roster: Path | None = None,
-         unpack_dir: Path) -> Plan:
+         unpack_dir: Path, exclude=()) -> Plan:
     index = problem_index(problems)
     if exercise and exercise not in index:
         raise GradquizError(f"no exercise or quiz with id '{exercise}' (see `gradquiz list`)")
-    files = collect(sources, unpack_dir)
+    files = collect(sources, unpack_dir, exclude)
     if not exercise and any(f.layout == "file" for f in files):
         first = next(f for f in files if f.layout == "file")
         raise GradquizError("a file per student needs --exercise ID (which problem the files answer)", first.path)

@@ -83,7 +83,7 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
     out.mkdir(parents=True, exist_ok=True)
     secret = class_secret(out)
     plan = layout.plan(opts.submissions, problems=opts.problems, exercise=opts.exercise,
-                       roster=opts.roster, unpack_dir=state_dir(out) / "unpacked")
+                       roster=opts.roster, unpack_dir=state_dir(out) / "unpacked", exclude=(out,))
     unknown = [s for s in opts.regrade if s not in plan.students]
     if unknown:
         raise GradquizError(f"--regrade: no student '{unknown[0]}' in this class")
