@@ -167,19 +167,33 @@ def with_payload(job: dict) -> dict:
     return out
 
 
-def run_dask(jobs: list[dict], scheduler: str | None, secret: str) -> Iterator[dict]:
+def dask_ready(scheduler: str | None) -> None:
+    """Raise the one-line error now (before any grading) if the Dask executor cannot run."""
     try:
-        from distributed import Client, as_completed
+        import distributed  # noqa: F401
     except ImportError:
         raise GradquizError("--executor dask needs the dask extra: pip install 'gradquiz[dask]'") from None
     if not scheduler:
         raise GradquizError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    from grader.batch.worker import grade_remote
+
+
+def run_dask(jobs: list[dict], scheduler: str | None, secret: str) -> Iterator[dict]:
+    """Connect now (a wrong address is one line on stderr before any grading), then stream."""
+    dask_ready(scheduler)
+    from distributed import Client
 
     try:
         client = Client(scheduler, timeout="20s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise GradquizError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+    return _stream_dask(client, jobs, secret)
+
+
+def _stream_dask(client, jobs: list[dict], secret: str) -> Iterator[dict]:
+    from distributed import as_completed
+
+    from grader.batch.worker import grade_remote
+
     with client:
         if not jobs:
             return

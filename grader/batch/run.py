@@ -75,6 +75,10 @@ def class_secret(out: Path) -> str:
 def grade_class(opts: GradeOptions, console=None) -> Outcome:
     from grader.batch import executors
 
+    if opts.executor not in ("local", "dask"):
+        raise GradquizError(f"--executor must be local or dask, not '{opts.executor}'")
+    if opts.executor == "dask":
+        executors.dask_ready(opts.scheduler)
     out = Path(opts.output)
     if out.exists() and not out.is_dir():
         raise GradquizError("--output must be a folder", out)
@@ -96,10 +100,8 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
     started = time.perf_counter()
     if opts.executor == "dask":
         stream = executors.run_dask(todo_dicts, opts.scheduler, secret)
-    elif opts.executor == "local":
-        stream = executors.run_local(todo_dicts, opts.jobs or executors.default_jobs(), secret)
     else:
-        raise GradquizError(f"--executor must be local or dask, not '{opts.executor}'")
+        stream = executors.run_local(todo_dicts, opts.jobs or executors.default_jobs(), secret)
     with journal.Journal(path) as log:
         _drain(stream, log, len(todo), opts.quiet, console)
     seconds = time.perf_counter() - started
