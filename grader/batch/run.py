@@ -104,6 +104,16 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
         stream = executors.run_local(todo_dicts, opts.jobs or executors.default_jobs(), secret)
     with journal.Journal(path) as log:
         _drain(stream, log, len(todo), opts.quiet, console)
+        # A task that timed out while the machine was busy is graded once more, alone on its
+        # worker: a slow moment must not cost a student marks (a real loop costs its timeout twice).
+        records = journal.read(path)
+        again = [j.to_dict() for j in todo if _timed_out(records.get(j.key), j)]
+        if again:
+            if opts.executor == "dask":
+                stream = executors.run_dask(again, opts.scheduler, secret)
+            else:
+                stream = executors.run_local(again, opts.jobs or executors.default_jobs(), secret, threads=1)
+            _drain(({**r, "retried": True} for r in stream), log, len(again), True, console)
     seconds = time.perf_counter() - started
     records = journal.read(path)
     infos, rows = gradebook.write_all(out, plan, records, opts.lms)
@@ -112,6 +122,11 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
 
         write_report(out / "report.html", plan, infos, rows, records)
     return Outcome(len(todo), len(plan.jobs) - len(todo), seconds, rows, infos, out)
+
+
+def _timed_out(record: dict | None, job) -> bool:
+    return bool(record) and record.get("sha256") == job.sha256 and not record.get("retried") and any(
+        t.get("error") == "timeout" for t in record.get("tasks", []))
 
 
 def _drain(stream, log, total: int, quiet: bool, console) -> None:
