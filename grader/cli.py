@@ -68,25 +68,22 @@ def check(
         False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
     ),
 ):
-    """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed."""
+    """Grade a submission and print a score with feedback. Exit 0 all passed, 1 something failed, 2 not graded."""
     from grader import api
     from grader.reports.outputs import targets
 
+    grading = api.grading_mode(True if grading else None)
     github = format is Format.github or os.environ.get("GITHUB_ACTIONS", "").strip().lower() == "true"
     outputs = targets(output, "text" if format is Format.github else format.value)
     try:
-        result = api.check(
-            file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
-        )
+        result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading)
+        bodies = [(_render(result, fmt, path), path) for fmt, path in outputs]
     except GradquizError as err:
-        if github:  # the reason, annotated on the file, before the one line on stderr
-            from grader.reports import Report
-
-            failed = Report(id=exercise or "", kind="", title="gradquiz", file=str(file), results=[])
-            failed.error = str(err)
-            _github(failed, file)
-        raise
-    bodies = [(_render(result, fmt, path), path) for fmt, path in outputs]
+        _cannot_grade(str(err), file, exercise, outputs, github)
+    except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
+        _cannot_grade(f"internal error, please report it: {type(exc).__name__}: {_first_line(exc)}", file, exercise,
+                      outputs, github)
+    _isolation_warning(result, grading)
     for body, path in bodies:
         _deliver(body, path, result)
     if all(path is not None for _, path in bodies) and (github or sys.stdout.isatty()):
@@ -115,7 +112,9 @@ def _render(result, fmt: str, path) -> str | None:
 
 def _deliver(body: str | None, output, result=None) -> None:
     if output is not None:
-        _write(output, body)
+        from grader.reports.files import write_report
+
+        write_report(output, body)
     elif body is not None:
         sys.stdout.write(body)
     else:
@@ -146,11 +145,34 @@ def _github(result, file, to_stderr: bool = False) -> None:
             typer.echo(f"gradquiz: {summary}: cannot append the step summary ({exc.strerror})", err=True)
 
 
-def _write(path: Path, body: str) -> None:
-    try:
-        path.write_text(body, encoding="utf-8")
-    except OSError as exc:
-        raise GradquizError(f"cannot write the report ({exc.strerror})", path) from None
+def _cannot_grade(reason: str, file, exercise, outputs, github: bool = False) -> None:
+    """Exit 2 with the reason on stderr, after writing each requested report of score 0 that carries it."""
+    from grader.reports import Report
+
+    typer.echo(f"gradquiz: {reason}", err=True)
+    failed = Report.failed(reason, file=file, id=exercise or "")
+    for fmt, path in outputs:
+        if path is not None or fmt != "text":
+            _deliver(_render(failed, fmt, path), path)
+    if github:
+        _github(failed, file, to_stderr=any(path is None and fmt != "text" for fmt, path in outputs))
+    raise typer.Exit(2)
+
+
+def _first_line(exc: BaseException) -> str:
+    from grader.reports import printable
+
+    lines = printable(str(exc)).strip().splitlines()
+    return lines[0][:300] if lines else "(no message)"
+
+
+def _isolation_warning(result, grading: bool) -> None:
+    """In grading mode, one line on stderr when the sandbox could not enforce everything here."""
+    missing = (result.isolation or {}).get("missing") if isinstance(result.isolation, dict) else None
+    if grading and missing:
+        what = "; ".join(map(str, missing)) if isinstance(missing, (list, tuple)) else str(missing)
+        typer.echo(f"gradquiz: warning: the sandbox could not enforce everything on this machine: {what} "
+                   "(see docs/security.md)", err=True)
 
 
 @app.command()

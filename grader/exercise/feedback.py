@@ -59,7 +59,7 @@ def no_points(task) -> str:
 
 def run_failure(task, run) -> str:
     name = task.spec.function
-    detail = run.detail
+    detail = run.detail if isinstance(run.detail, dict) else {}
     if run.failure == "garbled":
         return (
             f"The submission's process sent a garbled reply while `{name}` was being checked "
@@ -75,15 +75,28 @@ def run_failure(task, run) -> str:
             return f"Your file did not finish loading within {detail['timeout']:g} s (a loop at the top level?); nothing could be graded."
         if detail.get("crash"):
             return "Your file ended the process while loading (os._exit, a crash or too much memory); nothing could be graded."
-        return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(detail)
+        return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(clean_error(detail))
     if run.failure == "timeout":
-        return f"`{name}` did not return within {detail['timeout']:g} s (an infinite loop, or very slow code?)."
+        return f"`{name}` did not return within {detail.get('timeout', task.spec.timeout):g} s (an infinite loop, or very slow code?)."
     code = detail.get("returncode")
     how = f" (exit code {code})" if code not in (None, 0) else ""
     return (
         f"Your code ended the process while `{name}` was running{how}: "
         "os._exit, a crash, or running out of memory or CPU time."
     )
+
+
+def clean_error(err) -> dict:
+    """An error description from the child with only the keys used here, as the types used here."""
+    err = err if isinstance(err, dict) else {}
+    out = {}
+    for key, limit in (("type", 200), ("message", 2000), ("text", 500)):
+        if isinstance(err.get(key), str):
+            out[key] = err[key][:limit]
+    line = err.get("line")
+    if isinstance(line, int) and not isinstance(line, bool) and line > 0:
+        out["line"] = line
+    return out
 
 
 def exception_text(err: dict) -> str:

@@ -17,9 +17,18 @@ from grader.quiz.schema import AnswersSpec
 from grader.problems.yamlio import load_yaml
 
 
+MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
+
+
 def read_answers(path: Path | str):
     """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line."""
     path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # load_yaml names the problem
+    if size > MAX_BYTES:
+        raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
     try:
         data, positions = load_yaml(path)
     except GradquizError as err:
@@ -50,7 +59,6 @@ def save_answers(quiz, answers: dict, output: Path) -> None:
         f"# Grade them with: gradquiz check {output.name}\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    try:
-        output.write_text(header + body, encoding="utf-8")
-    except OSError as exc:
-        raise GradquizError(f"cannot save the answers ({exc.strerror})", output) from None
+    from grader.reports.files import write_report
+
+    write_report(output, header + body, what="answers")
