@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import queue
 import socket
 import threading
 import time
@@ -27,6 +28,9 @@ QUIZ_ISOLATION = {"code": "none: a quiz runs no submitted code; answers are data
 _lock = threading.Lock()
 _exercises: dict = {}  # (problem file, mtime, variant key) -> (Exercise, forbid, allow)
 _quizzes: dict = {}
+_keeper = None  # the queue of the thread that starts fork servers and asks them to fork
+_keeper_lock = threading.Lock()
+_zygote_lock = threading.Lock()
 _zygotes: dict = {}  # allow set -> the sandbox's fork server of this process, when the sandbox has one
 
 
@@ -148,6 +152,14 @@ def _salt() -> tuple:
     return tuple(grading_salt())
 
 
+def _header_id(source: str) -> str | None:
+    try:
+        from grader.problems.discovery import header_id
+    except ImportError:
+        return None
+    return header_id(source)
+
+
 def _names(data, key) -> list[str]:
     value = data.get(key) if isinstance(data, dict) else None
     return [m for m in value if isinstance(m, str)] if isinstance(value, list) else []
@@ -192,6 +204,12 @@ def _grade_exercise(job: dict):
     )
     if isinstance(isolation, dict) and hasattr(report, "isolation"):
         report.isolation = dict(isolation)
+    named = _header_id(source)
+    if named and named != exercise.id:  # as `check --grading` says it
+        report.notes.append(
+            f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
+            f"by --exercise or the file name ('{exercise.id}')"
+        )
     if exercise.spec.hidden_checks:
         n = exercise.spec.hidden_checks
         report.notes.append(
@@ -201,16 +219,42 @@ def _grade_exercise(job: dict):
     return report
 
 
-def _locked(zygote):
-    """The fork server with its fork request under a lock: several threads of a worker start
-    (and restart, after a timeout) sandboxes from one server, whose socket takes one at a time."""
-    fork, lock = zygote.fork, threading.Lock()
+def _on_keeper(function):
+    """Run ``function`` on this process's keeper thread, which lives as long as the process.
 
-    def locked_fork(fds):
-        with lock:
-            return fork(fds)
+    A fork server dies with the thread that started it (PR_SET_PDEATHSIG follows the parent
+    thread), and its children with it: started from a worker thread that then finishes its last
+    job, it would take its neighbours' sandboxes down. So every fork server is started, and every
+    fork requested (also a restart of a dead server), here: one at a time, on one thread."""
+    global _keeper
+    with _keeper_lock:
+        if _keeper is None:
+            _keeper = queue.Queue()
+            threading.Thread(target=_keep, args=(_keeper,), daemon=True, name="gradquiz-forks").start()
+    box: list = []
+    done = threading.Event()
+    _keeper.put((function, box, done))
+    done.wait()
+    ok, value = box[0]
+    if ok:
+        return value
+    raise value
 
-    zygote.fork = locked_fork
+
+def _keep(requests) -> None:
+    while True:
+        function, box, done = requests.get()
+        try:
+            box.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            box.append((False, exc))
+        done.set()
+
+
+def _kept(zygote):
+    """The fork server with its fork requests made on the keeper thread."""
+    fork = zygote.fork
+    zygote.fork = lambda fds: _on_keeper(lambda: fork(fds))
     return zygote
 
 
@@ -222,21 +266,22 @@ def _sandbox(source: str, path: Path, forbid, allow):
     server = getattr(sandbox, "ForkServer", None)
     if server is not None:
         key = tuple(sorted(allow))
-        with _lock:
-            try:
+        try:
+            with _zygote_lock:
                 zygote = _zygotes.get(key)
                 if zygote is None:
-                    zygote = _zygotes[key] = _locked(server(allow=key).__enter__())
-                return zygote.sandbox(source, str(path), forbid=forbid, allow=key)
-            except ValueError:
-                pass  # the zygote preloaded a module this exercise forbids: a plain child
-            except Exception:  # noqa: BLE001 - a dead or failed zygote: drop it, use a plain child now
+                    zygote = _zygotes[key] = _kept(_on_keeper(lambda: server(allow=key).__enter__()))
+            return zygote.sandbox(source, str(path), forbid=forbid, allow=key)
+        except ValueError:
+            pass  # the zygote preloaded a module this exercise forbids: a plain child
+        except Exception:  # noqa: BLE001 - a dead or failed zygote: drop it, use a plain child now
+            with _zygote_lock:
                 dead = _zygotes.pop(key, None)
-                if dead is not None:
-                    try:
-                        dead.close()
-                    except Exception:  # noqa: BLE001
-                        pass
+            if dead is not None:
+                try:
+                    _on_keeper(dead.close)
+                except Exception:  # noqa: BLE001
+                    pass
     try:
         return sandbox.Sandbox(source, str(path), forbid, allow=allow)
     except TypeError:  # a sandbox without ``allow``
@@ -255,11 +300,13 @@ def _grade_quiz(job: dict):
     answers, positions = read_answers(path)
     student = job["student"]
     problem_path = Path(job["problem_path"])
-    key = (job["problem_path"], problem_path.stat().st_mtime_ns, student)
+    salt = _salt()
+    key = (job["problem_path"], problem_path.stat().st_mtime_ns, student, salt)
     with _lock:
         quiz = _quizzes.get(key)
         if quiz is None:
-            quiz = _quizzes[key] = load_quiz(problem_path, student=student)
+            extra = {"salt": salt} if salt else {}
+            quiz = _quizzes[key] = load_quiz(problem_path, student=student, **extra)
     given = {str(k): v for k, v in (answers.answers or {}).items()}
     report = quiz_grade.QuizReport(
         id=quiz.id,
@@ -272,8 +319,11 @@ def _grade_quiz(job: dict):
     quiz_grade._notes(report, quiz, answers, given, positions, path, True)
     if hasattr(report, "isolation"):
         report.isolation = dict(QUIZ_ISOLATION)
-    if answers.quiz and answers.quiz != quiz.id:
-        report.notes.append(f"the file says it answers '{answers.quiz}'; it was graded as '{quiz.id}'")
+    if answers.quiz and answers.quiz != quiz.id:  # as `check --grading` says it
+        report.notes.append(
+            f"the file's `quiz: {answers.quiz}` was not followed: grading mode grades the quiz named by "
+            f"--exercise or the file name ('{quiz.id}')"
+        )
     return report
 
 

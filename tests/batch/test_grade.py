@@ -58,7 +58,8 @@ def make_class(root: Path) -> tuple[Path, Path, Path]:
     _write(subs / "alice" / "tangent.answers.yaml", (SOLUTIONS / "tangent.answers.yaml").read_text())
     _write(subs / "bob" / "exercise1.py", WRONG)
     _write(subs / "bob" / "scaled.py", "def derivative(x):\n    return 4 * x\n")
-    _write(subs / "carol" / "exercise1.py", 'print("hello from carol")\n\ndef derivative(x):\n    raise ValueError("no")\n')
+    _write(subs / "carol" / "exercise1.py",  # a header naming another exercise is not followed
+           '# gradquiz: exercise2\nprint("hello from carol")\n\ndef derivative(x):\n    raise ValueError("no")\n')
     _write(subs / "carol" / "README.md", "not a submission\n")
     _write(subs / "dave" / "ex1.py", RIGHT)  # misnamed
     _write(subs / "erin" / "exercise1.py", WRONG)  # duplicate: the newer one is graded
@@ -139,6 +140,7 @@ def test_gradebook_equals_check_per_student(graded):
         totals[student] = totals.get(student, 0.0) + report["score"]
         released = json.loads((out / "reports" / student / f"{problem}.json").read_text())
         assert released["score"] == report["score"] and released["results"] == report["results"]
+        assert released.get("notes") == report.get("notes") and released.get("isolation") == report.get("isolation")
     for student, total in totals.items():
         assert float(_gradebook(out)[student]["total"]) == pytest.approx(total)
     assert by_student["s-alice"]["problems"]["scaled"]["tasks"]["second"] in (0.0, 1.0)  # the hidden task ran
@@ -154,7 +156,8 @@ def test_variants_and_renamed_ids(graded):
     assert {r["id"] for r in bob["results"]} == {"derivative", "second"}
     missing = json.loads((out / "reports" / "hal" / "exercise1.json").read_text())
     assert missing["score"] == 0 and missing["error"] == "no submission"
-    assert "hello from carol" in (out / "reports" / "carol" / "exercise1.txt").read_text()
+    carol = (out / "reports" / "carol" / "exercise1.txt").read_text()
+    assert "hello from carol" in carol and "`# gradquiz: exercise2` line was not followed" in carol
 
 
 def test_canvas_export(graded):
