@@ -30,7 +30,7 @@ from grader.problems.catalogue import kind_of
 from grader.problems.discovery import bundled, problem_files
 from grader.problems.yamlio import load_yaml
 
-SUFFIXES = {"exercise": (".py",), "quiz": (".yaml", ".yml")}
+SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
 MAX_FILE = 2 << 20  # bytes of one submission file
 ZIP_MAX_FILE = 16 << 20  # bytes of one extracted member
 ZIP_MAX_TOTAL = 512 << 20  # bytes extracted from one zip
@@ -129,14 +129,14 @@ def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
 def problem_of(path: Path) -> str:
     """The problem id a file's name gives: ``exercise1.py`` -> exercise1, ``signs.answers.yaml`` -> signs."""
     name = path.name
-    for end in (".answers.yaml", ".answers.yml", ".yaml", ".yml", ".py"):
+    for end in (".answers.yaml", ".answers.yml", ".yaml", ".yml", ".py", ".ipynb"):
         if name.endswith(end):
             return name[: -len(end)]
     return path.stem
 
 
 def _candidate(path: Path) -> bool:
-    return path.suffix in (".py", ".yaml", ".yml") and path.name not in IGNORED
+    return path.suffix in (".py", ".ipynb", ".yaml", ".yml") and path.name not in IGNORED
 
 
 def _walk_student(folder: Path, bad: dict[Path, str]) -> list[Path]:

@@ -187,9 +187,15 @@ def _grade_exercise(job: dict):
 
     path = Path(job["file"])
     source = _read_submission(path)
+    notebook = None
+    if path.suffix == ".ipynb":  # its code cells, errors mapped back to "cell 3, line 2"
+        from grader.notebook import notebook_source
+
+        notebook = notebook_source(path, source)
+        source = notebook.source
     exercise, forbid, allow = _exercise(job["problem_path"], job["student"])
     salt = _salt()
-    with _sandbox(source, path, forbid, allow) as sandbox:
+    with _mapped(_sandbox(source, path, forbid, allow), notebook) as sandbox:
         results = grade(exercise, sandbox, include_hidden=True, **({"salt": salt} if salt else {}))
         stdout, stderr = sandbox.output()
         isolation = getattr(sandbox, "isolation", None)
@@ -204,6 +210,8 @@ def _grade_exercise(job: dict):
     )
     if isinstance(isolation, dict) and hasattr(report, "isolation"):
         report.isolation = dict(isolation)
+    if notebook is not None:
+        report.notes.extend(notebook.notes)
     named = _header_id(source)
     if named and named != exercise.id:  # as `check --grading` says it
         report.notes.append(
@@ -217,6 +225,14 @@ def _grade_exercise(job: dict):
             f"the instructor's files run {'them' if n > 1 else 'it'}."
         )
     return report
+
+
+def _mapped(sandbox, notebook):
+    if notebook is None:
+        return sandbox
+    from grader.notebook.source import MappedSandbox
+
+    return MappedSandbox(sandbox, notebook)
 
 
 def _on_keeper(function):

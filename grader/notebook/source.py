@@ -52,8 +52,6 @@ class NotebookSource:
 
 def read_notebook(path: Path) -> dict:
     """The notebook's JSON, validated by nbformat; a GradquizError naming the file if it is not one."""
-    import nbformat
-
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -61,6 +59,13 @@ def read_notebook(path: Path) -> dict:
         raise GradquizError("no such file", path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GradquizError(f"cannot read the notebook ({getattr(exc, 'strerror', None) or exc})", path) from None
+    return parse_notebook(text, path)
+
+
+def parse_notebook(text: str, path) -> dict:
+    """A notebook from its text (``path`` names it in errors)."""
+    import nbformat
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -80,12 +85,13 @@ def read_notebook(path: Path) -> dict:
     return notebook
 
 
-def notebook_source(path) -> NotebookSource:
-    """The Python source of a notebook file's code cells, with its line map and notes.
+def notebook_source(path, text: str | None = None) -> NotebookSource:
+    """The Python source of a notebook file's code cells, with its line map and notes
+    (``text``: the file's contents when the caller has read them already).
 
-    The function helper "class" (``gradquiz grade``) and ``check`` call for a ``.ipynb``.
+    ``check`` and ``gradquiz grade`` call it for a ``.ipynb``.
     """
-    notebook = read_notebook(Path(path))
+    notebook = read_notebook(Path(path)) if text is None else parse_notebook(text, path)
     cells = []
     for number, cell in enumerate(notebook["cells"], 1):
         if cell.get("cell_type") == "code":

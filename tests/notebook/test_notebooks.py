@@ -40,6 +40,9 @@ def runs(tmp_path_factory):
     notebook(root / "wrong" / "exercise1.ipynb", "import numpy as np", "def derivative(x):\n    return x ** 2")
     notebook(root / "broken" / "exercise1.ipynb", "import numpy as np", "x = 1\ny = undefined_name + 1", TUTORIAL)
     (root / "bad.ipynb").write_text("{not json", encoding="utf-8")
+    for student, name in (("alice", "exercise1.ipynb"), ("bob", "exercise1_wrong.ipynb")):
+        (root / "class" / student).mkdir(parents=True)
+        (root / "class" / student / "exercise1.ipynb").write_bytes((SOLUTIONS / name).read_bytes())
     jobs = [
         (("check", "right/exercise1.ipynb", "--format", "json"), root, None),
         (("check", "wrong/exercise1.ipynb", "--format", "json", "--plot", "wrong.png"), root, None),
@@ -53,8 +56,9 @@ def runs(tmp_path_factory):
         (("check", SOLUTIONS / "exercise1_wrong.ipynb", "--format", "json", "--plot", "lesson_wrong.svg"), root, None),
     ]
     jobs += [(("show", "signs", "--output", "signs.svg"), root, None), (("show", "exercise6"), root, None)]
+    jobs += [(("grade", "class", "--exercise", "exercise1", "--output", "graded", "--quiet"), root, None)]
     names = ["right", "wrong", "broken", "bad", "starter", "starter_quiz", "show", "show_svg", "lesson", "lesson_wrong",
-             "show_quiz", "show_none"]
+             "show_quiz", "show_none", "grade"]
     return root, dict(zip(names, run_cli_many(jobs)))
 
 
@@ -275,3 +279,15 @@ def test_hostile_notebooks_are_one_clear_error(tmp_path, body, message):
     with pytest.raises(GradquizError) as caught:
         check(path)
     assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_class_of_notebooks_is_graded(runs):
+    """`gradquiz grade` takes `<student>/exercise1.ipynb` like `.py` files."""
+    root, out = runs
+    rc, _, stderr = out["grade"]
+    assert rc == 0, stderr
+    rows = (root / "graded" / "gradebook.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[1:] == ["alice,3,3,3,100,ok,", "bob,0,0,3,0,ok,"]
+    bob = json.loads((root / "graded" / "reports" / "bob" / "exercise1.json").read_text(encoding="utf-8"))
+    assert bob["results"][0]["mistake"] == "power_rule"
+    assert "Plots are not drawn while grading: matplotlib calls in your cells do nothing." in bob["notes"]
