@@ -8,6 +8,8 @@ f', a constant factor or offset, a transposed matrix, swapped components).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.maths.numerics import close, fmt, fmt_pair, lambdify
@@ -86,13 +88,16 @@ def run_failure(task, run) -> str:
     )
 
 
+_LINE_BREAKS = re.compile("\r?\n|\u2028|\u2029")
+
+
 def clean_error(err) -> dict:
     """An error description from the child with only the keys used here, as the types used here."""
     err = err if isinstance(err, dict) else {}
     out = {}
     for key, limit in (("type", 200), ("message", 2000), ("text", 500)):
         if isinstance(err.get(key), str):  # one line: a message must not forge report lines
-            out[key] = " ".join(err[key][:limit].splitlines())
+            out[key] = _LINE_BREAKS.sub(" ", err[key][:limit])  # (other control characters are shown escaped)
     line = err.get("line")
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
         out["line"] = line
