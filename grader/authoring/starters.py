@@ -16,6 +16,7 @@ from pathlib import Path
 
 
 from grader.errors import GradquizError
+from grader.problems.atomic import write_atomic
 from grader.authoring.templates import TEMPLATES
 
 WIDTH = 84  # docstring lines in starters
@@ -39,9 +40,9 @@ def write_new(path: Path, text: str, force: bool = False) -> None:
         raise GradquizError("already exists; choose another --output (or add --force to overwrite it)", path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise GradquizError(f"cannot write ({exc.strerror})", path) from None
+    write_atomic(path, text)
 
 
 # -- starter ----------------------------------------------------------------------------------
