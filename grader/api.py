@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.problems.discovery import HEADER, find_problem, submission_id
+from grader.problems.discovery import HEADER, find_problem, known_ids, submission_id, suggest
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.reports import Report
@@ -93,10 +93,17 @@ def _find_exercise(path: Path, source: str, exercise: str | None, problems) -> P
     except GradquizError as err:
         if err.file is not None:
             raise
+        wanted = submission_id(path, source, exercise)
+        meant = suggest(wanted, known_ids(problems))
         if exercise:
-            origin = ""
+            origin = f"; did you mean {meant}?" if meant else ""
         elif any(HEADER.match(line) for line in source.splitlines()[:10]):
-            origin = "; the id is from the file's `# gradquiz:` line"
+            origin = f"; the id is from the file's `# gradquiz:` line" + (f": did you mean {meant}?" if meant else "")
+        elif meant:
+            origin = (
+                f"; the id is the file's name: did you mean {meant}? Rename the file {meant}.py, start it with "
+                f"`# gradquiz: {meant}` or pass --exercise {meant}"
+            )
         else:
             origin = "; the id is the file's name: start the file with `# gradquiz: ID` or pass --exercise ID"
         raise GradquizError(err.message + origin, path) from None
