@@ -112,7 +112,16 @@ def _task_text(task, params) -> list[str]:
     lines = [what, ""]
     if task.call == "vector":
         lines.append(f"`p` is a 1-D NumPy array holding [{names}] (read them as `{names} = p`).")
-    lines.append(f"Task `{task.id}` ({task.spec.points:g} point{'s' if task.spec.points != 1 else ''}): {_domain(task, params)}.")
+    share = ""
+    if task.spec.partial:
+        size = 1
+        for n in task.shape:
+            size *= n
+        what = "component" if task.kind.name == "gradient" else "entry"
+        share = f", {task.spec.points / size:g} for each right {what}"
+    lines.append(
+        f"Task `{task.id}` ({task.spec.points:g} point{'s' if task.spec.points != 1 else ''}{share}): {_domain(task, params)}."
+    )
     if len(task.at):
         if len(task.variables) == 1:
             shown = f"{task.variables[0]} = " + ", ".join(shown_number(v, params) for v in task.spec.at)

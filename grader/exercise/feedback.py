@@ -3,10 +3,14 @@
 Shapes before values; the first failing point with expected and got; the worst
 error; the student's own exception line (never grader internals); and the plain
 mistakes that point evaluation recognises (sign, f instead of f', f'' instead of
-f', a constant factor or offset, a transposed matrix, swapped components).
+f', a constant factor or offset, a transposed matrix, swapped components). For vectors
+and matrices, which components or entries are right and which wrong; for a function
+written with the other calling convention, how to write its first line.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -103,6 +107,9 @@ def call_problem(task, x, item) -> str:
             f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
             f"`raise NotImplementedError` with code that returns {task.kind.describe}."
         )
+    convention = calling_convention(task, item.get("error"))
+    if convention:
+        return convention
     if "error" in item:
         return f"{call} raised an error at {exception_text(item['error'])}"
     returned = item.get("returned", "something else")
@@ -110,6 +117,81 @@ def call_problem(task, x, item) -> str:
     if returned == "NoneType":
         text += " Did you forget `return`?"
     return text
+
+
+_ARITY = re.compile(r"(?:takes|missing) (?:from )?\d+")
+
+
+def calling_convention(task, error) -> str | None:
+    """What to write when the student's function takes the other calling convention.
+
+    Python says so in the call's TypeError (``gradient() missing 2 required positional
+    arguments``, ``f() takes 1 positional argument but 2 were given``), raised before
+    any line of the function runs (so it has no line in the student's file).
+    """
+    if not error or error.get("type") != "TypeError" or error.get("line"):
+        return None
+    name, message = task.spec.function, error.get("message", "")
+    if not message.startswith(f"{name}()") or not _ARITY.search(message):
+        return None
+    names = ", ".join(task.variables)
+    python = f"(Python said: {message}.)"
+    if task.call == "vector":
+        unpack = f"{names} = p" if len(task.variables) > 1 else f"{names} = p[0]"
+        return (
+            f"`{name}` is called with one array p holding ({names}), not with one number per variable: "
+            f"write `def {name}(p):` and start it with `{unpack}`. {python}"
+        )
+    many = "one number per variable" if len(task.variables) > 1 else "one number"
+    return (
+        f"`{name}` is called with {many}, {name}({names}), not with one array: write `def {name}({names}):`. {python}"
+    )
+
+
+def entry_names(task) -> list[str]:
+    """The name of each component (gradient) or entry (Hessian, Jacobian), in row-major order."""
+    v = task.variables
+    kind = task.kind.name
+    if kind == "gradient":
+        return [f"∂f/∂{x}" for x in v]
+    if kind == "hessian":
+        return [
+            f"H[{i}][{j}] = ∂²f/∂{a}²" if i == j else f"H[{i}][{j}] = ∂²f/∂{a}∂{b}"
+            for i, a in enumerate(v)
+            for j, b in enumerate(v)
+        ]
+    if kind == "jacobian":
+        return [f"J[{i}][{j}] = ∂f{i}/∂{b}" for i in range(task.f.rows) for j, b in enumerate(v)]
+    size = int(np.prod(task.shape)) if task.shape else 1
+    return [f"entry {k}" for k in range(size)]
+
+
+def entries_text(task, right) -> str | None:
+    """"∂f/∂y is right, ∂f/∂x is wrong." for a vector or matrix answer that is partly right."""
+    right = np.asarray(right, dtype=bool).ravel()
+    if right.size < 2 or right.all() or not right.any():
+        return None
+    names = entry_names(task)
+    good = [n for n, ok in zip(names, right) if ok]
+    bad = [n for n, ok in zip(names, right) if not ok]
+    what = "components" if task.kind.name == "gradient" else "entries"
+    return (
+        f"By {what}: {_listed(good)} {'is' if len(good) == 1 else 'are'} right (at every check point); "
+        f"{_listed(bad)} {'is' if len(bad) == 1 else 'are'} wrong."
+    )
+
+
+def _listed(names) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def partial_text(task, right, earned: float) -> str:
+    right = np.asarray(right, dtype=bool).ravel()
+    what = "components" if task.kind.name == "gradient" else "entries"
+    return (
+        f"Partial credit: {int(right.sum())} of {right.size} {what} right, "
+        f"{fmt(earned)} of {task.spec.points:g} point{'s' if task.spec.points != 1 else ''}."
+    )
 
 
 def shape_problem(task, x, shape, data, points) -> str:

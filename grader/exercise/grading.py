@@ -3,6 +3,10 @@
 Check 1: the student's values against the SymPy reference at the shown (`at:`) and
 seeded random points. Check 2: against central finite differences of ``f``, which
 need no reference. A task passes when both agree at every usable point.
+
+A vector or matrix answer is also judged component by component (entry by entry): the
+feedback names those right at every check point by both checks, and a task with
+``partial: true`` earns ``points / (number of entries)`` for each of them.
 """
 
 from __future__ import annotations
@@ -112,7 +116,7 @@ def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox) -> Result:
         return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
     run = sandbox.run(spec.function, task.call, points.x.tolist(), spec.timeout)
     verdict = judge(task, points, run)
-    score = spec.points if verdict.passed else 0.0
+    score = spec.points if verdict.passed else verdict.earned
     return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra)
 
 
@@ -121,6 +125,7 @@ class Verdict:
     passed: bool
     text: str
     extra: dict
+    earned: float = 0.0  # partial credit of a task that did not pass
 
 
 def judge(task: Task, points: Points, run: Run) -> Verdict:
@@ -131,12 +136,10 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     if problem:
         return Verdict(False, "\n".join([problem, *hint]), extra)
     atol = task.spec.atol * (1 + float(np.max(np.abs(points.expected))))
-    ok_ref = _all_close(values, points.expected, task.spec.rtol, atol)
     usable = np.array([np.all(np.isfinite(fd)) for fd in points.fd], dtype=bool)
-    rtol_fd, atol_fd = FD_TOL[max(task.kind.fd_order, 1)]
-    ok_fd = np.array(
-        [not use or np.all(close(v, fd, rtol_fd, atol_fd * s)) for v, fd, s, use in zip(values, points.fd, points.fscale, usable)]
-    )
+    entries_ref, entries_fd = _entries_close(task, points, values, atol, usable)
+    ok_ref = entries_ref.reshape(len(values), -1).all(axis=1)
+    ok_fd = entries_fd.reshape(len(values), -1).all(axis=1)
     extra = {
         "checks": {
             "points": int(len(points.x)),
@@ -156,11 +159,35 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
         text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
-    return Verdict(False, "\n".join([text, *hint]), extra)
+    lines = [text]
+    right = (entries_ref & entries_fd).all(axis=0)  # each entry: right at every point by both checks
+    by_entry = feedback.entries_text(task, right)
+    if by_entry:
+        lines.append(by_entry)
+    earned = 0.0
+    if task.spec.partial:
+        earned = round(float(task.spec.points) * float(right.mean()), 6)
+        names = feedback.entry_names(task)
+        flat = right.ravel()
+        extra["partial"] = {
+            "earned": [n for n, ok in zip(names, flat) if ok],
+            "missed": [n for n, ok in zip(names, flat) if not ok],
+            "each": round(float(task.spec.points) / flat.size, 6),
+            "score": earned,
+        }
+        lines.append(feedback.partial_text(task, right, earned))
+    return Verdict(False, "\n".join([*lines, *hint]), extra, earned)
 
 
-def _all_close(values, expected, rtol, atol) -> np.ndarray:
-    return np.array([bool(np.all(close(v, e, rtol, atol))) for v, e in zip(values, expected)], dtype=bool)
+def _entries_close(task: Task, points: Points, values, atol: float, usable) -> tuple[np.ndarray, np.ndarray]:
+    """(by the reference, by finite differences): k x shape booleans, True where an entry is
+    right at a point (finite differences count as right where they are unusable)."""
+    rtol_fd, atol_fd = FD_TOL[max(task.kind.fd_order, 1)]
+    ref = close(values, points.expected, task.spec.rtol, atol)
+    scale = points.fscale.reshape((-1,) + (1,) * len(task.shape))
+    fd = close(values, np.where(np.isfinite(points.fd), points.fd, 0.0), rtol_fd, atol_fd * scale)
+    fd |= ~usable.reshape((-1,) + (1,) * len(task.shape))
+    return np.asarray(ref, dtype=bool), np.asarray(fd, dtype=bool)
 
 
 def _collect(task: Task, points: Points, results: list[dict]):
@@ -168,7 +195,10 @@ def _collect(task: Task, points: Points, results: list[dict]):
     values = []
     for x, item in zip(points.x, results):
         if not item.get("ok"):
-            return None, feedback.call_problem(task, x, item), {"error": "call"}
+            extra = {"error": "call"}
+            if feedback.calling_convention(task, item.get("error")):
+                extra["mistake"] = "calling_convention"
+            return None, feedback.call_problem(task, x, item), extra
         data = np.array(item.get("data", []), dtype=float)
         shape = tuple(item.get("shape", ()))
         fixed = _fit_shape(data, shape, task.shape)

@@ -24,6 +24,9 @@ from grader.problems.variants import student_id
 from grader.problems.yamlio import load_yaml
 
 
+PARTIAL_KINDS = ("gradient", "hessian", "jacobian")
+
+
 @dataclass(frozen=True)
 class Task:
     spec: schema.Task
@@ -114,6 +117,12 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
         where.error(loc + ("variables",), "a variable is listed twice")
     if kind.one_variable and len(variables) != 1:
         where.error(loc + ("f",), f"a {spec.kind} task needs one variable, f has {', '.join(variables)}")
+    if spec.partial and spec.kind not in PARTIAL_KINDS:
+        where.error(
+            loc + ("partial",),
+            f"partial credit is for {', '.join(PARTIAL_KINDS)} tasks (points shared by component or entry), "
+            f"not {spec.kind}: remove `partial`",
+        )
     wrt = _wrt(spec, kind, variables, loc, where)
     f = sympy.Matrix(exprs)
     symbols = [symbol(v) for v in variables]
