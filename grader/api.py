@@ -53,7 +53,7 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     report = Report(
         id=problem.id,
         kind="exercise",
-        title=problem.spec.title,
+        title=problem.title,
         file=str(path),
         results=results,
         student=problem.student,

@@ -225,10 +225,13 @@ def export(
 @app.command("list")
 @user_errors
 def list_(problems: Optional[List[Path]] = ProblemsOpt, show_version: bool = VersionOpt):
-    """List the available exercises and quizzes."""
+    """List the available exercises and quizzes (files that cannot be read: a warning each on stderr)."""
     from grader.problems.catalogue import catalogue
 
-    entries = catalogue(problems or ())
+    warnings: list[str] = []
+    entries = catalogue(problems or (), warnings)
+    for line in warnings:
+        typer.echo(f"gradquiz: warning: {line}", err=True)
     if not entries:
         typer.echo("No exercises or quizzes found.")
         return

@@ -73,7 +73,7 @@ def exercise_starter(exercise) -> str:
     if exercise.params:
         who = f" (student {exercise.student})" if exercise.student else ""
         lines.append(f"# Your variant{who}: {describe(exercise.params)}")
-    title, intro = fill(spec.title, exercise.params), fill(spec.intro, exercise.params)
+    title, intro = exercise.title, exercise.intro
     lines.append(_docstring("", [title, "=" * len(title), "", intro.rstrip()]))
     lines.append("")
     if spec.forbid:
@@ -195,14 +195,13 @@ def shown_formula(text, parsed, params) -> str:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def fill(text: str, params) -> str:
     """``{a}`` in a title or intro becomes the student's value of param ``a`` (as in quiz prompts)."""
-    from grader.problems.constraints import show_value
+    from grader.problems.placeholders import fill as fill_values
 
-    return _PLACEHOLDER.sub(lambda m: show_value(params[m.group(1)]) if m.group(1) in params else m.group(0), text)
+    return fill_values(text, params)
 
 
 def substitute(text: str, params) -> str:

@@ -129,7 +129,7 @@ class Verdict:
 
 
 def judge(task: Task, points: Points, run: Run) -> Verdict:
-    hint = [f"Hint: {task.spec.hint.strip()}"] if task.spec.hint else []
+    hint = [f"Hint: {task.hint.strip()}"] if task.hint else []
     if run.results is None:
         return Verdict(False, "\n".join([feedback.run_failure(task, run), *hint]), {"error": run.failure})
     values, problem, extra = _collect(task, points, run.results)

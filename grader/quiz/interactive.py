@@ -127,7 +127,9 @@ class Session:
         quiz = self.quiz
         self.console.print(f"[bold]{escape(quiz.title)}[/bold] ({escape(quiz.id)}), {len(quiz.questions)} questions")
         if quiz.spec.intro.strip():
-            self.console.print(Markdown(quiz.spec.intro))
+            from grader.problems.placeholders import fill
+
+            self.console.print(Markdown(fill(quiz.spec.intro, quiz.params)))
         kept = sum(q.id in self.saved for q in quiz.questions)
         if kept:
             left = len(quiz.questions) - kept
