@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.problems.discovery import HEADER, find_problem, known_ids, submission_id, suggest
+from grader.problems.discovery import HEADER, find_problem, header_student, known_ids, submission_id, suggest
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.reports import Report
@@ -47,6 +47,7 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         from grader.exercise.grading import grade
         from grader.exercise.problem import load_exercise
 
+        student, origin = _student(student, source, grading)
         problem = load_exercise(problem_path, student, data, positions)
         results = grade(problem, sandbox, include_hidden=grading)
         stdout, stderr = sandbox.output()
@@ -59,6 +60,7 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         student=problem.student,
         output=(stdout + stderr).strip(),
     )
+    report.notes += variant_notes(problem, origin, source)
     hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks) + problem.spec.hidden_checks
     if hidden and not grading:
         report.notes.append(
@@ -71,6 +73,42 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
             f"{'them' if problem.spec.hidden_checks > 1 else 'it'}."
         )
     return report
+
+
+def _student(explicit: str | None, source: str, grading: bool) -> tuple[str, str]:
+    """(student id, where it came from): --student, GRADQUIZ_STUDENT, else (student mode
+    only) the ``# gradquiz: ID student=S`` line a starter writes, else '' (the default variant)."""
+    if explicit:
+        return explicit, "option"
+    if os.environ.get("GRADQUIZ_STUDENT", ""):
+        return os.environ["GRADQUIZ_STUDENT"], "environment"
+    if not grading:
+        named = header_student(source)
+        if named:
+            return named, "header"
+    return "", "none"
+
+
+def variant_notes(problem, origin: str, source: str) -> list[str]:
+    """Which variant of an exercise with params was graded, and how to pick another."""
+    if not problem.params:
+        return []
+    from grader.problems.constraints import describe
+
+    shown = describe(problem.params)
+    if origin == "none":
+        return [
+            f"no student id given: graded the default variant ({shown}), which may not be yours; pick yours with "
+            f"--student ID or GRADQUIZ_STUDENT=ID, or start the file with `# gradquiz: {problem.id} student=ID` "
+            "(as `gradquiz starter ID --student ID` writes it)"
+        ]
+    if origin == "header":
+        return [f"graded the variant of student '{problem.student}' ({shown}), from the file's `# gradquiz:` line"]
+    named = header_student(source)
+    if named and named != problem.student:
+        flag = "--student" if origin == "option" else "GRADQUIZ_STUDENT"
+        return [f"the file's `# gradquiz:` line names student '{named}', but {flag} asked for '{problem.student}' ({shown})"]
+    return []
 
 
 def load_problem(path, student=None):

@@ -71,8 +71,14 @@ def exercise_starter(exercise) -> str:
     spec = exercise.spec
     lines = [f"# gradquiz: {spec.id}"]
     if exercise.params:
-        who = f" (student {exercise.student})" if exercise.student else ""
-        lines.append(f"# Your variant{who}: {describe(exercise.params)}")
+        if exercise.student:  # `check` reads it back: the student's own variant is graded
+            lines[0] += f" student={exercise.student}"
+            lines.append(f"# Your variant (student {exercise.student}): {describe(exercise.params)}")
+        else:
+            lines.append(
+                f"# The default variant: {describe(exercise.params)}. For yours, run "
+                f"`gradquiz starter {spec.id} --student YOUR_ID`."
+            )
     title, intro = exercise.title, exercise.intro
     lines.append(_docstring("", [title, "=" * len(title), "", intro.rstrip()]))
     lines.append("")

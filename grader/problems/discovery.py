@@ -14,6 +14,8 @@ from grader.errors import GradquizError
 PACKAGE = Path(__file__).resolve().parent.parent  # the grader package
 SUFFIXES = (".yaml", ".yml")
 HEADER = re.compile(r"^\s*#\s*gradquiz:\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\b", re.IGNORECASE)
+# The student a starter was made for: `# gradquiz: exercise1 student=s03` (student mode only).
+STUDENT_HEADER = re.compile(r"^\s*#\s*gradquiz:\s*\S+\s+student\s*=\s*(\S(?:.*\S)?)\s*$", re.IGNORECASE)
 # A copy's suffix that browsers and file managers add: "exercise1 (1)", "exercise1-2", "exercise1_copy".
 COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|[-_ ]\d+|[-_ ]?copy( ?\d+)?|[-_ ]?kopie)$", re.IGNORECASE)
 
@@ -66,6 +68,15 @@ def find_problem(problem_id: str, problems=()) -> Path:
         if _declared_id(file) == problem_id:
             return file
     raise GradquizError(f"no exercise or quiz with id '{problem_id}' (see `gradquiz list`)")
+
+
+def header_student(source: str) -> str | None:
+    """The student id of a ``# gradquiz: ID student=S`` line in the first lines, if any."""
+    for line in source.splitlines()[:10]:
+        match = STUDENT_HEADER.match(line)
+        if match:
+            return match.group(1)
+    return None
 
 
 def known_ids(problems=()) -> list[str]:

@@ -85,6 +85,13 @@ def _notes(report, quiz, answers, given, positions, path, grading) -> None:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         line = positions.line_of(("answers", original))
         report.notes.append(f"{path}:{line}: answers.{key}: quiz '{quiz.id}' has no question '{key}'{hint}; this answer was not graded")
+    if quiz.params and not report.student:
+        from grader.problems.constraints import describe
+
+        report.notes.append(
+            f"no student id given: graded the default variant ({describe(quiz.params)}), which may not be yours; pick "
+            "yours with --student ID or GRADQUIZ_STUDENT=ID, or a `student: ID` line in the answers file"
+        )
     if answers.student and report.student != answers.student:
         report.notes.append(f"these answers were given as student '{answers.student}' but were graded as '{report.student or '(default)'}'")
     hidden = sum(q.hidden for q in quiz.questions)
