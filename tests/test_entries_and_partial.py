@@ -92,7 +92,7 @@ def test_a_gradient_written_with_one_argument_per_variable_is_told_how_to_write_
     result = by_id(ws.check(ws.submission(code)))["gradient"]
     assert result["feedback"] == (
         "`gradient` is called with one array p holding (x, y, z), not with one number per variable: write "
-        "`def gradient(p):` and start it with `x, y, z = p`. (Python said: gradient() missing 2 required positional "
+        "`def gradient(p):` and start it with `x, y, z = p`. (Python said: TypeError: gradient() missing 2 required positional "
         "arguments: 'y' and 'z'.)"
     )
     assert result["mistake"] == "calling_convention" and result["error"] == "call"
@@ -104,7 +104,7 @@ def test_a_scalar_task_written_with_one_array_is_told_how_to_write_it(ws):
     result = by_id(ws.check(ws.submission(code)))["dfdy"]
     assert result["feedback"] == (
         "`dfdy` is called with one number per variable, dfdy(x, y), not with one array: write `def dfdy(x, y):`. "
-        "(Python said: dfdy() takes 1 positional argument but 2 were given.)"
+        "(Python said: TypeError: dfdy() takes 1 positional argument but 2 were given.)"
     )
     assert result["mistake"] == "calling_convention"
 
@@ -121,3 +121,12 @@ def test_a_type_error_inside_the_function_is_not_taken_for_the_calling_conventio
     assert "called with one array" not in result["feedback"]
     assert "helper() missing 1 required positional argument: 'b'" in result["feedback"]
     assert "mistake" not in result
+
+
+def test_a_function_with_too_many_parameters_is_told_its_first_line(ws):
+    ws.exercise([task("d", "derivative", "x**2")])
+    result = by_id(ws.check(ws.submission("def d(x, y):\n    return 2 * x\n")))["d"]
+    assert result["feedback"] == (
+        "`d` is called with one number, d(x): write `def d(x):`. (Python said: TypeError: d() missing 1 required "
+        "positional argument: 'y'.)"
+    )

@@ -76,12 +76,33 @@ def run_failure(task, run) -> str:
             return "Your file ended the process while loading (os._exit, a crash or too much memory); nothing could be graded."
         return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(detail)
     if run.failure == "timeout":
-        return f"`{name}` did not return within {detail['timeout']:g} s (an infinite loop, or very slow code?)."
+        return timeout_text(task, detail)
     code = detail.get("returncode")
     how = f" (exit code {code})" if code not in (None, 0) else ""
     return (
         f"Your code ended the process while `{name}` was running{how}: "
         "os._exit, a crash, or running out of memory or CPU time."
+    )
+
+
+def timeout_text(task, detail: dict) -> str:
+    """Whether a single call or all the calls together ran out of time."""
+    name, limit = task.spec.function, detail["timeout"]
+    if "done" not in detail:
+        return f"`{name}` did not return within {limit:g} s (an infinite loop, or very slow code?)."
+    done, total, elapsed = detail["done"], detail["points"], detail["elapsed"]
+    call = call_text(task, np.asarray(detail["point"], dtype=float))
+    if elapsed < limit / 2:
+        before = f" (the {done} call{'s' if done != 1 else ''} before it returned in time)" if done else ""
+        return (
+            f"A single call ran out of time: `{name}` did not return within {limit:g} s when called as {call}{before}. "
+            "An infinite loop, or a loop that never ends for this input?"
+        )
+    each = elapsed / done
+    return (
+        f"All the calls together ran out of time: `{name}` returned at {done} of {total} check points in "
+        f"{elapsed:.2g} s (about {each:.2g} s a call), and all {total} calls must finish within {limit:g} s. "
+        f"Make `{name}` faster (no sleeping, no large loops)."
     )
 
 
@@ -135,17 +156,21 @@ def calling_convention(task, error) -> str | None:
     if not message.startswith(f"{name}()") or not _ARITY.search(message):
         return None
     names = ", ".join(task.variables)
-    python = f"(Python said: {message}.)"
+    python = f"(Python said: TypeError: {message}.)"
     if task.call == "vector":
         unpack = f"{names} = p" if len(task.variables) > 1 else f"{names} = p[0]"
         return (
             f"`{name}` is called with one array p holding ({names}), not with one number per variable: "
             f"write `def {name}(p):` and start it with `{unpack}`. {python}"
         )
-    many = "one number per variable" if len(task.variables) > 1 else "one number"
-    return (
-        f"`{name}` is called with {many}, {name}({names}), not with one array: write `def {name}({names}):`. {python}"
-    )
+    n = len(task.variables)
+    if n > 1 and re.search(r"takes 1 positional argument but", message):  # written for one array
+        return (
+            f"`{name}` is called with one number per variable, {name}({names}), not with one array: "
+            f"write `def {name}({names}):`. {python}"
+        )
+    what = "one number" if n == 1 else f"{n} numbers, one per variable"
+    return f"`{name}` is called with {what}, {name}({names}): write `def {name}({names}):`. {python}"
 
 
 def entry_names(task) -> list[str]:
