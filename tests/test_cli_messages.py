@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from grader.cli import app
-from tests.conftest import SOLUTIONS, clean_env, run_cli
+from conftest import SOLUTIONS, clean_env, run_cli
 
 COMMANDS = ["check", "validate", "list", "quiz", "starter", "new", "export"]
 VERSION = f"gradquiz {version('gradquiz')}\n"

@@ -289,7 +289,7 @@ def _value(matrix: sympy.Matrix, subs) -> str:
 
 def lint_quiz(path: Path, data, positions):
     """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is used."""
-    from grader.quiz import edition
+    import grader.quiz.edition as edition
     from grader.quiz import QuizSpec, load_quiz, validate_quiz
     from grader.quiz.load import question_errors
 

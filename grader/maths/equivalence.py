@@ -29,7 +29,7 @@ import sympy
 
 from grader.maths.numerics import fmt, lambdify
 from grader.maths.parse import format_math, symbol
-from grader.problems.variants import rng
+from grader.maths.seeds import rng
 
 SAMPLES = 24  # float check points wanted
 MIN_POINTS = 6  # fewer valid points than this: the key's domain must be given

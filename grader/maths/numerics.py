@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.problems.variants import rng
+from grader.maths.seeds import rng
 
 SPECIAL_GAP = 0.02  # fraction of the interval's width kept clear of special values
 EDGE_OFFSETS = ((0.002, 0.008), (0.01, 0.024))  # edge points "at" and "near" each end: fractions of the width

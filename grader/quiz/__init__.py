@@ -45,45 +45,53 @@ The package, from the edge in:
   ``model.QuestionKind``; ``context`` holds what they share to compile a question,
   ``typed`` and ``sets`` what they share to read and show answers;
 - ``grade``: a typed answer, a quiz's answers or an answers file graded into a Report;
-- ``answers``: reading and writing answers files; ``edition``: the student edition.
+- ``answers``: reading and writing answers files; ``edition``: the student edition;
+- ``interactive``: `gradquiz quiz`, one question at a time.
+
+Imports run one way: the registry (``kinds``) imports the kinds, the kinds import the model
+and the helpers (``context``, ``typed``, ``sets``), never the registry, the loader or this
+package. The names below are resolved on first use (PEP 562), so importing one module of the
+package never drags in the rest.
 """
 
 from __future__ import annotations
 
-from grader.quiz.answers import read_answers, save_answers
-from grader.quiz.context import SYMBOLIC_SECONDS
-from grader.quiz.grade import QuizReport, check_answers, grade_answers, grade_question
-from grader.quiz.kinds import QUESTION_KINDS
-from grader.quiz.kinds.stationary_points import read_points
-from grader.quiz.load import find_quiz, load_quiz, validate_quiz
-from grader.quiz.model import Outcome, Question, QuestionKind, Quiz, Unreadable, help_text
-from grader.quiz.schema import AnswersSpec, QuestionSpec, QuizSpec
-from grader.quiz.sets import read_interval, show_set
-from grader.quiz.typed import MAX_ANSWER
+import importlib
 
-__all__ = [
-    "MAX_ANSWER",
-    "QUESTION_KINDS",
-    "SYMBOLIC_SECONDS",
-    "AnswersSpec",
-    "Outcome",
-    "Question",
-    "QuestionKind",
-    "QuestionSpec",
-    "Quiz",
-    "QuizReport",
-    "QuizSpec",
-    "Unreadable",
-    "check_answers",
-    "find_quiz",
-    "grade_answers",
-    "grade_question",
-    "help_text",
-    "load_quiz",
-    "read_answers",
-    "read_interval",
-    "read_points",
-    "save_answers",
-    "show_set",
-    "validate_quiz",
-]
+_PUBLIC = {
+    "AnswersSpec": "grader.quiz.schema",
+    "MAX_ANSWER": "grader.quiz.typed",
+    "Outcome": "grader.quiz.model",
+    "QUESTION_KINDS": "grader.quiz.kinds",
+    "Question": "grader.quiz.model",
+    "QuestionKind": "grader.quiz.model",
+    "QuestionSpec": "grader.quiz.schema",
+    "Quiz": "grader.quiz.model",
+    "QuizReport": "grader.quiz.grade",
+    "QuizSpec": "grader.quiz.schema",
+    "SYMBOLIC_SECONDS": "grader.quiz.context",
+    "Unreadable": "grader.quiz.model",
+    "check_answers": "grader.quiz.grade",
+    "find_quiz": "grader.quiz.load",
+    "grade_answers": "grader.quiz.grade",
+    "grade_question": "grader.quiz.grade",
+    "help_text": "grader.quiz.model",
+    "load_quiz": "grader.quiz.load",
+    "read_answers": "grader.quiz.answers",
+    "read_interval": "grader.quiz.sets",
+    "read_points": "grader.quiz.kinds.stationary_points",
+    "save_answers": "grader.quiz.answers",
+    "show_set": "grader.quiz.sets",
+    "validate_quiz": "grader.quiz.load",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'grader.quiz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -6,7 +6,7 @@ Every helper reports an authoring error through ``Context.error`` (file, line an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import sympy
 
@@ -17,8 +17,8 @@ from grader.quiz.model import Question, Unreadable
 from grader.quiz.typed import finite, show_number
 from grader.problems.variants import exact
 
-if TYPE_CHECKING:
-    from grader.quiz.schema import QuestionSpec
+# ``QuestionSpec`` (grader.quiz.schema) is named in annotations only: the schema imports the
+# registry, which imports the kinds, which import this module.
 
 SYMBOLIC_SECONDS = 3.0  # deriving an interval or stationary points from f
 
@@ -27,7 +27,7 @@ SYMBOLIC_SECONDS = 3.0  # deriving an interval or stationary points from f
 class Context:
     """What a kind needs to compile one question."""
 
-    spec: QuestionSpec
+    spec: "QuestionSpec"  # noqa: F821 (see above)
     loc: tuple
     where: Where
     params: dict

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import GradquizError
-from grader.quiz import edition
+import grader.quiz.edition as edition
 from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable

@@ -14,7 +14,7 @@ from grader.errors import GradquizError
 from grader.maths.parse import format_math
 from grader.problems.fields import Where
 from grader.problems.placeholders import bracketed, fill
-from grader.quiz import edition
+import grader.quiz.edition as edition
 from grader.quiz.context import Context
 from grader.quiz.kinds import QUESTION_KINDS
 from grader.quiz.model import Question, Quiz

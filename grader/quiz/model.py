@@ -10,21 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sympy
 
 from grader.maths import equivalence
 from grader.maths.parse import symbol
 
-if TYPE_CHECKING:
-    from grader.quiz.context import Context
-    from grader.quiz.schema import QuestionSpec, QuizSpec
+# ``QuestionSpec``/``QuizSpec`` (grader.quiz.schema) and ``Context`` (grader.quiz.context) appear
+# in annotations only, as names: the schema imports the registry, which imports the kinds, which
+# import this model, so importing them here, even for type checkers, would close a circle.
 
 
 @dataclass(frozen=True)
 class Question:
-    spec: QuestionSpec
+    spec: "QuestionSpec"  # noqa: F821 (see above)
     kind: "QuestionKind"
     index: int
     line: int | None
@@ -67,7 +67,7 @@ class Question:
 
 @dataclass(frozen=True)
 class Quiz:
-    spec: QuizSpec
+    spec: "QuizSpec"  # noqa: F821 (see above)
     path: Path
     questions: tuple[Question, ...]
     params: dict = field(default_factory=dict)
@@ -106,7 +106,7 @@ class QuestionKind:
         """How to type an answer to this question."""
         return self.help
 
-    def compile(self, ctx: Context) -> dict:
+    def compile(self, ctx: "Context") -> dict:  # noqa: F821 (see above)
         raise NotImplementedError
 
     def read(self, q: Question, raw) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from grader.sandbox.output import tail
-from tests.conftest import task
+from conftest import task
 
 
 def test_a_cut_output_starts_at_a_line_and_counts_what_was_dropped():

@@ -30,7 +30,7 @@ from grader.quiz import (
     validate_quiz,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUIZZES = ROOT / "quizzes"
 SOLUTIONS = ROOT / "solutions"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import by_id, task
+from conftest import by_id, task
 
 GRADIENT = task("gradient", "gradient", "x**2*y + z", points=3)
 X_WRONG = """

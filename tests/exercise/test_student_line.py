@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from grader.exercise.problem import load_exercise
-from tests.conftest import clean_env, run_cli
+from conftest import clean_env, run_cli
 
 VARIANT = """
 id: pv
@@ -89,7 +89,7 @@ def test_the_option_and_the_environment_win_over_the_line_and_say_so(setup):
 
 
 def test_an_exercise_without_params_says_nothing_about_variants(tmp_path):
-    from tests.conftest import SOLUTIONS
+    from conftest import SOLUTIONS
 
     rc, out, _ = run_cli("check", SOLUTIONS / "exercise1.py", cwd=tmp_path)
     assert rc == 0 and "variant" not in out

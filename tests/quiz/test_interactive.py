@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from grader.cli import app
 from grader.quiz import check_answers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXE = shutil.which("gradquiz")
 ENV = {"COLUMNS": "200", "GRADQUIZ_STUDENT": "", "GRADQUIZ_GRADING": "", "GRADQUIZ_PATH": ""}
 

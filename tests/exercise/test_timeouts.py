@@ -4,7 +4,7 @@ each against a 1 s limit for them all."""
 
 from __future__ import annotations
 
-from tests.conftest import by_id, task
+from conftest import by_id, task
 
 
 def test_a_single_call_that_never_returns(ws):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from tests.conftest import by_id, run_cli
-from tests.test_validate import errors
+from conftest import by_id, run_cli
+from test_validate import errors
 
 MANY_SCHEMA_MISTAKES = """
 id: bad
