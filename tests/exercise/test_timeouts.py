@@ -37,3 +37,9 @@ def test_calls_each_too_slow_for_the_limit_of_them_all(ws):
     assert feedback.startswith("All the calls together ran out of time: `d` returned at ")
     assert "of 20 check points in " in feedback
     assert feedback.endswith("and all 20 calls must finish within 1 s. Make `d` faster (no sleeping, no large loops).")
+
+
+def test_loading_the_file_does_not_count_against_the_calls(ws):
+    ws.exercise([task("d", "derivative", "x**2", (-1, 1), timeout=1)])
+    sub = ws.submission("import time\ntime.sleep(1.5)   # slow to load: its own limit is 10 s\ndef d(x):\n    return 2 * x\n")
+    assert by_id(ws.check(sub))["d"]["passed"]
