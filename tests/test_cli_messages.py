@@ -7,16 +7,18 @@ import re
 from importlib.metadata import version
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from grader.cli import app
 from conftest import SOLUTIONS, clean_env, run_cli
 
-COMMANDS = ["check", "validate", "list", "quiz", "starter", "new", "export"]
+COMMANDS = sorted(typer.main.get_command(app).commands)  # every command, also those added later
 VERSION = f"gradquiz {version('gradquiz')}\n"
 
 
 def test_version_on_the_command_and_on_every_subcommand():
+    assert {"check", "validate", "list", "quiz", "starter", "new", "export"} <= set(COMMANDS)
     assert re.fullmatch(r"gradquiz \d+\.\d+\.\d+\n", VERSION)
     rc, out, err = run_cli("--version")
     assert (rc, out, err) == (0, VERSION, "")
