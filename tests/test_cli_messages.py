@@ -57,31 +57,53 @@ def _copy(tmp_path, name, header=None):
 
 
 @pytest.mark.parametrize("header", ["# GradQuiz: exercise1", "#GRADQUIZ:exercise1", "  # gradquiz:  exercise1  "])
-def test_the_header_is_case_insensitive(tmp_path, header):
-    path = _copy(tmp_path, "mine.py", header)
-    rc, out, err = run_cli("check", path, cwd=tmp_path)
-    assert rc == 0, err
-    assert "Score: 3 / 3" in out
+def test_the_header_is_case_insensitive(tmp_path, monkeypatch, header):
+    from grader import api
+
+    monkeypatch.chdir(tmp_path)
+    report = api.check(_copy(tmp_path, "mine.py", header))
+    assert report.id == "exercise1" and report.exit_code == 0
 
 
-@pytest.mark.parametrize("name", ["exercise1 (1).py", "exercise1-2.py", "Exercise1.py", "exercise1 (2) (1).py", "exercise1 copy.py"])
-def test_a_copied_or_renamed_file_gets_did_you_mean(tmp_path, name):
-    path = _copy(tmp_path, name)
+def test_the_header_is_case_insensitive_for_the_command(tmp_path):
+    rc, out, err = run_cli("check", _copy(tmp_path, "mine.py", "# GradQuiz: exercise1"), cwd=tmp_path)
+    assert rc == 0 and "Score: 3 / 3" in out, err
+
+
+def _refusal(tmp_path, name, header=None) -> str:
+    from grader import api
+    from grader.errors import GradquizError
+
+    with pytest.raises(GradquizError) as caught:
+        api.check(_copy(tmp_path, name, header))
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["exercise1-2.py", "Exercise1.py", "exercise1 (2) (1).py", "exercise1 copy.py"])
+def test_a_copied_or_renamed_file_gets_did_you_mean(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    assert _refusal(tmp_path, name) == (
+        f"{tmp_path / name}: no exercise or quiz with id '{name[:-3]}' (see `gradquiz list`); the id is the file's name: "
+        "did you mean exercise1? Rename the file exercise1.py, start it with `# gradquiz: exercise1` or pass "
+        "--exercise exercise1"
+    )
+
+
+def test_a_browser_duplicate_gets_did_you_mean_from_the_command(tmp_path):
+    path = _copy(tmp_path, "exercise1 (1).py")
     rc, out, err = run_cli("check", path, cwd=tmp_path)
-    stem = name[:-3]
     assert rc == 2 and out == ""
     assert err == (
-        f"gradquiz: {path}: no exercise or quiz with id '{stem}' (see `gradquiz list`); the id is the file's name: "
-        "did you mean exercise1? Rename the file exercise1.py, start it with `# gradquiz: exercise1` or pass "
+        f"gradquiz: {path}: no exercise or quiz with id 'exercise1 (1)' (see `gradquiz list`); the id is the file's "
+        "name: did you mean exercise1? Rename the file exercise1.py, start it with `# gradquiz: exercise1` or pass "
         "--exercise exercise1\n"
     )
 
 
-def test_no_suggestion_when_nothing_is_close(tmp_path):
-    path = _copy(tmp_path, "homework.py")
-    rc, _, err = run_cli("check", path, cwd=tmp_path)
-    assert rc == 2 and "did you mean" not in err
-    assert err.endswith("the id is the file's name: start the file with `# gradquiz: ID` or pass --exercise ID\n")
-    path = _copy(tmp_path, "mine.py", "# gradquiz: Exercise1")
-    rc, _, err = run_cli("check", path, cwd=tmp_path)
-    assert rc == 2 and err.endswith("the id is from the file's `# gradquiz:` line: did you mean exercise1?\n")
+def test_no_suggestion_when_nothing_is_close(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = _refusal(tmp_path, "homework.py")
+    assert "did you mean" not in message
+    assert message.endswith("the id is the file's name: start the file with `# gradquiz: ID` or pass --exercise ID")
+    message = _refusal(tmp_path, "mine.py", "# gradquiz: Exercise1")
+    assert message.endswith("the id is from the file's `# gradquiz:` line: did you mean exercise1?")
