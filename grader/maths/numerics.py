@@ -11,7 +11,10 @@ agree with right ones. Their pattern leaves no stretch of the domain unchecked:
   points are edge points, those at the ends first;
 - the rest: a Halton low-discrepancy sequence (bases 2, 3, 5, ...), started at a seeded
   index and shifted by a seeded vector modulo 1 (a Cranley-Patterson rotation), so
-  that points fill the box evenly instead of clumping as uniform draws do.
+  that points fill the box evenly instead of clumping as uniform draws do; a point
+  near a special value is moved just clear of it rather than dropped, so the spread
+  stays even (with 20 points on one variable no gap exceeds about 1/8 of the domain,
+  where 20 uniform draws leave gaps of a third).
 
 Values are compared per point with ``|s - r| <= atol * (1 + max|r|) + rtol * max(|s|, |r|)``.
 """
@@ -81,12 +84,30 @@ class _Halton:
         return (np.array([_radical_inverse(self.index, b) for b in self.bases]) + self.shift) % 1.0
 
     def clear(self, lo, width, gap) -> np.ndarray:
-        """The next point (as fractions of the box) clear of special values, else the next one."""
+        """The next point (as fractions of the box) clear of special values: moved just out of
+        a special value's clearance when that keeps it in the box (the sequence stays even),
+        else skipped for the next one."""
         for _ in range(200):
             u = self.next()
-            if not _near_special(lo + width * u, gap):
-                return u
+            point = _moved_clear(lo + width * u, lo, lo + width, gap)
+            if point is not None:
+                return (point - lo) / width
         return self.next()  # a box too small to avoid every special value
+
+
+def _moved_clear(point: np.ndarray, lo, hi, gap):
+    """``point`` with each coordinate near 0, an integer or a multiple of pi moved just clear
+    of it (to the nearer side), or None when that leaves the box or meets another."""
+    out = point.copy()
+    for k, value in enumerate(point):
+        clear = min(gap[k], 0.05) * 1.001
+        for special in (np.round(value), np.pi * np.round(value / np.pi)):
+            if abs(value - special) < clear:
+                value = special + clear if value >= special else special - clear
+        if not lo[k] < value < hi[k] or _near_special(np.array([value]), np.array([gap[k]])):
+            return None
+        out[k] = value
+    return out
 
 
 def _radical_inverse(i: int, base: int) -> float:
