@@ -9,7 +9,9 @@ from typing import Callable
 
 import sympy
 
+from grader.maths.friendly import lower_case_suggestion
 from grader.maths.functions import _FORBIDDEN_NAMES, FUNCTIONS
+from grader.maths.printing import format_math
 from grader.maths.lexer import _NUM_RE, _check_literal, _literal_value
 from grader.maths.syntax import (
     MAX_AST_DEPTH,
@@ -187,21 +189,33 @@ class Builder:
                             node,
                         )
             else:
-                if abs(p) > MAX_SYMBOLIC_EXPONENT or q > MAX_SYMBOLIC_EXPONENT:
-                    raise self._error(
-                        f"that exponent is too large (the limit is {MAX_SYMBOLIC_EXPONENT})",
-                        node,
-                    )
+                # Any exponent is fine while nothing expands the power: (x-a)^6000 stays a
+                # power.  SymPy computes eagerly only a numeric factor of the base
+                # ((2x)^n -> 2^n x^n): that number is what the size cap is for.
+                coeff = base.as_coeff_Mul()[0] if base.is_Mul else sympy.S.One
                 digits = 0
-                for atom in base.atoms(sympy.Rational):
-                    digits = max(digits, _log10_int(max(abs(atom.p), atom.q)))
+                if coeff.is_Rational:
+                    digits = _log10_int(max(abs(coeff.p), coeff.q))
                 if digits * abs(p) / q > MAX_RESULT_DIGITS:
                     raise self._error(
                         f"that power is too large (numbers would have more than "
                         f"{MAX_RESULT_DIGITS} digits)",
                         node,
                     )
+        self._guard_power(base, exp, node)
         return self._checked(lambda: sympy.Pow(base, exp), node)
+
+    # --------------------------------------------------------- real domains
+    def _guard(self, condition, culprit, node) -> None:
+        """Record that ``condition >= 0`` is needed for a real value (SymPy may simplify the
+        operation away: sqrt(x)^2 -> x keeps the guard x >= 0 here)."""
+        if isinstance(condition, sympy.Expr) and condition.free_symbols:
+            self.guards.append((condition, culprit, _culprit_text(culprit)))
+
+    def _guard_power(self, base, exp, node) -> None:
+        if exp.is_integer or not base.free_symbols or base.is_nonnegative:
+            return
+        self._guard(base, ("pow", base, exp), node)
 
     def _constant(self, node) -> sympy.Expr:
         value = node.value
@@ -237,6 +251,9 @@ class Builder:
             raise self._error(f"'{name}' is a function: write {name}(x)", node)
         if name.startswith("_"):
             raise self._error(f"names cannot start with '_' ('{_short(name)}')", node)
+        hint = lower_case_suggestion(name, self.value_names | {"pi", "e"})
+        if hint is not None and (self.restricted or name.lower() in ("pi", "e")):
+            raise self._error(f"unknown name '{_short(name)}': did you mean {hint}?", node)
         if self.restricted:
             raise self._error(f"unknown name '{_short(name)}' ({self._allowed_text()})", node)
         if _FORBIDDEN_NAMES.get(name):
@@ -249,7 +266,9 @@ class Builder:
         name = node.func.id
         spec = FUNCTIONS.get(name)
         if spec is None:
-            raise self._error(f"unknown function '{_short(name)}'", node)
+            hint = lower_case_suggestion(name, ())
+            more = f": did you mean {hint}?" if hint else ""
+            raise self._error(f"unknown function '{_short(name)}'{more}", node)
         if node.keywords:
             raise self._error("named arguments (name=value) are not allowed in a formula", node)
         for arg in node.args:
@@ -262,6 +281,8 @@ class Builder:
                 f"{name}() takes {wanted} argument{plural}, not {len(node.args)}", node
             )
         args = [self._build(arg) for arg in node.args]
+        for condition in _domain_conditions(name, args):
+            self._guard(condition, (name, *args), node)
         if name in ("sqrt", "cbrt"):
             return self._power(args[0], sympy.Rational(1, 2 if name == "sqrt" else 3), node)
         if name in ("log", "ln") and len(args) == 2:
@@ -293,6 +314,31 @@ class Builder:
         except Exception:
             raise MathSyntaxError("the formula cannot be evaluated") from None
         return result
+
+
+def _culprit_text(culprit) -> str:
+    """log(x - 3), sqrt(x), x^(1/4): the part of a formula whose real domain a guard keeps."""
+    name, *args = culprit
+    if name == "pow":
+        base, exp = args
+        if exp == sympy.Rational(1, 2):
+            return f"sqrt({format_math(base)})"
+        shown = format_math(base)
+        shown = shown if base.is_Symbol else f"({shown})"
+        return f"{shown}^({format_math(exp)})" if not exp.is_Integer else f"{shown}^{exp}"
+    return f"{name}({', '.join(format_math(a) for a in args)})"
+
+
+def _domain_conditions(name, args) -> list:
+    """Expressions that must be >= 0 for ``name(*args)`` to be real (up to isolated points)."""
+    arg = args[0]
+    if name in ("log", "ln", "log10", "log2"):
+        return [arg] + ([args[1]] if len(args) == 2 else [])
+    if name in ("asin", "arcsin", "acos", "arccos", "atanh", "arctanh"):
+        return [1 - arg**2]
+    if name in ("acosh", "arccosh"):
+        return [arg - 1]
+    return []
 
 
 def _log10_int(value: int) -> float:

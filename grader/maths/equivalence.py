@@ -1,15 +1,24 @@
-"""Is a typed formula the same function as the key? Decide numerically, confirm precisely.
+"""Is a typed formula the same function as the key? Decide numerically, confirm exactly.
+
+The rule: two formulas are equal when they have the same real values on the same real
+domain, up to isolated points (``grader.maths.domains`` keeps the domain SymPy's
+simplification drops: ``sqrt(x)^2`` is not ``x``).
 
 1. Sample seeded points in the real domain of the key: exact rationals (so the same
    point serves both checks) on a grid of "nice" decimals, away from integers and
-   multiples of pi; keep the points where the key is a finite real number.
-2. Compare in float64 there; the answer must be finite wherever the key is.
+   multiples of pi; keep the points where the key is a finite real number (searching
+   wider when the key is real only far from 0).
+2. Compare in float64 there; the answer must be real wherever the key is, and not real
+   where the key is not.
 3. Settle what floats cannot tell at high precision (``evalf(50)`` at the exact
    points): a float mismatch that is only rounding is forgiven, and agreement is
    confirmed at the largest points (a degree-13 polynomial off by one in its
    constant term agrees with the key to 1e-13 relative in float64).
+4. Confirm exactly: the difference is zero as built or after ``simplify``; SymPy proves it
+   nonzero (``e^(50x)/10^12``): not equal; else check at 50 digits at far points too, where
+   ``e^(x-200)`` or ``relu(x-1000)`` show.  So the verdict does not depend on the seed.
 
-Every symbolic step runs under a time limit (``time_limit``); a timeout means "not
+Every symbolic step runs under a time limit (``grader.maths.limits``); a timeout means "not
 confirmed", never a hang. A wrong answer gets a counterexample and, where the
 values show it, the mistake (sign, constant factor, off by a constant, f itself,
 f'' or an antiderivative of f typed for f').
@@ -18,16 +27,17 @@ f'' or an antiderivative of f typed for f').
 from __future__ import annotations
 
 import math
-import signal
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import sympy
 
-from grader.maths.numerics import fmt, lambdify
+from grader.maths import domains
+from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate
+from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
+from grader.maths.numerics import fmt
+from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
 from grader.maths.parse import format_math, symbol
 from grader.maths.seeds import rng
 
@@ -36,125 +46,16 @@ MIN_POINTS = 6  # fewer valid points than this: the key's domain must be given
 CANDIDATES = 160
 CONFIRM = 3  # high-precision confirmations of an agreement
 RECHECK = 6  # float mismatches re-examined at high precision before trusting floats
-DIGITS = 50
 RTOL, ATOL = 1e-9, 1e-12
 PRECISE_RTOL = 1e-30
-STEP_SECONDS = 1.0  # one symbolic step
 BUDGET_SECONDS = 4.0  # all symbolic steps of one comparison
-MAX_TOWER = 3  # nested non-constant powers beyond which high precision is not tried
 # Without a domain, each variable is drawn from these (low, high, share, grid step):
 RANGES = ((-3, 3, 0.5, 100), (0, 1, 0.2, 100), (-20, 20, 0.3, 10))
 
 
-class TimeLimit(BaseException):
-    """Raised inside a step that ran out of time (BaseException: SymPy's ``except Exception`` won't eat it)."""
-
-
-@contextmanager
-def time_limit(seconds: float | None):
-    """Interrupt the block after ``seconds`` with TimeLimit (main thread, POSIX); else no limit."""
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-    outer_delay, _ = signal.getitimer(signal.ITIMER_REAL)
-
-    def expire(signum, frame):
-        raise TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    started = _clock()
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_delay) if outer_delay else seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_delay:  # give an enclosing limit its remaining time back
-            signal.setitimer(signal.ITIMER_REAL, max(1e-4, outer_delay - (_clock() - started)))
-
-
-def _clock() -> float:
-    import time
-
-    return time.monotonic()
-
-
-def attempt(compute, seconds: float = STEP_SECONDS, default=None):
-    """``compute()`` under a time limit; ``default`` on timeout or any SymPy failure."""
-    try:
-        with time_limit(seconds):
-            return compute()
-    except TimeLimit:
-        return default
-    except (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError):
-        return default
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    variables: tuple[str, ...]
-    point: tuple[float, ...]
-    got: float | None  # None: the answer is undefined (not a finite real number) there
-    want: float
-    difference: float | None = None  # got - want, from the exact values when floats round it away
-    decimals: bool = False  # the answer holds typed decimals (0.33): suggest exact values
-    huge: bool = False  # the answer is a real number too large for float64
-
-    def where(self) -> str:
-        if not self.variables:
-            return ""
-        if len(self.variables) == 1:
-            return f"at {self.variables[0]} = {fmt(self.point[0])} "
-        names, values = ", ".join(self.variables), ", ".join(fmt(v) for v in self.point)
-        return f"at ({names}) = ({values}) "
-
-    def text(self) -> str:
-        where = self.where()
-        lead = where[0].upper() + where[1:] if where else ""
-        if self.got is None:
-            what = "too large to compute (overflow)" if self.huge else "undefined (not a real number)"
-            return f"{lead}your answer is {what}; the expected value is {fmt(self.want)}."
-        text = f"{lead}your answer is {fmt(self.got)}, the expected value is {fmt(self.want)}."
-        if fmt(self.got) == fmt(self.want):
-            difference = self.got - self.want if self.difference is None else self.difference
-            text = text[:-1] + f" (they differ by {difference:.3g})."
-        if self.decimals:
-            text += " Type exact values such as 1/3 or sqrt(2)/2 rather than rounded decimals."
-        return text[0].upper() + text[1:]
-
-
-@dataclass
-class Verdict:
-    equal: bool
-    points: int = 0  # float check points used
-    confirmed: int = 0  # high-precision agreements
-    counterexample: Counterexample | None = None
-    mistake: tuple[str, str] | None = None  # (note, sentence)
-    undecided: str = ""  # why the comparison could not be made (an authoring problem)
-    extra: dict = field(default_factory=dict)
-
-    def feedback(self) -> str:
-        if self.undecided:
-            return self.undecided
-        if self.equal:
-            how = f"checked at {self.points} points" if self.points else "checked"
-            if self.confirmed:
-                how += f", {self.confirmed} of them at {DIGITS} digits"
-            return f"Equivalent to the expected answer ({how})."
-        lines = [self.counterexample.text() if self.counterexample else "Not equivalent to the expected answer."]
-        if self.mistake:
-            lines.append(self.mistake[1])
-        return "\n".join(lines)
-
-
 def compare(
-    answer: sympy.Expr,
-    key: sympy.Expr,
+    answer,
+    key,
     variables: Sequence[str] = (),
     *,
     domain: dict[str, tuple[float, float]] | None = None,
@@ -162,27 +63,83 @@ def compare(
     seed: Sequence[object] = (),
     samples: int = SAMPLES,
 ) -> Verdict:
-    """Decide whether ``answer`` equals ``key`` as real functions of ``variables`` on ``domain``.
+    """Decide whether ``answer`` equals ``key`` as real functions of ``variables`` on ``domain``:
+    the same real values on the same real domain, up to isolated points.
 
-    ``f`` (optional) is the function the question differentiates, for naming mistakes.
+    ``answer`` and ``key`` are SymPy expressions or ``Reading``s (whose guards keep the domain
+    SymPy's simplification drops).  ``f`` (optional) is the function the question
+    differentiates, for naming mistakes.  The verdict does not depend on ``seed``: a float
+    agreement is confirmed exactly (the difference simplified, or evaluated at 50 digits at the
+    sample points and at far points).
     """
+    reading = answer if hasattr(answer, "expr") else None
+    answer, answer_guards = domains.unpack(answer)
+    key, key_guards = domains.unpack(key)
     names = tuple(variables) or tuple(sorted(s.name for s in key.free_symbols | answer.free_symbols))
     symbols = [symbol(n) for n in names]
-    pts = _candidates(names, domain or {}, seed)
-    key_values = evaluate(key, symbols, pts)
+    domain = dict(domain or {})
+    pts, key_values = _key_points(key, key_guards, names, symbols, domain, seed)
     valid = np.flatnonzero(np.isfinite(key_values))[:samples]
     if len(valid) < min(MIN_POINTS, len(pts)):
         return Verdict(False, undecided=_too_few(names, len(valid), len(pts)), extra={"valid_points": len(valid), "sampled": len(pts)})
+    outside = [pts[i] for i in np.flatnonzero(np.isnan(key_values))]
     pts, key_values = [pts[i] for i in valid], key_values[valid]
-    got = evaluate(answer, symbols, pts)
+    got = _values(answer, answer_guards, symbols, pts)
     budget = _Budget(BUDGET_SECONDS)
-    verdict = _decide(answer, key, symbols, pts, got, key_values, budget)
+    sides = _Sides(answer, key, answer_guards, key_guards, bool(reading.decimals) if reading is not None else None)
+    verdict = _decide(sides, symbols, pts, got, key_values, budget)
+    if verdict.equal:
+        verdict = _domain_check(sides, symbols, outside, budget) or verdict
+    if verdict.equal:
+        verdict = _confirm(sides, symbols, names, domain, pts, got, key_values, budget) or verdict
     verdict.points = len(pts)
-    if not verdict.equal and not (verdict.counterexample and verdict.counterexample.decimals):
-        verdict.mistake = diagnose(answer, key, symbols, pts, got, key_values, f)
-        if verdict.mistake:
-            verdict.extra["mistake"] = verdict.mistake[0]
+    if not verdict.equal:
+        constant = _decimal_constant(reading)
+        if constant:
+            verdict.mistake = ("decimal", constant)
+            verdict.extra["mistake"] = "decimal"
+        elif not (verdict.counterexample and (verdict.counterexample.decimals or verdict.counterexample.key_undefined)):
+            verdict.mistake = diagnose(answer, key, symbols, pts, got, key_values, f)
+            if verdict.mistake:
+                verdict.extra["mistake"] = verdict.mistake[0]
     return verdict
+
+
+@dataclass(frozen=True)
+class _Sides:
+    answer: sympy.Expr
+    key: sympy.Expr
+    answer_guards: tuple
+    key_guards: tuple
+    decimals: bool | None = None  # the answer was typed with decimals (None: not known)
+
+
+def _values(expr, guards, symbols, pts) -> np.ndarray:
+    """float64 values, NaN where not a finite real number or where a guard fails."""
+    values = evaluate(expr, symbols, pts)
+    if guards and len(pts):
+        values = np.where(domains.real_mask(guards, symbols, pts, evaluate), values, np.nan)
+    return values
+
+
+def _key_points(key, guards, names, symbols, domain, seed):
+    """Candidate points and the key's values there; where the key is real at too few of the
+    usual points, the search widens and then samples the box where it is real."""
+    pts = _candidates(names, domain, seed)
+    values = _values(key, guards, symbols, pts)
+    if np.isfinite(values).sum() >= MIN_POINTS or all(n in domain for n in names) or not names:
+        return pts, values
+    for box in domains.wider_boxes(names, domain):
+        wide = _candidates(names, box, seed)
+        wide_values = _values(key, guards, symbols, wide)
+        real = [wide[i] for i in np.flatnonzero(np.isfinite(wide_values))]
+        if len(real) >= MIN_POINTS:
+            inner = _candidates(names, domains.box_of(names, real, domain), seed)
+            inner_values = _values(key, guards, symbols, inner)
+            if np.isfinite(inner_values).sum() >= MIN_POINTS:
+                return inner, inner_values
+            return wide, wide_values
+    return pts, values
 
 
 def _too_few(names, valid, total) -> str:
@@ -193,41 +150,135 @@ def _too_few(names, valid, total) -> str:
     )
 
 
-class _Budget:
-    def __init__(self, seconds):
-        self.deadline = _clock() + seconds
-
-    def left(self) -> float:
-        return max(0.0, self.deadline - _clock())
-
-
-def _decide(answer, key, symbols, pts, got, want, budget) -> Verdict:
+def _decide(sides, symbols, pts, got, want, budget) -> Verdict:
     bad = ~_close(got, want)
     for rechecked, i in enumerate(sorted(np.flatnonzero(bad), key=lambda i: _readable(pts[i]))):
-        same = _precisely_equal(answer, key, symbols, pts[i], budget) if rechecked < RECHECK else None
+        same = _precisely_equal(sides, symbols, pts[i], budget) if rechecked < RECHECK else None
         if same is not True:
-            return Verdict(False, counterexample=_counterexample(answer, key, symbols, pts[i], got[i], want[i], budget))
+            return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
     confirmed = 0  # every float mismatch was rounding; now confirm agreement where floats are weakest
     for i in sorted(range(len(pts)), key=lambda i: -_size(pts[i]))[:CONFIRM]:
-        same = _precisely_equal(answer, key, symbols, pts[i], budget)
+        same = _precisely_equal(sides, symbols, pts[i], budget)
         if same is False:
-            return Verdict(False, counterexample=_counterexample(answer, key, symbols, pts[i], got[i], want[i], budget))
+            return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
         confirmed += same is True
     return Verdict(True, confirmed=confirmed)
 
 
-def _counterexample(answer, key, symbols, point, got, want, budget) -> Counterexample:
-    exact_got, exact_want = _precise(answer, symbols, point, budget), _precise(key, symbols, point, budget)
+def _domain_check(sides, symbols, outside, budget) -> Verdict | None:
+    """Not equal when the answer is real at sample points where the key is not."""
+    if not outside:
+        return None
+    got = _values(sides.answer, sides.answer_guards, symbols, outside)
+    for i in sorted(np.flatnonzero(np.isfinite(got)), key=lambda i: _readable(outside[i]))[:3]:
+        point = outside[i]
+        if _precise(sides.key, symbols, point, budget, sides.key_guards) is not None:
+            continue  # the key is real here after all (a float overflow)
+        value = _precise(sides.answer, symbols, point, budget, sides.answer_guards)
+        if value is not None:
+            names = tuple(s.name for s in symbols)
+            return Verdict(False, counterexample=Counterexample(names, _floats(point), float(value), math.nan, key_undefined=True))
+    return None
+
+
+def _confirm(sides, symbols, names, domain, pts, got, want, budget) -> Verdict | None:
+    """Exact confirmation of a float agreement: None when confirmed, else a verdict of not equal.
+
+    The difference is zero as built or after ``simplify`` (under a time limit): equal.  SymPy
+    proves it nonzero everywhere (``e^(-200)``, ``e^(50x)/10^12``): not equal, shown at the
+    sample point where it is largest.  Else it is evaluated at 50 digits at far points, where
+    differences hidden near the origin show (``e^(x-200)``, ``relu(x-1000)``).
+    """
+    difference = attempt(lambda: sides.answer - sides.key, min(STEP_SECONDS, budget.left()))
+    if difference is None:
+        return None
+    if difference == 0:
+        return None
+    nonzero = attempt(lambda: difference.is_zero, min(STEP_SECONDS, budget.left()))
+    simple = None
+    if nonzero is not False and _small(difference):
+        simple = attempt(lambda: sympy.simplify(difference), min(2 * STEP_SECONDS, budget.left()))
+        if simple is not None and simple == 0:
+            return None
+    far = _far_difference(sides, symbols, names, domain, pts, simple if simple is not None else difference, budget)
+    if far is not None or nonzero is not False:
+        return far
+    i = _largest_difference(sides, symbols, pts, budget)  # nonzero everywhere, if only slightly
+    return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
+
+
+def _far_difference(sides, symbols, names, domain, pts, difference, budget) -> Verdict | None:
+    """Not equal when, at a far point where both are real and of float size, the values differ."""
+    far = domains.far_points(names, domain, pts[0], difference)
+    if not far:
+        return None
+    want = _values(sides.key, sides.key_guards, symbols, far)
+    got = _values(sides.answer, sides.answer_guards, symbols, far)
+    for i in np.flatnonzero(np.isfinite(want)):  # huge values (e^(e^x) far out) are not evaluated
+        if budget.left() <= 0:
+            break
+        if _precisely_equal(sides, symbols, far[i], budget) is False:  # floats far out may round: exact values decide
+            return Verdict(False, counterexample=_counterexample(sides, symbols, far[i], got[i], want[i], budget))
+    return _huge_difference(sides, symbols, far, difference)
+
+
+def _huge_difference(sides, symbols, far, difference) -> Verdict | None:
+    """Where both sides are too large for floats (e^(e^x) far out), the difference SymPy kept
+    (relu(x-1000) once e^(e^x) cancelled) may still be evaluated: clearly nonzero is not equal."""
+    real = domains.real_mask(sides.key_guards, symbols, far, evaluate) & domains.real_mask(sides.answer_guards, symbols, far, evaluate)
+    values = evaluate(difference, symbols, far)
+    terms = difference.args if difference.is_Add else (difference,)
+    scale = np.max([np.abs(evaluate(t, symbols, far)) for t in terms], axis=0)
+    with np.errstate(all="ignore"):
+        clear = real & np.isfinite(values) & np.isfinite(scale) & (np.abs(values) > 1e-6 * (1 + scale))
+    for i in np.flatnonzero(clear)[:1]:
+        names = tuple(s.name for s in symbols)
+        return Verdict(False, counterexample=Counterexample(names, _floats(far[i]), None, math.nan, float(values[i]), huge=True))
+    return None
+
+
+def _small(expr) -> bool:
+    """Small enough for ``simplify`` even where no time limit can stop it (not the main thread)."""
+    powers = [p.exp for p in expr.atoms(sympy.Pow) if p.exp.is_Integer]
+    return sympy.count_ops(expr) <= 80 and all(abs(int(n)) <= 24 for n in powers)
+
+
+def _largest_difference(sides, symbols, pts, budget) -> int:
+    best, best_i = -1.0, 0
+    for i in sorted(range(len(pts)), key=lambda i: _readable(pts[i]))[:8]:
+        a = _precise(sides.answer, symbols, pts[i], budget, sides.answer_guards)
+        k = _precise(sides.key, symbols, pts[i], budget, sides.key_guards)
+        if a is None or k is None:
+            continue
+        size = float(abs(a - k) / max(1, abs(a), abs(k)))
+        if size > best:
+            best, best_i = size, i
+    return best_i
+
+
+def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
+    answer, key = sides.answer, sides.key
+    exact_got = _precise(answer, symbols, point, budget, sides.answer_guards)
+    exact_want = _precise(key, symbols, point, budget, sides.key_guards)
     difference = float(exact_got - exact_want) if exact_got is not None and exact_want is not None else None
+    if difference is not None:  # the difference itself: a sum at DIGITS digits loses x^2 + e^(-200)
+        exact_difference = _precise(answer - key, symbols, point, budget)
+        difference = float(exact_difference) if exact_difference is not None else difference
     if exact_got is not None:
         got = float(exact_got)
+    elif np.isfinite(got) and domains.failing(sides.answer_guards, symbols, point):
+        got = math.nan  # a guard fails: the float value came from a simplified formula
+    if exact_want is not None:
+        want = float(exact_want)
     huge = bool(np.isinf(got)) or (exact_got is None and _tower(answer) > MAX_TOWER)
     value = float(got) if np.isfinite(got) else None
-    decimals = _typed_decimals(answer) and exact_want is not None and exact_got is not None and (
+    typed = _typed_decimals(answer) if sides.decimals is None else sides.decimals
+    decimals = typed and exact_want is not None and exact_got is not None and (
         abs(exact_got - exact_want) <= 0.05 * abs(exact_want)
     )
     names = tuple(s.name for s in symbols)
-    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge)
+    culprit = domains.failing(sides.answer_guards, symbols, point) if value is None else None
+    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge, culprit)
 
 
 def _typed_decimals(expr) -> bool:
@@ -305,96 +356,16 @@ def _near_special(value: float, gap: float) -> bool:
     return abs(value - round(value)) < gap or abs(value / math.pi - round(value / math.pi)) * math.pi < gap
 
 
-# --------------------------------------------------------------------------- evaluation
-
-
-def evaluate(expr: sympy.Expr, symbols, pts) -> np.ndarray:
-    """float64 values at the points; NaN where not a finite real number."""
-    n = len(pts)
-    if not symbols:
-        value = _precise(expr, symbols, (), _Budget(STEP_SECONDS))
-        return np.full(n, float(value) if value is not None and _finite(value) else np.nan)
-    columns = [np.array([float(p[j]) for p in pts]) for j in range(len(symbols))]
-    with np.errstate(all="ignore"):
-        try:
-            values = _as_floats(lambdify(symbols, expr)(*columns), n)
-        except Exception:  # a function NumPy lacks, or an odd expression: point by point
-            values = _as_floats([_point_value(expr, symbols, p) for p in pts], n)
-    return np.where(np.isfinite(values), values, np.nan)
-
-
-def _as_floats(raw, n) -> np.ndarray:
-    """n float64 values from what a lambdified function returned (NaN where not real, inf where huge)."""
-    try:
-        values = np.broadcast_to(np.asarray(raw), (n,))
-        if values.dtype == object:
-            raise TypeError
-    except (TypeError, ValueError, OverflowError):
-        items = list(np.broadcast_to(np.asarray(raw, dtype=object), (n,)))
-        values = np.array([_one_float(v) for v in items], dtype=complex)
-    if np.iscomplexobj(values):
-        values = np.where(np.abs(values.imag) <= 1e-12 * (1 + np.abs(values.real)), values.real, np.nan)
-    return np.asarray(values, dtype=float)
-
-
-def _one_float(value) -> complex:
-    try:
-        return complex(value)
-    except OverflowError:
-        return complex(math.inf)
-    except (TypeError, ValueError):
-        return complex(math.nan)
-
-
-def _point_value(expr, symbols, point) -> complex:
-    value = attempt(lambda: complex(expr.evalf(17, subs=dict(zip(symbols, point)))), default=None)
-    return np.nan if value is None else value
-
-
-def _finite(value) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (OverflowError, TypeError, ValueError):
-        return False
-
-
-def _precise(expr, symbols, point, budget) -> sympy.Float | None:
-    """The real value at an exact point to DIGITS digits; None if undefined, complex or out of time."""
-    if _tower(expr) > MAX_TOWER or budget.left() <= 0:
-        return None
-
-    def compute():
-        value = expr.xreplace(dict(zip(symbols, point))).evalf(DIGITS)
-        if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
-            return None
-        real, imag = value.as_real_imag()
-        if abs(imag) > sympy.Float(10) ** (15 - DIGITS) * max(1, abs(real)):
-            return None
-        return real
-
-    return attempt(compute, min(STEP_SECONDS, budget.left()))
-
-
-def _precisely_equal(answer, key, symbols, point, budget) -> bool | None:
+def _precisely_equal(sides, symbols, point, budget) -> bool | None:
     """True/False at DIGITS digits; None when it cannot be told (time, undefined)."""
-    want = _precise(key, symbols, point, budget)
+    want = _precise(sides.key, symbols, point, budget, sides.key_guards)
     if want is None:
         return None
-    got = _precise(answer, symbols, point, budget)
+    got = _precise(sides.answer, symbols, point, budget, sides.answer_guards)
     if got is None:
-        return None if _tower(answer) > MAX_TOWER or budget.left() <= 0 else False
+        return None if _tower(sides.answer) > MAX_TOWER or budget.left() <= 0 else False
     size = max(1, abs(got), abs(want))
     return bool(abs(got - want) <= PRECISE_RTOL * size)
-
-
-def _tower(expr) -> int:
-    """How deeply powers with variable exponents nest (x^x^x^x is 3)."""
-    if not expr.args:
-        return 0
-    inner = max(_tower(a) for a in expr.args)
-    if isinstance(expr, sympy.Pow) and expr.exp.free_symbols or isinstance(expr, sympy.exp):
-        return inner + 1
-    return inner
 
 
 # --------------------------------------------------------------------------- mistakes

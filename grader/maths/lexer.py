@@ -201,6 +201,12 @@ def _lex(text: str) -> list[_Tok]:
             )
         if c == "!":
             raise MathSyntaxError("'!' (factorial) is not supported in a formula", i)
+        if c == "'" and i > 0 and (text[i - 1].isalpha() or text[i - 1] == "'"):
+            raise MathSyntaxError(
+                "a prime (') may appear only in a name in front, such as f'(x) = ...: "
+                "type only the expression",
+                i,
+            )
         if c in "'\"":
             raise MathSyntaxError("text in quotes is not allowed in a formula", i)
         if c in _PY_SINGLE:

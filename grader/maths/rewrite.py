@@ -7,6 +7,7 @@ from __future__ import annotations
 import keyword
 from bisect import bisect_right
 
+from grader.maths.friendly import lower_case_suggestion
 from grader.maths.functions import _INVERSES, FUNCTIONS
 from grader.maths.lexer import (
     _CLOSE,
@@ -315,7 +316,10 @@ class Rewriter:
                     out.extend(units[0])
                 else:
                     col = units[0][0][1]
-                    out.append(("(", col, "open", ""))
+                    # Implicit multiplication has the precedence of '*' (1/2x is x/2); the
+                    # "tight" reading (1/(2x)) is kept only to say which one a student meant.
+                    tight = self.mode == "tight"
+                    out.append(("(" if tight else "", col, "open", ""))
                     for k, unit in enumerate(units):
                         if k:
                             last, first = units[k - 1][-1], unit[0]
@@ -327,7 +331,7 @@ class Rewriter:
                                 )
                             out.append(("*", first[1], "op", ""))
                         out.extend(unit)
-                    out.append((")", units[-1][-1][1], "close", ""))
+                    out.append((")" if tight else "", units[-1][-1][1], "close", ""))
                 prev = "operand"
                 continue
             if type(item) is _Tok and item.kind == "op":
@@ -367,7 +371,17 @@ class Rewriter:
                 buf.append((items[i].text, items[i].col, "op", items[i].shown))
                 i += 1
             if i < n and _is_operand(items[i]):
-                i = self._emit_atom(items, i, buf)
+                if self.mode == "greedy" and i + 1 < n and _is_operand(items[i + 1]):
+                    # the other reading of e^2x: the exponent takes the juxtaposed product
+                    buf.append(("(", items[i].col, "open", ""))
+                    i = self._emit_atom(items, i, buf)
+                    while i < n and _is_operand(items[i]):
+                        buf.append(("*", items[i].col, "op", ""))
+                        i = self._emit_atom(items, i, buf)
+                    buf.append((")", items[i - 1].col, "close", ""))
+                    self.greedy_used = True
+                else:
+                    i = self._emit_atom(items, i, buf)
             else:
                 raise MathSyntaxError(f"'{caret.shown}' needs something on its right", caret.col)
         return i
@@ -384,7 +398,9 @@ class Rewriter:
                     and item.text not in self.value_names
                     and item.text != "pi"
                 ):
-                    raise MathSyntaxError(f"unknown function '{_short(item.text)}'", item.col)
+                    hint = lower_case_suggestion(item.text, ())
+                    more = f": did you mean {hint}?" if hint else ""
+                    raise MathSyntaxError(f"unknown function '{_short(item.text)}'{more}", item.col)
             buf.append((item.text, item.col, item.kind, item.shown))
         elif type(item) is _Call:
             buf.append((item.func.text, item.func.col, "func", item.func.shown))

@@ -110,15 +110,24 @@ def suggest(name: str, ids) -> str | None:
 
 
 def _declared_id(file: Path) -> str | None:
+    """The file's top-level ``id``: a fast look for an ``id:`` line, else the YAML loader
+    (a file written in YAML's JSON syntax, ``{"id": "q", ...}``, has no such line)."""
     try:
-        with open(file, encoding="utf-8") as handle:
-            for line in handle:
-                match = re.match(r"^id:\s*['\"]?([^'\"#\s]+)", line)
-                if match:
-                    return match.group(1)
+        text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return None
+    for line in text.splitlines():
+        match = re.match(r"^id:\s*['\"]?([^'\"#\s]+)", line)
+        if match:
+            return match.group(1)
+    try:
+        import yaml
+
+        data = yaml.safe_load(text)
+    except Exception:  # an unreadable file declares nothing; `validate` reports it
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def submission_id(path: Path, source: str, explicit: str | None = None) -> str:

@@ -45,6 +45,8 @@ def grade_question(q: Question, raw) -> Result:
     if not outcome.passed and q.hint:
         text += f"\nHint: {q.hint.strip()}"
     score = float(q.spec.points) if outcome.passed else 0.0
+    if not outcome.passed and outcome.fraction:
+        score = round(float(q.spec.points) * min(max(outcome.fraction, 0.0), 1.0), 6)
     return Result(q.id, score, float(q.spec.points), outcome.passed, text, q.hidden, {**extra, **outcome.extra})
 
 

@@ -91,6 +91,7 @@ class Outcome:
     passed: bool
     feedback: str
     extra: dict = field(default_factory=dict)
+    fraction: float | None = None  # partial credit (0..1) when the question allows it; None: all or nothing
 
 
 class QuestionKind:

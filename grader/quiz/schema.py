@@ -27,6 +27,7 @@ class QuestionSpec(schema.Strict):
     variables: list[schema.Identifier] | None = None
     domain: tuple[schema.Bound, schema.Bound] | dict[schema.Identifier, tuple[schema.Bound, schema.Bound]] | None = None
     where: Literal["increasing", "decreasing"] | None = None
+    partial: bool = False  # stationary_points, interval: credit for each point or piece found, less for extras
 
     @field_validator("kind")
     @classmethod

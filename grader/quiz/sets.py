@@ -17,7 +17,7 @@ from grader.quiz.typed import parse_typed, real_number, short, show_number, type
 INFINITY = re.compile(r"^([+-]?)\s*(oo|inf|infinity|∞)$", re.IGNORECASE)
 EVERYTHING = {"all", "all reals", "all real numbers", "everywhere", "r", "ℝ", "reals", "(-oo, oo)"}
 NOTHING = {"none", "nowhere", "empty", "never", "{}", "∅", "no"}
-UNION = re.compile(r"\s*(?:∪|\bU\b|\bu\b|\bor\b|\bunion\b)\s*")
+UNION = re.compile(r"\s*(?:∪|\bU\b|\bu\b|\bor\b|\bunion\b|\band\b|&|;)\s*")
 BRACKETED = re.compile(r"^([(\[])(.*),(.*)([)\]])$", re.DOTALL)
 COMPARISON = re.compile(r"(<=|>=|≤|≥|=<|=>|<|>)")
 
@@ -34,10 +34,25 @@ def read_interval(raw, x: str = "x", constants=None) -> sympy.Set:
         return sympy.Reals
     if folded in NOTHING:
         return sympy.EmptySet
-    pieces = [p for p in UNION.split(text) if p.strip()]
+    pieces = [q for p in UNION.split(text) for q in _top_level_commas(p) if q.strip()]
     if not pieces:
         raise Unreadable("expected an interval such as (0, oo) or x > 0")
     return sympy.Union(*(_piece(p.strip(), x, constants) for p in pieces))
+
+
+def _top_level_commas(text: str) -> list[str]:
+    """'(-oo, -1), (1, oo)' -> two pieces; 'x < -1, x > 1' -> two; '(0, 1)' stays one."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        depth += c in "(["
+        depth -= c in ")]"
+        if c == "," and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    if len(out) > 1 and not all(COMPARISON.search(p) or p.strip()[:1] in "([" for p in out):
+        return [text]  # not a list of intervals: let the piece reader say what is wrong
+    return out
 
 
 def _piece(text: str, x: str, constants) -> sympy.Set:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import MathSyntaxError, format_math, parse_math
+from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
 from grader.maths.numerics import fmt
 from grader.quiz.model import Unreadable
 
@@ -59,6 +61,25 @@ def parse_typed(text: str, symbols=(), constants=None) -> sympy.Expr:
         raise Unreadable(str(exc)) from None
 
 
+def read_typed(text: str, symbols=(), constants=None) -> Reading:
+    """A student's typed formula with how it was read (grouping, LaTeX, a ``f'(x) =`` prefix)."""
+    try:
+        return read_math(text, symbols=symbols, constants=constants, max_length=MAX_ANSWER, answer=True)
+    except MathSyntaxError as exc:
+        raise Unreadable(str(exc)) from None
+
+
+_CALL_ARGS = re.compile(r"\b[A-Za-z]\w*'*\(\s*([a-z](?:\s*,\s*[a-z])*)\s*\)")
+_LONE = re.compile(r"(?<![\w'])([xyztuvwsrnkmpq])(?![\w('])")
+
+
+def prompt_variables(prompt: str) -> tuple[str, ...]:
+    """Variables a prompt names: the arguments in f(x), g(t, s) and lone letters such as x or t."""
+    names = [n.strip() for m in _CALL_ARGS.finditer(prompt) for n in m.group(1).split(",")]
+    names += _LONE.findall(prompt)
+    return tuple(dict.fromkeys(names))
+
+
 def real_number(expr: sympy.Expr) -> float:
     if expr.free_symbols:
         raise Unreadable(f"expected a number, not a formula in {', '.join(sorted(s.name for s in expr.free_symbols))}")
@@ -70,8 +91,45 @@ def real_number(expr: sympy.Expr) -> float:
     return value.real
 
 
+# One vocabulary for the direction questions (sign and descent): what a student may type
+# for "goes up", "goes down" and "stays", each kind naming the three its own way.
+TREND_WORDS = {
+    **dict.fromkeys(
+        "increasing increase increases increased inc incr up rising rises rise growing grows "
+        "larger bigger right + ↑".split() + ["goes up", "increase x", "x increases", "it increases", "moves right"],
+        "up",
+    ),
+    **dict.fromkeys(
+        "decreasing decrease decreases decreased dec decr down falling falls fall shrinking shrinks "
+        "smaller left - ↓".split() + ["goes down", "decrease x", "x decreases", "it decreases", "moves left"],
+        "down",
+    ),
+    **dict.fromkeys(
+        "stationary constant flat stay stays unchanged none neither stop stops zero 0 critical".split()
+        + ["stationary point", "stay put", "no change", "does not change", "doesn't change", "not changing", "x stays"],
+        "flat",
+    ),
+}
+
+
+def fold_word(text: str) -> str:
+    """Lower case, single spaces, no trailing full stop or quotes: 'Decreasing.' -> 'decreasing'."""
+    folded = " ".join(text.lower().split()).strip("\"'`")
+    return folded.rstrip(".!").strip() or folded
+
+
 def typed_word(text: str, words: dict[str, str], expected: str) -> str:
-    key = " ".join(text.lower().split())
+    key = fold_word(text)
     if key in words:
         return words[key]
+    raise Unreadable(f"expected {expected}, got {short(text)}")
+
+
+def trend_word(text: str, names: dict[str, str], expected: str, extra: dict | None = None) -> str:
+    """A direction word in the shared vocabulary, named as the kind names it (``names``: up/down/flat)."""
+    key = fold_word(text)
+    if extra and key in extra:
+        return extra[key]
+    if key in TREND_WORDS:
+        return names[TREND_WORDS[key]]
     raise Unreadable(f"expected {expected}, got {short(text)}")

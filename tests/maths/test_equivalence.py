@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.maths.equivalence import Counterexample, TimeLimit, attempt, compare, evaluate, time_limit
-from grader.maths.parse import parse_math, symbol
+from grader.maths.parse import parse_math, read_math, symbol
 
 
 def typed(text, variables=("x",)):
@@ -109,17 +109,34 @@ def test_equal_on_the_keys_domain_only():
     assert everywhere.counterexample.point[0] < 0
 
 
-def test_points_skip_where_the_key_is_undefined():
-    # the key 1/(2 sqrt x) only exists for x > 0: ln|x| or sqrt-free forms do not matter there
+def test_the_domain_rule_same_values_on_the_same_real_domain():
+    # issue 10: one rule, both ways. ln|x| is real for x < 0 where ln x is not: not equal.
     assert verdict("1/(2 sqrt(x))", "1/(2*sqrt(x))").equal
-    assert verdict("ln(abs(x))", "log(x)").equal
+    wider = verdict("ln(abs(x))", "log(x)")
+    assert not wider.equal
+    assert re.fullmatch(
+        r"At x = -[\d.]+ your answer is -?[\d.]+, but the expected answer is not a real number there: "
+        r"your answer is defined where it should not be \(the same formula must have the same domain\)\.",
+        wider.feedback(),
+    ), wider.feedback()
+    assert not verdict("ln x", "ln|x|").equal
+    assert verdict("x/x", "1").equal  # up to isolated points
+
+
+@pytest.mark.parametrize("answer", ["sqrt(x)^2", "e^(ln x)", "sqrt(x) sqrt(x)", "(x^(1/4))^4"])
+def test_simplification_does_not_widen_a_domain(answer):
+    result = compare(read_math(answer, symbols=["x"], answer=True), key("x"), ["x"])
+    assert not result.equal
+    assert " is not a real number at x = -" in result.feedback()
+    with_domain = compare(read_math(answer, symbols=["x"], answer=True), key("x"), ["x"], domain={"x": (0, 5)})
+    assert with_domain.equal
 
 
 def test_answer_must_be_defined_where_the_key_is():
     result = verdict("1/x + ln(x) - ln|x|", "1/x")  # right for x > 0 only
     assert not result.equal
     assert re.fullmatch(
-        r"At x = -[\d.]+ your answer is undefined \(not a real number\); the expected value is -[\d.]+\.",
+        r"log\(x\) is not a real number at x = -[\d.]+, so your answer is undefined there; the expected value is -[\d.]+\.",
         result.feedback(),
     ), result.feedback()
 
@@ -302,3 +319,49 @@ def test_scaled_answers_are_named_as_a_constant_factor(n, factor):
         assert result.mistake[0] == "sign"
     else:
         assert result.mistake[0] == "factor"
+
+
+# --------------------------------------------------------------------------- issue 10
+
+
+@pytest.mark.parametrize(
+    "answer, expected, where",
+    [
+        ("x^2 + e^(x-200)", "x^2", "At x = 400.37 "),
+        ("cos(x) + relu(x-1000)", "cos(x)", "At x = 2000.37 "),
+        ("e^(e^x) + relu(x-1000)", "e^(e^x)", "are too large to compute there, but they differ by 1000.37."),
+        ("x^2 + e^(-200)", "x^2", "they differ by 1.38e-87"),
+        ("e^(50x)(1 + 10^-12)", "e^(50x)", "they differ by"),
+    ],
+)
+def test_differences_far_out_or_tiny_are_found_on_every_seed(answer, expected, where):
+    for seed in range(12):
+        result = verdict(answer, expected, seed=("quiz", f"q{seed}"))
+        assert not result.equal, (seed, result.feedback())
+        assert where in result.feedback()
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [("x e^x - e^x", "(x-1)*exp(x)"), ("sin(x)^2 + cos(x)^2 + e^(e^x)", "1 + exp(exp(x))"), ("6x^5 + 12x^3 + 6x", "6*x*(x**2+1)**2")],
+)
+def test_equal_forms_are_confirmed_exactly(answer, expected):
+    for seed in range(4):
+        assert verdict(answer, expected, seed=("quiz", f"q{seed}")).equal
+
+
+def test_a_key_real_only_far_from_zero_is_sampled_where_it_is_real():
+    result = verdict("1/(2 sqrt(t-25))", "1/(2*sqrt(t - 25))", variables=("t",))
+    assert result.equal and not result.undecided
+    assert not verdict("1/(2 sqrt(t+25))", "1/(2*sqrt(t - 25))", variables=("t",)).equal
+
+
+def test_a_constant_key_accepts_the_variables_it_is_given():
+    assert verdict("cos(x)^2 + sin(x)^2", "1").equal
+
+
+def test_decimal_for_an_exact_constant_is_named():
+    result = compare(read_math("3.14159265x", symbols=["x"], answer=True), key("pi*x"), ["x"])
+    assert not result.equal
+    assert result.feedback().splitlines()[-1] == "3.14159265 is not exactly pi: type pi."
+    assert result.extra["mistake"] == "decimal"

@@ -126,7 +126,7 @@ WRONG = {
         "Your answer 0.7071 is not within 1e-09 of the expected value sqrt(2)/2 (too low by 6.78119e-06). "
         "Close: give more digits, or an exact value such as 1/3 or sqrt(2)/2.",
     ),
-    "slope": ("-1", "Your answer -1 is not within 1e-06 of the expected value 1 (too low by 2). The sign is flipped."),
+    "slope": ("-1", "Your answer -1 is not within 0.005 (3 significant figures) of the expected value 1 (too low by 2). The sign is flipped."),
     "formula": ("x^4/4", None),
     "rises": (
         "x > 0",
@@ -583,7 +583,7 @@ def test_validate_command_reports_quiz_errors(tmp_path):
     [
         ({"kind": "interval", "f": "x**2", "answer": "(-oo, 0)"}, "questions.a: `answer` (-oo, 0) is not where f is increasing ((0, oo)): fix `answer` or `f`"),
         ({"kind": "stationary_points", "f": "x**3 - 3*x", "answer": [1]}, "questions.a: `answer` disagrees with f' = 0 ({-1, 1}): fix `answer` or `f`"),
-        ({"kind": "expression", "prompt": "P", "answer": "sqrt(x - 100)"}, "questions.a: the answer is a finite real number at only 0 of 160 sample points: give a `domain:` where it is defined"),
+        ({"kind": "expression", "prompt": "P", "answer": "sqrt(-x^2 - 1)"}, "questions.a: the answer is a finite real number at only 0 of 160 sample points: give a `domain:` where it is defined"),
         ({"kind": "number", "prompt": "P", "answer": 0.001, "tolerance": 0.01}, "questions.a: the tolerance 0.01 is as large as the answer 0.001: 0 would pass; lower `tolerance`"),
         ({"kind": "sign", "f": "sin(x)", "at": 1.5707}, "questions.a: |f'(at)| = 9.63268e-05 is barely above the stationary tolerance 1e-06: move `at` or set `tolerance`"),
         ({"kind": "choice", "prompt": "P", "choices": ["a", "A"], "answer": 0}, "questions.a: choices 0 and 1 are the same text"),

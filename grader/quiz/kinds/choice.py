@@ -23,7 +23,7 @@ class Choice(QuestionKind):
         return {"key": answer}
 
     def help_for(self, q):
-        return f"Type the number of your choice (0 to {len(q.choices) - 1})."
+        return f"Type the number of your choice (0 to {len(q.choices) - 1}), its letter (a to {LETTERS[len(q.choices) - 1]}) or its text."
 
     def read(self, q, raw):
         if isinstance(raw, float) and raw.is_integer():
@@ -35,10 +35,7 @@ class Choice(QuestionKind):
             if re.fullmatch(r"[+-]?\d+", text):
                 index = int(text)
             else:
-                folded = [c.casefold().strip() for c in q.choices]
-                if text.casefold() not in folded:
-                    raise Unreadable(f"expected the number of a choice (0 to {len(q.choices) - 1}), got {short(text)}")
-                index = folded.index(text.casefold())
+                index = _by_letter_or_text(q, text)
         if not 0 <= index < len(q.choices):
             raise Unreadable(f"there is no choice {index}: choose 0 to {len(q.choices) - 1}")
         return index
@@ -57,3 +54,34 @@ class Choice(QuestionKind):
     def lint(self, q):
         folded = [c.casefold().strip() for c in q.choices]
         return [f"choices {folded.index(c)} and {i} are the same text" for i, c in enumerate(folded) if folded.index(c) != i]
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+LETTER = re.compile(r"^\(?([a-zA-Z])[).:]?$")
+
+
+def _by_letter_or_text(q, text: str) -> int:
+    """A choice by letter (b, B, b), (b)), by its text, or by an unambiguous start of its text."""
+    folded = [_fold(c) for c in q.choices]
+    typed = _fold(text)
+    if typed in folded:
+        return folded.index(typed)
+    letter = LETTER.match(text.strip())
+    if letter and len(q.choices) <= len(LETTERS):
+        index = LETTERS.index(letter.group(1).lower())
+        if index < len(q.choices):
+            return index
+        raise Unreadable(f"there is no choice {letter.group(1)}: choose a to {LETTERS[len(q.choices) - 1]}")
+    starts = [i for i, c in enumerate(folded) if len(typed) >= 2 and c.startswith(typed)]
+    if len(starts) == 1:
+        return starts[0]
+    if len(starts) > 1:
+        which = " and ".join(repr(q.choices[i]) for i in starts[:3])
+        raise Unreadable(f"{short(text)} starts {which}: type more of it, or the number of your choice")
+    raise Unreadable(
+        f"expected the number of a choice (0 to {len(q.choices) - 1}), its letter or its text, got {short(text)}"
+    )
+
+
+def _fold(text) -> str:
+    return " ".join(str(text).casefold().split()).rstrip(".").strip()

@@ -5,19 +5,16 @@ from __future__ import annotations
 from grader.maths.parse import format_math
 from grader.maths.numerics import fmt
 from grader.quiz.kinds.sign import Sign
-from grader.quiz.typed import show_number, typed_text, typed_word
+from grader.quiz.typed import show_number, trend_word, typed_text
 
-STEP_WORDS = {
-    **dict.fromkeys(["increase", "increase x", "increases", "right", "up", "+", "larger", "bigger"], "increase"),
-    **dict.fromkeys(["decrease", "decrease x", "decreases", "left", "down", "-", "smaller"], "decrease"),
-    **dict.fromkeys(["stay", "stays", "stay put", "none", "neither", "stop", "zero", "0", "stationary"], "stay"),
-}
+STEP_NAMES = {"up": "increase", "down": "decrease", "flat": "stay"}
 
 
 class Descent(Sign):
     name = "descent"
     help = "Type increase, decrease or stay."
-    words = STEP_WORDS
+    words = {}
+    names = STEP_NAMES
 
     def compile(self, ctx):
         out = super().compile(ctx)
@@ -31,7 +28,7 @@ class Descent(Sign):
         )
 
     def read(self, q, raw):
-        return typed_word(typed_text(raw), self.words, "increase, decrease or stay")
+        return trend_word(typed_text(raw), self.names, "increase, decrease or stay", self.words)
 
     def reason(self, q):
         slope = f"f'({show_number(q.at)}) = {fmt(q.slope)}"

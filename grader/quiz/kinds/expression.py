@@ -9,7 +9,8 @@ from grader.maths.parse import format_math, symbol
 from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind
-from grader.quiz.typed import parse_typed, typed_text
+from grader.maths.parse import Reading, read_math
+from grader.quiz.typed import prompt_variables, read_typed, typed_text
 
 
 class Expression(QuestionKind):
@@ -33,7 +34,11 @@ class Expression(QuestionKind):
             if isinstance(spec.answer, list):
                 ctx.error("answer", "expected one formula, not a list")
             key = formula(spec.answer, ctx.loc + ("answer",), ctx.where, symbols=names, constants=ctx.params)
-            names = names or tuple(sorted(s.name for s in key.free_symbols))
+            # the same text read again, keeping the real domain SymPy's simplification drops
+            key = read_math(str(spec.answer), symbols=names, constants=ctx.params)
+            if names is None:  # the key's variables, and those the prompt names (a key `1` for sin^2 + cos^2)
+                names = tuple(sorted(s.name for s in key.expr.free_symbols))
+                names += tuple(n for n in prompt_variables(spec.prompt or "") if n not in names and n not in ctx.params)
         if spec.prompt is None and "f" not in out:
             ctx.error(None, "missing required key 'prompt'")
         out.update(key=key, variables=names, domain=domain_of(ctx, names))
@@ -43,20 +48,28 @@ class Expression(QuestionKind):
         return f"f({', '.join(q.variables)}) = {format_math(q.f)}. Type f'({q.x})."
 
     def read(self, q, raw):
-        return parse_typed(typed_text(raw), q.variables)
+        return read_typed(typed_text(raw), q.variables)
 
     def show(self, q, value):
-        return format_math(value)
+        return value.shown if isinstance(value, Reading) else format_math(value)
 
     def judge(self, q, value):
         verdict = equivalence.compare(value, q.key, q.variables, domain=q.domain, f=q.f, seed=q.seed)
         extra = {"checks": {"points": verdict.points, "confirmed": verdict.confirmed}, **verdict.extra}
+        lines = [value.read_as()] if isinstance(value, Reading) and value.read_as() else []
         if verdict.undecided:
             extra["error"] = "undecided"
         elif verdict.counterexample:
             c = verdict.counterexample
             extra["counterexample"] = {"at": dict(zip(c.variables, c.point)), "answer": c.got, "expected": c.want}
-        return Outcome(verdict.equal, verdict.feedback(), extra)
+        if not verdict.equal and not verdict.undecided and isinstance(value, Reading):
+            for shown, expr in value.alternatives:  # the other reading of 1/2x, e^2x
+                if equivalence.compare(expr, q.key, q.variables, domain=q.domain, seed=q.seed).equal:
+                    lines.append(f"If you meant {shown}, that would be right: add brackets to say so.")
+                    extra["mistake"] = "brackets"
+                    break
+        lines.append(verdict.feedback())
+        return Outcome(verdict.equal, "\n".join(lines), extra)
 
     def lint(self, q):
         verdict = equivalence.compare(q.key, q.key, q.variables, domain=q.domain, seed=q.seed)

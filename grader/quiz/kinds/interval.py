@@ -19,7 +19,7 @@ from grader.quiz.typed import show_number
 
 class Interval(QuestionKind):
     name = "interval"
-    fields = frozenset({"f", "where", "answer", "variables", "tolerance"})
+    fields = frozenset({"f", "where", "answer", "variables", "tolerance", "partial"})
     help = "Type an interval such as (0, oo), [-1, 2), (-oo, -1) U (1, oo), or x > 0, or all / none."
     preview = True
 
@@ -49,7 +49,24 @@ class Interval(QuestionKind):
             if slope is not None:
                 trend = "increasing" if slope > 0 else "decreasing" if slope < 0 else "stationary"
                 text += f", where f'({show_number(witness)}) = {fmt(slope)}: f is {trend} there"
-        return Outcome(False, text + f". The expected answer is {show_set(q.key)}.", {"counterexample": {"at": float(witness)}})
+        extra = {"counterexample": {"at": float(witness)}}
+        lines = [text + f". The expected answer is {show_set(q.key)}."]
+        fraction = None
+        wanted = pieces_of(q.key)
+        if q.spec.partial and len(wanted) > 1:
+            given = pieces_of(value)
+            same = [[set_difference_witness(g, w, q.tolerance) is None for w in wanted] for g in given]
+            found = sum(any(row[j] for row in same) for j in range(len(wanted)))
+            extras = sum(not any(row) for row in same)
+            fraction = max(0, found - extras) / len(wanted)
+            extra["partial"] = {"found": found, "of": len(wanted), "extra": extras, "fraction": fraction}
+            each = q.spec.points / len(wanted)
+            lines.append(
+                f"Partial credit: {found} of {len(wanted)} intervals right (each earns {each:g}), "
+                f"{extras} extra or wrong (each takes {each:g} off): "
+                f"{q.spec.points * fraction:g} of {q.spec.points:g} point{'s' if q.spec.points != 1 else ''}."
+            )
+        return Outcome(False, "\n".join(lines), extra, fraction)
 
     def lint(self, q):
         derived = rederived(q, _monotone_set)

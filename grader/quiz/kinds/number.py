@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy
 
 from grader.maths import equivalence
@@ -10,7 +12,8 @@ from grader.maths.numerics import fmt
 from grader.problems.fields import formula
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
-from grader.quiz.typed import finite, parse_typed, real_number, show_number, typed_text
+from grader.maths.parse import Reading
+from grader.quiz.typed import finite, parse_typed, read_typed, real_number, show_number, typed_text
 from grader.problems.variants import exact
 
 
@@ -50,34 +53,54 @@ class Number(QuestionKind):
     def read(self, q, raw):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return exact(raw) if finite(float(raw)) else parse_typed(repr(raw), ())
-        expr = parse_typed(typed_text(raw), ())
-        real_number(expr)
-        return expr
+        reading = read_typed(typed_text(raw), ())
+        real_number(reading.expr)
+        return reading
 
     def show(self, q, value):
-        if isinstance(value, sympy.Rational):
-            return show_number(value)
-        shown, number = format_math(value), fmt(real_number(value))
+        expr = value.expr if isinstance(value, Reading) else value
+        if isinstance(expr, sympy.Rational):
+            return show_number(expr)
+        shown, number = format_math(expr), fmt(real_number(expr))
         return shown if shown == number else f"{shown} = {number}"
 
     def judge(self, q, value):
+        reading = value if isinstance(value, Reading) else None
+        value = value.expr if reading is not None else value
         got, (exact_key, want) = real_number(value), q.key
         error = abs(got - want)
-        within = f"within {fmt(q.tolerance)}"
-        if error <= q.tolerance + 1e-12 * abs(want):
-            return Outcome(True, f"Right: {self.show(q, value)} ({within} of {show_number(exact_key)}).")
+        tolerance, within = allowed_error(q, want)
+        lead = [reading.read_as()] if reading is not None and reading.read_as() else []
+        if error <= tolerance + 1e-12 * abs(want):
+            return Outcome(True, "\n".join(lead + [f"Right: {self.show(q, value)} ({within} of {show_number(exact_key)})."]))
         text = f"Your answer {fmt(got)} is not {within} of the expected value {show_number(exact_key)}"
         text += f" ({'too high' if got > want else 'too low'} by {fmt(error)})."
         extra = {}
-        if abs(want) > q.tolerance and abs(got + want) <= q.tolerance:
+        if abs(want) > tolerance and abs(got + want) <= tolerance:
             text += " The sign is flipped."
             extra["mistake"] = "sign"
         elif error <= 0.01 * abs(want):
             text += " Close: give more digits, or an exact value such as 1/3 or sqrt(2)/2."
             extra["mistake"] = "rounding"
-        return Outcome(False, text, extra)
+        return Outcome(False, "\n".join(lead + [text]), extra)
 
     def lint(self, q):
-        if q.spec.answer is not None and q.key[1] != 0 and q.tolerance >= abs(q.key[1]):
+        if q.spec.answer is not None and q.spec.tolerance is not None and q.key[1] != 0 and q.tolerance >= abs(q.key[1]):
             return [f"the tolerance {fmt(q.tolerance)} is as large as the answer {fmt(q.key[1])}: 0 would pass; lower `tolerance`"]
         return []
+
+
+SIGNIFICANT = 3  # default: the answer must agree with the key to this many significant figures
+ABSOLUTE_FLOOR = 1e-6  # ... or be this close, for keys at or near zero
+
+
+def allowed_error(q, want: float) -> tuple[float, str]:
+    """(largest error allowed, how to say it): ``tolerance:`` is absolute (spec section 2);
+    without one, half a unit in the third significant figure of the key, at least 1e-6."""
+    if q.spec.tolerance is not None:
+        return q.spec.tolerance, f"within {fmt(q.spec.tolerance)}"
+    if want == 0 or not math.isfinite(want):
+        return ABSOLUTE_FLOOR, f"within {fmt(ABSOLUTE_FLOOR)}"
+    unit = 10.0 ** (math.floor(math.log10(abs(want))) - (SIGNIFICANT - 1))
+    tolerance = max(0.5 * unit, ABSOLUTE_FLOOR)
+    return tolerance, f"within {fmt(tolerance)} ({SIGNIFICANT} significant figures)"

@@ -6,13 +6,11 @@ from grader.maths.parse import format_math
 from grader.maths.numerics import fmt
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
-from grader.quiz.typed import show_number, typed_text, typed_word
+from grader.quiz.typed import show_number, trend_word, typed_text
 
-SIGN_WORDS = {
-    **dict.fromkeys(["increasing", "increase", "inc", "positive", "+", "up", "rising"], "increasing"),
-    **dict.fromkeys(["decreasing", "decrease", "dec", "negative", "-", "down", "falling"], "decreasing"),
-    **dict.fromkeys(["stationary", "stationary point", "zero", "0", "flat", "critical"], "stationary"),
-}
+SIGN_NAMES = {"up": "increasing", "down": "decreasing", "flat": "stationary"}
+# words about the derivative's sign mean something only for a sign question
+SIGN_WORDS = {"positive": "increasing", "negative": "decreasing", "pos": "increasing", "neg": "decreasing"}
 
 
 class Sign(QuestionKind):
@@ -20,6 +18,7 @@ class Sign(QuestionKind):
     fields = frozenset({"f", "at", "tolerance", "variables"})
     help = "Type increasing, decreasing or stationary."
     words = SIGN_WORDS
+    names = SIGN_NAMES
 
     def compile(self, ctx):
         for key in ("f", "at"):
@@ -38,7 +37,7 @@ class Sign(QuestionKind):
         return "stationary" if abs(slope) <= tol else "increasing" if slope > 0 else "decreasing"
 
     def read(self, q, raw):
-        return typed_word(typed_text(raw), self.words, "increasing, decreasing or stationary")
+        return trend_word(typed_text(raw), self.names, "increasing, decreasing or stationary", self.words)
 
     def save(self, q, raw, value):
         return value

@@ -13,17 +13,18 @@ from grader.maths import equivalence
 from grader.maths.parse import format_math, symbol
 from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
-from grader.quiz.model import Outcome, QuestionKind
+from grader.quiz.model import Outcome, QuestionKind, Unreadable
 from grader.quiz.sets import NOTHING
 from grader.quiz.typed import parse_typed, real_number, show_number, typed_text
 
-SEPARATORS = re.compile(r"\s*(?:;|\band\b)\s*")
+SEPARATORS = re.compile(r"\s*(?:;|\band\b|\bor\b|&)\s*")
+PAIR = re.compile(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)")
 
 
 class StationaryPoints(QuestionKind):
     name = "stationary_points"
-    fields = frozenset({"f", "answer", "tolerance", "variables"})
-    help = "Type the x values, in any order: -1, 1 (or {-1, 1}, or x = -1, x = 1); none if there are none."
+    fields = frozenset({"f", "answer", "tolerance", "variables", "partial"})
+    help = "Type the x values, in any order: -1, 1 (or {-1, 1}, or x = -1 or x = 1); none if there are none."
     preview = True
 
     def compile(self, ctx):
@@ -33,7 +34,7 @@ class StationaryPoints(QuestionKind):
         return f"Where are the stationary points of f({q.x}) = {format_math(q.f)}? Give every {q.x} where f'({q.x}) = 0."
 
     def read(self, q, raw):
-        return read_points(raw, q.x)
+        return read_points(raw, q.x, f=q.f)
 
     def show(self, q, value):
         return "{" + ", ".join(show_number(v) for v in value) + "}" if value else "none"
@@ -46,9 +47,9 @@ class StationaryPoints(QuestionKind):
         want = [float(v) for v in q.key]
         wrong = [v for v, g in zip(value, got) if not any(abs(g - w) <= q.tolerance for w in want)]
         missing = [v for v, w in zip(q.key, want) if not any(abs(g - w) <= q.tolerance for g in got)]
+        lines = list(getattr(value, "notes", ()))
         if not wrong and not missing:
-            return Outcome(True, f"Right: {self.show(q, value)}.")
-        lines = []
+            return Outcome(True, "\n".join(lines + [f"Right: {self.show(q, value)}."]))
         for v in wrong:
             lines.append(f"{q.x} = {show_number(v)} is not a stationary point" + self._slope_text(q, v) + ".")
         if missing:
@@ -57,7 +58,18 @@ class StationaryPoints(QuestionKind):
                 f"You found {len(want) - count} of the {len(want)} stationary point{'s' if len(want) != 1 else ''}; "
                 f"the expected answer is {self.show(q, q.key)}."
             )
-        return Outcome(False, "\n".join(lines), {"wrong": [float(v) for v in wrong], "missing": len(missing)})
+        extra = {"wrong": [float(v) for v in wrong], "missing": len(missing)}
+        fraction = None
+        if q.spec.partial and want:
+            found = len(want) - len(missing)
+            fraction = max(0, found - len(wrong)) / len(want)
+            extra["partial"] = {"found": found, "of": len(want), "extra": len(wrong), "fraction": fraction}
+            lines.append(
+                f"Partial credit: {found} of {len(want)} found (each earns {q.spec.points / len(want):g}), "
+                f"{len(wrong)} extra (each takes {q.spec.points / len(want):g} off): "
+                f"{q.spec.points * fraction:g} of {q.spec.points:g} point{'s' if q.spec.points != 1 else ''}."
+            )
+        return Outcome(False, "\n".join(lines), extra, fraction)
 
     @staticmethod
     def _slope_text(q, v):
@@ -84,8 +96,21 @@ def _stationary(ctx, f, x, quiet=False):
     ctx.error("f", "cannot list the stationary points of f (none found, or infinitely many): give `answer:`")
 
 
-def read_points(raw, x: str = "x", constants=None) -> tuple:
-    """Typed stationary points as sorted exact values, duplicates dropped."""
+class Points(tuple):
+    """Stationary points as read, with notes on how (a point (x, y) read as its x)."""
+
+    notes: tuple = ()
+
+
+def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
+    """Typed stationary points as sorted exact values, duplicates dropped.
+
+    ``x = -1 or x = 1``, ``-1 and 1`` and ``{-1, 1}`` all read as -1, 1.  Points typed as
+    ``(x, y)`` pairs read as their x (when there are several pairs, or when y = f(x)).
+    """
+    notes = []
+    if isinstance(raw, str):
+        raw, notes = _pairs_as_x(raw, x, f)
     if isinstance(raw, dict) and all(v is None for v in raw.values()):  # YAML {-1, 1}
         items = list(raw)
     elif isinstance(raw, list):
@@ -107,7 +132,35 @@ def read_points(raw, x: str = "x", constants=None) -> tuple:
         number = real_number(expr)
         if not any(abs(number - float(v)) <= 1e-12 for v in values):
             values.append(expr)
-    return tuple(sorted(values, key=float))
+    out = Points(sorted(values, key=float))
+    out.notes = tuple(notes)
+    return out
+
+
+def _pairs_as_x(text: str, x: str, f) -> tuple[str, list]:
+    """'(-1, 2), (1, -2)' -> '-1, 1' with a note; one pair only when y = f(x) (else: say what is expected)."""
+    pairs = PAIR.findall(text)
+    rest = PAIR.sub("", text)
+    if not pairs or SEPARATORS.sub("", rest).replace(",", "").strip(" {}[]"):
+        return text, []
+    if len(pairs) == 1:
+        a, b = pairs[0]
+        if f is None or not _on_graph(f, x, a, b):
+            raise Unreadable(
+                f"give the {x} values of the stationary points, e.g. -1, 1 (for a point ({x}, y) give its {x})"
+            )
+    xs = [a for a, _ in pairs]
+    shown = ", ".join(f"({a}, {b})" for a, b in pairs)
+    return ", ".join(xs), [f"Read the point{'s' if len(pairs) > 1 else ''} {shown} as {x} = {', '.join(xs)}."]
+
+
+def _on_graph(f, x, a, b) -> bool:
+    try:
+        at, y = real_number(parse_typed(a, ())), real_number(parse_typed(b, ()))
+    except Unreadable:
+        return False
+    value = equivalence.attempt(lambda: float(f.evalf(20, subs={symbol(x): at})))
+    return value is not None and abs(value - y) <= 1e-6 * (1 + abs(y)) + 0.01
 
 
 def _split_commas(text: str) -> list[str]:

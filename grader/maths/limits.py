@@ -1,0 +1,59 @@
+"""Time limits for symbolic work: ``time_limit`` (SIGALRM, main thread) and ``attempt``
+(a step that gives ``default`` on timeout or on any SymPy failure, never a hang)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+STEP_SECONDS = 1.0  # one symbolic step
+
+
+class TimeLimit(BaseException):
+    """Raised inside a step that ran out of time (BaseException: SymPy's ``except Exception`` won't eat it)."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block after ``seconds`` with TimeLimit (main thread, POSIX); else no limit."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    outer_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+
+    def expire(signum, frame):
+        raise TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    started = _clock()
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_delay) if outer_delay else seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_delay:  # give an enclosing limit its remaining time back
+            signal.setitimer(signal.ITIMER_REAL, max(1e-4, outer_delay - (_clock() - started)))
+
+
+def _clock() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def attempt(compute, seconds: float = STEP_SECONDS, default=None):
+    """``compute()`` under a time limit; ``default`` on timeout or any SymPy failure."""
+    try:
+        with time_limit(seconds):
+            return compute()
+    except TimeLimit:
+        return default
+    except (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError):
+        return default
