@@ -64,6 +64,11 @@ def no_points(task) -> str:
 def run_failure(task, run) -> str:
     name = task.spec.function
     detail = run.detail
+    if run.failure == "garbled":
+        return (
+            f"The submission's process sent a garbled reply while `{name}` was being checked "
+            "(not what the grader's own code sends), so nothing it said could be trusted."
+        )
     if run.failure == "missing":
         return (
             f"Your file does not define a function named `{name}`. "

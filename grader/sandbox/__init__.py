@@ -1,9 +1,40 @@
-"""Running untrusted code: the parent side (``parent``) starts and talks to the child side
-(``child``, a standalone script) and gets plain values back.
+"""Running untrusted code: the parent side (``parent``, ``forkserver``) starts and talks to
+the child side (``child.py`` and ``confine.py``, standalone scripts) and gets plain values back.
 
-Imports nothing of grader, so the child's side can never reach grading code.
+May import nothing of the rest of grader, so the child's side can never reach grading code.
+
+Interface (stable; other wings rely on it):
+
+- ``Sandbox(source, filename, forbid=(), limits=Limits(), allow=())``: one submission in one
+  confined child. ``run(function, call, points, timeout) -> Run``, ``output() -> (stdout,
+  stderr)``, ``isolation -> dict``, ``close()`` (or use it as a context manager).
+- ``ForkServer(allow=(), limits=Limits())``: a warm start for batch grading; ``with
+  ForkServer(...) as zygote: with zygote.sandbox(source, filename, forbid=, allow=) as sb``:
+  ``sb`` has the same methods and the same isolation as a ``Sandbox``.
+- ``Run.failure``: None, or "import" | "missing" | "timeout" | "crash" | "garbled" (the child
+  sent something that is not a valid reply: treat as a failed task).
+- ``isolation`` (what was enforced on this machine, for this child), keys:
+  ``landlock`` (int: the kernel's Landlock ABI, 0 = none);
+  ``filesystem``: "landlock" (reads limited to the interpreter, numpy, allowed packages and
+  shared libraries; writes to the scratch folder only) | "uid" (root without Landlock: a uid of
+  its own) | "none";
+  ``network``: "seccomp+landlock-tcp" | "seccomp" (no sockets at all) | "landlock-tcp" (no
+  seccomp: TCP only) | "none";
+  ``signals``: "landlock-scoped" (ABI 6: nothing outside its own sandbox; seccomp too) |
+  "seccomp" (only itself) | "none";
+  ``processes``: "seccomp" (no fork, clone, exec) | "rlimit-nproc" | "none";
+  ``user``: "root-without-capabilities" | "fresh-uid" | "same-user";
+  ``memory``: "rlimit-as" | "rlimit-as+cgroup-v1" | "rlimit-as+cgroup-v2";
+  ``missing``: list of one-line descriptions of what this platform could not enforce (empty
+  when nothing is missing). ``{"error": ...}`` when the child never started. Reading it
+  waits for the child to have confined itself (a fraction of a second after ``Sandbox()``):
+  read it after the first ``run`` to keep the child's start-up parallel to the grader's.
+
+Use a sandbox from the thread that created it: the child dies with that thread
+(``PR_SET_PDEATHSIG``), and the signal handlers are installed only from the main thread.
 """
 
+from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.parent import Limits, Run, Sandbox
 
-__all__ = ["Limits", "Run", "Sandbox"]
+__all__ = ["ForkServer", "Limits", "Run", "Sandbox"]

@@ -1,17 +1,21 @@
 """The sandbox child: runs one student submission and returns plain values.
 
-Started by ``grader.sandbox`` as ``python -I _child.py`` in a new session. It is
-standalone (stdlib and numpy only, no grader imports). Protocol, one JSON object per
-line: the parent writes the config on fd 0 and then requests
-``{"function": name, "call": "scalars"|"vector", "points": [[...], ...]}``; the child
-answers on fd ``RESULT_FD`` with ``{"ready": true}`` or ``{"import_error": {...}}``,
-then ``{"results": [...]}`` per request. Student output goes to fds 1 and 2 only.
+Started by ``grader.sandbox`` as ``python -I child.py RESULT_FD PARENT_PID`` in a new
+session, or forked by the fork server (``child.py --zygote PARENT_PID``, see
+``forkserver.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
+grader imports). Protocol, one JSON object per line: the parent writes the config on fd 0
+and then requests ``{"function": name, "call": "scalars"|"vector", "points": [[...], ...]}``;
+the child answers on fd ``RESULT_FD`` with ``{"isolation": {...}}`` once confined (before
+the submission runs), then ``{"ready": true}`` or ``{"import_error": {...}}``, then
+``{"results": [...]}`` or ``{"missing": true}`` per request. Student output goes to fds 1
+and 2 only. Everything the child sends after ``isolation`` may be forged by the submission:
+the parent validates it.
 """
 
 import json
 import linecache
+import socket
 import os
-import resource
 import sys
 import traceback
 
@@ -25,7 +29,6 @@ _PRELOAD = (
 
 
 _STREAMS = []  # the real stdout and stderr, flushed before each reply
-_dropped = False  # running as an unprivileged user
 _np = None  # numpy, bound before the submission runs (it may forbid or patch the name)
 
 
@@ -86,33 +89,6 @@ class _ForbidFinder:
         pass
 
 
-def _limits(cfg):
-    mem = cfg.get("memory_mb")
-    if mem:
-        resource.setrlimit(resource.RLIMIT_AS, (mem << 20, mem << 20))
-    cpu = cfg.get("cpu_seconds")
-    if cpu:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    fsize = cfg.get("fsize_mb", 16) << 20
-    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-
-
-def _drop_privileges(cfg):
-    os.chdir(cfg["scratch"])
-    uid = cfg.get("uid")
-    if uid is None or os.geteuid() != 0:
-        return
-    os.setgroups([])
-    os.setgid(cfg["gid"])
-    os.setuid(uid)
-    global _dropped
-    _dropped = True
-    # No new processes or threads at all: a child that calls os.setsid() would leave the
-    # process group that the parent kills, and outlive the check.
-    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
-
-
 def _student_frame(exc, filename):
     """(line, source text) of the deepest frame in the student's file, or (None, '')."""
     found = (None, "")
@@ -135,21 +111,24 @@ def _describe(exc, filename):
         detail = exc.msg
     if isinstance(exc, SystemExit):
         detail = f"your code called sys.exit({exc.code!r})"
-    if _dropped and isinstance(exc, ImportError) and not isinstance(exc, ForbiddenModule):
-        detail += " (the grader runs your code as an unprivileged user: the standard maths modules and numpy are available, others may not be)"
-    return {"type": name, "message": detail[:500], "line": line, "text": text[:200]}
+    if isinstance(exc, (ImportError, PermissionError)) and not isinstance(exc, ForbiddenModule):
+        detail += (" (the grader lets submissions read only the standard library, numpy and the packages the exercise "
+                   "allows, and write only in their working folder)")
+    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line <= 10**7:
+        line = None
+    return {"type": str(name)[:100], "message": str(detail)[:500], "line": line, "text": str(text)[:200]}
 
 
 def _to_plain(value):
     """A returned value as {"shape": [...], "data": [...]} of floats, or an error dict."""
     numpy = _np
     if value is None or isinstance(value, (str, bytes, dict, set)):
-        return {"ok": False, "returned": type(value).__name__}
+        return {"ok": False, "returned": str(type(value).__name__)[:100]}
     try:
         array = numpy.asarray(value, dtype=float)
     except BaseException:
-        return {"ok": False, "returned": type(value).__name__}
-    if array.size > 100_000:
+        return {"ok": False, "returned": str(type(value).__name__)[:100]}
+    if array.size > 100_000 or array.ndim > 8 or max(array.shape, default=0) > 100_000:
         return {"ok": False, "returned": f"an array of {array.size} numbers"}
     return {"ok": True, "shape": list(array.shape), "data": [float(v) for v in array.ravel()]}
 
@@ -196,28 +175,55 @@ def _lines(fd):
             yield _loads(line)
 
 
-def main():
-    result_fd = int(sys.argv[1])
-    requests = _lines(0)
-    cfg = next(requests)
+
+def _load_confine():
+    """``confine.py`` from beside this file, read before the child loses access to it."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    try:
+        import confine
+    finally:
+        sys.path.remove(here)
+        sys.modules.pop("confine", None)
+    return confine
+
+
+def _prepare(cfg):
+    """What every child needs before it is confined: environment, preloaded modules."""
     os.environ.clear()
-    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": cfg["scratch"], "TMPDIR": cfg["scratch"], "OPENBLAS_NUM_THREADS": "1"})
-    for name in _PRELOAD.split():
+    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "TMPDIR": "/nonexistent", "OPENBLAS_NUM_THREADS": "1"})
+    for name in _PRELOAD.split() + list(cfg.get("preload", ())):
         try:
             __import__(name)
         except ImportError:
             pass
     global _np
     import numpy as _np
+    import importlib.util
 
-    _limits(cfg)
-    _drop_privileges(cfg)
+    for name in cfg.get("allow", ()):  # fill the import system's folder caches while it can read them
+        try:
+            importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            pass
+
+
+def _serve(cfg, result_fd, requests, confine, read_fds=None):
+    """Confine this process, report how, run the submission, answer requests."""
+    os.chdir(cfg["scratch"])
+    os.environ.update({"HOME": cfg["scratch"], "TMPDIR": cfg["scratch"]})
+    sys.stdin = open(os.devnull)
+    try:
+        isolation = confine.confine(cfg, read_fds)
+    except BaseException as exc:  # fail closed: nothing of the submission runs unconfined
+        _send(result_fd, {"import_error": {"type": "SandboxError", "message": f"the sandbox could not be set up: {exc}"[:500], "line": None, "text": ""}})
+        return
+    _send(result_fd, {"isolation": isolation})
     forbid = set(cfg.get("forbid", ()))
     for name in list(sys.modules):
         if name.split(".")[0] in forbid:
             sys.modules[name] = _forbidden_proxy(name)
     sys.meta_path.insert(0, _ForbidFinder(forbid))
-    sys.stdin = open(os.devnull)
     sys.stdout.reconfigure(write_through=True)
     sys.stderr.reconfigure(write_through=True)
     _STREAMS[:] = [sys.stdout, sys.stderr]
@@ -227,7 +233,7 @@ def main():
     sys.modules[cfg["module"]] = module
     sys.path[:] = [p for p in sys.path if p] + [cfg["scratch"]]
     # Feedback quotes the student's line from this cache: the file itself may be a relative
-    # path (the child runs in a scratch folder) or unreadable to the sandbox user.
+    # path (the child runs in a scratch folder) and is unreadable to the sandbox.
     linecache.cache[filename] = (len(cfg["source"]), None, cfg["source"].splitlines(True), filename)
     try:
         code = compile(cfg["source"], filename, "exec")
@@ -242,6 +248,80 @@ def main():
             _send(result_fd, {"missing": True})
             continue
         _send(result_fd, {"results": _call_all(function, request, filename)})
+
+
+def _zygote(parent, confine):
+    """The fork server: preload once, then fork one confined child per submission.
+
+    Fd 0 is a unix socket to the parent. First line: the server config (``allow``, also
+    preloaded); then per submission a message ``{}`` with four fds attached (requests, stdout,
+    stderr, results); the forked child reads its config from the first of them, as a child
+    started by ``Sandbox`` does. The zygote answers ``{"ready": true}`` once, then
+    ``{"pid": N}`` (or ``{"error": ...}``) per submission. It never runs student code.
+    """
+    import signal
+
+    control = socket.socket(fileno=0)
+    stream = control.makefile("rb")
+    server = _loads(stream.readline())
+    _prepare(server)
+    base = confine.open_paths(confine.read_paths(server.get("allow", ())))
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    control.sendall(b'{"ready": true}\n')
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 4)
+        except OSError:
+            return
+        if not message:
+            return
+        try:
+            if len(fds) != 4:
+                raise ValueError("expected 4 descriptors")
+            pid = os.fork()
+        except (ValueError, OSError) as exc:
+            for fd in fds:
+                os.close(fd)
+            control.sendall((_dumps({"error": str(exc)}) + "\n").encode())
+            continue
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.setsid()
+                confine.die_with_parent(os.getppid())  # the zygote; it dies with the grader
+                control.detach()  # fd 0 is about to become the request pipe
+                for target, fd in zip((0, 1, 2), fds[:3]):
+                    os.dup2(fd, target)
+                result_fd = fds[3]
+                for fd in fds[:3]:
+                    os.close(fd)
+                requests = _lines(0)
+                cfg = next(requests)
+                cfg["parent"] = os.getppid()
+                cfg["extra_allow"] = [m for m in cfg.get("allow", ()) if m not in server.get("allow", ())]
+                _serve(cfg, result_fd, requests, confine, base)
+            finally:
+                _flush()
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        control.sendall((_dumps({"pid": pid}) + "\n").encode())
+
+
+def main():
+    confine = _load_confine()
+    if sys.argv[1] == "--zygote":
+        parent = int(sys.argv[2])
+        confine.die_with_parent(parent)
+        _zygote(parent, confine)
+        return
+    result_fd, parent = int(sys.argv[1]), int(sys.argv[2])
+    confine.die_with_parent(parent)
+    requests = _lines(0)
+    cfg = next(requests)
+    cfg["parent"] = parent
+    _prepare(cfg)
+    _serve(cfg, result_fd, requests, confine)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
 """Run a student's submission in a child process and get plain values back.
 
-The child (``grader/_child.py``) runs in its own session and process group, in a
-scratch folder, with memory, CPU and file-size limits, and as an unprivileged user of its own when the
-grader runs as root. It only ever returns numbers, shapes and error descriptions
-as JSON; every score is computed in the parent. A timeout, crash or ``os._exit``
-in one task kills the child's whole group; the next task gets a fresh child.
+The child (``child.py``) runs in its own session and process group, in a scratch folder,
+confined by the kernel (``confine.py``: Landlock, seccomp, no capabilities, resource limits;
+see docs/security.md). It only ever returns numbers, shapes and error descriptions as JSON,
+which are validated against a strict schema (``replies.py``); every score is computed in the
+parent. A timeout, crash, garbled reply or ``os._exit`` in one task kills the child's whole
+group; the next task gets a fresh child. SIGTERM, SIGINT and SIGHUP to the grader kill every
+open child and remove its files before the grader goes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -17,30 +20,47 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.sandbox import cgroups, replies
+
 CHILD = Path(__file__).with_name("child.py")
-MAX_REPLY = 64 << 20  # bytes of one JSON reply line
 OUTPUT_LIMIT = 4000  # characters of captured stdout/stderr kept for feedback
-SANDBOX_UIDS = (200_000, 100_000)  # (first, count): a uid of its own for every child when root
+SANDBOX_UIDS = (200_000, 100_000)  # (first, count): fallback uids when root has no Landlock
 _serial = 0
 
 
 def _sandbox_uid() -> int:
-    """A fresh unprivileged uid (no passwd entry needed), so that concurrent children,
-    each running as a different user, cannot signal or read one another."""
     global _serial
     _serial += 1
     first, count = SANDBOX_UIDS
     return first + (os.getpid() * 97 + _serial) % count
 
 
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI (0: none); probed once."""
+    global _ABI
+    if _ABI is None and not sys.platform.startswith("linux"):
+        _ABI = 0
+    if _ABI is None:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        _ABI = max(int(libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))), 0)
+    return _ABI
+
+
+_ABI: int | None = None
+
+
 @dataclass(frozen=True)
 class Limits:
     import_timeout: float = 10.0  # seconds for the file's top level to run
-    memory_mb: int = 2048  # address space of the child
+    memory_mb: int = 2048  # address space of the child (and its memory cgroup, where there is one)
     cpu_seconds: int = 120  # CPU time of one child, all tasks together
 
 
@@ -49,36 +69,111 @@ class Run:
     """What one task's calls gave: per-point results, or why there are none."""
 
     results: list[dict] | None = None
-    failure: str | None = None  # "import" | "missing" | "timeout" | "crash"
+    failure: str | None = None  # "import" | "missing" | "timeout" | "crash" | "garbled"
     detail: dict = field(default_factory=dict)
+
+
+# -- every open sandbox, for the signal handlers ----------------------------------------------
+_OPEN: dict[int, "Sandbox"] = {}
+_PREVIOUS: dict[int, object] = {}
+_CAUGHT = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _register(sandbox) -> None:
+    _OPEN[id(sandbox)] = sandbox
+    if not _PREVIOUS and threading.current_thread() is threading.main_thread():
+        for sig in _CAUGHT:
+            _PREVIOUS[sig] = signal.signal(sig, _on_signal)
+
+
+def _unregister(sandbox) -> None:
+    _OPEN.pop(id(sandbox), None)
+    if not _OPEN and _PREVIOUS and threading.current_thread() is threading.main_thread():
+        for sig, previous in _PREVIOUS.items():
+            signal.signal(sig, previous)
+        _PREVIOUS.clear()
+
+
+def _on_signal(sig, frame):
+    """Kill every child and remove its files; then do what the grader did before (raise
+    KeyboardInterrupt for SIGINT), or die of the signal (exit status 128 + sig)."""
+    for sandbox in list(_OPEN.values()):
+        sandbox._emergency()
+    previous = _PREVIOUS.get(sig, signal.SIG_DFL)
+    for other, handler in _PREVIOUS.items():
+        signal.signal(other, handler)
+    _PREVIOUS.clear()
+    _OPEN.clear()
+    if callable(previous):
+        previous(sig, frame)
+    elif previous != signal.SIG_IGN:
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
 
 
 class Sandbox:
     """One submission's child process; ``run`` one task at a time; always ``close``."""
 
-    def __init__(self, source: str, filename: str, forbid=(), limits: Limits = Limits()):
-        self.source, self.filename, self.forbid, self.limits = source, filename, list(forbid), limits
+    def __init__(self, source: str, filename: str, forbid=(), limits: Limits = Limits(), allow=()):
+        self.source, self.filename, self.limits = source, filename, limits
+        self.forbid = [m for m in forbid if isinstance(m, str)]
+        self.allow = [m for m in allow if isinstance(m, str) and m not in self.forbid]
         self.module = _module_name(filename)
+        self.pid: int | None = None
         self.proc: subprocess.Popen | None = None
         self.import_failure: Run | None = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-"))
-        self._out = open(self._tmp / "stdout", "w+b")
-        self._err = open(self._tmp / "stderr", "w+b")
+        self._isolation: dict | None = None
+        self._cgroup = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-"))  # 0700
+        _register(self)
+        self._out = _private_file(self._tmp / "stdout")
+        self._err = _private_file(self._tmp / "stderr")
+        self._req = self._res = -1
         self._ready = False
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
 
     # -- life cycle -------------------------------------------------------------
     def start(self) -> None:
         scratch = tempfile.mkdtemp(prefix="scratch-", dir=self._tmp)
-        privileged = os.geteuid() == 0
-        os.chmod(self._tmp, 0o711 if privileged else 0o700)
-        uid = _sandbox_uid() if privileged else None
-        if privileged:
+        uid = None
+        if os.geteuid() == 0 and not landlock_abi():  # old kernel: fall back to a uid of its own
+            uid = _sandbox_uid()
+            os.chmod(self._tmp, 0o711)
             os.chown(scratch, uid, uid)
         read_req, self._req = os.pipe()
         self._res, write_res = os.pipe()
+        for fd in (self._req, self._res):
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+        try:
+            self.pid = self._spawn(scratch, read_req, write_res)
+        finally:
+            os.close(read_req)
+            os.close(write_res)
+        self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
+        self._buffer = bytearray()
+        self._ready = self._confined = False
+        self._unconfined = None
+        config = {
+            "source": self.source,
+            "filename": self.filename,
+            "module": self.module,
+            "forbid": self.forbid,
+            "allow": self.allow,
+            "scratch": scratch,
+            "memory_mb": self.limits.memory_mb,
+            "cpu_seconds": self.limits.cpu_seconds,
+            "uid": uid,
+            "memory_cgroup": self._cgroup.kind if self._cgroup else None,
+        }
+        self._config_sent = self._write(config, self.limits.import_timeout)
+
+    def _spawn(self, scratch: str, read_req: int, write_res: int) -> int:
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(CHILD), str(write_res)],
+            [sys.executable, "-I", str(CHILD), str(write_res), str(os.getpid())],
             stdin=read_req,
             stdout=self._out,
             stderr=self._err,
@@ -87,28 +182,26 @@ class Sandbox:
             env=_child_env(),
             cwd=scratch,
         )
-        os.close(read_req)
-        os.close(write_res)
-        self._buffer = b""
-        self._ready = False
-        config = {
-            "source": self.source,
-            "filename": self.filename,
-            "module": self.module,
-            "forbid": self.forbid,
-            "scratch": scratch,
-            "memory_mb": self.limits.memory_mb,
-            "cpu_seconds": self.limits.cpu_seconds,
-            "uid": uid,
-            "gid": uid,
-        }
-        self._write(config)
+        return self.proc.pid
 
     def close(self) -> None:
-        self._kill()
+        if self.pid is not None or self._req >= 0:
+            self._kill()
         for handle in (self._out, self._err):
             handle.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
+        _unregister(self)
+
+    def _emergency(self) -> None:
+        """From a signal handler: the child's group killed, its files gone."""
+        if self.pid is not None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._cgroup:
+            self._cgroup.remove(0.5)
 
     def __enter__(self):
         return self
@@ -117,119 +210,176 @@ class Sandbox:
         self.close()
 
     def _kill(self) -> None:
-        if self.proc is None:
+        if self.pid is None:
             return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
+        for kill in (os.killpg, os.kill):  # the group; and the child, should it not lead one yet
+            try:
+                kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.proc:
+            self._returncode = self.proc.wait()
+        else:  # a fork server's child: gone once its end of the result pipe closes
+            self._returncode = None
+            _wait_for_eof(self._res, 2.0)
         for fd in (self._req, self._res):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        self.proc = None
+        if self._cgroup:
+            self._cgroup.remove()
+            self._cgroup = None
+        self.pid = self.proc = None
 
     # -- protocol ---------------------------------------------------------------
+    @property
+    def isolation(self) -> dict:
+        """What the kernel enforced on this child (see ``grader.sandbox``); read from the
+        child's first line, which it writes before the submission runs."""
+        if not self._confined and self.pid is not None:
+            self._read_isolation()
+        return dict(self._isolation or {"error": "the sandbox child did not start"})
+
+    def _read_isolation(self):
+        """True once the child has said how it is confined; else the failed reply (None or
+        an ``import_error`` when it could not confine itself)."""
+        if self._confined:
+            return True
+        if self._unconfined is not None:
+            return self._unconfined
+        reply = self._read(self.limits.import_timeout, "isolation")
+        if reply is None or "isolation" not in reply:
+            if reply is not None:
+                self._isolation = {"error": reply["import_error"]["message"]}
+                self._unconfined = reply
+            return reply
+        self._isolation, self._confined = reply["isolation"], True
+        return True
+
     def run(self, function: str, call: str, points: list, timeout: float) -> Run:
         """Call ``function`` at every point; never raises for anything the student did."""
         if self.import_failure:
             return self.import_failure
-        if self.proc is None:
+        if self.pid is None:
             self.start()
         if not self._ready:
-            reply = self._read(self.limits.import_timeout)
-            if reply is None or "import_error" in reply or "ready" not in reply:
+            first = self._read_isolation()
+            reply = self._read(self.limits.import_timeout, "ready") if first is True else first
+            if reply is None or "ready" not in reply:
                 return self._failed_import(reply)
             self._ready = True
-        if not self._write({"function": function, "call": call, "points": points}):
+        if not self._write({"function": function, "call": call, "points": points}, timeout):
             return self._crashed(timeout)
-        reply = self._read(timeout)
+        reply = self._read(timeout, "results", len(points))
         if reply is None:
             return self._crashed(timeout)
-        if reply.get("missing"):
+        if "missing" in reply:
             return Run(failure="missing")
-        results = reply.get("results")
-        if not isinstance(results, list) or len(results) != len(points):
-            self._kill()
-            return Run(failure="crash", detail={"reason": "garbled"})
-        return Run(results=results)
+        return Run(results=reply["results"])
 
     def _failed_import(self, reply) -> Run:
         if reply is None:
-            timed_out = self._timed_out
+            timed_out, garbled = self._timed_out, self._garbled
             self._kill()
-            if timed_out:
+            if garbled:
+                run = Run(failure="garbled")
+            elif timed_out:
                 run = Run(failure="import", detail={"timeout": self.limits.import_timeout})
             else:
                 run = Run(failure="import", detail={"crash": True})
         else:
-            run = Run(failure="import", detail=reply.get("import_error") or {})
+            run = Run(failure="import", detail=reply["import_error"])
             self._kill()
         self.import_failure = run
         return run
 
     def _crashed(self, timeout: float) -> Run:
-        timed_out = self._timed_out
+        timed_out, garbled = self._timed_out, self._garbled
         self._kill()
+        if garbled:
+            return Run(failure="garbled")
         if timed_out:
             return Run(failure="timeout", detail={"timeout": timeout})
         return Run(failure="crash", detail={"returncode": self._returncode})
 
-    def _write(self, message) -> bool:
+    def _write(self, message, timeout: float) -> bool:
+        """Write without blocking, under ``timeout``: a child that never reads cannot hang us."""
         data = (json.dumps(message) + "\n").encode()
-        try:
-            while data:
-                data = data[os.write(self._req, data):]
-        except (BrokenPipeError, OSError):
-            return False
+        deadline = time.monotonic() + timeout
+        self._timed_out = self._garbled = False
+        self._returncode = None
+        while data:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._timed_out = True
+                return False
+            try:
+                _, ready, _ = select.select([], [self._req], [], left)
+                if ready:
+                    data = data[os.write(self._req, data):]
+            except BlockingIOError:
+                continue
+            except (OSError, ValueError):
+                return False
         return True
 
-    def _read(self, timeout: float):
-        """One JSON line from the child, or None on timeout, exit or garbage."""
+    def _read(self, timeout: float, expect: str, points: int = 0):
+        """One reply of the expected schema, or None on timeout, exit or garbage (then
+        ``_timed_out`` or ``_garbled`` says which)."""
         deadline = time.monotonic() + timeout
-        self._timed_out = False
+        self._timed_out = self._garbled = False
         self._returncode = None
-        while b"\n" not in self._buffer:
+        end = self._buffer.find(b"\n")
+        while end < 0:
             left = deadline - time.monotonic()
             if left <= 0:
                 self._timed_out = True
                 return None
-            ready, _, _ = select.select([self._res], [], [], left)
-            if not ready:
+            try:
+                ready, _, _ = select.select([self._res], [], [], left)
+                if not ready:
+                    continue
+                chunk = os.read(self._res, 1 << 20)
+            except BlockingIOError:
                 continue
-            chunk = os.read(self._res, 1 << 16)
+            except (OSError, ValueError):
+                return None
             if not chunk:
-                self._returncode = self.proc.wait() if self.proc else None
                 return None
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                end = len(self._buffer) + newline
             self._buffer += chunk
-            if len(self._buffer) > MAX_REPLY:
+            if end > replies.MAX_REPLY or (end < 0 and len(self._buffer) > replies.MAX_REPLY):
+                self._garbled = True
                 return None
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            reply = json.loads(line)
-        except ValueError:
-            return None
-        if b"\\ud" in line.lower() or b"\xed" in line:  # a lone surrogate, escaped or raw
-            reply = _no_surrogates(reply)
-        return reply if isinstance(reply, dict) else None
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        reply = replies.parse(line, expect, points)
+        if reply is None:
+            self._garbled = True
+        return reply
 
     def output(self) -> tuple[str, str]:
         """What the submission printed (stdout, stderr), truncated."""
         return _tail(self._out), _tail(self._err)
 
 
-def _no_surrogates(value):
-    """The reply with lone surrogates in its strings (from a student's error message) written
-    as \\udXXX: as they are, no report with them can be printed or encoded as UTF-8."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, list):
-        return [_no_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
-    return value
+def _wait_for_eof(fd: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            if select.select([fd], [], [], left)[0] and not os.read(fd, 1 << 20):
+                return
+        except BlockingIOError:
+            continue
+        except (OSError, ValueError):
+            return
+
+
+def _private_file(path: Path):
+    return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), "w+b")
 
 
 def _tail(handle) -> str:

@@ -9,21 +9,21 @@ import os
 import re
 import shutil
 import stat
-import tempfile
+import subprocess
 import textwrap
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-from conftest import by_id, run_cli, run_cli_many, task
+import as_user
+from as_user import USERS
+from conftest import by_id, clean_env, run_cli_many, task
 
 ROOT_USER = os.geteuid() == 0
 NEEDS_ROOT = pytest.mark.skipif(
     not ROOT_USER,
-    reason="only a grader running as root drops the child to `nobody`; as the same user the "
-    "submission may write wherever that user can, which the grader cannot prevent",
+    reason="only a grader running as root has capabilities to drop",
 )
 
 # Three tasks: the hostile one sits between two correct ones, so a crash must not take
@@ -350,30 +350,47 @@ def test_control_characters_and_lone_surrogates_cannot_break_or_forge_reports(ws
 
 @pytest.fixture
 def course(tmp_path):
-    """A course folder that `nobody` can enter and read, like a real one (pytest's own tmp
-    folder is private to root, which would make every write fail for the wrong reason)."""
-    folder = Path(tempfile.mkdtemp(prefix="gradquiz-course-"))
-    folder.chmod(0o755)
+    """A course folder that the test user owns (``as_user``), like a real one (pytest's own
+    tmp folder is private to root, which would make every write fail for the wrong reason)."""
+    folder = as_user.user_workspace("gradquiz-course-")
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @NEEDS_ROOT
-def test_child_runs_as_an_unprivileged_user_of_its_own(ws):
+def test_as_root_the_child_keeps_uid_0_without_capabilities_and_imports_work(ws):
+    """The old child switched to a fresh uid, which could not read a Python under /root
+    (0700): `import glob` failed and correct work scored 0. Now it stays uid 0, without
+    any capability: it cannot change uid, chown, or raise a capability back."""
     ws.exercise([task("d", "derivative", "x**2", (-1, 1))])
-    sub = ws.submission("import os\nprint('UID', os.getuid(), os.geteuid(), os.getgid())\ndef d(x):\n    return 2 * x\n")
-    uids = []
-    for _ in range(2):
-        report = ws.check(sub, grading=True)
-        assert report["passed"]
-        uid, euid, gid = map(int, report["output"].split("UID ")[1].split()[:3])
-        assert uid == euid == gid and uid >= 200_000
-        uids.append(uid)
-    assert uids[0] != uids[1]  # concurrent children cannot signal or read one another
+    sub = ws.submission(
+        """
+        import ctypes, glob, json, os, fractions, statistics, unittest, xml.dom.minidom
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        print("UID", os.getuid(), os.geteuid())
+        print("BOUNDING", [c for c in range(41) if libc.prctl(23, c, 0, 0, 0) == 1])  # PR_CAPBSET_READ
+        for name, attempt in (("setuid", lambda: os.setuid(1000)), ("chown", lambda: os.chown(".", 1000, 1000))):
+            try:
+                attempt()
+                print("ALLOWED", name)
+            except OSError as exc:
+                print("DENIED", name, exc.errno)
+
+        def d(x):
+            return 2 * x
+        """
+    )
+    report = ws.check(sub, grading=True)
+    assert report["passed"], report["results"][0]["feedback"]
+    assert "UID 0 0" in report["output"]
+    assert "BOUNDING []" in report["output"]
+    assert "DENIED setuid 1" in report["output"] and "DENIED chown 1" in report["output"]
+    assert "ALLOWED" not in report["output"]
 
 
-@NEEDS_ROOT
-def test_submission_cannot_write_problem_report_or_other_students_files(course):
+@pytest.mark.parametrize("who", USERS)
+def test_submission_cannot_write_problem_report_or_other_students_files(course, who):
     from conftest import exercise_text
 
     problem = course / "tq.yaml"
@@ -413,7 +430,11 @@ def test_submission_cannot_write_problem_report_or_other_students_files(course):
         )
     )
     sub.chmod(0o644)
-    rc, out, err = run_cli("check", sub, "--problems", problem, "--format", "json", "--output", report_path, cwd=course)
+    as_user.give(course)
+    argv = [as_user.gradquiz(who), "check", sub, "--problems", problem, "--format", "json", "--output", report_path]
+    env = clean_env()
+    proc = subprocess.run(as_user.command(argv, who, course, env), env=env, capture_output=True, text=True, timeout=120, cwd=course)
+    rc, out, err = proc.returncode, proc.stdout, proc.stderr
     assert rc == 0, err
     assert out == ""
     report = json.loads(report_path.read_text())  # the parent wrote the report, untouched
@@ -492,17 +513,12 @@ def test_background_processes_are_gone_after_the_check(ws):
     pids = [int(line.split()[2]) for line in lines if line.startswith("PID ")]
     refused = [line for line in lines if line.startswith("REFUSED ")]
     assert pids or refused  # something was attempted and observed
-    if not ROOT_USER:
-        # Without root, a child that calls setsid() can leave the process group: only the
-        # group is guaranteed, so judge only processes that stayed in it.
-        pids = [int(line.split()[2]) for line in lines if line.startswith("PID ") and " escape " not in line]
     deadline = time.monotonic() + 5
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in pids if alive(pid)], report["output"]
 
 
-@NEEDS_ROOT
 def test_starting_a_process_or_thread_is_refused_with_a_clear_message(ws):
     ws.exercise([task("fork", "derivative", "x**2", (-1, 1)), task("thread", "derivative", "x**3", (-1, 1))])
     sub = ws.submission(

@@ -1,0 +1,405 @@
+"""Kernel-enforced confinement of the sandbox child (standalone: stdlib and ctypes only).
+
+Loaded by ``child.py`` before the submission runs; imports nothing of grader. ``confine``
+applies, in this order and for the rest of the process's life:
+
+- resource limits (address space, CPU, file size, open files, no core files);
+- as root: every capability dropped (bounding, effective, permitted, inheritable and ambient
+  sets) and the securebits locked so none can come back; the uid stays 0, so the
+  interpreter's own files (under a 0700 ``/root`` too) stay readable;
+- ``no_new_privs``;
+- Landlock (when the kernel has it): read-only access to the standard library, numpy and the
+  allowed packages, the shared libraries; read/write to the scratch folder only; no TCP
+  (ABI 4), no signals or abstract unix sockets outside the sandbox (ABI 6);
+- a seccomp filter (x86_64): no new processes or threads, no exec, no sockets, no ptrace or
+  other processes' memory, no shared memory or IPC objects that outlive the process, no
+  signals except to itself, no namespaces or mounts;
+- ``PR_SET_PDEATHSIG``: the child dies with the process that started it.
+
+``confine`` returns what it enforced (see ``grader.sandbox`` for the keys).
+"""
+
+import ctypes
+import errno
+import os
+import platform
+import resource
+import stat
+import struct
+import sys
+
+LINUX = sys.platform.startswith("linux")
+_libc = ctypes.CDLL(None, use_errno=True)
+if LINUX:
+    _libc.syscall.restype = ctypes.c_long
+    _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP = 1, 4, 22, 24
+PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 28, 38, 47, 4
+SECUREBITS_LOCKED_NOROOT = 0xEF  # NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, all locked, KEEP_CAPS locked off
+
+# -- Landlock ----------------------------------------------------------------------------------
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1, 2, 4, 8
+FS_REMOVE_DIR, FS_REMOVE_FILE, FS_MAKE_CHAR, FS_MAKE_DIR = 16, 32, 64, 128
+FS_MAKE_REG, FS_MAKE_SOCK, FS_MAKE_FIFO, FS_MAKE_BLOCK, FS_MAKE_SYM = 256, 512, 1024, 2048, 4096
+FS_REFER, FS_TRUNCATE, FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
+NET_BIND_TCP, NET_CONNECT_TCP = 1, 2
+SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1, 2
+READ = FS_READ_FILE | FS_READ_DIR
+FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+SCRATCH = (READ | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_DIR | FS_MAKE_REG
+           | FS_MAKE_SYM | FS_REFER | FS_TRUNCATE)
+LIB_ROOTS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64")
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo", "/dev/urandom")
+
+
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version, 0 when it has none (or it is disabled)."""
+    if not LINUX:
+        return 0
+    abi = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return max(int(abi), 0)
+
+
+class _PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _fs_rights(abi: int) -> int:
+    rights = (1 << 13) - 1
+    if abi >= 2:
+        rights |= FS_REFER
+    if abi >= 3:
+        rights |= FS_TRUNCATE
+    if abi >= 5:
+        rights |= FS_IOCTL_DEV
+    return rights
+
+
+def _python_entries(name: str) -> bool:
+    return name.startswith("python") or name in ("site-packages", "dist-packages")
+
+
+def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:
+    """(path, rights) of everything the child may read, computed from the running interpreter:
+    the standard library (without its site-packages), numpy and ``packages`` with their
+    ``.libs`` folders, the shared libraries (without any Python packages living beside them),
+    a few system files. A folder that would expose more is granted entry by entry; the
+    folders the import system searches may also be listed (names only, no contents), so that
+    it still finds modules after ``importlib.invalidate_caches()``."""
+    import importlib.util
+
+    paths, listed, forbid = [], [], set(forbid)
+
+    def entries(folder, skip):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        for name in names:
+            if not skip(name):
+                paths.append(os.path.join(folder, name))
+
+    def forbidden(name):
+        return _python_entries(name) or name.split(".")[0] in forbid
+
+    stdlib = {os.path.dirname(os.__file__)}  # and the folder above lib-dynload, if elsewhere
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None) or ""
+        if os.path.basename(os.path.dirname(where)) == "lib-dynload":
+            stdlib.add(os.path.dirname(os.path.dirname(where)))
+    roots = set()
+    for root in LIB_ROOTS + (os.path.join(sys.base_prefix, "lib"),):
+        if os.path.isdir(root):
+            roots.add(os.path.realpath(root))
+    if base:
+        for folder in sorted(stdlib):
+            entries(folder, forbidden)
+            listed.append(folder)
+        for root in sorted(roots - stdlib):
+            entries(root, _python_entries)
+    for name in (("numpy",) if base else ()) + tuple(packages):
+        if name in forbid and name != "numpy":
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            continue
+        for place in list(spec.submodule_search_locations or []) or [spec.origin]:
+            if not place or not os.path.exists(place):
+                continue
+            paths.append(place)
+            parent = os.path.dirname(place)
+            listed.append(parent)
+            for sibling in (name + ".libs", name.replace("_", "-") + ".libs"):
+                if os.path.isdir(os.path.join(parent, sibling)):
+                    paths.append(os.path.join(parent, sibling))
+    if base:
+        paths += [p for p in SYSTEM_FILES if os.path.exists(p)]
+        paths += [p for p in sys.path if p.endswith(".zip") and os.path.isfile(p)]  # a zipped stdlib
+    out = [(p, READ) for p in dict.fromkeys(paths)] + [(p, FS_READ_DIR) for p in dict.fromkeys(listed)]
+    return out
+
+
+def open_paths(entries) -> list[tuple[int, bool, str, int]]:
+    """(O_PATH descriptor, is a folder, path, rights) of each (path, rights), so that rules can
+    be added later, e.g. after a fork."""
+    out = []
+    if not LINUX:
+        return out
+    for path, rights in entries:
+        try:
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            continue
+        out.append((fd, stat.S_ISDIR(os.fstat(fd).st_mode), path, rights))
+    return out
+
+
+def _top_name(path: str) -> str:
+    return os.path.basename(path).split(".")[0].split("-")[0]
+
+
+def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
+    fs = _fs_rights(abi)
+    attr = struct.pack("QQQ", fs, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    buf = ctypes.create_string_buffer(attr[:size], size)
+    ruleset = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, buf, ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if ruleset < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
+    try:
+        def rule(fd, rights, is_dir):
+            rights &= fs if is_dir else fs & FILE_RIGHTS
+            if not rights:
+                return
+            attr = _PathBeneath(rights, fd)
+            if _libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(attr), ctypes.c_uint32(0)) < 0:
+                raise OSError(ctypes.get_errno(), "landlock_add_rule")
+
+        for fd, is_dir, path, rights in read_fds:
+            if rights == FS_READ_DIR or _top_name(path) not in forbid:
+                rule(fd, rights, is_dir)
+        for path, rights in ((scratch, SCRATCH), ("/dev/null", FS_READ_FILE | FS_WRITE_FILE)):
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                rule(fd, rights, os.path.isdir(path))
+            finally:
+                os.close(fd)
+        if _libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) < 0:
+            raise OSError(ctypes.get_errno(), "landlock_restrict_self")
+    finally:
+        os.close(ruleset)
+    return {
+        "filesystem": "landlock",
+        "network": "seccomp+landlock-tcp" if abi >= 4 else "seccomp",
+        "signals": "landlock-scoped" if abi >= 6 else "seccomp",
+    }
+
+
+# -- seccomp -----------------------------------------------------------------------------------
+AUDIT_ARCH_X86_64 = 0xC000003E
+DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new thread")
+    # new processes and threads, programs
+    "clone": 56, "fork": 57, "vfork": 58, "clone3": 435, "execve": 59, "execveat": 322,
+    # other processes: memory, tracing, descriptors, priorities
+    "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "kcmp": 312,
+    "pidfd_open": 434, "pidfd_getfd": 438, "pidfd_send_signal": 424, "process_madvise": 440,
+    "process_mrelease": 448, "setpriority": 141, "ioprio_set": 251, "migrate_pages": 256,
+    "move_pages": 279,
+    # the network and sockets of any kind; io_uring (it can open sockets past this filter)
+    "socket": 41, "socketpair": 53, "io_uring_setup": 425, "io_uring_enter": 426,
+    "io_uring_register": 427,
+    # memory and objects that outlive the process or escape RLIMIT_AS
+    "memfd_create": 319, "memfd_secret": 447, "shmget": 29, "msgget": 68, "semget": 64,
+    "mq_open": 240, "userfaultfd": 323,
+    # files' metadata, which Landlock does not cover (a file's owner may chmod it)
+    "chmod": 90, "fchmod": 91, "fchmodat": 268, "fchmodat2": 452, "chown": 92, "fchown": 93,
+    "lchown": 94, "fchownat": 260, "utime": 132, "utimes": 235, "utimensat": 280,
+    "futimesat": 261, "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197,
+    "lremovexattr": 198, "fremovexattr": 199, "setxattrat": 463, "removexattrat": 466,
+    "inotify_init": 253, "inotify_init1": 294, "inotify_add_watch": 254, "fanotify_init": 300,
+    "name_to_handle_at": 303, "open_by_handle_at": 304,
+    # namespaces, mounts, keys, kernel interfaces
+    "unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155,
+    "chroot": 161, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
+    "fsmount": 432, "fspick": 433, "mount_setattr": 442, "perf_event_open": 298, "bpf": 321,
+    "keyctl": 250, "add_key": 248, "request_key": 249,
+}
+AGAIN = {"clone", "fork", "vfork", "clone3"}
+SELF_ONLY = {  # allowed only when the first argument names this process (values: also allowed)
+    "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297,
+    "prlimit64": 302, "sched_setaffinity": 203, "sched_setscheduler": 144,
+    "sched_setparam": 142, "sched_setattr": 314,
+}
+ALSO = {"kill": "group", "prlimit64": "zero", "sched_setaffinity": "zero", "sched_setscheduler": "zero",
+        "sched_setparam": "zero", "sched_setattr": "zero"}
+
+
+def _bpf(code, k, jt=0, jf=0):
+    return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
+
+
+LD_ABS, JEQ, JGE, RET = 0x20, 0x15, 0x35, 0x06
+ALLOW, KILL = 0x7FFF0000, 0x80000000
+
+
+def _errno(value):
+    return 0x00050000 | value
+
+
+def seccomp_program(pid: int) -> bytes:
+    """The filter: allow everything except the calls above; signals, limits and scheduling
+    only for ``pid`` itself (``kill`` also to its own group, 0 or -pid)."""
+    prog = [_bpf(LD_ABS, 4), _bpf(JEQ, AUDIT_ARCH_X86_64, 1, 0), _bpf(RET, KILL), _bpf(LD_ABS, 0),
+            _bpf(JGE, 0x40000000, 0, 1), _bpf(RET, _errno(errno.EPERM))]  # no x32 calls
+    for name, nr in DENIED.items():
+        prog += [_bpf(JEQ, nr, 0, 1), _bpf(RET, _errno(errno.EAGAIN if name in AGAIN else errno.EPERM))]
+    for name, nr in SELF_ONLY.items():
+        values = [pid] + {"group": [0, -pid], "zero": [0]}.get(ALSO.get(name), [])
+        checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
+        block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
+        prog += [_bpf(JEQ, nr, 0, len(block)), *block]
+    prog.append(_bpf(RET, ALLOW))
+    return b"".join(prog)
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def _seccomp(pid: int) -> None:
+    program = seccomp_program(pid)
+    buf = ctypes.create_string_buffer(program, len(program))
+    fprog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
+    if _libc.prctl(PR_SET_SECCOMP, 2, ctypes.addressof(fprog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "seccomp")
+
+
+# -- capabilities ------------------------------------------------------------------------------
+def _drop_capabilities() -> list[str]:
+    """Uid 0 without any capability, for good: file permissions then work as for the owner of
+    root's files (the interpreter stays importable) and nothing else. Locking the securebits
+    and emptying the bounding set need CAP_SETPCAP, which some containers withhold: what could
+    not be done is returned (no_new_privs and the refused exec keep capabilities from coming
+    back through a program anyway); emptying the process's own sets must succeed."""
+    missing = []
+    if _libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0) != 0:
+        missing.append("securebits (no CAP_SETPCAP): root's capability rules are not locked off")
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as handle:
+            last = int(handle.read())
+    except (OSError, ValueError):
+        last = 63
+    for cap in range(last + 1):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
+            missing.append("capability bounding set (no CAP_SETPCAP): not emptied")
+            break
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = ctypes.create_string_buffer(24)  # two zeroed {effective, permitted, inheritable}
+    if _libc.capset(ctypes.create_string_buffer(header, 8), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+    return missing
+
+
+def _switch_user(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+# -- all together ------------------------------------------------------------------------------
+def set_limits(cfg) -> None:
+    mem = cfg.get("memory_mb")
+    if mem:
+        resource.setrlimit(resource.RLIMIT_AS, (mem << 20, mem << 20))
+    cpu = cfg.get("cpu_seconds")
+    if cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    fsize = cfg.get("fsize_mb", 16) << 20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL when the parent goes; and if it has gone already (the race), go now."""
+    if LINUX:
+        _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(70)
+
+
+def confine(cfg, read_fds=None) -> dict:
+    """Apply everything; ``read_fds`` from ``open_paths`` (computed here when None)."""
+    missing = []
+    if not LINUX:  # no kernel confinement here: limits only, and say so
+        set_limits(cfg)
+        if os.geteuid() != 0:
+            resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+        return {"landlock": 0, "filesystem": "none", "network": "none", "signals": "none",
+                "processes": "none" if os.geteuid() == 0 else "rlimit-nproc", "user": "same-user",
+                "memory": "rlimit-as", "missing": [f"not Linux ({sys.platform}): files, network, signals "
+                                                   "and processes are not confined; grade on Linux"]}
+    if len(os.listdir("/proc/self/task")) != 1:  # Landlock and seccomp confine the calling thread
+        raise RuntimeError("the child has more than one thread (set OPENBLAS_NUM_THREADS=1)")
+    abi = landlock_abi()
+    root = os.geteuid() == 0
+    if read_fds is None:
+        read_fds = open_paths(read_paths(cfg.get("allow", ()), cfg.get("forbid", ())))
+    else:  # a fork server's: add the packages only this child may use
+        read_fds = read_fds + open_paths(read_paths(cfg.get("extra_allow", ()), cfg.get("forbid", ()), base=False))
+    set_limits(cfg)
+    info = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
+            "processes": "none", "user": "same-user", "memory": "rlimit-as"}
+    if root and abi:
+        missing += _drop_capabilities()
+        info["user"] = "root-without-capabilities"
+    elif root and cfg.get("uid") is not None:  # no Landlock: root's files need another uid
+        _switch_user(cfg["uid"])
+        info["user"] = "fresh-uid"
+        info["filesystem"] = "uid"
+        missing.append("landlock: the submission can read every world-readable file")
+    if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "no_new_privs")
+    if abi:
+        info.update(_landlock(abi, read_fds, cfg["scratch"], set(cfg.get("forbid", ())) - {"numpy"}))
+        if abi < 6:
+            missing.append("landlock scopes (ABI 6): abstract unix sockets rely on seccomp")
+    elif not root:
+        missing.append("landlock: the submission can read and write what the grader's user can")
+    for fd, *_ in read_fds:
+        os.close(fd)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    filtered = False
+    if platform.machine() == "x86_64" and sys.maxsize > 2**32:
+        try:
+            _seccomp(os.getpid())
+            filtered = True
+        except OSError as exc:  # a kernel without seccomp filters
+            missing.append(f"seccomp ({exc}): processes, sockets and signals are not filtered")
+    else:
+        missing.append("seccomp (x86_64 only): processes, sockets and signals are not filtered")
+    if filtered:
+        info["processes"] = "seccomp"
+        info["network"] = info["network"] if abi >= 4 else "seccomp"
+        if not abi:
+            info["signals"] = "seccomp"
+    else:
+        info["network"] = "landlock-tcp" if abi >= 4 else "none"
+        info["signals"] = "landlock-scoped" if abi >= 6 else "none"
+        if not root:
+            resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+            info["processes"] = "rlimit-nproc"
+    die_with_parent(cfg["parent"])
+    memory = cfg.get("memory_cgroup")
+    if memory:
+        info["memory"] = "rlimit-as+" + memory
+    else:
+        missing.append("cgroup memory: shared memory and files in a tmpfs scratch folder are not counted")
+    info["missing"] = missing
+    return info
