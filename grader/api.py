@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
+import stat
 from pathlib import Path
 
-from grader.problems.discovery import HEADER, find_problem, header_student, known_ids, submission_id, suggest
+from grader.problems.discovery import HEADER, find_problem, header_id, header_student, known_ids, submission_id, suggest
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.reports import Report
@@ -25,32 +28,45 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     """Grade one submission (.py) or answers file (.yaml).
 
     ``grading=None`` reads ``GRADQUIZ_GRADING``; in the student's mode (the default)
-    hidden tasks are not run and the report says how many there are.
+    hidden tasks are not run and the report says how many there are. Grading mode trusts
+    only the instructor (spec section 6): problems from ``problems``, ``GRADQUIZ_PATH`` and the
+    bundled set, the exercise from ``exercise`` or the file name, the student from ``student``
+    or ``GRADQUIZ_STUDENT``, check points from a secret, and no symbolic link as the file.
     """
     path = Path(path)
     grading = grading_mode(grading)
+    _plain_file(path, grading)
     if path.suffix in (".yaml", ".yml"):
         from grader.quiz import check_answers
 
-        return check_answers(path, problems=problems, quiz=exercise, student=student, grading=grading)
+        report = check_answers(path, problems=problems, quiz=exercise, student=student, grading=grading)
+        report.isolation = dict(QUIZ_ISOLATION)
+        return report
     if path.suffix != ".py":
         raise GradquizError("expected a .py submission or a .yaml answers file", path)
     source = read_text(path)
-    problem_path = _find_exercise(path, source, exercise, problems)
+    named = header_id(source)
+    problem_path = _find_exercise(path, source, exercise, problems, grading)
     data, positions = load_yaml(problem_path)
     if isinstance(data, dict) and "questions" in data:
         raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
-    forbid = data.get("forbid") if isinstance(data, dict) else None
-    forbid = [m for m in forbid if isinstance(m, str)] if isinstance(forbid, list) else []
+    top = data if isinstance(data, dict) else {}  # load_exercise reports any other shape
+    if grading and top.get("params") and not (student or os.environ.get("GRADQUIZ_STUDENT", "")):
+        raise GradquizError(
+            f"exercise '{top.get('id', problem_path.stem)}' has a variant per student: grading it needs "
+            "--student ID or GRADQUIZ_STUDENT", path
+        )
+    forbid, allow = _names(top.get("forbid")), _names(top.get("allow"))
     # Start the child now: it loads numpy and the submission while we load SymPy.
-    with Sandbox(source, str(path), forbid, limits) as sandbox:
+    with _sandbox(source, str(path), forbid, limits, allow) as sandbox:
         from grader.exercise.grading import grade
         from grader.exercise.problem import load_exercise
 
         student, origin = _student(student, source, grading)
         problem = load_exercise(problem_path, student, data, positions)
-        results = grade(problem, sandbox, include_hidden=grading)
+        results = grade(problem, sandbox, include_hidden=grading, salt=_salt() if grading else ())
         stdout, stderr = sandbox.output()
+        isolation = getattr(sandbox, "isolation", None)
     report = Report(
         id=problem.id,
         kind="exercise",
@@ -59,7 +75,15 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
         results=results,
         student=problem.student,
         output=(stdout + stderr).strip(),
+        isolation=dict(isolation) if isinstance(isolation, dict) else None,
     )
+    if grading and named and named != problem.id:
+        report.notes.append(
+            f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
+            f"by --exercise or the file name ('{problem.id}')"
+        )
+    elif not grading and not exercise and named and named != path.stem:
+        report.notes.append(f"graded as '{problem.id}', the exercise the file's `# gradquiz:` line names")
     report.notes += variant_notes(problem, origin, source)
     hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks) + problem.spec.hidden_checks
     if hidden and not grading:
@@ -111,6 +135,69 @@ def variant_notes(problem, origin: str, source: str) -> list[str]:
     return []
 
 
+# A quiz runs no submitted code: what the JSON report's `isolation` says for one.
+QUIZ_ISOLATION = {"code": "none: a quiz runs no submitted code; answers are data, read without eval"}
+MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _salt() -> tuple:
+    from grader.maths.seeds import grading_salt  # after the child started: it imports NumPy
+
+    return grading_salt()
+
+
+def _names(value) -> list[str]:
+    """The module names of `forbid:` or `allow:` (the schema reports anything else, with its line)."""
+    return [m for m in value if isinstance(m, str) and MODULE.match(m)] if isinstance(value, list) else []
+
+
+def _sandbox(source, filename, forbid, limits, allow):
+    """The Sandbox, given `allow:` when it takes it (the sandbox wing adds the keyword)."""
+    if allow and "allow" in inspect.signature(Sandbox).parameters:
+        return Sandbox(source, filename, forbid, limits, allow=allow)
+    return Sandbox(source, filename, forbid, limits)
+
+
+def _plain_file(path: Path, grading: bool) -> None:
+    """Refuse what is not a regular file (a FIFO would block the read), and in grading mode a
+    symbolic link (a link to the instructor's solution is not the student's work)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise GradquizError("no such file", path) from None
+    except OSError as exc:
+        raise GradquizError(f"cannot read ({exc.strerror})", path) from None
+    if stat.S_ISLNK(info.st_mode):
+        if grading:
+            raise GradquizError("is a symbolic link; grading mode grades only the student's own regular files", path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            raise GradquizError("is a broken symbolic link", path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise GradquizError("is a folder, expected a file", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise GradquizError("is not a regular file (a FIFO, device or socket)", path)
+    if grading and _linked_folder(path):
+        raise GradquizError(f"is reached through a symbolic link ({_linked_folder(path)}); grading mode grades only "
+                            "the student's own files", path)
+
+
+def _linked_folder(path: Path) -> str | None:
+    """A symbolic link among the path's folders inside the current folder (a student's repository)."""
+    cwd = Path(os.path.abspath(os.getcwd()))
+    try:
+        inside = Path(os.path.abspath(path)).parent.relative_to(cwd)
+    except ValueError:
+        return None
+    current = cwd
+    for part in inside.parts:
+        current = current / part
+        if current.is_symlink():
+            return str(current)
+    return None
+
+
 def load_problem(path, student=None):
     """An exercise or a quiz, loaded and validated, by what the file holds."""
     path = Path(path)
@@ -124,17 +211,21 @@ def load_problem(path, student=None):
     return load_exercise(path, student, data=data, positions=positions)
 
 
-def _find_exercise(path: Path, source: str, exercise: str | None, problems) -> Path:
+def _find_exercise(path: Path, source: str, exercise: str | None, problems, grading: bool = False) -> Path:
     """The problem file for a submission; when there is none, say where the id came from."""
     try:
-        return find_problem(submission_id(path, source, exercise), problems)
+        return find_problem(submission_id(path, source, exercise, header=not grading), problems, here=not grading)
     except GradquizError as err:
         if err.file is not None:
             raise
-        wanted = submission_id(path, source, exercise)
+        wanted = submission_id(path, source, exercise, header=not grading)
         meant = suggest(wanted, known_ids(problems))
         if exercise:
             origin = f"; did you mean {meant}?" if meant else ""
+        elif grading:
+            origin = "; grading mode takes the id from --exercise ID or the file's name" + (
+                f": did you mean {meant}? Rename the file {meant}.py or pass --exercise {meant}" if meant else ""
+            )
         elif any(HEADER.match(line) for line in source.splitlines()[:10]):
             origin = f"; the id is from the file's `# gradquiz:` line" + (f": did you mean {meant}?" if meant else "")
         elif meant:

@@ -100,41 +100,81 @@ def check(
 
     Exit status: 0 every task passed; 1 graded, but something failed; 2 the grading
     could not happen (no such file or exercise, an invalid problem file, unreadable
-    answers), with a one-line reason on stderr.
+    answers), with a one-line reason on stderr (and in each requested report).
     """
-    from grader import api, reports
+    from grader import api
 
-    result = api.check(
-        file, problems=problems or (), exercise=exercise, student=student, grading=True if grading else None
-    )
-    if format is Format.text:
-        _text(result, output)
-    else:
-        body = reports.RENDERERS[format.value](result)
-        if output:
-            _write(output, body)
-        else:
-            sys.stdout.write(body)
+    grading = api.grading_mode(True if grading else None)
+    try:
+        result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading)
+        body = _render(result, format, output)
+    except GradquizError as err:
+        _cannot_grade(str(err), file, exercise, format, output)
+    except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
+        _cannot_grade(f"internal error, please report it: {type(exc).__name__}: {_first_line(exc)}", file, exercise,
+                      format, output)
+    _isolation_warning(result, grading)
+    _deliver(body, output, result)
     raise typer.Exit(result.exit_code)
 
 
-def _text(result, output):
-    from rich.console import Console
+def _render(result, format: Format, output) -> str | None:
+    """The report as text for a file or stdout; None: print it to the terminal with colour."""
+    from grader import reports
 
-    from grader.reports import render_text
+    if format is Format.text:
+        if output is None:
+            return None
+        import io
 
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            render_text(result, Console(file=handle, no_color=True, soft_wrap=True))
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        reports.render_text(result, Console(file=buffer, no_color=True, soft_wrap=True, width=100))
+        return buffer.getvalue()
+    return reports.RENDERERS[format.value](result)
+
+
+def _deliver(body: str | None, output, result=None) -> None:
+    if output is not None:
+        from grader.reports.files import write_report
+
+        write_report(output, body)
+    elif body is not None:
+        sys.stdout.write(body)
     else:
+        from rich.console import Console
+
+        from grader.reports import render_text
+
         render_text(result, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
 
 
-def _write(path: Path, body: str) -> None:
-    try:
-        path.write_text(body, encoding="utf-8")
-    except OSError as exc:
-        raise GradquizError(f"cannot write the report ({exc.strerror})", path) from None
+def _cannot_grade(reason: str, file, exercise, format: Format, output) -> None:
+    """Exit 2 with the reason on stderr, after writing the requested report of score 0 that carries it."""
+    from grader.reports import Report
+
+    typer.echo(f"gradquiz: {reason}", err=True)
+    if output is not None or format is not Format.text:
+        failed = Report.failed(reason, file=file, id=exercise or "")
+        _deliver(_render(failed, format, output), output)
+    raise typer.Exit(2)
+
+
+def _first_line(exc: BaseException) -> str:
+    from grader.reports import printable
+
+    lines = printable(str(exc)).strip().splitlines()
+    return lines[0][:300] if lines else "(no message)"
+
+
+def _isolation_warning(result, grading: bool) -> None:
+    """In grading mode, one line on stderr when the sandbox could not enforce everything here."""
+    missing = (result.isolation or {}).get("missing") if isinstance(result.isolation, dict) else None
+    if grading and missing:
+        what = "; ".join(map(str, missing)) if isinstance(missing, (list, tuple)) else str(missing)
+        typer.echo(f"gradquiz: warning: the sandbox could not enforce everything on this machine: {what} "
+                   "(see docs/security.md)", err=True)
 
 
 @app.command()

@@ -26,7 +26,7 @@ def runs(tmp_path_factory):
     jobs = {}
     for ident in IDS:
         for name in (ident, f"{ident}_wrong"):
-            jobs[name] = (("check", SOLUTIONS / f"{name}.py", "--grading", "--format", "json"), cwd, None)
+            jobs[name] = (("check", SOLUTIONS / f"{name}.py", "--grading", "--exercise", ident, "--format", "json"), cwd, None)
     jobs["validate"] = (("validate", EXERCISES), cwd, None)
     jobs["list"] = (("list",), cwd, None)
     return dict(zip(jobs, run_cli_many(list(jobs.values()))))

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from pathlib import Path
 
 
 from grader.errors import GradquizError
-from grader.problems.atomic import write_atomic
 from grader.authoring.templates import TEMPLATES
 
 WIDTH = 84  # docstring lines in starters
@@ -35,14 +35,16 @@ def template(kind: str, problem_id: str) -> str:
 
 def write_new(path: Path, text: str, force: bool = False) -> None:
     """Write a generated file, never over someone's work unless ``force``."""
+    from grader.reports.files import write_report
+
     path = Path(path)
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:  # a dangling link too: it would be written through
         raise GradquizError("already exists; choose another --output (or add --force to overwrite it)", path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GradquizError(f"cannot write ({exc.strerror})", path) from None
-    write_atomic(path, text)
+    write_report(path, text, what="file")  # never through a link, into a FIFO or a device
 
 
 # -- starter ----------------------------------------------------------------------------------
@@ -84,6 +86,8 @@ def exercise_starter(exercise) -> str:
     lines.append("")
     if spec.forbid:
         lines.append(f"# Work the derivatives out by hand: {', '.join(spec.forbid)} cannot be imported here.")
+    if spec.allow:
+        lines.append(f"# Besides numpy and the standard library, you may import {', '.join(spec.allow)}.")
     lines += ["import numpy as np", ""]
     hidden = sum(t.spec.visibility == "hidden" for t in exercise.tasks) + spec.hidden_checks
     tasks: dict[str, list] = {}

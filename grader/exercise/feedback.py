@@ -63,7 +63,7 @@ def no_points(task) -> str:
 
 def run_failure(task, run) -> str:
     name = task.spec.function
-    detail = run.detail
+    detail = run.detail if isinstance(run.detail, dict) else {}
     if run.failure == "garbled":
         return (
             f"The submission's process sent a garbled reply while `{name}` was being checked "
@@ -79,7 +79,7 @@ def run_failure(task, run) -> str:
             return f"Your file did not finish loading within {detail['timeout']:g} s (a loop at the top level?); nothing could be graded."
         if detail.get("crash"):
             return "Your file ended the process while loading (os._exit, a crash or too much memory); nothing could be graded."
-        return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(detail)
+        return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(clean_error(detail))
     if run.failure == "timeout":
         return timeout_text(task, detail)
     code = detail.get("returncode")
@@ -92,8 +92,8 @@ def run_failure(task, run) -> str:
 
 def timeout_text(task, detail: dict) -> str:
     """Whether a single call or all the calls together ran out of time."""
-    name, limit = task.spec.function, detail["timeout"]
-    if "done" not in detail:
+    name, limit = task.spec.function, detail.get("timeout", task.spec.timeout)
+    if "done" not in detail:  # set by grading.run_calls, in the parent
         return f"`{name}` did not return within {limit:g} s (an infinite loop, or very slow code?)."
     done, total, elapsed = detail["done"], detail["points"], detail["elapsed"]
     call = call_text(task, np.asarray(detail["point"], dtype=float))
@@ -109,6 +109,19 @@ def timeout_text(task, detail: dict) -> str:
         f"{elapsed:.2g} s (about {each:.2g} s a call), and all {total} calls must finish within {limit:g} s. "
         f"Make `{name}` faster (no sleeping, no large loops)."
     )
+
+
+def clean_error(err) -> dict:
+    """An error description from the child with only the keys used here, as the types used here."""
+    err = err if isinstance(err, dict) else {}
+    out = {}
+    for key, limit in (("type", 200), ("message", 2000), ("text", 500)):
+        if isinstance(err.get(key), str):
+            out[key] = err[key][:limit]
+    line = err.get("line")
+    if isinstance(line, int) and not isinstance(line, bool) and line > 0:
+        out["line"] = line
+    return out
 
 
 def exception_text(err: dict) -> str:

@@ -37,8 +37,9 @@ class Points:
     disagree: int  # points where the reference and finite differences disagree
 
 
-def check_points(task: Task, exercise: Exercise) -> Points:
-    sample = sample_points(task.bounds, task.spec.samples, exercise.id, task.id, exercise.student)
+def check_points(task: Task, exercise: Exercise, salt: tuple = ()) -> Points:
+    """``salt``: further seed parts (grading mode's secret, ``seeds.grading_salt``)."""
+    sample = sample_points(task.bounds, task.spec.samples, exercise.id, task.id, exercise.student, *salt)
     rows, expected, fds, scales = [], [], [], []
     shown = 0
     disagree = 0
@@ -100,22 +101,22 @@ def _fd_tol(task: Task, fx, ref):
     return rtol, atol * (1 + float(np.max(np.abs(fx))))
 
 
-def grade(exercise: Exercise, sandbox: Sandbox, *, include_hidden: bool = True) -> list[Result]:
+def grade(exercise: Exercise, sandbox: Sandbox, *, include_hidden: bool = True, salt: tuple = ()) -> list[Result]:
     results = []
     for task in exercise.tasks:
         if task.spec.visibility == "hidden" and not include_hidden:
             continue
-        results.append(grade_task(task, exercise, sandbox))
+        results.append(grade_task(task, exercise, sandbox, salt))
     return results
 
 
-def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox) -> Result:
-    points = check_points(task, exercise)
+def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = ()) -> Result:
+    points = check_points(task, exercise, salt)
     spec = task.spec
     hidden = spec.visibility == "hidden"
     if len(points.x) == 0:
         return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
-    run = run_calls(sandbox, spec.function, task.call, points.x.tolist(), spec.timeout)
+    run = checked_run(run_calls(sandbox, spec.function, task.call, points.x.tolist(), spec.timeout), len(points.x))
     verdict = judge(task, points, run)
     score = spec.points if verdict.passed else verdict.earned
     return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra)
@@ -129,14 +130,14 @@ def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout:
     (seconds those calls took) and ``point`` (the call that was running). The clock starts
     once the file is loaded: loading has its own limit (``Limits.import_timeout``).
     """
-    ready = sandbox.run(function, call, [], timeout)  # the file loaded (its own time limit), the function found
+    ready = checked_run(sandbox.run(function, call, [], timeout), 0)  # the file loaded (own time limit), the function found
     if ready.results is None:
         return ready
     start = time.monotonic()
     results: list = []
     for i, x in enumerate(points):
         elapsed = time.monotonic() - start
-        run = sandbox.run(function, call, [x], max(timeout - elapsed, 1e-3))
+        run = checked_run(sandbox.run(function, call, [x], max(timeout - elapsed, 1e-3)), 1)
         if run.results is None:
             if run.failure == "timeout":
                 run.detail = {**run.detail, "timeout": timeout, "done": i, "points": len(points), "elapsed": elapsed, "point": x}
@@ -215,23 +216,86 @@ def _entries_close(task: Task, points: Points, values, atol: float, usable) -> t
     return np.asarray(ref, dtype=bool), np.asarray(fd, dtype=bool)
 
 
+FAILURES = ("import", "missing", "timeout", "crash", "garbled")
+MAX_DIMS, MAX_VALUES = 8, 1_000_000  # of one returned value
+
+
+def garbled(why: str) -> Run:
+    return Run(failure="garbled", detail={"reason": why})
+
+
+def checked_run(run, count: int) -> Run:
+    """The sandbox's Run as this module relies on it, else a garbled one: the parent trusts
+    nothing that came from the child's side, whatever shape it has (defence in depth: the
+    sandbox validates replies too)."""
+    results = getattr(run, "results", None)
+    failure = getattr(run, "failure", None)
+    detail = getattr(run, "detail", None)
+    detail = dict(detail) if isinstance(detail, dict) else {}
+    if results is None:
+        if failure not in FAILURES:
+            return garbled("unknown failure")
+        for key in ("timeout", "returncode"):
+            value = detail.get(key)
+            if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)):
+                detail.pop(key)
+        return Run(failure=failure, detail=detail)
+    if not isinstance(results, list) or len(results) != count or not all(isinstance(r, dict) for r in results):
+        return garbled("results")
+    return Run(results=results)
+
+
 def _collect(task: Task, points: Points, results: list[dict]):
     """The returned values as one array, or the first call/shape problem as feedback (and JSON keys)."""
     values = []
     for x, item in zip(points.x, results):
-        if not item.get("ok"):
+        if item.get("ok") is not True:
+            error = _call_error(item)
             extra = {"error": "call"}
-            if feedback.calling_convention(task, item.get("error")):
+            if feedback.calling_convention(task, error.get("error")):
                 extra["mistake"] = "calling_convention"
-            return None, feedback.call_problem(task, x, item), extra
-        data = np.array(item.get("data", []), dtype=float)
-        shape = tuple(item.get("shape", ()))
+            return None, feedback.call_problem(task, x, error), extra
+        value = _value(item)
+        if value is None:
+            return None, feedback.run_failure(task, garbled("value")), {"error": "garbled"}
+        data, shape = value
         fixed = _fit_shape(data, shape, task.shape)
         if fixed is None:
             text = feedback.shape_problem(task, x, shape, data, points)
             return None, text, {"error": "call", "mistake": feedback.shape_mistake(task, shape)}
         values.append(fixed)
     return np.array(values).reshape((len(values),) + task.shape), None, {}
+
+
+def _value(item: dict):
+    """(data, shape) of one returned value, or None when the reply does not hold one."""
+    shape, data = item.get("shape", ()), item.get("data", [])
+    if not isinstance(shape, (list, tuple)) or len(shape) > MAX_DIMS or not isinstance(data, list):
+        return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_VALUES for n in shape):
+        return None
+    if len(data) > MAX_VALUES or len(data) != int(np.prod(shape, dtype=float)):
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data):
+        return None
+    try:
+        return np.array(data, dtype=float), tuple(shape)
+    except (OverflowError, ValueError):  # an integer too large for a float
+        return None
+
+
+def _call_error(item: dict) -> dict:
+    """A failed call's description with only the keys and types feedback uses."""
+    out = {}
+    returned = item.get("returned")
+    if isinstance(returned, str):
+        out["returned"] = returned[:200]
+    error = item.get("error")
+    if isinstance(error, dict):
+        out["error"] = feedback.clean_error(error)
+    elif "returned" not in out:
+        out["error"] = {"type": "Error", "message": "(no description)"}
+    return out
 
 
 def _fit_shape(data: np.ndarray, shape: tuple, want: tuple):

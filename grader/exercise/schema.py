@@ -85,8 +85,17 @@ class Exercise(Strict):
     title: StrictStr
     intro: StrictStr = ""
     forbid: list[Identifier] = []
+    allow: list[Identifier] = []  # packages the submission may import beyond numpy and the stdlib
     params: dict[Identifier, Param] = {}
     constraints: list[StrictStr] = []  # e.g. "a != b": redraw params until each holds
     hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden tasks left out
     student_edition: bool = False  # set by `gradquiz export`: references and hidden tasks removed
     tasks: list[Task] = Field(min_length=1)
+
+    @field_validator("allow")
+    @classmethod
+    def _not_forbidden(cls, value, info):
+        both = sorted(set(value) & set(info.data.get("forbid") or ()))
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both allowed and forbidden")
+        return value

@@ -1,6 +1,8 @@
 """Where problem files are found (spec section 3), in order:
 each ``--problems PATH``, the folders in ``GRADQUIZ_PATH``, ``./exercises`` and
-``./quizzes`` of the current folder, then the set shipped with the package.
+``./quizzes`` of the current folder, then the set shipped with the package. Grading
+mode (``here=False``) leaves out the current folder: it is the student's, and an
+``exercises/`` planted there must not replace the instructor's exercise.
 """
 
 from __future__ import annotations
@@ -27,15 +29,16 @@ def bundled() -> list[Path]:
     return [base / "exercises", base / "quizzes"]
 
 
-def search_path(problems=()) -> list[Path]:
+def search_path(problems=(), *, here: bool = True) -> list[Path]:
     paths = [Path(p) for p in problems]
     for p in paths:
         if not p.exists():
             raise GradquizError("no such file or folder (given with --problems)", p)
     env = os.environ.get("GRADQUIZ_PATH", "")
     paths += [Path(p) for p in env.split(":") if p]
-    cwd = Path.cwd()
-    paths += [cwd / "exercises", cwd / "quizzes"]
+    if here:
+        cwd = Path.cwd()
+        paths += [cwd / "exercises", cwd / "quizzes"]
     paths += bundled()
     return paths
 
@@ -58,9 +61,10 @@ def problem_files(paths) -> list[Path]:
     return out
 
 
-def find_problem(problem_id: str, problems=()) -> Path:
-    """The first problem file with this id: by file name, else by its `id:` line."""
-    files = problem_files(search_path(problems))
+def find_problem(problem_id: str, problems=(), *, here: bool = True) -> Path:
+    """The first problem file with this id: by file name, else by its `id:` line
+    (``here=False``: not from the current folder, as in grading mode)."""
+    files = problem_files(search_path(problems, here=here))
     for file in files:
         if file.stem == problem_id:
             return file
@@ -130,12 +134,19 @@ def _declared_id(file: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def submission_id(path: Path, source: str, explicit: str | None = None) -> str:
-    """``--exercise ID``, else a ``# gradquiz: ID`` comment in the first lines, else the stem."""
+def submission_id(path: Path, source: str, explicit: str | None = None, *, header: bool = True) -> str:
+    """``--exercise ID``, else a ``# gradquiz: ID`` comment in the first lines (not in grading
+    mode: ``header=False``), else the stem."""
     if explicit:
         return explicit
+    named = header_id(source) if header else None
+    return named or path.stem
+
+
+def header_id(source: str) -> str | None:
+    """The id a ``# gradquiz: ID`` line in the first lines names, if any."""
     for line in source.splitlines()[:10]:
         match = HEADER.match(line)
         if match:
             return match.group(1)
-    return path.stem
+    return None

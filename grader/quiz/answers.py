@@ -1,7 +1,7 @@
 """Answers files (spec section 2): ``quiz: ID``, optional ``student: ID``, ``answers: {id: answer}``.
 
 ``read_answers`` reads one for ``gradquiz check``; ``save_answers`` writes what
-``gradquiz quiz`` collected (atomically, keeping answers to questions the quiz no longer
+``gradquiz quiz`` collected (atomically, with ``grader.reports.files.write_report``, keeping answers to questions the quiz no longer
 has), ``saved_answers`` reads back what an earlier session or ``gradquiz starter`` left
 there (so ``gradquiz quiz`` resumes instead of overwriting), and ``answers_head`` is the
 top both ``quiz`` and ``starter`` write.
@@ -14,16 +14,25 @@ from pathlib import Path
 
 import yaml
 
-from grader.problems.atomic import write_atomic
+
 from grader.problems import schema
 from grader.errors import GradquizError
 from grader.quiz.schema import AnswersSpec
 from grader.problems.yamlio import load_yaml
 
 
+MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
+
+
 def read_answers(path: Path | str):
     """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line."""
     path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # load_yaml names the problem
+    if size > MAX_BYTES:
+        raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
     try:
         data, positions = load_yaml(path)
     except GradquizError as err:
@@ -95,4 +104,6 @@ def save_answers(quiz, answers: dict, output: Path) -> None:
         f"# Grade them with: gradquiz check {output.name}\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    write_atomic(output, header + body, "save the answers")
+    from grader.reports.files import write_report
+
+    write_report(output, header + body, what="answers")

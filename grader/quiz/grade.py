@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable
 from grader.reports import Report, Result
+from grader.maths.seeds import grading_salt
 from grader.problems.variants import student_id
+
+
+MAX_UNKNOWN_NOTES = 10  # notes about answered ids the quiz does not have
 
 
 @dataclass
@@ -36,11 +41,19 @@ def grade_question(q: Question, raw) -> Result:
         return Result(q.id, 0.0, float(q.spec.points), False, "no answer", q.hidden, {**extra, "error": "missing"})
     extra["answer"] = raw
     try:
+        if isinstance(raw, float) and not math.isfinite(raw):  # YAML's .nan and .inf
+            raise Unreadable("NaN and infinities are not answers: give a number")
         value = q.kind.read(q, raw)
         extra["read_as"] = q.kind.show(q, value)
         outcome = q.kind.judge(q, value)
     except Unreadable as exc:
         outcome = Outcome(False, f"could not read your answer: {exc}", {"error": "unreadable"})
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        # SymPy could not decide something about this answer (an order, a sign, a membership):
+        # the answer is the student's, so it scores 0 with a reason, never a traceback.
+        extra.pop("read_as", None)
+        outcome = Outcome(False, "could not judge your answer: it cannot be compared reliably "
+                                 "(write its numbers more simply)", {"error": "unreadable"})
     text = outcome.feedback
     if not outcome.passed and q.hint:
         text += f"\nHint: {q.hint.strip()}"
@@ -54,16 +67,27 @@ def grade_answers(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> 
     return [grade_question(q, answers.get(q.id)) for q in quiz.questions if include_hidden or not q.hidden]
 
 
-def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = True) -> Report:
-    """Grade a quiz answers file (spec section 2)."""
+def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = False) -> Report:
+    """Grade a quiz answers file (spec section 2).
+
+    In grading mode the file is data only: the quiz is ``quiz`` (``--exercise``) or the file's
+    name (``ID.yaml`` or ``ID.answers.yaml``), never its ``quiz:`` key; the student is ``student``
+    or ``GRADQUIZ_STUDENT``, never its ``student:`` key; points come from the grading secret.
+    """
     path = Path(path)
     answers, positions = read_answers(path)
-    quiz_id = quiz or answers.quiz
+    if grading:
+        quiz_id = quiz or answers_stem(path)
+        chosen = student_id(student)
+        where = (path, None)
+    else:
+        quiz_id = quiz or answers.quiz
+        chosen = student_id(student) or answers.student or ""
+        where = (path, positions.line_of(("quiz",)) if not quiz else None)
     if not quiz_id:
         raise GradquizError("missing required key 'quiz' (the id of the quiz these answers are for)", path, 1)
-    chosen = student_id(student) or answers.student or ""
-    where = (path, positions.line_of(("quiz",)) if not quiz else None)
-    loaded = find_quiz(quiz_id, problems, chosen, where)
+    salt = grading_salt() if grading else ()
+    loaded = find_quiz(quiz_id, problems, chosen, where, grading=grading, salt=salt)
     given = {str(k): v for k, v in (answers.answers or {}).items()}
     report = QuizReport(
         id=loaded.id,
@@ -74,7 +98,18 @@ def check_answers(path, *, problems=(), quiz: str | None = None, student: str | 
         student=chosen,
     )
     _notes(report, loaded, answers, given, positions, path, grading)
+    if grading and answers.quiz and answers.quiz != loaded.id:
+        report.notes.append(
+            f"the file's `quiz: {answers.quiz}` was not followed: grading mode grades the quiz named by "
+            f"--exercise or the file name ('{loaded.id}')"
+        )
     return report
+
+
+def answers_stem(path: Path) -> str:
+    """The quiz id a file name gives: ``ID.yaml``, ``ID.answers.yaml`` (or ``.yml``)."""
+    stem = path.stem
+    return stem[: -len(".answers")] if stem.endswith(".answers") and len(stem) > len(".answers") else stem
 
 
 def _notes(report, quiz, answers, given, positions, path, grading) -> None:
@@ -83,10 +118,14 @@ def _notes(report, quiz, answers, given, positions, path, grading) -> None:
         if key in ids:
             continue
         report.unknown.append(key)
+        if len(report.unknown) > MAX_UNKNOWN_NOTES:  # a file of thousands of made-up ids
+            continue
         close = [i for i in ids if i.casefold() == key.casefold()] or difflib.get_close_matches(key, ids, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         line = positions.line_of(("answers", original))
         report.notes.append(f"{path}:{line}: answers.{key}: quiz '{quiz.id}' has no question '{key}'{hint}; this answer was not graded")
+    if len(report.unknown) > MAX_UNKNOWN_NOTES:
+        report.notes.append(f"{path}: {len(report.unknown) - MAX_UNKNOWN_NOTES} more answers to questions quiz '{quiz.id}' does not have; not graded")
     if quiz.params and not report.student:
         from grader.problems.constraints import describe
 

@@ -24,8 +24,10 @@ from grader.problems.variants import student_id
 from grader.problems.yamlio import load_yaml
 
 
-def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Quiz:
-    """``params`` overrides the student's drawn variant (``validate`` checks each variant)."""
+def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None,
+              salt: tuple = ()) -> Quiz:
+    """``params`` overrides the student's drawn variant (``validate`` checks each variant);
+    ``salt``: further seed parts of the questions' random points (grading mode's secret)."""
     path = Path(path)
     if data is None:
         data, positions = load_yaml(path)
@@ -41,7 +43,7 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
         if q.id in seen:
             where.error(("questions", i, "id"), f"duplicate id '{q.id}' (also question {seen[q.id]})")
         seen[q.id] = i
-    questions = tuple(_question(q, i, spec.id, student, params, where) for i, q in enumerate(spec.questions))
+    questions = tuple(_question(q, i, spec.id, student, params, where, salt) for i, q in enumerate(spec.questions))
     if spec.student_edition:
         questions = edition.recorded(questions)
     return Quiz(spec, path, questions, params, student)
@@ -64,13 +66,13 @@ def question_errors(path: Path | str, data, positions, params) -> list:
     return found
 
 
-def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where) -> Question:
+def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=()) -> Question:
     kind = QUESTION_KINDS[spec.kind]
     loc = ("questions", index)
     for name in sorted(spec.model_fields_set - COMMON - kind.fields):
         uses = ", ".join(sorted(kind.fields))
         where.error(loc + (name,), f"a {kind.name} question has no `{name}` (it uses {uses})")
-    seed = (quiz_id, spec.id, student)
+    seed = (quiz_id, spec.id, student, *salt)
     ctx = Context(spec, loc, where, params, seed)
     parts = kind.compile(ctx)
     q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, **parts)
@@ -84,10 +86,12 @@ def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params
     return Question(**{**q.__dict__, "prompt": prompt, "choices": choices, "hint": _fill(spec.hint, values)})
 
 
-def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None)) -> Quiz:
-    """The quiz with this id on the search path, loaded for this student."""
+def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None), *,
+              grading: bool = False, salt: tuple = ()) -> Quiz:
+    """The quiz with this id on the search path, loaded for this student (``grading``: not
+    from the current folder, and a quiz with params needs a student id)."""
     try:
-        quiz_path = find_problem(quiz_id, problems)
+        quiz_path = find_problem(quiz_id, problems, here=not grading)
     except GradquizError as err:
         if err.file is None and where[0] is not None:  # name the answers file that asks for it
             raise GradquizError(("quiz: " if where[1] else "") + err.message, *where) from None
@@ -95,7 +99,12 @@ def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None
     data, positions = load_yaml(quiz_path)
     if not isinstance(data, dict) or "questions" not in data:
         raise GradquizError(f"'{quiz_id}' is an exercise, not a quiz: submit a .py file for it", *where)
-    return load_quiz(quiz_path, student, data, positions)
+    if grading and data.get("params") and not student:
+        raise GradquizError(
+            f"quiz '{quiz_id}' has a variant per student: grading it needs --student ID or GRADQUIZ_STUDENT "
+            "(an answers file's `student:` is not trusted)", where[0]
+        )
+    return load_quiz(quiz_path, student, data, positions, salt=salt)
 
 
 def validate_quiz(quiz: Quiz) -> list[str]:

@@ -37,7 +37,11 @@ def read_interval(raw, x: str = "x", constants=None) -> sympy.Set:
     pieces = [q for p in UNION.split(text) for q in _top_level_commas(p) if q.strip()]
     if not pieces:
         raise Unreadable("expected an interval such as (0, oo) or x > 0")
-    return sympy.Union(*(_piece(p.strip(), x, constants) for p in pieces))
+    result = sympy.Union(*(_piece(p.strip(), x, constants) for p in pieces))
+    if not all(isinstance(p, (sympy.Interval, sympy.FiniteSet)) for p in pieces_of(result)):
+        # SymPy left an Intersection or Complement: it cannot order the ends (cos(1)^2 + sin(1)^2 - 1)
+        raise Unreadable("cannot tell how the ends of this set are ordered: write them as plain numbers")
+    return result
 
 
 def _top_level_commas(text: str) -> list[str]:
@@ -70,7 +74,13 @@ def _piece(text: str, x: str, constants) -> sympy.Set:
 
 def _interval(left, low, high, right, constants) -> sympy.Set:
     a, b = _end(low, constants), _end(high, constants)
-    if not a < b:
+    try:
+        smaller = bool(a < b)
+    except TypeError:  # SymPy cannot decide the order (e.g. cos(1)^2 + sin(1)^2 against 1)
+        raise Unreadable(
+            f"cannot tell whether {_show_end(a)} is below {_show_end(b)}: write the ends as plain numbers"
+        ) from None
+    if not smaller:
         raise Unreadable(f"the interval from {_show_end(a)} to {_show_end(b)} is empty: write the smaller end first")
     return sympy.Interval(a, b, left_open=left == "(" or a.is_infinite, right_open=right == ")" or b.is_infinite)
 
@@ -140,10 +150,10 @@ def set_difference_witness(a: sympy.Set, b: sympy.Set, tol: float):
     merged = [e for i, e in enumerate(ends) if i == 0 or e - ends[i - 1] > tol]
     if not merged:
         probes = [sympy.Integer(0)]
-    else:
-        probes = [_nice_between(merged[0] - 2, merged[0])]
+    else:  # beyond the outer ends by a step that floats can tell from the end (1e16 + 2 cannot)
+        probes = [_nice_between(merged[0] - max(2.0, abs(merged[0])), merged[0])]
         probes += [_nice_between(lo, hi) for lo, hi in zip(merged, merged[1:])]
-        probes.append(_nice_between(merged[-1], merged[-1] + 2))
+        probes.append(_nice_between(merged[-1], merged[-1] + max(2.0, abs(merged[-1]))))
     for p in probes:
         if bool(a.contains(p)) != bool(b.contains(p)):
             return p
@@ -157,10 +167,12 @@ def _ends(piece):
 
 
 def _nice_between(lo: float, hi: float) -> sympy.Rational:
-    """A short decimal strictly inside (lo, hi), well clear of both ends."""
-    margin = (hi - lo) / 4
+    """A short decimal strictly inside (lo, hi), well clear of both ends (exact arithmetic:
+    the float midpoint of 1e16 and 1e16 + 2 is 1e16 itself)."""
+    lo, hi = sympy.Rational(lo), sympy.Rational(hi)
+    middle, margin = (lo + hi) / 2, (hi - lo) / 4
     for digits in range(0, 12):
-        candidate = sympy.Rational(round((lo + hi) / 2 * 10**digits), 10**digits)
+        candidate = sympy.Rational(sympy.floor(middle * 10**digits + sympy.Rational(1, 2)), 10**digits)
         if lo + margin <= candidate <= hi - margin:
             return candidate
-    return sympy.nsimplify((lo + hi) / 2, rational=True)
+    return middle

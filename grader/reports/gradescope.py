@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 
+from grader.reports.json import json_safe
 from grader.reports.model import Report
 from grader.reports.text import fmt as _fmt
 
 
 def render_gradescope(report: Report) -> str:
+    if report.error:  # grading could not happen: score 0, the reason shown to the student
+        body = {"score": 0.0, "output": f"Could not grade: {report.error}", "tests": []}
+        return json.dumps(json_safe(body), indent=2, allow_nan=False) + "\n"
     tests = [
         {
             "name": r.id,
@@ -26,4 +30,4 @@ def render_gradescope(report: Report) -> str:
         "output": f"{report.title}: {_fmt(report.score)} / {_fmt(report.max_score)}",
         "tests": tests,
     }
-    return json.dumps(body, indent=2) + "\n"
+    return json.dumps(json_safe(body), indent=2, allow_nan=False) + "\n"

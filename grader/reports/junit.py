@@ -12,12 +12,16 @@ def render_junit(report: Report) -> str:
     failures = sum(not r.passed for r in report.results)
     suite = ET.Element(
         "testsuite",
-        name=printable(report.id),
-        tests=str(len(report.results)),
+        name=printable(report.id or "gradquiz"),
+        tests=str(len(report.results) + bool(report.error)),
         failures=str(failures),
-        errors="0",
+        errors=str(int(bool(report.error))),
         skipped="0",
     )
+    if report.error:  # grading could not happen: one testcase in error that carries the reason
+        case = ET.SubElement(suite, "testcase", classname=printable(report.id or "gradquiz"), name="grading")
+        reason = printable(report.error)
+        ET.SubElement(case, "error", message=reason, type="GradingError").text = reason
     for r in report.results:
         case = ET.SubElement(suite, "testcase", classname=printable(report.id), name=printable(r.id))
         ET.SubElement(case, "properties").extend(

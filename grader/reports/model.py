@@ -41,6 +41,14 @@ class Report:
     student: str = ""
     output: str = ""  # what the submission printed
     notes: list[str] = field(default_factory=list)  # run-level remarks (hidden checks, ...)
+    error: str = ""  # why grading could not happen (a report of `failed`); exit 2
+    isolation: dict | None = None  # what the sandbox enforced on this machine (JSON `isolation`)
+
+    @classmethod
+    def failed(cls, reason: str, *, file: object = "", id: str = "", kind: str = "") -> "Report":
+        """A report of score 0 for a check that could not happen: it carries the one-line reason
+        (JSON `"error"`, the Gradescope `output`, a JUnit `<error>`), so CI shows it to the student."""
+        return cls(id=id, kind=kind, title=id or "gradquiz", file=str(file or ""), results=[], error=reason)
 
     @property
     def score(self) -> float:
@@ -52,10 +60,12 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return all(r.passed for r in self.results)
+        return not self.error and all(r.passed for r in self.results)
 
     @property
     def exit_code(self) -> int:
+        if self.error:
+            return 2
         return 0 if self.passed else 1
 
     def to_dict(self) -> dict:
@@ -75,6 +85,10 @@ class Report:
             out["notes"] = list(self.notes)
         if self.output:
             out["output"] = self.output
+        if self.isolation is not None:
+            out["isolation"] = self.isolation
+        if self.error:
+            out["error"] = self.error
         return out
 
 

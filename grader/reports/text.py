@@ -23,30 +23,48 @@ def _escaped(match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def one_line(text) -> str:
+    """``printable`` with line breaks shown as \\n too: for a field that must stay on one line
+    (a title, a file name), so that nothing in it can start a line of the report."""
+    return printable(text).replace("\n", "\\n").replace("\t", " ")
+
+
+OUTPUT_HEAD = "Your code printed (shown as printed; not part of the grade):"
+OUTPUT_BAR = "  | "  # before every line of the submission's output
+OUTPUT_END = "  '-- end of what your code printed"
+
+
 def render_text(report: Report, console=None) -> None:
-    """Print the report for a person, with rich."""
+    """Print the report for a person, with rich.
+
+    What the submission printed comes first, set apart: after a header, every line behind
+    ``OUTPUT_BAR``, control characters escaped. The grader's own lines (results, notes, the
+    score) come after it and start at the margin, so printed text can never pass for them.
+    """
     from rich.console import Console
     from rich.markup import escape as _markup
 
-    def escape(text):
-        return _markup(printable(text))
-
     console = console or Console()
-    console.print(f"[bold]{escape(report.title)}[/bold] ({escape(report.id)})  {escape(report.file)}")
+    if report.error:
+        console.print(f"[bold red]Could not grade:[/bold red] {_markup(one_line(report.error))}", highlight=False)
+        console.print("[bold red]Score: 0[/bold red]")
+        return
+    console.print(f"[bold]{_markup(one_line(report.title))}[/bold] ({_markup(one_line(report.id))})  "
+                  f"{_markup(one_line(report.file))}", highlight=False)
+    if report.output.strip():
+        console.print(f"[dim]{OUTPUT_HEAD}[/dim]", highlight=False)
+        _indented(console, OUTPUT_BAR, report.output.rstrip(), style="dim")
+        console.print(f"[dim]{OUTPUT_END}[/dim]", highlight=False)
     recorded = sum(r.extra.get("status") == "recorded" for r in report.results)
     for r in report.results:
         mark = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
         if r.extra.get("status") == "recorded":  # a student edition's answer, graded later
             mark = "[cyan]RECORDED[/cyan]"
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
-        console.print(f"{mark} {escape(r.id)}{tag}  {fmt(r.score)}/{fmt(r.max_score)}")
-        for line in printable(r.feedback).split("\n"):  # not splitlines(): a student's "\r" is no line break
-            console.print(f"     {escape(line)}", highlight=False)
+        console.print(f"{mark} {_markup(one_line(r.id))}{tag}  {fmt(r.score)}/{fmt(r.max_score)}", highlight=False)
+        _indented(console, "     ", r.feedback)
     for note in report.notes:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
-    if report.output.strip():
-        console.print("[dim]Your code printed:[/dim]")
-        console.print(escape(report.output.rstrip()), highlight=False, style="dim")
+        console.print(f"[yellow]note:[/yellow] {_markup(one_line(note))}", highlight=False)
     if recorded:
         colour = "cyan" if report.exit_code == 0 else "red"
         console.print(
@@ -55,6 +73,21 @@ def render_text(report: Report, console=None) -> None:
         return
     colour = "green" if report.passed else "red"
     console.print(f"[bold {colour}]Score: {fmt(report.score)} / {fmt(report.max_score)}[/bold {colour}]")
+
+
+def _indented(console, prefix: str, text: str, style=None) -> None:
+    """Every line of ``text`` behind ``prefix``, long lines cut to the console's width so that
+    no part of them wraps to the margin (where only the grader's own lines start)."""
+    from rich.markup import escape
+
+    width = max(20, console.width - len(prefix) - 1)
+    for line in printable(text).split("\n"):  # not splitlines(): a student's "\r" is no line break
+        if console.soft_wrap:  # a file or pipe: nothing wraps
+            chunks = [line]
+        else:
+            chunks = [line[i : i + width] for i in range(0, len(line), width)] or [""]
+        for chunk in chunks:
+            console.print(escape(prefix + chunk), highlight=False, style=style, soft_wrap=True)
 
 
 def fmt(value: float) -> str:

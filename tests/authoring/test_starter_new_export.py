@@ -372,7 +372,7 @@ def test_quiz_student_edition_records_answers_with_exit_0(secret_quiz, tmp_path)
     rc, out, _ = run_cli("check", answers, "--problems", tmp_path / "handout" / "quizzes", cwd=tmp_path)
     assert rc == 0 and "RECORDED pick  0/1" in out and "Recorded 4 answers; the score comes when they are graded." in out
     # the instructor's full file grades the same answers file for the real score
-    full = api.check(answers, problems=[secret_quiz], grading=True)
+    full = api.check(answers, problems=[secret_quiz], grading=True, exercise="secret_quiz")
     assert (full.score, full.max_score, full.exit_code) == (5, 5, 0)
 
 

@@ -64,7 +64,7 @@ def grade_all(tmp_path_factory, rows, calls, id):
     tasks, code = build(rows, calls)
     (folder / f"{id}.yaml").write_text(exercise_text(tasks, id=id))
     (folder / "submission.py").write_text(f"# gradquiz: {id}\n" + code)
-    report = check(folder / "submission.py", problems=[folder], grading=True)
+    report = check(folder / "submission.py", problems=[folder], grading=True, exercise=id)
     return by_id(report.to_dict())
 
 
@@ -276,9 +276,9 @@ def printed_points(report: dict) -> list[str]:
 def test_random_points_are_seeded_per_student(ws):
     ws.exercise([task("d", "derivative", "x**2", (-3, 3), at=[0.5])])
     sub = ws.submission("def d(x):\n    print('X', repr(x))\n    return 2 * x\n")
-    alice = printed_points(ws.check(sub, student="alice", grading=True))
-    again = printed_points(ws.check(sub, student="alice", grading=True))
-    bob = printed_points(ws.check(sub, student="bob", grading=True))
+    alice = printed_points(ws.check(sub, student="alice"))
+    again = printed_points(ws.check(sub, student="alice"))
+    bob = printed_points(ws.check(sub, student="bob"))
     assert len(alice) == len(bob) == 21
     assert alice == again
     assert alice[0] == bob[0] == "0.5"  # the shown point
@@ -292,7 +292,7 @@ def test_random_points_are_seeded_per_student(ws):
 def test_the_student_comes_from_the_command_line_or_the_environment(ws):
     ws.exercise([task("d", "derivative", "x**2", (-3, 3))])
     sub = ws.submission("def d(x):\n    print('X', repr(x))\n    return 2 * x\n")
-    expected = printed_points(ws.check(sub, student="carol", grading=True))
+    expected = printed_points(ws.check(sub, student="carol"))
     by_option, by_env = run_cli_many(
         [
             (("check", sub, "--problems", ws.root, "--format", "json", "--student", "carol"), ws.root, None),

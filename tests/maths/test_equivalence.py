@@ -228,10 +228,10 @@ def test_overflowing_answer_is_reported_as_too_large():
 
 
 def test_power_tower_is_fast_and_wrong():
-    start = time.perf_counter()
+    start = time.process_time()
     result = verdict("x^x^x^x^x^x^x^x", "x")
     assert not result.equal
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_evaluate_gives_nan_outside_the_real_domain():
@@ -249,17 +249,17 @@ def _spin():
 
 
 def test_time_limit_interrupts_a_busy_step():
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(TimeLimit):
         with time_limit(0.05):
             _spin()
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
 
 
 def test_attempt_turns_a_timeout_into_the_default():
-    start = time.perf_counter()
+    start = time.process_time()
     assert attempt(_spin, 0.05, default="timed out") == "timed out"
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
 
 
 def test_attempt_returns_the_value_and_swallows_sympy_failures():

