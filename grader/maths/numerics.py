@@ -97,13 +97,14 @@ class _Halton:
 
 def _moved_clear(point: np.ndarray, lo, hi, gap):
     """``point`` with each coordinate near 0, an integer or a multiple of pi moved just clear
-    of it (to the nearer side), or None when that leaves the box or meets another."""
+    of it (to the nearer side, as far beyond the clearance as it was inside it, so two
+    seeds never share a point), or None when that leaves the box or meets another."""
     out = point.copy()
     for k, value in enumerate(point):
         clear = min(gap[k], 0.05) * 1.001
         for special in (np.round(value), np.pi * np.round(value / np.pi)):
-            if abs(value - special) < clear:
-                value = special + clear if value >= special else special - clear
+            if abs(value - special) < clear:  # out by as much as it was in: the seed's randomness stays
+                value = special + (clear + abs(value - special)) * (1 if value >= special else -1)
         if not lo[k] < value < hi[k] or _near_special(np.array([value]), np.array([gap[k]])):
             return None
         out[k] = value

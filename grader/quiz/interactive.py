@@ -79,6 +79,8 @@ def open_session(quiz_id: str, problems, student: str | None, output: Path | Non
 
     quiz = find_quiz(quiz_id, problems, student)
     target = output or Path.cwd() / f"{quiz.id}.answers.yaml"
+    if target.is_symlink():  # refused now, not after all the questions (the save never writes through one)
+        raise GradquizError("is a symbolic link; refusing to write the answers through it", target)
     if force:
         return quiz, target, {}
     saved = saved_answers(target, quiz.id)

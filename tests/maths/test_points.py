@@ -89,3 +89,12 @@ def test_a_gradient_wrong_only_near_one_face_fails(ws):
     for student in ("s01", "s02", "s03"):
         result = by_id(ws.check(sub, student=student))["gradient"]
         assert not result["passed"], student
+
+
+def test_no_two_students_share_a_point():
+    bounds = np.array([[-1.0, 1.0]])  # ends at integers: edge points and moved points must stay seed-dependent
+    seen: set = set()
+    for student in range(150):
+        points = set(sample_points(bounds, 20, "ex", "task", f"s{student}")[:, 0])
+        assert not points & seen, student
+        seen |= points
