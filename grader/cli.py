@@ -62,6 +62,7 @@ class Format(str, Enum):
     json = "json"
     junit = "junit"
     gradescope = "gradescope"
+    github = "github"
 
 
 ProblemsOpt = typer.Option(None, "--problems", metavar="PATH", help="A problem file or folder to search first (repeatable).")
@@ -89,8 +90,12 @@ def check(
     problems: Optional[List[Path]] = ProblemsOpt,
     exercise: Optional[str] = typer.Option(None, "--exercise", metavar="ID", help="The exercise or quiz id (default: from the file)."),
     student: Optional[str] = StudentOpt,
-    format: Format = typer.Option(Format.text, "--format", help="Report format."),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write the report to this file."),
+    format: Format = typer.Option(
+        Format.text, "--format", help="Report format (github: the text, plus annotations and a step summary)."
+    ),
+    output: Optional[List[str]] = typer.Option(
+        None, "--output", metavar="FILE", help="Write a report (repeatable): PATH (format from .json .xml .txt), FORMAT:PATH, or - (stdout)."
+    ),
     grading: bool = typer.Option(
         False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
     ),
@@ -103,27 +108,35 @@ def check(
     answers), with a one-line reason on stderr (and in each requested report).
     """
     from grader import api
+    from grader.reports.outputs import targets
 
     grading = api.grading_mode(True if grading else None)
+    github = format is Format.github or os.environ.get("GITHUB_ACTIONS", "").strip().lower() == "true"
+    outputs = targets(output, "text" if format is Format.github else format.value)
     try:
         result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading)
-        body = _render(result, format, output)
+        bodies = [(_render(result, fmt, path), path) for fmt, path in outputs]
     except GradquizError as err:
-        _cannot_grade(str(err), file, exercise, format, output)
+        _cannot_grade(str(err), file, exercise, outputs, github)
     except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
         _cannot_grade(f"internal error, please report it: {type(exc).__name__}: {_first_line(exc)}", file, exercise,
-                      format, output)
+                      outputs, github)
     _isolation_warning(result, grading)
-    _deliver(body, output, result)
+    for body, path in bodies:
+        _deliver(body, path, result)
+    if all(path is not None for _, path in bodies) and (github or sys.stdout.isatty()):
+        _deliver(None, None, result)  # reports to files: the text still goes to the terminal (and the CI log)
+    if github:
+        _github(result, file, to_stderr=any(path is None and body is not None for body, path in bodies))
     raise typer.Exit(result.exit_code)
 
 
-def _render(result, format: Format, output) -> str | None:
+def _render(result, fmt: str, path) -> str | None:
     """The report as text for a file or stdout; None: print it to the terminal with colour."""
     from grader import reports
 
-    if format is Format.text:
-        if output is None:
+    if fmt == "text":
+        if path is None:
             return None
         import io
 
@@ -132,7 +145,7 @@ def _render(result, format: Format, output) -> str | None:
         buffer = io.StringIO()
         reports.render_text(result, Console(file=buffer, no_color=True, soft_wrap=True, width=100))
         return buffer.getvalue()
-    return reports.RENDERERS[format.value](result)
+    return reports.RENDERERS[fmt](result)
 
 
 def _deliver(body: str | None, output, result=None) -> None:
@@ -150,14 +163,37 @@ def _deliver(body: str | None, output, result=None) -> None:
         render_text(result, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
 
 
-def _cannot_grade(reason: str, file, exercise, format: Format, output) -> None:
-    """Exit 2 with the reason on stderr, after writing the requested report of score 0 that carries it."""
+def _github(result, file, to_stderr: bool = False) -> None:
+    """GitHub Actions: annotations on the student's lines (stdout, or stderr when stdout carries a
+    machine-readable report), and the summary table appended to $GITHUB_STEP_SUMMARY."""
+    from grader.reports import github
+
+    try:
+        source = Path(file).read_text(encoding="utf-8", errors="replace") if not Path(file).is_symlink() else ""
+    except OSError:
+        source = ""
+    sys.stdout.flush()
+    (sys.stderr if to_stderr else sys.stdout).write(github.annotations(result, source))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(github.summary(result))
+        except OSError as exc:
+            typer.echo(f"gradquiz: {summary}: cannot append the step summary ({exc.strerror})", err=True)
+
+
+def _cannot_grade(reason: str, file, exercise, outputs, github: bool = False) -> None:
+    """Exit 2 with the reason on stderr, after writing each requested report of score 0 that carries it."""
     from grader.reports import Report
 
     typer.echo(f"gradquiz: {reason}", err=True)
-    if output is not None or format is not Format.text:
-        failed = Report.failed(reason, file=file, id=exercise or "")
-        _deliver(_render(failed, format, output), output)
+    failed = Report.failed(reason, file=file, id=exercise or "")
+    for fmt, path in outputs:
+        if path is not None or fmt != "text":
+            _deliver(_render(failed, fmt, path), path)
+    if github:
+        _github(failed, file, to_stderr=any(path is None and fmt != "text" for fmt, path in outputs))
     raise typer.Exit(2)
 
 
@@ -285,6 +321,86 @@ def _shorten(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+class LMS(str, Enum):
+    canvas = "canvas"
+    moodle = "moodle"
+
+
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+@user_errors
+def grade(
+    submissions: List[Path] = typer.Argument(..., help="Folders (a folder or a file per student) or zips of them."),
+    output: Path = typer.Option(..., "--output", help="Folder for the gradebook, reports and journal."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."),
+    regrade: Optional[List[str]] = typer.Option(None, "--regrade", help="Grade these students again (repeatable, or a,b,c)."),
+    lms: Optional[LMS] = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar; one summary line."),
+    show_version: bool = VersionOpt,
+):
+    """Grade a whole class in grading mode: gradebook.csv/json, report.html and a report per student in DIR.
+    Re-running the same command grades only what is missing."""
+    from grader.batch import GradeOptions, grade_class
+
+    options = GradeOptions(
+        submissions=list(submissions), output=output, problems=list(problems or ()), exercise=exercise,
+        jobs=jobs, roster=roster, regrade=[s for r in regrade or () for s in r.split(",") if s],
+        lms=lms.value if lms else None,
+        executor=executor.value, scheduler=scheduler, quiet=quiet,
+    )
+    outcome = grade_class(options)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.statuses.items()))
+    rate = f" ({outcome.graded / outcome.seconds:.1f}/s)" if outcome.graded and outcome.seconds > 0 else ""
+    typer.echo(
+        f"graded {outcome.graded} submission{'s' if outcome.graded != 1 else ''} in {outcome.seconds:.1f} s{rate}"
+        f", {outcome.skipped} already graded; {len(outcome.rows)} students: {counts}; see {output / 'gradebook.csv'}"
+    )
+
+
+class CI(str, Enum):
+    github = "github"
+    gradescope = "gradescope"
+
+
+@app.command()
+@user_errors
+def ci(
+    target: CI = typer.Argument(..., help="github (a GitHub Classroom workflow) or gradescope (an autograder zip)."),
+    exercise: Optional[List[str]] = typer.Option(None, "--exercise", help="A problem to grade (repeatable; default: all of --problems)."),
+    problems: Optional[List[Path]] = ProblemsOpt,
+    problems_repo: Optional[str] = typer.Option(None, "--problems-repo", help="github: OWNER/REPO holding the problem files, checked out by the workflow."),
+    package: str = typer.Option("gradquiz", "--package", help="What `pip install` installs (e.g. git+https://github.com/ORG/gradquiz)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip)."),
+    force: bool = ForceOpt,
+    show_version: bool = VersionOpt,
+):
+    """Write CI for a course: a GitHub Classroom autograding workflow, or a Gradescope autograder bundle."""
+    from grader.authoring.starters import write_new
+    from grader.batch import ci as make
+
+    if target is CI.github:
+        text = make.github_workflow(exercise or (), problems or (), problems_repo, package)
+        path = output or Path(".github/workflows/classroom.yml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_new(path, text, force)
+    else:
+        data = make.gradescope_bundle(exercise or (), problems or (), package)
+        path = output or Path("autograder.zip")
+        if path.exists() and not force:
+            raise GradquizError("exists; pass --force to overwrite it", path)
+        path.write_bytes(data)
+    typer.echo(f"wrote {path}", err=True)
 
 
 from grader.quiz.interactive import quiz_command  # noqa: E402

@@ -116,8 +116,8 @@ def clean_error(err) -> dict:
     err = err if isinstance(err, dict) else {}
     out = {}
     for key, limit in (("type", 200), ("message", 2000), ("text", 500)):
-        if isinstance(err.get(key), str):
-            out[key] = err[key][:limit]
+        if isinstance(err.get(key), str):  # one line: a message must not forge report lines
+            out[key] = " ".join(err[key][:limit].splitlines())
     line = err.get("line")
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
         out["line"] = line

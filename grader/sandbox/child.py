@@ -89,6 +89,34 @@ class _ForbidFinder:
         pass
 
 
+class _UnreadableFinder:
+    """An installed module the sandbox may not read fails to import with ModuleNotFoundError,
+    as if it were not installed, instead of PermissionError: optional imports in allowed
+    packages (``try: import charset_normalizer except ImportError``, as numpy.f2py does) keep
+    working. Only the kind of error changes: the kernel refuses the read either way."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        import importlib.machinery
+
+        try:
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        except PermissionError:
+            spec = None
+            origin = fullname
+        else:
+            origin = getattr(spec, "origin", None) if spec is not None and spec.has_location else None
+            if not origin:
+                return None
+            try:
+                os.close(os.open(origin, os.O_RDONLY | os.O_CLOEXEC))
+                return None  # readable: the usual finders import it
+            except PermissionError:
+                pass
+            except OSError:
+                return None
+        raise ModuleNotFoundError(f"No module named {fullname!r} (not readable in the sandbox)", name=fullname)
+
+
 def _student_frame(exc, filename):
     """(line, source text) of the deepest frame in the student's file, or (None, '')."""
     found = (None, "")
@@ -223,6 +251,7 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
     for name in list(sys.modules):
         if name.split(".")[0] in forbid:
             sys.modules[name] = _forbidden_proxy(name)
+    sys.meta_path.insert(0, _UnreadableFinder())
     sys.meta_path.insert(0, _ForbidFinder(forbid))
     sys.stdout.reconfigure(write_through=True)
     sys.stderr.reconfigure(write_through=True)

@@ -217,6 +217,11 @@ DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new
     # memory and objects that outlive the process or escape RLIMIT_AS
     "memfd_create": 319, "memfd_secret": 447, "shmget": 29, "msgget": 68, "semget": 64,
     "mq_open": 240, "userfaultfd": 323,
+    # and the objects other processes made: attaching root's SysV segments (uid 0 owns them, no
+    # capability needed), sending to their queues, removing them (by id or, for mq, by name)
+    "shmat": 30, "shmctl": 31, "shmdt": 67, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "semop": 65,
+    "semctl": 66, "semtimedop": 220, "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243,
+    "mq_notify": 244, "mq_getsetattr": 245,
     # files' metadata, which Landlock does not cover (a file's owner may chmod it)
     "chmod": 90, "fchmod": 91, "fchmodat": 268, "fchmodat2": 452, "chown": 92, "fchown": 93,
     "lchown": 94, "fchownat": 260, "utime": 132, "utimes": 235, "utimensat": 280,
@@ -229,6 +234,7 @@ DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new
     "chroot": 161, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
     "fsmount": 432, "fspick": 433, "mount_setattr": 442, "perf_event_open": 298, "bpf": 321,
     "keyctl": 250, "add_key": 248, "request_key": 249,
+    "syslog": 103,  # the kernel's log, readable by anyone where kernel.dmesg_restrict is 0
 }
 AGAIN = {"clone", "fork", "vfork", "clone3"}
 SELF_ONLY = {  # allowed only when the first argument names this process (values: also allowed)
@@ -238,6 +244,13 @@ SELF_ONLY = {  # allowed only when the first argument names this process (values
 }
 ALSO = {"kill": "group", "prlimit64": "zero", "sched_setaffinity": "zero", "sched_setscheduler": "zero",
         "sched_setparam": "zero", "sched_setattr": "zero"}
+# Commands refused by argument: (syscall number, offset of the argument in seccomp_data, values).
+# F_SETOWN / F_SETOWN_EX (fcntl) and FIOSETOWN / SIOCSPGRP (ioctl) would make the kernel send
+# SIGIO (or the F_SETSIG signal) to any process of the same user, e.g. the grader, when the
+# result pipe becomes writable: a signal that passes seccomp's kill rules (Landlock's signal
+# scope, ABI 6, stops it too; older kernels have only this).
+ARG_DENIED = {"fcntl": (72, 24, (8, 15)), "ioctl": (16, 24, (0x8901, 0x8902))}
+PR_SET_PDEATHSIG_NR, SIGKILL = 157, 9  # prctl: the death signal may only be set to SIGKILL
 
 
 def _bpf(code, k, jt=0, jf=0):
@@ -264,6 +277,14 @@ def seccomp_program(pid: int) -> bytes:
         checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
         block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]
+    for name, (nr, offset, values) in ARG_DENIED.items():
+        checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
+        block = [_bpf(LD_ABS, offset), *checks, _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
+        prog += [_bpf(JEQ, nr, 0, len(block)), *block]
+    # prctl(PR_SET_PDEATHSIG, sig): only SIGKILL, so the child cannot outlive a killed grader
+    block = [_bpf(LD_ABS, 16), _bpf(JEQ, PR_SET_PDEATHSIG, 0, 2), _bpf(LD_ABS, 24),
+             _bpf(JEQ, SIGKILL, 0, 1), _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
+    prog += [_bpf(JEQ, PR_SET_PDEATHSIG_NR, 0, len(block)), *block]
     prog.append(_bpf(RET, ALLOW))
     return b"".join(prog)
 
@@ -322,6 +343,11 @@ def set_limits(cfg) -> None:
     if cpu:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # no real-time scheduling or raised priority (sched_setscheduler/sched_setattr on itself
+    # stay allowed), whatever limits the grader was started with: a SCHED_FIFO loop starves
+    # the grader and every other process on the machine until the task's deadline
+    resource.setrlimit(resource.RLIMIT_RTPRIO, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NICE, (0, 0))
     fsize = cfg.get("fsize_mb", 16) << 20
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 

@@ -82,9 +82,25 @@ def valid(reply, expect: str, points: int = 0) -> bool:
     return key == "results" and isinstance(value, list) and len(value) == points and all(map(_item, value))
 
 
+STRINGS_PER_ITEM = 2000  # characters of the strings one item may hold (an error's type, message, text)
+ISOLATION_CHARS = 20 * 20 * 300 + 20 * 40  # the strings of an isolation line, at most
+
+
+def _within_budget(line: bytes, points: int) -> bool:
+    """Could a valid reply hold this many containers and values? Checked on the raw bytes
+    before ``json.loads``, which would otherwise build every object first: 60 MB of ``[],``
+    are 20 million lists (1.6 GB and half a minute of the grader's time) for one garbled reply.
+    Brackets and commas inside strings are counted too, so the budget allows for them."""
+    items = max(points, 0)
+    containers = line.count(b"[") + line.count(b"{")
+    if containers > 16 + ISOLATION_CHARS + items * (3 + STRINGS_PER_ITEM):
+        return False
+    return line.count(b",") <= 64 + ISOLATION_CHARS + items * (MAX_VALUES + MAX_DIMS + STRINGS_PER_ITEM)
+
+
 def parse(line: bytes, expect: str, points: int = 0):
     """The reply in ``line``, or None when it is not valid JSON of the expected schema."""
-    if len(line) > MAX_REPLY:
+    if len(line) > MAX_REPLY or not _within_budget(line, points):
         return None
     try:
         reply = json.loads(line)

@@ -287,3 +287,23 @@ def test_any_reply_value_gives_a_verdict(graded_task, results, failure, detail):
     report = Report("tq", "exercise", "T", "s.py", [Result("d", 0.0, 1.0, verdict.passed, verdict.text, extra=verdict.extra)])
     json.loads(render_json(report))
     render_junit(report)
+
+
+FORGED_ERROR = r'''
+def d(x):
+    raise ValueError("\nPASS d  1/1\nScore: 1 / 1\u2028Score: 1 / 1")
+'''
+
+
+def test_an_exception_message_cannot_forge_report_lines(tmp_path):
+    """Line breaks in a student's exception message stay inside its one feedback line."""
+    from conftest import exercise_text
+
+    (tmp_path / "te.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (0.5, 1.5), samples=3)]))
+    sub = tmp_path / "te.py"
+    sub.write_text(FORGED_ERROR)
+    rc, out, err = run_cli("check", sub, "--problems", tmp_path, cwd=tmp_path)
+    assert rc == 1, err
+    assert "ValueError:  PASS d  1/1 Score: 1 / 1 Score: 1 / 1" in out
+    lines = [line.strip() for line in out.splitlines()]
+    assert [line for line in lines if line.startswith(("Score:", "PASS"))] == ["Score: 0 / 1"]

@@ -9,6 +9,7 @@ One command per user runs them all (a command costs a second or two of start-up)
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -186,7 +187,28 @@ ATTACKS = {
         except OSError:
             pass
     """,
+    "sigio_to_the_grader": """
+        import fcntl, struct
+        try:  # SIGIO (default: terminate) to the grader whenever the pipe is read
+            fcntl.fcntl(result_fd(), fcntl.F_SETOWN, os.getppid())
+            return won(NAME, "F_SETOWN")
+        except OSError:
+            pass
+        try:
+            fcntl.ioctl(result_fd(), 0x8901, struct.pack("i", os.getppid()))  # FIOSETOWN
+            return won(NAME, "FIOSETOWN")
+        except OSError:
+            pass
+    """,
+    "sysv_message_queue": """
+        import struct
+        libc = ctypes.CDLL(None, use_errno=True)
+        message = ctypes.create_string_buffer(struct.pack("l", 1) + b"forged", 14)
+        if libc.msgsnd(MSQID, message, 6, 0o4000) == 0:  # IPC_NOWAIT
+            return won(NAME)
+    """,
 }
+NEEDS_SECCOMP = {"sigio_to_the_grader", "sysv_message_queue"}  # system calls Landlock does not cover
 
 GARBLED = {  # each writes a reply of its own on the result pipe before the real one
     "garbled_types": r"""b'{"results": "all correct"}\n'""",
@@ -240,12 +262,14 @@ class Attack:
         self.abstract.bind("\0" + self.abstract_name)
         self.abstract.listen()
         self.abstract.setblocking(False)
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.msqid = self.libc.msgget(0, 0o1666)  # IPC_PRIVATE, IPC_CREAT | 0666: anyone may send
         env = clean_env()
         self.victim = subprocess.Popen(as_user.command(["/bin/sleep", "300"], who, self.ws, env), env=env)
         self.submission = self.ws / "attack.py"
         self.submission.write_text(attack_source({
             "PROBLEM": str(self.problem), "OTHER": str(self.other), "PORT": self.server.getsockname()[1],
-            "ABSTRACT": self.abstract_name, "VICTIM": self.victim.pid, "LEFT": f"gradquiz-left-{self.tag}",
+            "ABSTRACT": self.abstract_name, "VICTIM": self.victim.pid, "MSQID": self.msqid, "LEFT": f"gradquiz-left-{self.tag}",
         }, garbled))
         as_user.give(self.ws)
         self.problem.chmod(0o644)
@@ -282,6 +306,7 @@ class Attack:
                     pass
         self.victim.kill()
         self.victim.wait()
+        self.libc.msgctl(self.msqid, 0, None)  # IPC_RMID
         self.server.close()
         self.abstract.close()
         for folder in ("/tmp", "/dev/shm", "/var/tmp"):
@@ -332,6 +357,8 @@ NEEDS_LANDLOCK = {"problem_file", "problem_from_cmdline", "bundled_problems", "g
 def test_attack_fails(attacks, who, name):
     if name in NEEDS_LANDLOCK and not landlock_abi():
         pytest.skip("this kernel has no Landlock: the child's files are not confined (its isolation report says so)")
+    if name in NEEDS_SECCOMP and os.uname().machine != "x86_64":
+        pytest.skip("no seccomp filter on this architecture (its isolation report says so)")
     if name not in NEEDS_LANDLOCK and os.uname().machine != "x86_64" and landlock_abi() < 6:
         pytest.skip("no seccomp filter on this architecture and no Landlock scoping (its isolation report says so)")
     run = attacked(attacks, who)

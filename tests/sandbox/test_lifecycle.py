@@ -61,11 +61,26 @@ def child_pid(tmp: Path):
     return None
 
 
-def start_sleeping_check(who: str):
+# A submission that clears its death signal (prctl(PR_SET_PDEATHSIG, 0)): seccomp must refuse,
+# or it outlives a grader killed with SIGKILL, asleep where RLIMIT_CPU never ends it. It says
+# its pid from the task, once nothing is left to write to the dead grader (a write would end it).
+UNDYING = """# gradquiz: tq
+import ctypes, os, time
+ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)
+
+
+def d(x):
+    print("CHILD", os.getpid(), flush=True)
+    time.sleep(120)
+    return 2 * x
+"""
+
+
+def start_sleeping_check(who: str, source: str = SLEEPER):
     ws = as_user.user_workspace()
     (ws / "tmp").mkdir()
     (ws / "tq.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (-1, 1), timeout=120)]))
-    (ws / "sleeper.py").write_text(SLEEPER)
+    (ws / "sleeper.py").write_text(source)
     as_user.give(ws)
     argv = [as_user.gradquiz(who), "check", ws / "sleeper.py", "--problems", ws / "tq.yaml", "--format", "json"]
     env = clean_env(TMPDIR=ws / "tmp")
@@ -98,13 +113,18 @@ def test_a_signal_to_the_grader_kills_the_child_and_removes_its_files(who, sig):
 
 
 @pytest.mark.parametrize("who", USERS)
-def test_the_child_dies_with_a_killed_grader(who):
-    ws, proc, pid = start_sleeping_check(who)
+@pytest.mark.parametrize("source", [SLEEPER, UNDYING], ids=["sleeper", "clears-its-death-signal"])
+def test_the_child_dies_with_a_killed_grader(who, source):
+    if source is UNDYING and os.uname().machine != "x86_64":
+        pytest.skip("no seccomp filter on this architecture: the child may clear its death signal")
+    ws, proc, pid = start_sleeping_check(who, source)
     try:
         proc.kill()  # SIGKILL: no handler runs; PR_SET_PDEATHSIG takes the child
         proc.communicate(timeout=60)
         assert wait_for(lambda: not alive(pid), 10), "the child outlived the grader"
     finally:
+        if alive(pid):  # it escaped: do not leave it behind
+            os.kill(pid, signal.SIGKILL)
         shutil.rmtree(ws, ignore_errors=True)
 
 
@@ -178,6 +198,33 @@ def test_well_formed_replies_are_accepted(reply, expect, points):
 )
 def test_malformed_replies_are_refused(line, expect, points):
     assert replies.parse(line, expect, points) is None
+
+
+@pytest.mark.parametrize("filler", [b"[],", b"{},", b"0,", b'"ab",'])
+def test_a_garbled_reply_of_many_small_objects_is_refused_before_it_is_built(filler):
+    """json.loads would first build every object: 60 MB of ``[],`` took the grader 1.6 GB and
+    half a minute. The bytes are checked against what a valid reply can hold first
+    (tracemalloc counts allocations exactly, whatever the machine's load)."""
+    import tracemalloc
+
+    line = b'{"results": [' + filler * 1_000_000 + b"0]}"
+    tracemalloc.start()
+    try:
+        assert replies.parse(line, "results", 1) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, f"parsing allocated {peak >> 20} MB"
+
+
+def test_the_largest_valid_replies_still_fit_the_budget():
+    data = [float(i) / 7 for i in range(replies.MAX_VALUES)]
+    item = {"ok": True, "shape": [replies.MAX_VALUES], "data": data}
+    error = {"ok": False, "error": {"type": "E" * 100, "message": "[{," * 333, "line": 1, "text": "[{," * 133}}
+    reply = {"results": [item, error, item]}
+    assert replies.parse(json.dumps(reply).encode(), "results", 3) == reply
+    isolation = {"isolation": {f"k{i}": ["[{," * 100] * 20 for i in range(20)}}
+    assert replies.parse(json.dumps(isolation).encode(), "isolation", 0) == isolation
 
 
 # -- allow:, the isolation report, the fork server -------------------------------------------
@@ -301,3 +348,18 @@ def test_a_fork_server_whose_zygote_died_starts_a_new_one():
         with zygote.sandbox("def f(x):\n    return 2 * x\n", "again.py") as sb:
             assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
         assert zygote.pid != first
+
+
+OPTIONAL = (
+    "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n\n"
+    "def f(x):\n    return 2.0 * x if yaml is None else -1.0\n"
+)
+
+
+def test_an_installed_but_unreadable_module_is_an_import_error_not_a_permission_error():
+    """Optional imports (`try: import x except ImportError`) in a submission or an allowed
+    package work: the module is installed (PyYAML is a dependency) but not readable."""
+    with Sandbox(OPTIONAL, "opt.py") as sb:
+        run = sb.run("f", "scalars", [[1.5]], 60)
+        assert run.failure is None, run.detail
+        assert run.results[0]["data"] == [3.0]

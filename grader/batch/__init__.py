@@ -1,0 +1,18 @@
+"""A whole class at once (``gradquiz grade``): find every student's submissions, grade them
+in grading mode on warm workers (local processes or a Dask cluster), journal each result as it
+finishes (crash-safe, resumable), and write the gradebook, LMS exports, per-student reports and
+a self-contained class report (``report.html``). Also the CI helpers (``ci``): GitHub Classroom
+workflow and Gradescope autograder bundle.
+
+The batch wing sits beside the faces (cli, api): it may import ``grader.exercise``,
+``grader.quiz``, ``grader.problems``, ``grader.reports``, ``grader.sandbox``, ``grader.maths``
+and ``grader.errors``, never ``grader.api`` or ``grader.cli``; the CLI imports it.
+
+Modules: ``layout`` (submissions, zips, roster), ``worker`` (grading one submission on a warm
+process), ``journal`` (append-only JSON lines), ``executors`` (local pool, Dask), ``run`` (the
+command), ``gradebook`` (CSV, JSON, LMS), ``html`` (report.html), ``ci`` (workflow, bundle).
+"""
+
+from grader.batch.run import GradeOptions, grade_class
+
+__all__ = ["GradeOptions", "grade_class"]

@@ -1,0 +1,239 @@
+"""The gradebook of a class from the plan and the journal: ``gradebook.csv``, ``gradebook.json``,
+an LMS import file (Canvas, Moodle) and one report per student.
+
+``gradebook.csv`` (spec section 6): the first column is the student id, then one column per task
+(``task`` for one problem, ``problem:task`` for several), ``total``, ``max_score``, ``percent``,
+``status`` (ok, late, missing, misnamed, duplicate, unreadable, error) and ``reason``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.batch.files import write_text
+from grader.problems.yamlio import load_yaml
+
+# The worst status of a student's problems is the student's status.
+SEVERITY = ["ok", "late", "duplicate", "missing", "misnamed", "unreadable", "error"]
+
+
+@dataclass
+class ProblemInfo:
+    id: str
+    kind: str
+    title: str
+    tasks: list[tuple[str, float]]  # (task id, points)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(p for _, p in self.tasks), 6)
+
+
+@dataclass
+class Row:
+    student: str
+    problems: dict = field(default_factory=dict)  # pid -> {score, max_score, status, reason, tasks{}, file, seconds}
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return round(sum(p["score"] for p in self.problems.values()), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(p["max_score"] for p in self.problems.values()), 6)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.total / self.max_score, 2) if self.max_score else 0.0
+
+    @property
+    def status(self) -> str:
+        return max((p["status"] for p in self.problems.values()), key=SEVERITY.index, default="missing")
+
+    @property
+    def reason(self) -> str:
+        parts = [f"{pid}: {p['reason']}" if len(self.problems) > 1 else p["reason"]
+                 for pid, p in self.problems.items() if p["reason"]]
+        return "; ".join(parts + self.notes)
+
+
+def problem_info(pid: str, path: Path, kind: str) -> ProblemInfo:
+    data, _ = load_yaml(path)
+    items = data.get("questions" if kind == "quiz" else "tasks") or []
+    tasks = [(str(t.get("id")), float(t.get("points", 1))) for t in items if isinstance(t, dict)]
+    return ProblemInfo(pid, kind, str(data.get("title") or pid), tasks)
+
+
+def build(plan, records: dict) -> tuple[list[ProblemInfo], list[Row]]:
+    """One Row per student of the plan; graded problems from the journal's records."""
+    infos = [problem_info(pid, path, kind) for pid, (path, kind) in plan.problems.items()]
+    by_id = {i.id: i for i in infos}
+    rows = {s: Row(s, notes=list(plan.notes.get(s, []))) for s in plan.students}
+    for job in plan.jobs:
+        rec = records.get(job.key)
+        info = by_id[job.problem]
+        if rec is None or rec.get("sha256") != job.sha256:
+            entry = _empty(info, "error", "not graded yet (run the same command again)")
+        else:
+            tasks = {t["id"]: t["score"] for t in rec.get("tasks", [])}
+            entry = {
+                "score": float(rec.get("score") or 0.0),
+                "max_score": float(rec["max_score"]) if rec.get("max_score") is not None else info.max_score,
+                # how the file was found is today's (the plan's); a failed grading is the record's
+                "status": "error" if rec.get("status") == "error" else job.status,
+                "reason": rec.get("reason", "") if rec.get("status") == "error" else job.reason,
+                "tasks": {tid: tasks.get(tid, 0.0) for tid, _ in info.tasks} | tasks,
+                "file": rec.get("file", job.file),
+                "seconds": rec.get("seconds"),
+            }
+        rows[job.student].problems[job.problem] = entry
+    for issue in plan.issues:
+        rows[issue.student].problems[issue.problem] = _empty(by_id[issue.problem], issue.status, issue.reason)
+    for row in rows.values():  # keep the problems in the plan's order
+        row.problems = {pid: row.problems[pid] for pid in by_id if pid in row.problems}
+    return infos, [rows[s] for s in plan.students]
+
+
+def _empty(info: ProblemInfo, status: str, reason: str) -> dict:
+    return {"score": 0.0, "max_score": info.max_score, "status": status, "reason": reason,
+            "tasks": {tid: 0.0 for tid, _ in info.tasks}, "file": None, "seconds": None}
+
+
+def columns(infos: list[ProblemInfo]) -> list[tuple[str, str, str]]:
+    """(column name, problem id, task id) for every task."""
+    many = len(infos) > 1
+    return [(f"{i.id}:{tid}" if many else tid, i.id, tid) for i in infos for tid, _ in i.tasks]
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def to_csv(infos, rows) -> str:
+    cols = columns(infos)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", *[c for c, _, _ in cols], "total", "max_score", "percent", "status", "reason"])
+    for row in rows:
+        cells = [_num(row.problems.get(pid, {}).get("tasks", {}).get(tid, 0.0)) for _, pid, tid in cols]
+        writer.writerow([_cell(row.student), *cells, _num(row.total), _num(row.max_score), _num(row.percent),
+                         row.status, _cell(row.reason)])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (a student's id or file name)."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_json(infos, rows) -> str:
+    body = {
+        "problems": [
+            {"id": i.id, "kind": i.kind, "title": i.title, "max_score": i.max_score,
+             "tasks": [{"id": t, "max_score": p} for t, p in i.tasks]}
+            for i in infos
+        ],
+        "students": [
+            {"student": r.student, "total": r.total, "max_score": r.max_score, "percent": r.percent,
+             "status": r.status, "reason": r.reason, "problems": r.problems}
+            for r in rows
+        ],
+        "summary": summary(rows),
+    }
+    return json.dumps(body, indent=2, allow_nan=False) + "\n"
+
+
+def summary(rows) -> dict:
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    graded = [r.percent for r in rows if r.status not in ("missing", "unreadable", "error")]
+    return {"students": len(rows), "statuses": counts,
+            "mean_percent": round(sum(graded) / len(graded), 2) if graded else None}
+
+
+# -- LMS imports --------------------------------------------------------------------------------
+def _pick(row: dict, *names: str) -> str:
+    lowered = {k.strip().lower().replace(" ", "_"): v for k, v in row.items()}
+    return next((lowered[n] for n in names if lowered.get(n)), "")
+
+
+def assignment_name(infos) -> str:
+    return infos[0].title if len(infos) == 1 else " + ".join(i.id for i in infos)
+
+
+def to_canvas(infos, rows, roster: dict) -> str:
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment;
+    the second row holds the points possible."""
+    name = assignment_name(infos)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", name])
+    writer.writerow(["Points Possible", "", "", "", "", _num(sum(i.max_score for i in infos))])
+    for row in rows:
+        info = roster.get(row.student, {})
+        writer.writerow([
+            _cell(_pick(info, "name", "student_name", "full_name", "sortable_name") or row.student),
+            _cell(_pick(info, "canvas_id", "canvas_user_id")),
+            _cell(_pick(info, "sis_user_id", "sis_id") or row.student),
+            _cell(_pick(info, "sis_login_id", "login", "email")),
+            _cell(_pick(info, "section")),
+            _num(row.total),
+        ])
+    return out.getvalue()
+
+
+def to_moodle(infos, rows, roster: dict) -> str:
+    """Moodle's "Import grades from CSV": identify users by ID number or email address (the
+    columns of Moodle's own plain-text export), one grade column, one feedback column."""
+    name = assignment_name(infos)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["First name", "Last name", "ID number", "Email address", name, f"{name} (feedback)"])
+    for row in rows:
+        info = roster.get(row.student, {})
+        first = _pick(info, "first_name", "firstname", "given_name")
+        last = _pick(info, "last_name", "lastname", "surname", "family_name")
+        feedback = f"{_num(row.total)} / {_num(row.max_score)}" + (f" ({row.status}: {row.reason})" if row.status != "ok" else "")
+        writer.writerow([_cell(first), _cell(last), _cell(_pick(info, "id_number", "idnumber") or row.student),
+                         _cell(_pick(info, "email", "email_address")), _num(row.total), _cell(feedback)])
+    return out.getvalue()
+
+
+LMS = {"canvas": ("canvas.csv", to_canvas), "moodle": ("moodle.csv", to_moodle)}
+
+
+# -- writing ------------------------------------------------------------------------------------
+def safe_name(text: str) -> str:
+    name = "".join(c if c.isalnum() or c in "._@-" else "_" for c in text)
+    return name if name.strip(".") else "_" + name
+
+
+def write_all(out: Path, plan, records: dict, lms: str | None = None) -> tuple[list[ProblemInfo], list[Row]]:
+    infos, rows = build(plan, records)
+    write_text(out / "gradebook.csv", to_csv(infos, rows))
+    write_text(out / "gradebook.json", to_json(infos, rows))
+    if lms:
+        filename, render = LMS[lms]
+        write_text(out / filename, render(infos, rows, plan.roster))
+    reports = out / "reports"
+    for row in rows:
+        folder = reports / safe_name(row.student)
+        for pid, entry in row.problems.items():
+            rec = records.get((row.student, pid))
+            job_graded = rec is not None and entry.get("file") is not None and rec.get("report")
+            if job_graded:
+                write_text(folder / f"{safe_name(pid)}.json", rec["report"])
+                write_text(folder / f"{safe_name(pid)}.txt", rec.get("text", ""))
+            else:
+                body = {"id": pid, "score": 0.0, "max_score": entry["max_score"], "passed": False, "results": [],
+                        "student": row.student, "status": entry["status"], "error": entry["reason"] or entry["status"]}
+                write_text(folder / f"{safe_name(pid)}.json", json.dumps(body, indent=2) + "\n")
+                write_text(folder / f"{safe_name(pid)}.txt", f"{pid}: {entry['status']}: {entry['reason']}\nScore: 0 / {_num(entry['max_score'])}\n")
+    return infos, rows

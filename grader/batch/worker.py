@@ -1,0 +1,366 @@
+"""Grade one submission on a warm worker process: ``grade_job(job) -> record``.
+
+A worker (a long-lived process of the local pool, or a Dask worker) imports NumPy, SymPy and the
+grading code once (``warm``), compiles each problem once (per variant when it has ``params``)
+and keeps it, so a submission costs its sandbox and its checks, not an interpreter start. The
+submission itself runs in a sandbox child exactly as ``gradquiz check --grading`` runs it
+(started from the sandbox's warm fork server when it has one); the score is computed here, in
+the worker, from validated values.
+
+The record is plain JSON: the journal line, the gradebook row's source and the student's report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import queue
+import socket
+import threading
+import time
+from pathlib import Path
+
+from grader.errors import GradquizError
+
+# What the JSON `isolation` says for a quiz (as `check` says it): no code runs.
+QUIZ_ISOLATION = {"code": "none: a quiz runs no submitted code; answers are data, read without eval"}
+_lock = threading.Lock()
+_exercises: dict = {}  # (problem file, mtime, variant key) -> (Exercise, forbid, allow)
+_quizzes: dict = {}
+_keeper = None  # the queue of the thread that starts fork servers and asks them to fork
+_keeper_lock = threading.Lock()
+_zygote_lock = threading.Lock()
+_zygotes: dict = {}  # allow set -> the sandbox's fork server of this process, when the sandbox has one
+
+
+def warm() -> None:
+    """Import what grading needs, once per worker process (the pool's initializer)."""
+    import numpy  # noqa: F401
+    import sympy  # noqa: F401
+
+    import grader.exercise.grading  # noqa: F401
+    import grader.exercise.problem  # noqa: F401
+    import grader.quiz  # noqa: F401
+    import grader.reports  # noqa: F401
+
+
+def grade_job(job: dict, secret: str | None = None) -> dict:
+    """The journal record for one job (a ``layout.Job`` as a dict). Never raises for a submission:
+    a grading that cannot happen is a record with status ``error`` and the one-line reason."""
+    if secret and os.environ.get("GRADQUIZ_SECRET") != secret:
+        os.environ["GRADQUIZ_SECRET"] = secret  # the same check points on every worker, every run
+    os.environ["GRADQUIZ_GRADING"] = "1"
+    start = time.perf_counter()
+    record = {k: job[k] for k in ("student", "problem", "kind", "file", "sha256")}
+    record.update(status=job.get("status", "ok"), reason=job.get("reason", ""))
+    try:
+        if job["kind"] == "quiz":
+            report = _grade_quiz(job)
+        else:
+            report = _grade_exercise(job)
+    except GradquizError as err:
+        report = None
+        record.update(status="error", reason=str(err))
+    except Exception as exc:  # a bug must not stop the class: it is this student's error line
+        report = None
+        record.update(status="error", reason=f"internal error: {type(exc).__name__}: {exc}", retry=True)
+    if report is not None:
+        from grader.reports import render_json
+
+        record.update(
+            score=report.score,
+            max_score=report.max_score,
+            passed=report.passed,
+            title=report.title,
+            tasks=[_task_summary(r) for r in report.results],
+            report=render_json(report),
+            text=_text(report),
+        )
+    else:
+        record.update(score=0.0, max_score=None, passed=False, tasks=[])
+    record["seconds"] = round(time.perf_counter() - start, 4)
+    record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
+    record["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    record["finished"] = round(time.time(), 4)
+    return record
+
+
+def error_record(job: dict, reason: str, retry: bool = False) -> dict:
+    """The record of a job that could not be graded (``retry``: the next run grades it again)."""
+    record = {k: job[k] for k in ("student", "problem", "kind", "file", "sha256")}
+    record.update(status="error", reason=reason, score=0.0, max_score=None, passed=False, tasks=[],
+                  seconds=0.0, worker="", time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                  finished=round(time.time(), 4))
+    if retry:
+        record["retry"] = True
+    return record
+
+
+def _task_summary(r) -> dict:
+    out = {"id": r.id, "score": r.score, "max_score": r.max_score, "passed": r.passed}
+    if r.hidden:
+        out["hidden"] = True
+    for key in ("mistake", "error"):
+        if r.extra.get(key):
+            out[key] = str(r.extra[key])
+    if not r.passed:
+        out["feedback"] = r.feedback[:600]
+    return out
+
+
+def _text(report) -> str:
+    from rich.console import Console
+
+    from grader.reports import render_text
+
+    buffer = io.StringIO()
+    render_text(report, Console(file=buffer, no_color=True, soft_wrap=True, width=100))
+    return buffer.getvalue()
+
+
+# -- exercises ----------------------------------------------------------------------------------
+def _exercise(problem_path: str, student: str):
+    """The compiled exercise for this student: compiled once per worker (once per variant)."""
+    from grader.exercise.problem import load_exercise
+    from grader.problems.yamlio import load_yaml
+
+    path = Path(problem_path)
+    stamp = path.stat().st_mtime_ns
+    with _lock:
+        entry = _exercises.get((problem_path, stamp, None)) or _exercises.get((problem_path, stamp, student))
+        if entry is None:
+            data, positions = load_yaml(path)
+            if isinstance(data, dict) and "questions" in data:
+                raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
+            variant = student if isinstance(data, dict) and data.get("params") else None
+            exercise = load_exercise(path, student, data, positions)
+            entry = (exercise, _names(data, "forbid"), _names(data, "allow"))
+            _exercises[(problem_path, stamp, variant)] = entry
+    exercise, forbid, allow = entry
+    if exercise.student != student:
+        exercise = dataclasses.replace(exercise, student=student)
+    return exercise, forbid, allow
+
+
+def _salt() -> tuple:
+    """Grading mode's secret check points (the same as `check --grading` with this GRADQUIZ_SECRET)."""
+    try:
+        from grader.maths.seeds import grading_salt
+    except ImportError:  # a grader without secret check points
+        return ()
+    return tuple(grading_salt())
+
+
+def _header_id(source: str) -> str | None:
+    try:
+        from grader.problems.discovery import header_id
+    except ImportError:
+        return None
+    return header_id(source)
+
+
+def _names(data, key) -> list[str]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return [m for m in value if isinstance(m, str)] if isinstance(value, list) else []
+
+
+def _read_submission(path: Path) -> str:
+    """The submission's text, refusing a symlink (grading mode) without following it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if path.is_symlink():
+            raise GradquizError("the submission is a symbolic link (refused in grading mode)", path) from None
+        raise GradquizError(f"cannot read the file ({exc.strerror})", path) from None
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GradquizError(f"the file is not UTF-8 text (byte {exc.start})", path) from None
+
+
+def _grade_exercise(job: dict):
+    from grader.exercise.grading import grade
+    from grader.reports import Report
+
+    path = Path(job["file"])
+    source = _read_submission(path)
+    exercise, forbid, allow = _exercise(job["problem_path"], job["student"])
+    salt = _salt()
+    with _sandbox(source, path, forbid, allow) as sandbox:
+        results = grade(exercise, sandbox, include_hidden=True, **({"salt": salt} if salt else {}))
+        stdout, stderr = sandbox.output()
+        isolation = getattr(sandbox, "isolation", None)
+    report = Report(
+        id=exercise.id,
+        kind="exercise",
+        title=exercise.spec.title,
+        file=str(path),
+        results=results,
+        student=exercise.student,
+        output=(stdout + stderr).strip(),
+    )
+    if isinstance(isolation, dict) and hasattr(report, "isolation"):
+        report.isolation = dict(isolation)
+    named = _header_id(source)
+    if named and named != exercise.id:  # as `check --grading` says it
+        report.notes.append(
+            f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
+            f"by --exercise or the file name ('{exercise.id}')"
+        )
+    if exercise.spec.hidden_checks:
+        n = exercise.spec.hidden_checks
+        report.notes.append(
+            f"This is the student edition: its {n} hidden check{'s are' if n > 1 else ' is'} not in it; "
+            f"the instructor's files run {'them' if n > 1 else 'it'}."
+        )
+    return report
+
+
+def _on_keeper(function):
+    """Run ``function`` on this process's keeper thread, which lives as long as the process.
+
+    A fork server dies with the thread that started it (PR_SET_PDEATHSIG follows the parent
+    thread), and its children with it: started from a worker thread that then finishes its last
+    job, it would take its neighbours' sandboxes down. So every fork server is started, and every
+    fork requested (also a restart of a dead server), here: one at a time, on one thread."""
+    global _keeper
+    with _keeper_lock:
+        if _keeper is None:
+            _keeper = queue.Queue()
+            threading.Thread(target=_keep, args=(_keeper,), daemon=True, name="gradquiz-forks").start()
+    box: list = []
+    done = threading.Event()
+    _keeper.put((function, box, done))
+    done.wait()
+    ok, value = box[0]
+    if ok:
+        return value
+    raise value
+
+
+def _keep(requests) -> None:
+    while True:
+        function, box, done = requests.get()
+        try:
+            box.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            box.append((False, exc))
+        done.set()
+
+
+def _kept(zygote):
+    """The fork server with its fork requests made on the keeper thread."""
+    fork = zygote.fork
+    zygote.fork = lambda fds: _on_keeper(lambda: fork(fds))
+    return zygote
+
+
+def _sandbox(source: str, path: Path, forbid, allow):
+    """A sandbox for one submission: forked from this worker's warm fork server (one per ``allow``
+    set, started on first use) when the sandbox offers one; else a plain ``Sandbox``."""
+    import grader.sandbox as sandbox
+
+    server = getattr(sandbox, "ForkServer", None)
+    if server is not None:
+        key = tuple(sorted(allow))
+        try:
+            with _zygote_lock:
+                zygote = _zygotes.get(key)
+                if zygote is None:
+                    zygote = _zygotes[key] = _kept(_on_keeper(lambda: server(allow=key).__enter__()))
+            return zygote.sandbox(source, str(path), forbid=forbid, allow=key)
+        except ValueError:
+            pass  # the zygote preloaded a module this exercise forbids: a plain child
+        except Exception:  # noqa: BLE001 - a dead or failed zygote: drop it, use a plain child now
+            with _zygote_lock:
+                dead = _zygotes.pop(key, None)
+            if dead is not None:
+                try:
+                    _on_keeper(dead.close)
+                except Exception:  # noqa: BLE001
+                    pass
+    try:
+        return sandbox.Sandbox(source, str(path), forbid, allow=allow)
+    except TypeError:  # a sandbox without ``allow``
+        return sandbox.Sandbox(source, str(path), forbid)
+
+
+# -- quizzes ------------------------------------------------------------------------------------
+def _grade_quiz(job: dict):
+    from grader.quiz import grade as quiz_grade
+    from grader.quiz.answers import read_answers
+    from grader.quiz.load import load_quiz
+
+    path = Path(job["file"])
+    if path.is_symlink():
+        raise GradquizError("the answers file is a symbolic link (refused in grading mode)", path)
+    answers, positions = read_answers(path)
+    student = job["student"]
+    problem_path = Path(job["problem_path"])
+    salt = _salt()
+    key = (job["problem_path"], problem_path.stat().st_mtime_ns, student, salt)
+    with _lock:
+        quiz = _quizzes.get(key)
+        if quiz is None:
+            extra = {"salt": salt} if salt else {}
+            quiz = _quizzes[key] = load_quiz(problem_path, student=student, **extra)
+    given = {str(k): v for k, v in (answers.answers or {}).items()}
+    report = quiz_grade.QuizReport(
+        id=quiz.id,
+        kind="quiz",
+        title=quiz.title,
+        file=str(path),
+        results=quiz_grade.grade_answers(quiz, given, include_hidden=True),
+        student=student,
+    )
+    quiz_grade._notes(report, quiz, answers, given, positions, path, True)
+    if hasattr(report, "isolation"):
+        report.isolation = dict(QUIZ_ISOLATION)
+    if answers.quiz and answers.quiz != quiz.id:  # as `check --grading` says it
+        report.notes.append(
+            f"the file's `quiz: {answers.quiz}` was not followed: grading mode grades the quiz named by "
+            f"--exercise or the file name ('{quiz.id}')"
+        )
+    return report
+
+
+# -- remote workers (Dask) ----------------------------------------------------------------------
+_remote_root: Path | None = None
+
+
+def grade_remote(job: dict, secret: str | None = None) -> dict:
+    """``grade_job`` on a machine that does not share the grader's files: the job carries the
+    submission's and the problem's text (``payload``), written here to a private folder first."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    global _remote_root
+    payload = job.get("payload") or {}
+    with _lock:
+        if _remote_root is None:
+            _remote_root = Path(tempfile.mkdtemp(prefix="gradquiz-worker-"))
+    problem_text = payload["problem"]
+    digest = hashlib.sha256(problem_text.encode()).hexdigest()[:16]
+    problem = _remote_root / "problems" / digest / Path(job["problem_path"]).name
+    if not problem.exists():
+        problem.parent.mkdir(parents=True, exist_ok=True)
+        tmp = problem.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(problem_text, encoding="utf-8")
+        os.replace(tmp, problem)
+    folder = Path(tempfile.mkdtemp(dir=_remote_root))
+    try:
+        local = folder / Path(job["file"]).name
+        local.write_bytes(payload["source"].encode("utf-8", "surrogateescape"))
+        record = grade_job({**{k: v for k, v in job.items() if k != "payload"}, "file": str(local),
+                            "problem_path": str(problem)}, secret)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for key in ("report", "text", "reason"):
+        if isinstance(record.get(key), str):
+            record[key] = record[key].replace(str(local), job["file"])
+    record["file"] = job["file"]
+    return record
