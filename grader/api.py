@@ -8,7 +8,7 @@ import re
 import stat
 from pathlib import Path
 
-from grader.problems.discovery import HEADER, find_problem, header_id, submission_id
+from grader.problems.discovery import HEADER, find_problem, header_id, header_student, known_ids, submission_id, suggest
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.reports import Report
@@ -58,13 +58,13 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     report = grade_source(source, str(path), problem_path, student=student, grading=grading, limits=limits,
                           notebook=notebook, plot=plot)
     named = header_id(source)
-    if grading and named and named != report.id:
-        report.notes.append(
+    if grading and named and named != report.id:  # the header's notes come first
+        report.notes.insert(0,
             f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
             f"by --exercise or the file name ('{report.id}')"
         )
     elif not grading and not exercise and named and named != path.stem:
-        report.notes.append(f"graded as '{report.id}', the exercise the file's `# gradquiz:` line names")
+        report.notes.insert(0, f"graded as '{report.id}', the exercise the file's `# gradquiz:` line names")
     return report
 
 
@@ -88,6 +88,7 @@ def grade_source(source: str, filename: str, problem_path: Path, *, student=None
         from grader.exercise.grading import grade
         from grader.exercise.problem import load_exercise
 
+        student, origin = _student(student, source, grading)
         problem = load_exercise(problem_path, student, data, positions)
         results = grade(problem, sandbox, include_hidden=grading, salt=_salt() if grading else ())
         if plot:
@@ -99,7 +100,7 @@ def grade_source(source: str, filename: str, problem_path: Path, *, student=None
     report = Report(
         id=problem.id,
         kind="exercise",
-        title=problem.spec.title,
+        title=problem.title,
         file=filename,
         results=results,
         student=problem.student,
@@ -108,6 +109,7 @@ def grade_source(source: str, filename: str, problem_path: Path, *, student=None
     )
     if notebook is not None:
         report.notes.extend(notebook.notes)
+    report.notes += variant_notes(problem, origin, source)
     hidden = sum(t.spec.visibility == "hidden" for t in problem.tasks) + problem.spec.hidden_checks
     if hidden and not grading:
         report.notes.append(
@@ -131,6 +133,42 @@ def _mapped(sandbox, notebook):
     from grader.notebook.source import MappedSandbox
 
     return MappedSandbox(sandbox, notebook)
+
+
+def _student(explicit: str | None, source: str, grading: bool) -> tuple[str, str]:
+    """(student id, where it came from): --student, GRADQUIZ_STUDENT, else (student mode
+    only) the ``# gradquiz: ID student=S`` line a starter writes, else '' (the default variant)."""
+    if explicit:
+        return explicit, "option"
+    if os.environ.get("GRADQUIZ_STUDENT", ""):
+        return os.environ["GRADQUIZ_STUDENT"], "environment"
+    if not grading:
+        named = header_student(source)
+        if named:
+            return named, "header"
+    return "", "none"
+
+
+def variant_notes(problem, origin: str, source: str) -> list[str]:
+    """Which variant of an exercise with params was graded, and how to pick another."""
+    if not problem.params:
+        return []
+    from grader.problems.constraints import describe
+
+    shown = describe(problem.params)
+    if origin == "none":
+        return [
+            f"no student id given: graded the default variant ({shown}), which may not be yours; pick yours with "
+            f"--student ID or GRADQUIZ_STUDENT=ID, or start the file with `# gradquiz: {problem.id} student=ID` "
+            "(as `gradquiz starter ID --student ID` writes it)"
+        ]
+    if origin == "header":
+        return [f"graded the variant of student '{problem.student}' ({shown}), from the file's `# gradquiz:` line"]
+    named = header_student(source)
+    if named and named != problem.student:
+        flag = "--student" if origin == "option" else "GRADQUIZ_STUDENT"
+        return [f"the file's `# gradquiz:` line names student '{named}', but {flag} asked for '{problem.student}' ({shown})"]
+    return []
 
 
 # A quiz runs no submitted code: what the JSON report's `isolation` says for one.
@@ -279,12 +317,21 @@ def _find_exercise(path: Path, source: str, exercise: str | None, problems, grad
     except GradquizError as err:
         if err.file is not None:
             raise
+        wanted = submission_id(path, source, exercise, header=not grading)
+        meant = suggest(wanted, known_ids(problems))
         if exercise:
-            origin = ""
+            origin = f"; did you mean {meant}?" if meant else ""
         elif grading:
-            origin = "; grading mode takes the id from --exercise ID or the file's name"
+            origin = "; grading mode takes the id from --exercise ID or the file's name" + (
+                f": did you mean {meant}? Rename the file {meant}.py or pass --exercise {meant}" if meant else ""
+            )
         elif any(HEADER.match(line) for line in source.splitlines()[:10]):
-            origin = "; the id is from the file's `# gradquiz:` line"
+            origin = f"; the id is from the file's `# gradquiz:` line" + (f": did you mean {meant}?" if meant else "")
+        elif meant:
+            origin = (
+                f"; the id is the file's name: did you mean {meant}? Rename the file {meant}.py, start it with "
+                f"`# gradquiz: {meant}` or pass --exercise {meant}"
+            )
         else:
             origin = "; the id is the file's name: start the file with `# gradquiz: ID` or pass --exercise ID"
         raise GradquizError(err.message + origin, path) from None

@@ -1,7 +1,9 @@
 """The `gradquiz` command: a thin Typer layer over ``grader.api``.
 
 User mistakes (GradquizError) print one line on stderr and exit 2; bugs keep
-their traceback.
+their traceback. Every command takes ``-h``/``--help`` and ``--version``. Help is
+plain text (Typer's rich panels print every flag as ``<bool>`` and the help option
+too), so flags read as flags.
 """
 
 from __future__ import annotations
@@ -22,7 +24,37 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Auto-graded exercises and quizzes on derivatives and gradients.",
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def version() -> str:
+    """``gradquiz 0.x.y``: the installed distribution's version."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return f"gradquiz {installed('gradquiz')}"
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        from grader import __version__
+
+        return f"gradquiz {__version__}"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version())
+        raise typer.Exit(0)
+
+
+VersionOpt = typer.Option(
+    False, "--version", callback=_print_version, is_eager=True, expose_value=False, help="Print the version and exit."
+)
+
+
+@app.callback()
+def _main(show_version: bool = VersionOpt):
+    """Auto-graded exercises and quizzes on derivatives and gradients."""
 
 
 class Format(str, Enum):
@@ -33,8 +65,8 @@ class Format(str, Enum):
     github = "github"
 
 
-ProblemsOpt = typer.Option(None, "--problems", help="A problem file or folder to search first (repeatable).")
-StudentOpt = typer.Option(None, "--student", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT).")
+ProblemsOpt = typer.Option(None, "--problems", metavar="PATH", help="A problem file or folder to search first (repeatable).")
+StudentOpt = typer.Option(None, "--student", metavar="ID", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT).")
 
 
 def user_errors(command):
@@ -54,24 +86,30 @@ def user_errors(command):
 @app.command()
 @user_errors
 def check(
-    file: Path = typer.Argument(..., help="A student's .py or .ipynb submission or a quiz answers .yaml."),
+    file: Path = typer.Argument(..., metavar="FILE", help="A student's .py or .ipynb submission or a quiz answers .yaml."),
     problems: Optional[List[Path]] = ProblemsOpt,
-    exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz id (default: from the file)."),
+    exercise: Optional[str] = typer.Option(None, "--exercise", metavar="ID", help="The exercise or quiz id (default: from the file)."),
     student: Optional[str] = StudentOpt,
     format: Format = typer.Option(
         Format.text, "--format", help="Report format (github: the text, plus annotations and a step summary)."
     ),
     output: Optional[List[str]] = typer.Option(
-        None, "--output", help="Write a report (repeatable): PATH (format from .json .xml .txt), FORMAT:PATH, or - (stdout)."
+        None, "--output", metavar="FILE", help="Write a report (repeatable): PATH (format from .json .xml .txt), FORMAT:PATH, or - (stdout)."
     ),
     grading: bool = typer.Option(
         False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
     ),
     plot: Optional[Path] = typer.Option(
-        None, "--plot", help="Draw your functions against the right ones into FILE (.png or .svg)."
+        None, "--plot", metavar="FILE", help="Draw your functions against the right ones into FILE (.png or .svg)."
     ),
+    show_version: bool = VersionOpt,
 ):
-    """Grade a submission (.py, .ipynb) or answers (.yaml); print a score with feedback. Exit 0 all passed, 1 something failed, 2 not graded."""
+    """Grade a submission (.py, .ipynb) or answers (.yaml) and print a score with feedback.
+
+    Exit status: 0 every task passed; 1 graded, but something failed; 2 the grading
+    could not happen (no such file or exercise, an invalid problem file, unreadable
+    answers), with a one-line reason on stderr (and in each requested report).
+    """
     from grader import api
     from grader.reports.outputs import targets
 
@@ -185,7 +223,10 @@ def _isolation_warning(result, grading: bool) -> None:
 
 @app.command()
 @user_errors
-def validate(paths: List[Path] = typer.Argument(..., help="Problem files or folders.")):
+def validate(
+    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Problem files or folders."),
+    show_version: bool = VersionOpt,
+):
     """Lint problem files in every variant: schema, formulas, references, domains, points, ids. Exit 0 ok, 2 errors."""
     from grader.authoring.validate import validate_paths
 
@@ -223,10 +264,11 @@ def _emit(text: str, output: Optional[Path], force: bool) -> None:
 @app.command()
 @user_errors
 def new(
-    kind: NewKind = typer.Argument(..., help="exercise or quiz"),
-    id: str = typer.Argument(..., help="The new problem's id."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: print)."),
+    kind: NewKind = typer.Argument(..., metavar="exercise|quiz", help="exercise or quiz"),
+    id: str = typer.Argument(..., metavar="ID", help="The new problem's id."),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to this file (default: print)."),
     force: bool = ForceOpt,
+    show_version: bool = VersionOpt,
 ):
     """Print (or write) a commented exercise or quiz template that validates."""
     from grader.authoring.starters import template
@@ -237,12 +279,13 @@ def new(
 @app.command()
 @user_errors
 def starter(
-    id: str = typer.Argument(..., help="The exercise or quiz id."),
+    id: str = typer.Argument(..., metavar="ID", help="The exercise or quiz id."),
     problems: Optional[List[Path]] = ProblemsOpt,
     student: Optional[str] = StudentOpt,
-    output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: print)."),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to this file (default: print)."),
     force: bool = ForceOpt,
     notebook: bool = typer.Option(False, "--notebook", help="An exercise's starter as a Jupyter notebook (.ipynb)."),
+    show_version: bool = VersionOpt,
 ):
     """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
     if notebook:
@@ -262,6 +305,7 @@ def show(
     problems: Optional[List[Path]] = ProblemsOpt,
     student: Optional[str] = StudentOpt,
     output: Optional[Path] = typer.Option(None, "--output", help="The picture's file, .png or .svg (default: ID.png here)."),
+    show_version: bool = VersionOpt,
 ):
     """Draw the problem's f with f' and its tangent lines at the shown points (the lesson's picture)."""
     from grader.api import show as draw
@@ -274,8 +318,9 @@ def show(
 @app.command()
 @user_errors
 def export(
-    paths: List[Path] = typer.Argument(..., help="Problem files or folders."),
-    output: Path = typer.Option(..., "--output", help="Folder for the student edition (exercises/ and quizzes/ inside)."),
+    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Problem files or folders."),
+    output: Path = typer.Option(..., "--output", metavar="DIR", help="Folder for the student edition (exercises/ and quizzes/ inside)."),
+    show_version: bool = VersionOpt,
 ):
     """Write the student edition: no references, hidden tasks or quiz answer keys (quiz answers are recorded)."""
     from grader.authoring.edition import export as run
@@ -286,11 +331,14 @@ def export(
 
 @app.command("list")
 @user_errors
-def list_(problems: Optional[List[Path]] = ProblemsOpt):
-    """List the available exercises and quizzes."""
+def list_(problems: Optional[List[Path]] = ProblemsOpt, show_version: bool = VersionOpt):
+    """List the available exercises and quizzes (files that cannot be read: a warning each on stderr)."""
     from grader.problems.catalogue import catalogue
 
-    entries = catalogue(problems or ())
+    warnings: list[str] = []
+    entries = catalogue(problems or (), warnings)
+    for line in warnings:
+        typer.echo(f"gradquiz: warning: {line}", err=True)
     if not entries:
         typer.echo("No exercises or quizzes found.")
         return
@@ -330,6 +378,7 @@ def grade(
     executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar; one summary line."),
+    show_version: bool = VersionOpt,
 ):
     """Grade a whole class in grading mode: gradebook.csv/json, report.html and a report per student in DIR.
     Re-running the same command grades only what is missing."""
@@ -365,6 +414,7 @@ def ci(
     package: str = typer.Option("gradquiz", "--package", help="What `pip install` installs (e.g. git+https://github.com/ORG/gradquiz)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip)."),
     force: bool = ForceOpt,
+    show_version: bool = VersionOpt,
 ):
     """Write CI for a course: a GitHub Classroom autograding workflow, or a Gradescope autograder bundle."""
     from grader.authoring.starters import write_new

@@ -4,7 +4,8 @@
 #     quadratic form f = p^T A p, [[1, 1.5], [1.5, 2]], instead of the
 #     Hessian 2*A = [[2, 3], [3, 4]].
 #   hessian: forgot the mixed partials - puts 0 off the diagonal instead of
-#     ∂²f/∂x∂y = 3*x**2 + 2*y (the diagonal is right).
+#     ∂²f/∂x∂y = 3*x**2 + 2*y (the diagonal is right: with `partial: true`
+#     the two diagonal entries earn 2 of the 4 points).
 import numpy as np
 
 

@@ -71,11 +71,36 @@ def _variants(spec, path, positions, issues) -> list:
     return variants
 
 
-def lint_exercise(path: Path, data, positions):
-    """(error lines, the default variant's Exercise or None)."""
-    from grader.exercise.problem import load_exercise
+def schema_errors(model, data, positions, path):
+    """(the model or None, every schema mistake as an error line)."""
+    from grader.problems.schema import check
 
-    spec = schema.validate(schema.Exercise, data, positions, path)
+    spec, found = check(model, data, positions, path)
+    return spec, [str(err) for err in found]
+
+
+def _add(issues: Issues, err: GradquizError, label: str) -> None:
+    key, _, message = err.message.partition(": ")
+    issues.add(err.line, key if message else "", message or key, label)
+
+
+def _add_all(issues: Issues, errors, label: str) -> None:
+    """Each distinct error once (the first is found again when the tasks are compiled one by one)."""
+    seen = set()
+    for err in errors:
+        if (err.line, err.message) not in seen:
+            seen.add((err.line, err.message))
+            _add(issues, err, label)
+
+
+def lint_exercise(path: Path, data, positions):
+    """(error lines, the default variant's Exercise or None): every schema mistake, then every
+    task's mistakes in every variant (a broken task does not hide the others)."""
+    from grader.exercise.problem import load_exercise, task_errors
+
+    spec, errors = schema_errors(schema.Exercise, data, positions, path)
+    if errors:
+        return errors, None
     issues = Issues(path)
     variants = _variants(spec, path, positions, issues)
     structure(spec, positions, issues)
@@ -85,8 +110,7 @@ def lint_exercise(path: Path, data, positions):
         try:
             exercise = load_exercise(path, data=data, positions=positions, params=values)
         except GradquizError as err:
-            key, _, message = err.message.partition(": ")
-            issues.add(err.line, key if message else "", message or key, label)
+            _add_all(issues, [err, *task_errors(path, spec, positions, values)], label)
             continue
         first = first or exercise
         for task_index, task in enumerate(exercise.tasks):
@@ -267,9 +291,12 @@ def lint_quiz(path: Path, data, positions):
     """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is used."""
     import grader.quiz.edition as edition
     from grader.quiz import QuizSpec, load_quiz, validate_quiz
+    from grader.quiz.load import question_errors
 
-    spec = schema.validate(QuizSpec, edition.with_stand_ins(data) if edition.is_edition(data) else data,
-                           positions, path)
+    spec, errors = schema_errors(QuizSpec, edition.with_stand_ins(data) if edition.is_edition(data) else data,
+                                 positions, path)
+    if errors:
+        return errors, None
     issues = Issues(path)
     variants = _variants(spec, path, positions, issues)
     first = None
@@ -278,8 +305,7 @@ def lint_quiz(path: Path, data, positions):
         try:
             quiz = load_quiz(path, data=data, positions=positions, params=values)
         except GradquizError as err:
-            key, _, message = err.message.partition(": ")
-            issues.add(err.line, key if message else "", message or key, label)
+            _add_all(issues, [err, *question_errors(path, data, positions, values)], label)
             continue
         first = first or quiz
         for line in validate_quiz(quiz):

@@ -73,9 +73,15 @@ def exercise_starter(exercise) -> str:
     spec = exercise.spec
     lines = [f"# gradquiz: {spec.id}"]
     if exercise.params:
-        who = f" (student {exercise.student})" if exercise.student else ""
-        lines.append(f"# Your variant{who}: {describe(exercise.params)}")
-    title, intro = fill(spec.title, exercise.params), fill(spec.intro, exercise.params)
+        if exercise.student:  # `check` reads it back: the student's own variant is graded
+            lines[0] += f" student={exercise.student}"
+            lines.append(f"# Your variant (student {exercise.student}): {describe(exercise.params)}")
+        else:
+            lines.append(
+                f"# The default variant: {describe(exercise.params)}. For yours, run "
+                f"`gradquiz starter {spec.id} --student YOUR_ID`."
+            )
+    title, intro = exercise.title, exercise.intro
     lines.append(_docstring("", [title, "=" * len(title), "", intro.rstrip()]))
     lines.append("")
     if spec.forbid:
@@ -116,7 +122,16 @@ def _task_text(task, params) -> list[str]:
     lines = [what, ""]
     if task.call == "vector":
         lines.append(f"`p` is a 1-D NumPy array holding [{names}] (read them as `{names} = p`).")
-    lines.append(f"Task `{task.id}` ({task.spec.points:g} point{'s' if task.spec.points != 1 else ''}): {_domain(task, params)}.")
+    share = ""
+    if task.spec.partial:
+        size = 1
+        for n in task.shape:
+            size *= n
+        what = "component" if task.kind.name == "gradient" else "entry"
+        share = f", {task.spec.points / size:g} for each right {what}"
+    lines.append(
+        f"Task `{task.id}` ({task.spec.points:g} point{'s' if task.spec.points != 1 else ''}{share}): {_domain(task, params)}."
+    )
     if len(task.at):
         if len(task.variables) == 1:
             shown = f"{task.variables[0]} = " + ", ".join(shown_number(v, params) for v in task.spec.at)
@@ -190,14 +205,13 @@ def shown_formula(text, parsed, params) -> str:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def fill(text: str, params) -> str:
     """``{a}`` in a title or intro becomes the student's value of param ``a`` (as in quiz prompts)."""
-    from grader.problems.constraints import show_value
+    from grader.problems.placeholders import fill as fill_values
 
-    return _PLACEHOLDER.sub(lambda m: show_value(params[m.group(1)]) if m.group(1) in params else m.group(0), text)
+    return fill_values(text, params)
 
 
 def substitute(text: str, params) -> str:

@@ -20,7 +20,14 @@ class Checked:
 
 
 def validate_paths(paths) -> list[Checked]:
-    checked = [validate_file(p) for p in expand(paths)]
+    """Every problem file under ``paths``, checked; a folder without any is an error too
+    (a typo in a CI path must not pass as green)."""
+    checked = []
+    for path in map(Path, paths):
+        files = expand([path])
+        if not files and path.is_dir():
+            checked.append(Checked(path, [f"{path}: no problem files (.yaml or .yml) in this folder"]))
+        checked += [validate_file(p) for p in files]
     _duplicate_ids(checked)
     return checked
 

@@ -6,7 +6,9 @@ mistakes that point evaluation recognises (sign, f instead of f', f'' instead of
 f', a constant factor or offset, a transposed matrix, swapped components) and, first,
 the rule of calculus a buggy differentiator breaks to give the student's values
 (``grader.maths.mistakes``: chain, product, quotient, power, exp, log rules, trig signs,
-an antiderivative).
+an antiderivative). For vectors and matrices, which components or entries are right and
+which wrong; for a function written with the other calling convention, how to write its
+first line.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def run_failure(task, run) -> str:
             return "Your file ended the process while loading (os._exit, a crash or too much memory); nothing could be graded."
         return "Your file could not be loaded, so nothing could be graded:\n" + exception_text(clean_error(detail))
     if run.failure == "timeout":
-        return f"`{name}` did not return within {detail.get('timeout', task.spec.timeout):g} s (an infinite loop, or very slow code?)."
+        return timeout_text(task, detail)
     code = detail.get("returncode")
     how = f" (exit code {code})" if code not in (None, 0) else ""
     return (
@@ -91,13 +93,37 @@ def run_failure(task, run) -> str:
     )
 
 
+def timeout_text(task, detail: dict) -> str:
+    """Whether a single call or all the calls together ran out of time."""
+    name, limit = task.spec.function, detail.get("timeout", task.spec.timeout)
+    if "done" not in detail:  # set by grading.run_calls, in the parent
+        return f"`{name}` did not return within {limit:g} s (an infinite loop, or very slow code?)."
+    done, total, elapsed = detail["done"], detail["points"], detail["elapsed"]
+    call = call_text(task, np.asarray(detail["point"], dtype=float))
+    if elapsed < limit / 2:
+        before = f" (the {done} call{'s' if done != 1 else ''} before it returned in time)" if done else ""
+        return (
+            f"A single call ran out of time: `{name}` did not return within {limit:g} s when called as {call}{before}. "
+            "An infinite loop, or a loop that never ends for this input?"
+        )
+    each = elapsed / done
+    return (
+        f"All the calls together ran out of time: `{name}` returned at {done} of {total} check points in "
+        f"{elapsed:.2g} s (about {each:.2g} s a call), and all {total} calls must finish within {limit:g} s. "
+        f"Make `{name}` faster (no sleeping, no large loops)."
+    )
+
+
+_LINE_BREAKS = re.compile("\r?\n|\u2028|\u2029")
+
+
 def clean_error(err) -> dict:
     """An error description from the child with only the keys used here, as the types used here."""
     err = err if isinstance(err, dict) else {}
     out = {}
     for key, limit in (("type", 200), ("message", 2000), ("text", 500)):
         if isinstance(err.get(key), str):  # one line: a message must not forge report lines
-            out[key] = " ".join(err[key][:limit].splitlines())
+            out[key] = _LINE_BREAKS.sub(" ", err[key][:limit])  # (other control characters are shown escaped)
     line = err.get("line")
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
         out["line"] = line
@@ -133,6 +159,9 @@ def call_problem(task, x, item) -> str:
             f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
             f"`raise NotImplementedError` with code that returns {task.kind.describe}."
         )
+    convention = calling_convention(task, item.get("error"))
+    if convention:
+        return convention
     if "error" in item:
         return f"{call} raised an error at {exception_text(item['error'])}"
     returned = item.get("returned", "something else")
@@ -140,6 +169,85 @@ def call_problem(task, x, item) -> str:
     if returned == "NoneType":
         text += " Did you forget `return`?"
     return text
+
+
+_ARITY = re.compile(r"(?:takes|missing) (?:from )?\d+")
+
+
+def calling_convention(task, error) -> str | None:
+    """What to write when the student's function takes the other calling convention.
+
+    Python says so in the call's TypeError (``gradient() missing 2 required positional
+    arguments``, ``f() takes 1 positional argument but 2 were given``), raised before
+    any line of the function runs (so it has no line in the student's file).
+    """
+    if not error or error.get("type") != "TypeError" or error.get("line"):
+        return None
+    name, message = task.spec.function, error.get("message", "")
+    if not message.startswith(f"{name}()") or not _ARITY.search(message):
+        return None
+    names = ", ".join(task.variables)
+    python = f"(Python said: TypeError: {message}.)"
+    if task.call == "vector":
+        unpack = f"{names} = p" if len(task.variables) > 1 else f"{names} = p[0]"
+        return (
+            f"`{name}` is called with one array p holding ({names}), not with one number per variable: "
+            f"write `def {name}(p):` and start it with `{unpack}`. {python}"
+        )
+    n = len(task.variables)
+    if n > 1 and re.search(r"takes 1 positional argument but", message):  # written for one array
+        return (
+            f"`{name}` is called with one number per variable, {name}({names}), not with one array: "
+            f"write `def {name}({names}):`. {python}"
+        )
+    what = "one number" if n == 1 else f"{n} numbers, one per variable"
+    return f"`{name}` is called with {what}, {name}({names}): write `def {name}({names}):`. {python}"
+
+
+def entry_names(task) -> list[str]:
+    """The name of each component (gradient) or entry (Hessian, Jacobian), in row-major order."""
+    v = task.variables
+    kind = task.kind.name
+    if kind == "gradient":
+        return [f"∂f/∂{x}" for x in v]
+    if kind == "hessian":
+        return [
+            f"H[{i}][{j}] = ∂²f/∂{a}²" if i == j else f"H[{i}][{j}] = ∂²f/∂{a}∂{b}"
+            for i, a in enumerate(v)
+            for j, b in enumerate(v)
+        ]
+    if kind == "jacobian":
+        return [f"J[{i}][{j}] = ∂f{i}/∂{b}" for i in range(task.f.rows) for j, b in enumerate(v)]
+    size = int(np.prod(task.shape)) if task.shape else 1
+    return [f"entry {k}" for k in range(size)]
+
+
+def entries_text(task, right) -> str | None:
+    """"∂f/∂y is right, ∂f/∂x is wrong." for a vector or matrix answer that is partly right."""
+    right = np.asarray(right, dtype=bool).ravel()
+    if right.size < 2 or right.all() or not right.any():
+        return None
+    names = entry_names(task)
+    good = [n for n, ok in zip(names, right) if ok]
+    bad = [n for n, ok in zip(names, right) if not ok]
+    what = "components" if task.kind.name == "gradient" else "entries"
+    return (
+        f"By {what}: {_listed(good)} {'is' if len(good) == 1 else 'are'} right (at every check point); "
+        f"{_listed(bad)} {'is' if len(bad) == 1 else 'are'} wrong."
+    )
+
+
+def _listed(names) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def partial_text(task, right, earned: float) -> str:
+    right = np.asarray(right, dtype=bool).ravel()
+    what = "components" if task.kind.name == "gradient" else "entries"
+    return (
+        f"Partial credit: {int(right.sum())} of {right.size} {what} right, "
+        f"{fmt(earned)} of {task.spec.points:g} point{'s' if task.spec.points != 1 else ''}."
+    )
 
 
 def shape_problem(task, x, shape, data, points) -> str:

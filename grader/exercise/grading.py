@@ -3,10 +3,15 @@
 Check 1: the student's values against the SymPy reference at the shown (`at:`) and
 seeded random points. Check 2: against central finite differences of ``f``, which
 need no reference. A task passes when both agree at every usable point.
+
+A vector or matrix answer is also judged component by component (entry by entry): the
+feedback names those right at every check point by both checks, and a task with
+``partial: true`` earns ``points / (number of entries)`` for each of them.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,10 +116,34 @@ def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = (
     hidden = spec.visibility == "hidden"
     if len(points.x) == 0:
         return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
-    run = checked_run(sandbox.run(spec.function, task.call, points.x.tolist(), spec.timeout), len(points.x))
+    run = checked_run(run_calls(sandbox, spec.function, task.call, points.x.tolist(), spec.timeout), len(points.x))
     verdict = judge(task, points, run)
-    score = spec.points if verdict.passed else 0.0
+    score = spec.points if verdict.passed else verdict.earned
     return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra, verdict.trace)
+
+
+def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout: float) -> Run:
+    """All the task's calls within ``timeout`` seconds together, one point per request, so that
+    a timeout tells a single call that never returns from calls that are each too slow.
+
+    A timeout's ``detail`` gains ``done`` (calls that returned), ``points``, ``elapsed``
+    (seconds those calls took) and ``point`` (the call that was running). The clock starts
+    once the file is loaded: loading has its own limit (``Limits.import_timeout``).
+    """
+    ready = checked_run(sandbox.run(function, call, [], timeout), 0)  # the file loaded (own time limit), the function found
+    if ready.results is None:
+        return ready
+    start = time.monotonic()
+    results: list = []
+    for i, x in enumerate(points):
+        elapsed = time.monotonic() - start
+        run = checked_run(sandbox.run(function, call, [x], max(timeout - elapsed, 1e-3)), 1)
+        if run.results is None:
+            if run.failure == "timeout":
+                run.detail = {**run.detail, "timeout": timeout, "done": i, "points": len(points), "elapsed": elapsed, "point": x}
+            return run
+        results += run.results
+    return Run(results=results)
 
 
 @dataclass
@@ -122,23 +151,22 @@ class Verdict:
     passed: bool
     text: str
     extra: dict
+    earned: float = 0.0  # partial credit of a task that did not pass
     trace: dict | None = None  # check points, expected and returned values, which agree (for pictures)
 
 
 def judge(task: Task, points: Points, run: Run) -> Verdict:
-    hint = [f"Hint: {task.spec.hint.strip()}"] if task.spec.hint else []
+    hint = [f"Hint: {task.hint.strip()}"] if task.hint else []
     if run.results is None:
         return Verdict(False, "\n".join([feedback.run_failure(task, run), *hint]), {"error": run.failure})
     values, problem, extra = _collect(task, points, run.results)
     if problem:
         return Verdict(False, "\n".join([problem, *hint]), extra)
     atol = task.spec.atol * (1 + float(np.max(np.abs(points.expected))))
-    ok_ref = _all_close(values, points.expected, task.spec.rtol, atol)
     usable = np.array([np.all(np.isfinite(fd)) for fd in points.fd], dtype=bool)
-    rtol_fd, atol_fd = FD_TOL[max(task.kind.fd_order, 1)]
-    ok_fd = np.array(
-        [not use or np.all(close(v, fd, rtol_fd, atol_fd * s)) for v, fd, s, use in zip(values, points.fd, points.fscale, usable)]
-    )
+    entries_ref, entries_fd = _entries_close(task, points, values, atol, usable)
+    ok_ref = entries_ref.reshape(len(values), -1).all(axis=1)
+    ok_fd = entries_fd.reshape(len(values), -1).all(axis=1)
     extra = {
         "checks": {
             "points": int(len(points.x)),
@@ -153,17 +181,41 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     bad = ~(ok_ref & ok_fd)
     trace = {"x": points.x, "expected": points.expected, "values": values, "ok": ~bad}
     if ok_ref.all() and ok_fd.all():
-        return Verdict(True, feedback.passed(task, points, usable), extra, trace)
+        return Verdict(True, feedback.passed(task, points, usable), extra, trace=trace)
     with np.errstate(all="ignore"):  # a student's inf or nan must not print warnings
         mistake = feedback.diagnose(task, points, values)
         text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
-    return Verdict(False, "\n".join([text, *hint]), extra, trace)
+    lines = [text]
+    right = (entries_ref & entries_fd).all(axis=0)  # each entry: right at every point by both checks
+    by_entry = feedback.entries_text(task, right)
+    if by_entry:
+        lines.append(by_entry)
+    earned = 0.0
+    if task.spec.partial:
+        earned = round(float(task.spec.points) * float(right.mean()), 6)
+        names = feedback.entry_names(task)
+        flat = right.ravel()
+        extra["partial"] = {
+            "earned": [n for n, ok in zip(names, flat) if ok],
+            "missed": [n for n, ok in zip(names, flat) if not ok],
+            "each": round(float(task.spec.points) / flat.size, 6),
+            "score": earned,
+        }
+        lines.append(feedback.partial_text(task, right, earned))
+    return Verdict(False, "\n".join([*lines, *hint]), extra, earned, trace)
 
 
-def _all_close(values, expected, rtol, atol) -> np.ndarray:
-    return np.array([bool(np.all(close(v, e, rtol, atol))) for v, e in zip(values, expected)], dtype=bool)
+def _entries_close(task: Task, points: Points, values, atol: float, usable) -> tuple[np.ndarray, np.ndarray]:
+    """(by the reference, by finite differences): k x shape booleans, True where an entry is
+    right at a point (finite differences count as right where they are unusable)."""
+    rtol_fd, atol_fd = FD_TOL[max(task.kind.fd_order, 1)]
+    ref = close(values, points.expected, task.spec.rtol, atol)
+    scale = points.fscale.reshape((-1,) + (1,) * len(task.shape))
+    fd = close(values, np.where(np.isfinite(points.fd), points.fd, 0.0), rtol_fd, atol_fd * scale)
+    fd |= ~usable.reshape((-1,) + (1,) * len(task.shape))
+    return np.asarray(ref, dtype=bool), np.asarray(fd, dtype=bool)
 
 
 FAILURES = ("import", "missing", "timeout", "crash", "garbled")
@@ -200,7 +252,11 @@ def _collect(task: Task, points: Points, results: list[dict]):
     values = []
     for x, item in zip(points.x, results):
         if item.get("ok") is not True:
-            return None, feedback.call_problem(task, x, _call_error(item)), {"error": "call"}
+            error = _call_error(item)
+            extra = {"error": "call"}
+            if feedback.calling_convention(task, error.get("error")):
+                extra["mistake"] = "calling_convention"
+            return None, feedback.call_problem(task, x, error), extra
         value = _value(item)
         if value is None:
             return None, feedback.run_failure(task, garbled("value")), {"error": "garbled"}

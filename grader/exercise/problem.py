@@ -18,10 +18,14 @@ from grader.exercise import schema
 from grader.problems.constraints import params_for
 from grader.exercise.kinds import KINDS, Kind
 from grader.problems.fields import Where, formula, number, unique
+from grader.problems.placeholders import fill
 from grader.maths.parse import symbol
 from grader.maths.numerics import lambdify
 from grader.problems.variants import student_id
 from grader.problems.yamlio import load_yaml
+
+
+PARTIAL_KINDS = ("gradient", "hessian", "jacobian")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Task:
     at: np.ndarray  # k x n
     call: str
     line: int | None
+    hint: str | None = None  # the spec's hint with {param} placeholders filled in
 
     @property
     def id(self) -> str:
@@ -76,6 +81,16 @@ class Exercise:
     def id(self) -> str:
         return self.spec.id
 
+    @property
+    def title(self) -> str:
+        """The title with {param} placeholders filled in (as quiz prompts are)."""
+        return fill(self.spec.title, self.params)
+
+    @property
+    def intro(self) -> str:
+        """The intro with {param} placeholders filled in (as quiz prompts are)."""
+        return fill(self.spec.intro, self.params)
+
 
 def load_exercise(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Exercise:
     """``params`` overrides the student's drawn variant (``validate`` checks each variant)."""
@@ -90,6 +105,25 @@ def load_exercise(path: Path | str, student: str | None = None, data=None, posit
     unique([t.id for t in spec.tasks], "tasks", "id", where)
     tasks = tuple(_task(t, i, params, where) for i, t in enumerate(spec.tasks))
     return Exercise(spec, path, tasks, params, student)
+
+
+def task_errors(path: Path | str, spec: schema.Exercise, positions, params) -> list:
+    """Every task's first compile error (GradquizError), task by task: ``validate`` goes on
+    past a broken task to report the others."""
+    from grader.errors import GradquizError
+
+    where = Where(Path(path), positions)
+    found = []
+    try:
+        unique([t.id for t in spec.tasks], "tasks", "id", where)
+    except GradquizError as err:
+        found.append(err)
+    for i, t in enumerate(spec.tasks):
+        try:
+            _task(t, i, params, where)
+        except GradquizError as err:
+            found.append(err)
+    return found
 
 
 def _task(spec: schema.Task, index: int, params, where) -> Task:
@@ -114,6 +148,12 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
         where.error(loc + ("variables",), "a variable is listed twice")
     if kind.one_variable and len(variables) != 1:
         where.error(loc + ("f",), f"a {spec.kind} task needs one variable, f has {', '.join(variables)}")
+    if spec.partial and spec.kind not in PARTIAL_KINDS:
+        where.error(
+            loc + ("partial",),
+            f"partial credit is for {', '.join(PARTIAL_KINDS)} tasks (points shared by component or entry), "
+            f"not {spec.kind}: remove `partial`",
+        )
     wrt = _wrt(spec, kind, variables, loc, where)
     f = sympy.Matrix(exprs)
     symbols = [symbol(v) for v in variables]
@@ -121,7 +161,7 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
     bounds = _bounds(spec.domain, variables, params, loc, where)
     at = _points(spec.at, len(variables), params, loc, where)
     call = spec.call or kind.default_call
-    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc))
+    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc), fill(spec.hint, params))
 
 
 def _wrt(spec, kind, variables, loc, where) -> int:

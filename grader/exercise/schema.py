@@ -33,6 +33,7 @@ class Task(Strict):
     hint: StrictStr | None = None
     call: Literal["scalars", "vector"] | None = None
     visibility: Literal["visible", "hidden"] = "visible"
+    partial: bool = False  # gradient, hessian, jacobian: points shared by component or entry
 
     @field_validator("kind")
     @classmethod

@@ -1,9 +1,22 @@
 """Check points and number comparison.
 
-Points are seeded per exercise, task and student; random ones keep away from
-0, +-1, other integers and multiples of pi, where wrong answers often agree with
-right ones. Values are compared per point with
-``|s - r| <= atol * (1 + max|r|) + rtol * max(|s|, |r|)``.
+Points are seeded per exercise, task and student (the same seed, the same points) and
+keep away from 0, +-1, other integers and multiples of pi, where wrong answers often
+agree with right ones. Their pattern leaves no stretch of the domain unchecked:
+
+- edge points: for each variable and each end of its interval, a point at the end
+  (a seeded 0.2% to 0.8% of the width inside it) and one near it (1% to 2.4% inside),
+  so that a function wrong only in the last few percent of the domain fails (the other
+  coordinates of these points come from the sequence below); at most half of the
+  points are edge points, those at the ends first;
+- the rest: a Halton low-discrepancy sequence (bases 2, 3, 5, ...), started at a seeded
+  index and shifted by a seeded vector modulo 1 (a Cranley-Patterson rotation), so
+  that points fill the box evenly instead of clumping as uniform draws do; a point
+  near a special value is moved just clear of it rather than dropped, so the spread
+  stays even (with 20 points on one variable no gap exceeds about 1/8 of the domain,
+  where 20 uniform draws leave gaps of a third).
+
+Values are compared per point with ``|s - r| <= atol * (1 + max|r|) + rtol * max(|s|, |r|)``.
 """
 
 from __future__ import annotations
@@ -13,25 +26,98 @@ import numpy as np
 from grader.maths.seeds import rng
 
 SPECIAL_GAP = 0.02  # fraction of the interval's width kept clear of special values
+EDGE_OFFSETS = ((0.002, 0.008), (0.01, 0.024))  # edge points "at" and "near" each end: fractions of the width
+EDGE_STEP = 0.0005  # fraction of the width an edge point moves inward to clear a special value
+PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97)
 
 
 def sample_points(bounds: np.ndarray, count: int, *seed_parts) -> np.ndarray:
-    """``count`` seeded points in the box ``bounds`` (n x 2), clear of special values."""
+    """``count`` seeded points in the box ``bounds`` (n x 2), clear of special values:
+    edge points at and near each end of each variable's interval, then a shifted Halton
+    sequence (see the module's docstring)."""
     generator = rng("points", *seed_parts)
+    bounds = np.asarray(bounds, dtype=float)
     n = len(bounds)
     lo, hi = bounds[:, 0], bounds[:, 1]
-    gap = SPECIAL_GAP * (hi - lo)
+    width = hi - lo
+    sequence = _Halton(n, generator)
+    gap = SPECIAL_GAP * width
     out = []
-    for _ in range(50):
-        if len(out) >= count:
-            break
-        batch = lo + (hi - lo) * generator.random((max(count, 8), n))
-        for point in batch:
-            if len(out) < count and not _near_special(point, gap):
-                out.append(point)
-    while len(out) < count:  # a box too small to avoid every special value
-        out.append(lo + (hi - lo) * generator.random(n))
+    for dim, end, (low, high) in _edges(n)[: count // 2]:
+        point = lo + width * sequence.clear(lo, width, gap)
+        point[dim] = _edge(lo[dim], hi[dim], end, low + (high - low) * generator.random(), gap[dim])
+        out.append(point)
+    for _ in range(count - len(out)):
+        out.append(lo + width * sequence.clear(lo, width, gap))
     return np.array(out, dtype=float).reshape(len(out), n)
+
+
+def _edges(n: int) -> list[tuple[int, int, tuple[float, float]]]:
+    """(variable, end 0 low / 1 high, range of the offset), those at the ends first."""
+    return [(dim, end, offset) for offset in EDGE_OFFSETS for dim in range(n) for end in (0, 1)]
+
+
+def _edge(lo: float, hi: float, end: int, offset: float, gap: float) -> float:
+    """A coordinate ``offset`` of the width inside one end, moved further in while it sits on
+    a special value (an end at an integer is common: the point keeps the same clearance as
+    the others, which is under 2% of the width, so it stays in the last 2.5%)."""
+    width = hi - lo
+    for k in range(60):
+        inside = (offset + k * EDGE_STEP) * width
+        value = lo + inside if end == 0 else hi - inside
+        if not _near_special(np.array([value]), np.array([gap])):
+            return value
+    return lo + offset * width if end == 0 else hi - offset * width
+
+
+class _Halton:
+    """A Halton sequence in [0, 1)^n from a seeded start, rotated by a seeded shift."""
+
+    def __init__(self, n: int, generator: np.random.Generator):
+        self.bases = [PRIMES[i % len(PRIMES)] for i in range(n)]
+        self.index = int(generator.integers(1, 1 << 16))
+        self.shift = generator.random(n)
+        self.n = n
+
+    def next(self) -> np.ndarray:
+        self.index += 1
+        return (np.array([_radical_inverse(self.index, b) for b in self.bases]) + self.shift) % 1.0
+
+    def clear(self, lo, width, gap) -> np.ndarray:
+        """The next point (as fractions of the box) clear of special values: moved just out of
+        a special value's clearance when that keeps it in the box (the sequence stays even),
+        else skipped for the next one."""
+        for _ in range(200):
+            u = self.next()
+            point = _moved_clear(lo + width * u, lo, lo + width, gap)
+            if point is not None:
+                return (point - lo) / width
+        return self.next()  # a box too small to avoid every special value
+
+
+def _moved_clear(point: np.ndarray, lo, hi, gap):
+    """``point`` with each coordinate near 0, an integer or a multiple of pi moved just clear
+    of it (to the nearer side, as far beyond the clearance as it was inside it, so two
+    seeds never share a point), or None when that leaves the box or meets another."""
+    out = point.copy()
+    for k, value in enumerate(point):
+        clear = min(gap[k], 0.05) * 1.001
+        for special in (np.round(value), np.pi * np.round(value / np.pi)):
+            if abs(value - special) < clear:  # out by as much as it was in: the seed's randomness stays
+                value = special + (clear + abs(value - special)) * (1 if value >= special else -1)
+        if not lo[k] < value < hi[k] or _near_special(np.array([value]), np.array([gap[k]])):
+            return None
+        out[k] = value
+    return out
+
+
+def _radical_inverse(i: int, base: int) -> float:
+    out, scale = 0.0, 1.0 / base
+    while i:
+        i, digit = divmod(i, base)
+        out += digit * scale
+        scale /= base
+    return out
 
 
 def _near_special(point: np.ndarray, gap: np.ndarray) -> bool:

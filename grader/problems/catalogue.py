@@ -36,14 +36,24 @@ def expand(paths) -> list[Path]:
     return out
 
 
-def catalogue(problems=()) -> list[Entry]:
+def catalogue(problems=(), warnings: list | None = None) -> list[Entry]:
+    """The problems on the search path; a file that cannot be read or is no problem file is
+    skipped, with a line saying why appended to ``warnings`` (when given)."""
     entries = []
     for path in problem_files(search_path(problems)):
         try:
             data, _ = load_yaml(path)
-        except GradquizError:
+        except GradquizError as err:
+            _warn(warnings, f"{err}; skipped")
             continue
-        if not isinstance(data, dict) or "id" not in data:
+        if not isinstance(data, dict) or not isinstance(data.get("id"), (str, int)) or isinstance(data.get("id"), bool):
+            what = "answers to a quiz" if isinstance(data, dict) and "answers" in data else "no `id:` at the top"
+            _warn(warnings, f"{path}: not an exercise or quiz file ({what}); skipped")
             continue
         entries.append(Entry(str(data["id"]), kind_of(data), str(data.get("title", "")), path))
     return entries
+
+
+def _warn(warnings, line: str) -> None:
+    if warnings is not None:
+        warnings.append(line)

@@ -15,7 +15,11 @@ from grader.errors import GradquizError
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the grader package
 SUFFIXES = (".yaml", ".yml")
-HEADER = re.compile(r"^\s*#\s*gradquiz:\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*$")
+HEADER = re.compile(r"^\s*#\s*gradquiz:\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\b", re.IGNORECASE)
+# The student a starter was made for: `# gradquiz: exercise1 student=s03` (student mode only).
+STUDENT_HEADER = re.compile(r"^\s*#\s*gradquiz:\s*\S+\s+student\s*=\s*(\S(?:.*\S)?)\s*$", re.IGNORECASE)
+# A copy's suffix that browsers and file managers add: "exercise1 (1)", "exercise1-2", "exercise1_copy".
+COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|[-_ ]\d+|[-_ ]?copy( ?\d+)?|[-_ ]?kopie)$", re.IGNORECASE)
 
 
 def bundled() -> list[Path]:
@@ -68,6 +72,45 @@ def find_problem(problem_id: str, problems=(), *, here: bool = True) -> Path:
         if _declared_id(file) == problem_id:
             return file
     raise GradquizError(f"no exercise or quiz with id '{problem_id}' (see `gradquiz list`)")
+
+
+def header_student(source: str) -> str | None:
+    """The student id of a ``# gradquiz: ID student=S`` line in the first lines, if any."""
+    for line in source.splitlines()[:10]:
+        match = STUDENT_HEADER.match(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def known_ids(problems=()) -> list[str]:
+    """The ids of every problem on the search path (file stems and `id:` lines)."""
+    ids = []
+    for file in problem_files(search_path(problems)):
+        for name in (file.stem, _declared_id(file)):
+            if name and name not in ids:
+                ids.append(name)
+    return ids
+
+
+def suggest(name: str, ids) -> str | None:
+    """The id a misnamed file most likely means: ``exercise1 (1)``, ``Exercise1``, ``exercise1-2`` -> ``exercise1``."""
+    if name in ids:
+        return None
+    candidates = [name]
+    while True:
+        shorter = COPY_SUFFIX.sub("", candidates[-1]).strip()
+        if shorter == candidates[-1] or not shorter:
+            break
+        candidates.append(shorter)
+    folded = {i.casefold(): i for i in ids}
+    for candidate in candidates:
+        if candidate.casefold() in folded:
+            return folded[candidate.casefold()]
+    import difflib
+
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.8)
+    return folded[close[0]] if close else None
 
 
 def _declared_id(file: Path) -> str | None:

@@ -116,21 +116,33 @@ def _short(value: Any) -> str:
 
 
 def validate(model: type[BaseModel], data: Any, positions, path):
+    """The model, or a GradquizError for the first mistake in the file (``errors`` lists them all)."""
+    spec, found = check(model, data, positions, path)
+    if found:
+        raise found[0]
+    return spec
+
+
+def check(model: type[BaseModel], data: Any, positions, path):
+    """(the model or None, every schema mistake as a GradquizError, in file order: one per key path)."""
     if data is None:
-        raise GradquizError("the file is empty; expected a mapping of keys (id:, title:, ...)", path, 1)
+        return None, [GradquizError("the file is empty; expected a mapping of keys (id:, title:, ...)", path, 1)]
     if not isinstance(data, dict):
-        raise GradquizError("expected a mapping of keys (id:, title:, ...) at the top", path, 1)
+        return None, [GradquizError("expected a mapping of keys (id:, title:, ...) at the top", path, 1)]
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), []
     except ValidationError as exc:
         errors = sorted(_typos_first(exc.errors()), key=lambda e: _rank(e, positions))
-        err = errors[0]
+    found, seen = [], set()
+    for err in errors:
         loc = _clean_loc(err["loc"])
-        err = {**err, "loc": loc}
+        if any(loc[: len(other)] == other for other in seen):
+            continue  # one mistake per place: pydantic reports each branch of a union
+        seen.add(loc)
         where = key_path(loc)
-        line = positions.line_of(loc)
-        message = describe_error(err, model)
-        raise GradquizError(f"{where}: {message}" if where else message, path, line) from None
+        message = describe_error({**err, "loc": loc}, model)
+        found.append(GradquizError(f"{where}: {message}" if where else message, path, positions.line_of(loc)))
+    return None, found
 
 
 def _typos_first(errors: list) -> list:

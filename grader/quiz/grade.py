@@ -126,6 +126,13 @@ def _notes(report, quiz, answers, given, positions, path, grading) -> None:
         report.notes.append(f"{path}:{line}: answers.{key}: quiz '{quiz.id}' has no question '{key}'{hint}; this answer was not graded")
     if len(report.unknown) > MAX_UNKNOWN_NOTES:
         report.notes.append(f"{path}: {len(report.unknown) - MAX_UNKNOWN_NOTES} more answers to questions quiz '{quiz.id}' does not have; not graded")
+    if quiz.params and not report.student:
+        from grader.problems.constraints import describe
+
+        report.notes.append(
+            f"no student id given: graded the default variant ({describe(quiz.params)}), which may not be yours; pick "
+            "yours with --student ID or GRADQUIZ_STUDENT=ID, or a `student: ID` line in the answers file"
+        )
     if answers.student and report.student != answers.student:
         report.notes.append(f"these answers were given as student '{answers.student}' but were graded as '{report.student or '(default)'}'")
     hidden = sum(q.hidden for q in quiz.questions)

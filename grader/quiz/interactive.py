@@ -8,9 +8,18 @@ or all at the end (``--feedback end``); hidden questions are recorded but their
 results are not shown. The answers are saved (``./<ID>.answers.yaml`` or
 ``--output``) in the format ``gradquiz check`` grades the same way.
 
+A student's work is never lost. When the answers file already exists (written by
+``gradquiz starter`` or an earlier session, finished or interrupted), the session
+resumes: the saved answers are shown and kept, only the unanswered questions are
+asked, and what is saved is the saved answers plus the new ones (the file's
+``student:`` picks the variant when no ``--student`` is given). A file that is not an
+answers file for this quiz, or holds another student's answers, is refused;
+``--force`` starts afresh and replaces it. Every save is atomic (a temporary file
+renamed over the old one).
+
 End of input (Ctrl-D) leaves the remaining questions unanswered, then grades and
-saves as usual. Ctrl-C stops at once: the answers given so far are saved, nothing is
-graded, and the exit status is 130.
+saves as usual. Ctrl-C stops at once: the answers given so far (with those saved
+before) are saved, nothing is graded, and the exit status is 130.
 """
 
 from __future__ import annotations
@@ -29,30 +38,72 @@ class FeedbackWhen(str, Enum):
 
 def quiz_command(
     quiz_id: str = typer.Argument(..., metavar="ID", help="The quiz to take (see `gradquiz list`)."),
-    problems: Optional[List[Path]] = typer.Option(None, "--problems", help="A problem file or folder to search first (repeatable)."),
-    student: Optional[str] = typer.Option(None, "--student", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT)."),
+    problems: Optional[List[Path]] = typer.Option(None, "--problems", metavar="PATH", help="A problem file or folder to search first (repeatable)."),
+    student: Optional[str] = typer.Option(None, "--student", metavar="ID", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT)."),
     feedback: FeedbackWhen = typer.Option(FeedbackWhen.now, "--feedback", help="Feedback after each question (now) or at the end."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Where to save the answers (default: ./ID.answers.yaml)."),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Where to save the answers (default: ./ID.answers.yaml)."),
+    force: bool = typer.Option(
+        False, "--force", help="Start afresh, replacing the answers file (default: resume it, keeping its answers)."
+    ),
+    show_version: bool = typer.Option(
+        False, "--version", callback=lambda v: _print_version(v), is_eager=True, expose_value=False,
+        help="Print the version and exit.",
+    ),
 ):
-    """Take a quiz in the terminal; saves an answers file that `gradquiz check` grades."""
+    """Take a quiz in the terminal; saves an answers file that `gradquiz check` grades.
+
+    An existing answers file is resumed: its answers are kept and only the unanswered
+    questions are asked.
+    """
     from rich.console import Console
 
-    from grader.quiz import find_quiz
+    quiz, target, saved = open_session(quiz_id, problems or (), student, output, force)
+    session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now, saved)
+    raise typer.Exit(session.run(target))
 
-    quiz = find_quiz(quiz_id, problems or (), student)
-    session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now)
-    raise typer.Exit(session.run(output or Path.cwd() / f"{quiz.id}.answers.yaml"))
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"gradquiz {version('gradquiz')}")
+        raise typer.Exit(0)
+
+
+def open_session(quiz_id: str, problems, student: str | None, output: Path | None, force: bool):
+    """(quiz, answers file, saved answers to keep): resume the file, or refuse to touch it."""
+    from grader.errors import GradquizError
+    from grader.problems.variants import student_id
+    from grader.quiz import find_quiz
+    from grader.quiz.answers import FORCE, saved_answers
+
+    quiz = find_quiz(quiz_id, problems, student)
+    target = output or Path.cwd() / f"{quiz.id}.answers.yaml"
+    if target.is_symlink():  # refused now, not after all the questions (the save never writes through one)
+        raise GradquizError("is a symbolic link; refusing to write the answers through it", target)
+    if force:
+        return quiz, target, {}
+    saved = saved_answers(target, quiz.id)
+    if saved is None:
+        return quiz, target, {}
+    chosen = student_id(student)
+    if saved.student and chosen and saved.student != chosen:
+        raise GradquizError(f"already holds the answers of student '{saved.student}', not '{chosen}'; {FORCE}", target)
+    if saved.student and not chosen:
+        quiz = find_quiz(quiz_id, problems, saved.student)
+    return quiz, target, saved.answers
 
 
 class Session:
     """One sitting of one quiz: ask, read, confirm, give feedback, save."""
 
-    def __init__(self, quiz, console, feedback_now: bool = True):
+    def __init__(self, quiz, console, feedback_now: bool = True, saved: dict | None = None):
         self.quiz, self.console, self.feedback_now = quiz, console, feedback_now
-        self.answers: dict = {}
+        self.saved = dict(saved or {})  # answers from an earlier session: kept as they are
+        self.answers: dict = dict(self.saved)
 
     def run(self, output: Path) -> int:
-        self._intro()
+        self._intro(output)
         try:
             for number, question in enumerate(self.quiz.questions, 1):
                 self._ask(number, question)
@@ -60,24 +111,36 @@ class Session:
             self.console.print("\n(end of input: the remaining questions are left unanswered)")
         except KeyboardInterrupt:
             self.console.print("\nStopped.")
-            if self.answers:
+            if self.answers != self.saved:
                 from grader.quiz import save_answers
 
                 save_answers(self.quiz, self.answers, output)
+            if self.answers:
                 self.console.print(f"Your {len(self.answers)} answer(s) so far are saved in {output}.", highlight=False, soft_wrap=True)
             return 130
         return self._finish(output)
 
     # ----------------------------------------------------------------- steps
 
-    def _intro(self) -> None:
+    def _intro(self, output: Path) -> None:
         from rich.markdown import Markdown
         from rich.markup import escape
 
         quiz = self.quiz
         self.console.print(f"[bold]{escape(quiz.title)}[/bold] ({escape(quiz.id)}), {len(quiz.questions)} questions")
         if quiz.spec.intro.strip():
-            self.console.print(Markdown(quiz.spec.intro))
+            from grader.problems.placeholders import fill
+
+            self.console.print(Markdown(fill(quiz.spec.intro, quiz.params)))
+        kept = sum(q.id in self.saved for q in quiz.questions)
+        if kept:
+            left = len(quiz.questions) - kept
+            self.console.print(
+                f"Resuming {escape(str(output))}: {kept} saved answer{'s are' if kept != 1 else ' is'} kept; "
+                f"{left} question{'s' if left != 1 else ''} to answer. (To start afresh, add --force.)",
+                highlight=False,
+                soft_wrap=True,
+            )
         self.console.print("Press Enter without an answer to skip a question; Ctrl-C to stop.\n")
 
     def _ask(self, number: int, q) -> None:
@@ -87,6 +150,9 @@ class Session:
 
         self.console.print(f"[bold]Question {number}/{len(self.quiz.questions)}[/bold] ({q.points_label})")
         self.console.print(escape(q.prompt), highlight=False)
+        if q.id in self.saved:
+            self.console.print(f"Saved answer: {escape(str(self.saved[q.id]))} (kept)\n", highlight=False)
+            return
         for i, choice in enumerate(q.choices):
             self.console.print(f"  {i}) {escape(choice)}", highlight=False)
         self.console.print(f"[dim]{escape(help_text(q))}[/dim]")

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from grader.problems import schema
@@ -14,6 +13,7 @@ from grader.problems.discovery import find_problem
 from grader.errors import GradquizError
 from grader.maths.parse import format_math
 from grader.problems.fields import Where
+from grader.problems.placeholders import bracketed, fill
 import grader.quiz.edition as edition
 from grader.quiz.context import Context
 from grader.quiz.kinds import QUESTION_KINDS
@@ -49,6 +49,23 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
     return Quiz(spec, path, questions, params, student)
 
 
+def question_errors(path: Path | str, data, positions, params) -> list:
+    """Every question's first compile error (GradquizError), question by question: ``validate``
+    goes on past a broken question to report the others."""
+    path = Path(path)
+    if edition.is_edition(data):
+        data = edition.with_stand_ins(data)
+    spec = schema.validate(QuizSpec, data, positions, path)
+    where = Where(path, positions)
+    found = []
+    for i, q in enumerate(spec.questions):
+        try:
+            _question(q, i, spec.id, "", params, where)
+        except GradquizError as err:
+            found.append(err)
+    return found
+
+
 def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=()) -> Question:
     kind = QUESTION_KINDS[spec.kind]
     loc = ("questions", index)
@@ -59,7 +76,7 @@ def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params
     ctx = Context(spec, loc, where, params, seed)
     parts = kind.compile(ctx)
     q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, **parts)
-    values = {name: show_number(v) for name, v in params.items()}
+    values = {name: bracketed(show_number(v)) for name, v in params.items()}
     if q.f is not None:
         values["f"] = format_math(q.f)
     if q.at is not None:
@@ -99,11 +116,6 @@ def validate_quiz(quiz: Quiz) -> list[str]:
     return errors
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
 def _fill(text: str | None, values: dict) -> str | None:
-    """Replace {name} by a known value; leave other braces as they are."""
-    if text is None:
-        return None
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), text)
+    """Replace {name} by a known value (text); leave other braces as they are."""
+    return fill(text, values)

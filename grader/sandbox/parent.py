@@ -383,11 +383,9 @@ def _private_file(path: Path):
 
 
 def _tail(handle) -> str:
-    handle.flush()
-    size = handle.seek(0, os.SEEK_END)
-    handle.seek(max(0, size - OUTPUT_LIMIT))
-    text = handle.read().decode("utf-8", "replace")
-    return ("..." + text) if size > OUTPUT_LIMIT else text
+    from grader.sandbox.output import tail
+
+    return tail(handle, OUTPUT_LIMIT)
 
 
 def _child_env() -> dict:

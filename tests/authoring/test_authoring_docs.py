@@ -67,7 +67,7 @@ def test_the_broken_example_gives_the_message_shown(course):
 
 @pytest.mark.parametrize("name", [n for n in files() if n.startswith("solutions/")])
 def test_the_example_solutions_get_full_marks(course, name):
-    student = re.search(r"^# student: (\S+)$", files()[name], re.M)
+    student = re.search(r"^# gradquiz: \S+ student=(\S+)$", files()[name], re.M)  # grading mode takes --student only
     report = api.check(course / name, problems=[course / "exercises"], grading=True,
                        student=student.group(1) if student else None)
     assert report.exit_code == 0, [r.feedback for r in report.results]

@@ -113,7 +113,7 @@ def test_the_starter_shows_the_same_variant_that_check_grades(problems, tmp_path
     assert rc == 0, err
     assert text == starter("powers", [problems], "alice")
     lines = text.splitlines()
-    assert lines[:4] == ["# gradquiz: powers", f"# Your variant (student alice): a={a}, n={n}", f'"""Powers for {a}', "=" * len(f"Powers for {a}")]
+    assert lines[:4] == ["# gradquiz: powers student=alice", f"# Your variant (student alice): a={a}, n={n}", f'"""Powers for {a}', "=" * len(f"Powers for {a}")]
     assert f"f(x) = {a}*x**{n}" in text  # the intro's {a} and {n}
     assert f"Return f'(x), the derivative of f(x) = {a}*x**{n}, as a number." in text
     # the student fills in the starter's stub and gets full marks

@@ -237,3 +237,119 @@ def test_ctrl_d_in_a_real_terminal(tmp_path):
     child.close()
     assert child.exitstatus == 1
     assert saved(tmp_path / "signs.answers.yaml")["answers"] == {}
+
+
+# --------------------------------------------------------------------------- never lose answers
+
+
+def test_a_second_session_resumes_instead_of_overwriting(tmp_path):
+    out = tmp_path / "a.yaml"
+    first = run(["signs", "--output", out], "decreasing\n")  # then end of input
+    assert saved(out)["answers"] == {"q1": "decreasing"}
+    second = run(["signs", "--output", out], "1\n3x^2\ny\n1\n")
+    text = second.output
+    assert f"Resuming {out}: 1 saved answer is kept; 3 questions to answer. (To start afresh, add --force.)" in text
+    assert "Saved answer: decreasing (kept)" in text
+    assert text.count("Your answer") == 3  # q1 is not asked again
+    assert "Score: 4 / 4" in text and second.exit_code == 0, text
+    assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1"}
+    assert first.exit_code == 1
+
+
+def test_a_finished_file_is_graded_again_without_questions(tmp_path):
+    out = tmp_path / "a.yaml"
+    run(["signs", "--output", out], SIGNS_RIGHT)
+    before = out.read_text()
+    again = run(["signs", "--output", out], "")
+    assert "Resuming" in again.output and "4 saved answers are kept; 0 questions to answer" in again.output
+    assert "Your answer" not in again.output and "Score: 4 / 4" in again.output
+    assert saved(out) == yaml.safe_load(before)
+
+
+def test_the_starter_file_is_resumed_with_what_the_student_filled_in(tmp_path):
+    out = tmp_path / "signs.answers.yaml"
+    made = CliRunner().invoke(app, ["starter", "signs", "--output", str(out)], env=ENV)
+    assert made.exit_code == 0, made.output
+    out.write_text(out.read_text().replace("\n  q3:\n", "\n  q3: 3*x^2\n"))  # the student typed one answer
+    result = run(["signs"], "decreasing\n1\n1\n", cwd=tmp_path)  # the default file is the starter's name
+    assert "Resuming" in result.output and "Saved answer: 3*x^2 (kept)" in result.output
+    assert result.output.count("Your answer") == 3
+    assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3*x^2", "q4": "1"}
+    assert "Score: 4 / 4" in result.output
+
+
+def test_a_file_that_is_not_these_answers_is_refused_unless_forced(tmp_path):
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("my notes: [derivatives\n")
+    result = run(["signs", "--output", notes], SIGNS_RIGHT)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"gradquiz: {notes}: already exists and is not a readable answers file (")
+    assert result.output.rstrip().endswith("choose another --output, or add --force to start afresh and replace it")
+    assert notes.read_text() == "my notes: [derivatives\n"
+    other = tmp_path / "other.yaml"
+    other.write_text("quiz: rules\nanswers:\n  q1: 2x\n")
+    result = run(["signs", "--output", other], SIGNS_RIGHT)
+    assert result.exit_code == 2 and "already holds answers to quiz 'rules', not 'signs'" in result.output
+    assert saved(other)["answers"] == {"q1": "2x"}
+    forced = run(["signs", "--output", other, "--force"], SIGNS_RIGHT)
+    assert forced.exit_code == 0 and "Resuming" not in forced.output
+    assert saved(other)["quiz"] == "signs"
+
+
+def test_another_students_answers_are_refused_and_the_files_student_picks_the_variant(tmp_path):
+    quiz = tmp_path / "variant.yaml"
+    quiz.write_text(textwrap.dedent(VARIANT))
+    out = tmp_path / "v.yaml"
+    run(["variant", "--problems", quiz, "--student", "alice", "--output", out], "\n")  # skip, then end of input
+    refused = run(["variant", "--problems", quiz, "--student", "bob", "--output", out], "1\n")
+    assert refused.exit_code == 2 and "already holds the answers of student 'alice', not 'bob'" in refused.output
+    from grader.quiz import load_quiz
+
+    a = int(load_quiz(quiz, "alice").params["a"])
+    resumed = run(["variant", "--problems", quiz, "--output", out], f"{2 * a}\nincreasing\n")  # no --student
+    assert f"f(x) = {a}x^2. What is f'(1)?" in resumed.output and resumed.exit_code == 0, resumed.output
+    assert saved(out)["student"] == "alice"
+
+
+def test_answers_to_unknown_questions_are_kept(tmp_path):
+    out = tmp_path / "a.yaml"
+    out.write_text("quiz: signs\nanswers:\n  q1: decreasing\n  old_q9: 42\n")
+    run(["signs", "--output", out], "1\n3x^2\ny\n1\n")
+    assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1", "old_q9": 42}
+
+
+def test_saving_replaces_the_file_in_one_step(tmp_path):
+    out = tmp_path / "a.yaml"
+    out.write_text("quiz: signs\nanswers:\n  q1: decreasing\n")
+    before = os.stat(out).st_ino
+    run(["signs", "--output", out], "1\n3x^2\ny\n1\n")
+    assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1"}
+    assert os.stat(out).st_ino != before  # a new file renamed over the old one, never rewritten in place
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]  # no temporary file left behind
+
+
+def test_ctrl_c_merges_with_the_saved_answers(tmp_path):
+    (tmp_path / "signs.answers.yaml").write_text("quiz: signs\nanswers:\n  q1: decreasing\n")
+    child = spawn("signs", cwd=tmp_path)
+    child.expect("Saved answer: decreasing")
+    child.expect("Your answer")
+    child.sendline("1")
+    child.expect("Your answer")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Your 2 answer(s) so far are saved in" in child.before.replace("\r\n", "\n")
+    assert saved(tmp_path / "signs.answers.yaml")["answers"] == {"q1": "decreasing", "q2": 1}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminal")
+def test_ctrl_d_keeps_the_saved_answers(tmp_path):
+    (tmp_path / "signs.answers.yaml").write_text("quiz: signs\nanswers:\n  q2: 1\n")
+    child = spawn("signs", cwd=tmp_path)
+    child.expect("Your answer")
+    child.sendeof()
+    child.expect("end of input")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert saved(tmp_path / "signs.answers.yaml")["answers"] == {"q2": 1}
