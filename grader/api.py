@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import stat
@@ -57,46 +56,39 @@ def check(path, *, problems=(), exercise: str | None = None, student: str | None
     problem_path = _find_exercise(path, source, exercise, problems, grading)
     report = grade_source(source, str(path), problem_path, student=student, grading=grading, limits=limits,
                           notebook=notebook, plot=plot)
-    named = header_id(source)
-    if grading and named and named != report.id:  # the header's notes come first
-        report.notes.insert(0,
-            f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
-            f"by --exercise or the file name ('{report.id}')"
-        )
-    elif not grading and not exercise and named and named != path.stem:
-        report.notes.insert(0, f"graded as '{report.id}', the exercise the file's `# gradquiz:` line names")
+    report.notes[:0] = header_notes(source, report.id, path.stem, grading=grading, exercise=exercise)  # first
     return report
 
 
-def grade_source(source: str, filename: str, problem_path: Path, *, student=None, grading=False,
-                 limits: Limits = Limits(), notebook=None, plot=False) -> Report:
+def grade_source(source: str, filename: str, problem_path: Path | None, *, student=None, grading=False,
+                 limits: Limits = Limits(), notebook=None, plot=False, compiled=None, sandbox=None) -> Report:
     """Grade Python ``source`` (a file's, a notebook's cells or a kernel's history) against the
-    exercise at ``problem_path``. ``notebook`` (a NotebookSource) maps errors to its cells."""
-    data, positions = load_yaml(problem_path)
-    if isinstance(data, dict) and "questions" in data:
-        raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", filename)
-    top = data if isinstance(data, dict) else {}  # load_exercise reports any other shape
-    if grading and top.get("params") and not (student or os.environ.get("GRADQUIZ_STUDENT", "")):
-        raise GradquizError(
-            f"exercise '{top.get('id', problem_path.stem)}' has a variant per student: grading it needs "
-            "--student ID or GRADQUIZ_STUDENT", filename
-        )
-    forbid, allow = _names(top.get("forbid")), _names(top.get("allow"))
+    exercise at ``problem_path``. ``notebook`` (a NotebookSource) maps errors to its cells.
+
+    ``gradquiz grade`` passes what its warm workers keep: ``compiled``, the exercise already
+    loaded for this student with its forbid and allow lists, and ``sandbox``, a function
+    ``(source, filename, forbid, allow)`` that gives a sandbox (forked from a warm server)."""
+    if compiled is None:
+        data, positions, forbid, allow = exercise_file(problem_path, filename, student, grading)
+    else:
+        problem, forbid, allow = compiled
+    start = sandbox or (lambda text, name, deny, permit: _sandbox(text, name, deny, limits, permit))
     pictures = []
     # Start the child now: it loads numpy and the submission while we load SymPy.
-    with _mapped(_sandbox(source, filename, forbid, limits, allow), notebook) as sandbox:
+    with _mapped(start(source, filename, forbid, allow), notebook) as child:
         from grader.exercise.grading import grade
         from grader.exercise.problem import load_exercise
 
         student, origin = _student(student, source, grading)
-        problem = load_exercise(problem_path, student, data, positions)
-        results = grade(problem, sandbox, include_hidden=grading, salt=_salt() if grading else ())
+        if compiled is None:
+            problem = load_exercise(problem_path, student, data, positions)
+        results = grade(problem, child, include_hidden=grading, salt=_salt() if grading else ())
         if plot:
             from grader.plots import collect
 
-            pictures = collect(problem, results, sandbox)
-        stdout, stderr = sandbox.output()
-        isolation = getattr(sandbox, "isolation", None)
+            pictures = collect(problem, results, child)
+        stdout, stderr = child.output()
+        isolation = getattr(child, "isolation", None)
     report = Report(
         id=problem.id,
         kind="exercise",
@@ -124,6 +116,32 @@ def grade_source(source: str, filename: str, problem_path: Path, *, student=None
     if plot:
         _pictures(report, pictures, plot)
     return report
+
+
+def exercise_file(problem_path: Path, filename: str, student=None, grading=False):
+    """(data, positions, forbid, allow) of an exercise file, refusing a quiz and, in grading
+    mode, a per-student exercise without a student id."""
+    data, positions = load_yaml(problem_path)
+    if isinstance(data, dict) and "questions" in data:
+        raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", filename)
+    top = data if isinstance(data, dict) else {}  # load_exercise reports any other shape
+    if grading and top.get("params") and not (student or os.environ.get("GRADQUIZ_STUDENT", "")):
+        raise GradquizError(
+            f"exercise '{top.get('id', problem_path.stem)}' has a variant per student: grading it needs "
+            "--student ID or GRADQUIZ_STUDENT", filename
+        )
+    return data, positions, _names(top.get("forbid")), _names(top.get("allow"))
+
+
+def header_notes(source: str, graded: str, stem: str, *, grading: bool, exercise: str | None = None) -> list[str]:
+    """What the report says of a `# gradquiz:` line naming another exercise than the one graded."""
+    named = header_id(source)
+    if grading and named and named != graded:
+        return [f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
+                f"by --exercise or the file name ('{graded}')"]
+    if not grading and not exercise and named and named != stem:
+        return [f"graded as '{graded}', the exercise the file's `# gradquiz:` line names"]
+    return []
 
 
 def _mapped(sandbox, notebook):
@@ -188,10 +206,7 @@ def _names(value) -> list[str]:
 
 
 def _sandbox(source, filename, forbid, limits, allow):
-    """The Sandbox, given `allow:` when it takes it (the sandbox wing adds the keyword)."""
-    if allow and "allow" in inspect.signature(Sandbox).parameters:
-        return Sandbox(source, filename, forbid, limits, allow=allow)
-    return Sandbox(source, filename, forbid, limits)
+    return Sandbox(source, filename, forbid, limits, allow=allow)
 
 
 def _plain_file(path: Path, grading: bool) -> None:
@@ -326,7 +341,7 @@ def _find_exercise(path: Path, source: str, exercise: str | None, problems, grad
                 f": did you mean {meant}? Rename the file {meant}.py or pass --exercise {meant}" if meant else ""
             )
         elif any(HEADER.match(line) for line in source.splitlines()[:10]):
-            origin = f"; the id is from the file's `# gradquiz:` line" + (f": did you mean {meant}?" if meant else "")
+            origin = "; the id is from the file's `# gradquiz:` line" + (f": did you mean {meant}?" if meant else "")
         elif meant:
             origin = (
                 f"; the id is the file's name: did you mean {meant}? Rename the file {meant}.py, start it with "

@@ -4,9 +4,9 @@ finishes (crash-safe, resumable), and write the gradebook, LMS exports, per-stud
 a self-contained class report (``report.html``). Also the CI helpers (``ci``): GitHub Classroom
 workflow and Gradescope autograder bundle.
 
-The batch wing sits beside the faces (cli, api): it may import ``grader.exercise``,
-``grader.quiz``, ``grader.problems``, ``grader.reports``, ``grader.sandbox``, ``grader.maths``
-and ``grader.errors``, never ``grader.api`` or ``grader.cli``; the CLI imports it.
+The batch wing sits between the faces: it may import ``grader.api`` (a submission is graded by
+``api.grade_source``, exactly as ``check`` grades it) and every wing below, never ``grader.cli``;
+the CLI imports it.
 
 Modules: ``layout`` (submissions, zips, roster), ``worker`` (grading one submission on a warm
 process), ``journal`` (append-only JSON lines), ``executors`` (local pool, Dask), ``run`` (the

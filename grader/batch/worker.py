@@ -23,8 +23,6 @@ from pathlib import Path
 
 from grader.errors import GradquizError
 
-# What the JSON `isolation` says for a quiz (as `check` says it): no code runs.
-QUIZ_ISOLATION = {"code": "none: a quiz runs no submitted code; answers are data, read without eval"}
 _lock = threading.Lock()
 _exercises: dict = {}  # (problem file, mtime, variant key) -> (Exercise, forbid, allow)
 _quizzes: dict = {}
@@ -122,20 +120,18 @@ def _text(report) -> str:
 # -- exercises ----------------------------------------------------------------------------------
 def _exercise(problem_path: str, student: str):
     """The compiled exercise for this student: compiled once per worker (once per variant)."""
+    from grader.api import exercise_file
     from grader.exercise.problem import load_exercise
-    from grader.problems.yamlio import load_yaml
 
     path = Path(problem_path)
     stamp = path.stat().st_mtime_ns
     with _lock:
         entry = _exercises.get((problem_path, stamp, None)) or _exercises.get((problem_path, stamp, student))
         if entry is None:
-            data, positions = load_yaml(path)
-            if isinstance(data, dict) and "questions" in data:
-                raise GradquizError(f"'{data.get('id')}' is a quiz; answer it in a .yaml answers file", path)
+            data, positions, forbid, allow = exercise_file(path, str(path), student, grading=True)
             variant = student if isinstance(data, dict) and data.get("params") else None
             exercise = load_exercise(path, student, data, positions)
-            entry = (exercise, _names(data, "forbid"), _names(data, "allow"))
+            entry = (exercise, forbid, allow)
             _exercises[(problem_path, stamp, variant)] = entry
     exercise, forbid, allow = entry
     if exercise.student != student:
@@ -145,24 +141,11 @@ def _exercise(problem_path: str, student: str):
 
 def _salt() -> tuple:
     """Grading mode's secret check points (the same as `check --grading` with this GRADQUIZ_SECRET)."""
-    try:
-        from grader.maths.seeds import grading_salt
-    except ImportError:  # a grader without secret check points
-        return ()
+    from grader.maths.seeds import grading_salt
+
     return tuple(grading_salt())
 
 
-def _header_id(source: str) -> str | None:
-    try:
-        from grader.problems.discovery import header_id
-    except ImportError:
-        return None
-    return header_id(source)
-
-
-def _names(data, key) -> list[str]:
-    value = data.get(key) if isinstance(data, dict) else None
-    return [m for m in value if isinstance(m, str)] if isinstance(value, list) else []
 
 
 def _read_submission(path: Path) -> str:
@@ -182,8 +165,9 @@ def _read_submission(path: Path) -> str:
 
 
 def _grade_exercise(job: dict):
-    from grader.exercise.grading import grade
-    from grader.reports import Report
+    """The same grading as `gradquiz check --grading --student S` (``api.grade_source``), with the
+    exercise compiled once per worker and the sandbox forked from the worker's warm server."""
+    from grader import api
 
     path = Path(job["file"])
     source = _read_submission(path)
@@ -193,46 +177,11 @@ def _grade_exercise(job: dict):
 
         notebook = notebook_source(path, source)
         source = notebook.source
-    exercise, forbid, allow = _exercise(job["problem_path"], job["student"])
-    salt = _salt()
-    with _mapped(_sandbox(source, path, forbid, allow), notebook) as sandbox:
-        results = grade(exercise, sandbox, include_hidden=True, **({"salt": salt} if salt else {}))
-        stdout, stderr = sandbox.output()
-        isolation = getattr(sandbox, "isolation", None)
-    report = Report(
-        id=exercise.id,
-        kind="exercise",
-        title=exercise.spec.title,
-        file=str(path),
-        results=results,
-        student=exercise.student,
-        output=(stdout + stderr).strip(),
-    )
-    if isinstance(isolation, dict) and hasattr(report, "isolation"):
-        report.isolation = dict(isolation)
-    if notebook is not None:
-        report.notes.extend(notebook.notes)
-    named = _header_id(source)
-    if named and named != exercise.id:  # as `check --grading` says it
-        report.notes.append(
-            f"the file's `# gradquiz: {named}` line was not followed: grading mode grades the exercise named "
-            f"by --exercise or the file name ('{exercise.id}')"
-        )
-    if exercise.spec.hidden_checks:
-        n = exercise.spec.hidden_checks
-        report.notes.append(
-            f"This is the student edition: its {n} hidden check{'s are' if n > 1 else ' is'} not in it; "
-            f"the instructor's files run {'them' if n > 1 else 'it'}."
-        )
+    compiled = _exercise(job["problem_path"], job["student"])
+    report = api.grade_source(source, str(path), Path(job["problem_path"]), student=job["student"], grading=True,
+                              notebook=notebook, compiled=compiled, sandbox=_sandbox)
+    report.notes[:0] = api.header_notes(source, report.id, path.stem, grading=True)
     return report
-
-
-def _mapped(sandbox, notebook):
-    if notebook is None:
-        return sandbox
-    from grader.notebook.source import MappedSandbox
-
-    return MappedSandbox(sandbox, notebook)
 
 
 def _on_keeper(function):
@@ -274,7 +223,7 @@ def _kept(zygote):
     return zygote
 
 
-def _sandbox(source: str, path: Path, forbid, allow):
+def _sandbox(source: str, path, forbid, allow):
     """A sandbox for one submission: forked from this worker's warm fork server (one per ``allow``
     set, started on first use) when the sandbox offers one; else a plain ``Sandbox``."""
     import grader.sandbox as sandbox
@@ -298,10 +247,7 @@ def _sandbox(source: str, path: Path, forbid, allow):
                     _on_keeper(dead.close)
                 except Exception:  # noqa: BLE001
                     pass
-    try:
-        return sandbox.Sandbox(source, str(path), forbid, allow=allow)
-    except TypeError:  # a sandbox without ``allow``
-        return sandbox.Sandbox(source, str(path), forbid)
+    return sandbox.Sandbox(source, str(path), forbid, allow=allow)
 
 
 # -- quizzes ------------------------------------------------------------------------------------
@@ -334,6 +280,8 @@ def _grade_quiz(job: dict):
     )
     quiz_grade._notes(report, quiz, answers, given, positions, path, True)
     if hasattr(report, "isolation"):
+        from grader.api import QUIZ_ISOLATION
+
         report.isolation = dict(QUIZ_ISOLATION)
     if answers.quiz and answers.quiz != quiz.id:  # as `check --grading` says it
         report.notes.append(
