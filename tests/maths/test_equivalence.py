@@ -365,3 +365,15 @@ def test_decimal_for_an_exact_constant_is_named():
     assert not result.equal
     assert result.feedback().splitlines()[-1] == "3.14159265 is not exactly pi: type pi."
     assert result.extra["mistake"] == "decimal"
+
+
+def test_a_time_limit_counts_cpu_time_so_waiting_on_a_busy_machine_does_not_use_it_up():
+    """Seconds the process spends not running (another process has the core) are not work:
+    a loaded machine must not turn a right answer into an undecided one."""
+    with time_limit(0.05):
+        time.sleep(0.3)  # off the CPU, as when other processes hold the cores
+        done = True
+    assert done
+    with pytest.raises(TimeLimit):
+        with time_limit(0.05):
+            _spin()
