@@ -13,9 +13,11 @@ first line.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
+import sympy
 
 from grader.maths.numerics import close, fmt, fmt_pair, lambdify
 
@@ -325,17 +327,27 @@ def diagnose(task, points, values):
 def rule_slip(task, points, flat_s, flat_r, scale):
     """The rule of calculus the values show was broken (a buggy differentiator's answer), or None."""
     from grader.maths import mistakes
-    from grader.maths.equivalence import attempt
 
-    slips = attempt(lambda: mistakes.task_slips(task.kind.name, task.f, task.symbols, task.wrt, integrate=False), 2.0, [])
-    if task.kind.name in ("derivative", "partial"):
-        integral = mistakes.integrated_slip(task.f[0], task.symbols[task.wrt], lambda compute: attempt(compute, 1.0))
-        slips += [integral] if integral else []
+    slips = _slips(task.kind.name, sympy.ImmutableMatrix(task.f), tuple(task.symbols), task.wrt)
 
     def values_of(expr):
         return _evaluate(expr, task.symbols, points.x, flat_s.shape[1])
 
     return mistakes.match(slips, values_of, flat_s, flat_r, lambda a, b: _same(a, b, scale))
+
+
+@functools.lru_cache(maxsize=256)
+def _slips(kind: str, f, symbols: tuple, wrt: int) -> list:
+    """The buggy differentiator's answers for one task: the same for every submission (a class
+    graded on a warm worker works them out once)."""
+    from grader.maths import mistakes
+    from grader.maths.equivalence import attempt
+
+    slips = attempt(lambda: mistakes.task_slips(kind, sympy.Matrix(f), symbols, wrt, integrate=False), 2.0, [])
+    if kind in ("derivative", "partial"):
+        integral = mistakes.integrated_slip(f[0], symbols[wrt], lambda compute: attempt(compute, 1.0))
+        slips += [integral] if integral else []
+    return tuple(slips)
 
 
 def _same(a, b, scale) -> bool:
@@ -376,14 +388,21 @@ def _alternatives(task, points):
         yield note, sentence, _evaluate(expr, xs, points.x)
 
 
+@functools.lru_cache(maxsize=1024)
+def _lambdified(xs: tuple, expr):
+    """A NumPy function of ``expr`` (a matrix as nested lists), made once per expression."""
+    import sympy
+
+    return lambdify(list(xs), expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
+
+
 def _evaluate(expr, xs, rows, size=1):
     """``expr`` (an expression or a Matrix) at each row, as a k x size array; None if it fails."""
     import sympy
 
-    if isinstance(expr, sympy.MatrixBase):
-        expr = expr.tolist()
+    key = sympy.ImmutableMatrix(expr) if isinstance(expr, sympy.MatrixBase) else expr
     try:
-        fn = lambdify(xs, expr)
+        fn = _lambdified(tuple(xs), key)
     except (SyntaxError, TypeError, ValueError, NameError, KeyError):
         return None
     with np.errstate(all="ignore"):

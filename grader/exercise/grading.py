@@ -11,7 +11,6 @@ feedback names those right at every check point by both checks, and a task with
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,8 +122,8 @@ def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = (
 
 
 def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout: float) -> Run:
-    """All the task's calls within ``timeout`` seconds together, one point per request, so that
-    a timeout tells a single call that never returns from calls that are each too slow.
+    """All the task's calls within ``timeout`` seconds together, in one request answered call by
+    call, so that a timeout tells a single call that never returns from calls that are each too slow.
 
     A timeout's ``detail`` gains ``done`` (calls that returned), ``points``, ``elapsed``
     (seconds those calls took) and ``point`` (the call that was running). The clock starts
@@ -133,17 +132,15 @@ def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout:
     ready = checked_run(sandbox.run(function, call, [], timeout), 0)  # the file loaded (own time limit), the function found
     if ready.results is None:
         return ready
-    start = time.monotonic()
-    results: list = []
-    for i, x in enumerate(points):
-        elapsed = time.monotonic() - start
-        run = checked_run(sandbox.run(function, call, [x], max(timeout - elapsed, 1e-3)), 1)
-        if run.results is None:
-            if run.failure == "timeout":
-                run.detail = {**run.detail, "timeout": timeout, "done": i, "points": len(points), "elapsed": elapsed, "point": x}
-            return run
-        results += run.results
-    return Run(results=results)
+    run = checked_run(sandbox.run_each(function, call, points, timeout), len(points))
+    if run.failure == "timeout":
+        done = run.detail.get("done")
+        done = done if isinstance(done, int) and not isinstance(done, bool) and 0 <= done < len(points) else 0
+        elapsed = run.detail.get("elapsed")
+        elapsed = float(elapsed) if isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool) else 0.0
+        run.detail = {**run.detail, "timeout": timeout, "done": done, "points": len(points), "elapsed": elapsed,
+                      "point": points[done]}
+    return run
 
 
 @dataclass

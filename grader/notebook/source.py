@@ -202,7 +202,12 @@ class MappedSandbox:
         return self._sandbox.__exit__(*exc)
 
     def run(self, *args, **kwargs):
-        run = self._sandbox.run(*args, **kwargs)
+        return self._marked(self._sandbox.run(*args, **kwargs))
+
+    def run_each(self, *args, **kwargs):
+        return self._marked(self._sandbox.run_each(*args, **kwargs))
+
+    def _marked(self, run):
         self._mark(run.detail)
         for item in run.results or ():
             if isinstance(item, dict):

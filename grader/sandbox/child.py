@@ -276,7 +276,11 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
         if not callable(function):
             _send(result_fd, {"missing": True})
             continue
-        _send(result_fd, {"results": _call_all(function, request, filename)})
+        if request.get("each"):  # one reply per call, so the parent knows how far a slow task got
+            for point in request["points"]:
+                _send(result_fd, {"results": _call_all(function, {**request, "points": [point]}, filename)})
+        else:
+            _send(result_fd, {"results": _call_all(function, request, filename)})
 
 
 def _zygote(parent, confine):
