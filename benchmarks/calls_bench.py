@@ -1,6 +1,6 @@
-"""What one request per check point costs: ``grading.run_calls`` sends each point alone
-(so a timeout can tell one hung call from calls that are each too slow) where the
-sandbox could take all points in one request.
+"""What answering call by call costs: ``grading.run_calls`` sends a task's points in one
+request that the child answers one call at a time (``Sandbox.run_each``), so that a timeout
+can tell one hung call from calls that are each too slow; ``Sandbox.run`` answers all at once.
 
 Prints the median time of one task's 20 calls both ways, over several runs.
 
@@ -37,7 +37,7 @@ def main() -> None:
             each.append(time.perf_counter() - start)
     one, many = statistics.median(batch), statistics.median(each)
     print(f"{args.points} points in one request:  {one * 1e3:.3f} ms")
-    print(f"{args.points} points, one per request: {many * 1e3:.3f} ms ({many / args.points * 1e3:.3f} ms a call)")
+    print(f"{args.points} points, answered call by call: {many * 1e3:.3f} ms ({many / args.points * 1e3:.3f} ms a call)")
 
 
 if __name__ == "__main__":

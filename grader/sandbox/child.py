@@ -7,7 +7,8 @@ grader imports). Protocol, one JSON object per line: the parent writes the confi
 and then requests ``{"function": name, "call": "scalars"|"vector", "points": [[...], ...]}``;
 the child answers on fd ``RESULT_FD`` with ``{"isolation": {...}}`` once confined (before
 the submission runs), then ``{"ready": true}`` or ``{"import_error": {...}}``, then
-``{"results": [...]}`` or ``{"missing": true}`` per request. Student output goes to fds 1
+``{"results": [...]}`` or ``{"missing": true}`` per request (a request with ``"each": true``
+gets one ``{"results": [one]}`` per point, as each call returns). Student output goes to fds 1
 and 2 only. Everything the child sends after ``isolation`` may be forged by the submission:
 the parent validates it.
 """
