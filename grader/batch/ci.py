@@ -24,14 +24,13 @@ from grader.problems.yamlio import load_yaml
 
 
 def _problems(ids, problems) -> list[tuple[str, Path, str, float]]:
-    """(id, file, kind, max points) of each chosen problem; all of ``--problems`` when no id is given."""
+    """(id, file, kind, max points) of each chosen problem; with no id, all of ``--problems``, or
+    with neither, every problem grading mode finds (``GRADQUIZ_PATH`` and the bundled course)."""
     index = problem_index(problems)
     if not ids:
-        if not problems:
-            raise GradquizError("name the problems with --exercise ID (repeatable) or --problems PATH")
         chosen = []
         for file in sorted({index[k][0] for k in index}):
-            if any(Path(p).resolve() in (file.resolve(), file.resolve().parent) for p in problems):
+            if not problems or any(Path(p).resolve() in (file.resolve(), file.resolve().parent) for p in problems):
                 chosen.append(file.stem)
         ids = chosen
     out = []

@@ -210,3 +210,16 @@ def test_gradescope_bundle_uses_the_students_variant(tmp_path):
     assert rc in (0, 1), err
     assert results["score"] == json.loads(out)["score"]
     assert {t["name"] for t in results["tests"]} == {r["id"] for r in json.loads(out)["results"]}
+
+
+def test_ci_with_no_problem_named_covers_the_course(tmp_path):
+    """`gradquiz ci github|gradescope [--output PATH]` (spec section 6) alone: every problem grading
+    mode finds, here the bundled course."""
+    rc, out, err = run_cli("ci", "github", "--output", tmp_path / "wf.yml", cwd=tmp_path)
+    assert rc == 0, err
+    steps = {s.get("name") for s in yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]}
+    assert {"exercise1", "exercise8", "signs", "descent"} <= steps
+    rc, out, err = run_cli("ci", "gradescope", "--output", tmp_path / "ag.zip", cwd=tmp_path)
+    assert rc == 0, err
+    names = set(zipfile.ZipFile(tmp_path / "ag.zip").namelist())
+    assert {"problems/exercise1.yaml", "problems/signs.yaml", "run_autograder"} <= names
