@@ -12,7 +12,7 @@ import re
 import sympy
 
 from grader.quiz.model import Unreadable
-from grader.quiz.typed import parse_typed, real_number, short, show_number, typed_text
+from grader.quiz.typed import parse_typed, real_number, short, show_number, top_level_commas, typed_text
 
 INFINITY = re.compile(r"^([+-]?)\s*(oo|inf|infinity|∞)$", re.IGNORECASE)
 EVERYTHING = {"all", "all reals", "all real numbers", "everywhere", "r", "ℝ", "reals", "(-oo, oo)"}
@@ -46,14 +46,7 @@ def read_interval(raw, x: str = "x", constants=None) -> sympy.Set:
 
 def _top_level_commas(text: str) -> list[str]:
     """'(-oo, -1), (1, oo)' -> two pieces; 'x < -1, x > 1' -> two; '(0, 1)' stays one."""
-    out, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        depth += c in "(["
-        depth -= c in ")]"
-        if c == "," and depth == 0:
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
+    out = top_level_commas(text, "([")
     if len(out) > 1 and not all(COMPARISON.search(p) or p.strip()[:1] in "([" for p in out):
         return [text]  # not a list of intervals: let the piece reader say what is wrong
     return out

@@ -133,3 +133,18 @@ def trend_word(text: str, names: dict[str, str], expected: str, extra: dict | No
     if key in TREND_WORDS:
         return names[TREND_WORDS[key]]
     raise Unreadable(f"expected {expected}, got {short(text)}")
+
+
+def top_level_commas(text: str, brackets: str = "([{") -> list[str]:
+    """``text`` split at the commas outside brackets: 'sqrt(2)/2, -1' -> two pieces, '(0, 1)' one."""
+    opening, closing = brackets, {"(": ")", "[": "]", "{": "}"}
+    closers = "".join(closing[c] for c in opening)
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        depth += c in opening
+        depth -= c in closers
+        if c == "," and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out

@@ -15,7 +15,7 @@ from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind, Unreadable
 from grader.quiz.sets import NOTHING
-from grader.quiz.typed import parse_typed, real_number, show_number, typed_text
+from grader.quiz.typed import parse_typed, real_number, show_number, top_level_commas, typed_text
 
 SEPARATORS = re.compile(r"\s*(?:;|\band\b|\bor\b|&)\s*")
 PAIR = re.compile(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)")
@@ -165,12 +165,4 @@ def _on_graph(f, x, a, b) -> bool:
 
 def _split_commas(text: str) -> list[str]:
     """Split on commas outside brackets: 'sqrt(2)/2, -1' -> two items."""
-    out, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if c == "," and depth == 0:
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
-    return [p.strip() for p in out if p.strip()]
+    return [p.strip() for p in top_level_commas(text) if p.strip()]
