@@ -54,12 +54,17 @@ LIB_ROOTS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo", "/dev/urandom")
 
 
+_probed: dict = {}  # what never changes in a process's life, probed once (a fork server's children inherit it)
+
+
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when it has none (or it is disabled)."""
     if not LINUX:
         return 0
-    abi = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
-    return max(int(abi), 0)
+    if "abi" not in _probed:
+        abi = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+        _probed["abi"] = max(int(abi), 0)
+    return _probed["abi"]
 
 
 class _PathBeneath(ctypes.Structure):
@@ -105,16 +110,16 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:
     def forbidden(name):
         return _python_entries(name) or name.split(".")[0] in forbid
 
-    stdlib = {os.path.dirname(os.__file__)}  # and the folder above lib-dynload, if elsewhere
-    for module in list(sys.modules.values()):
-        where = getattr(module, "__file__", None) or ""
-        if os.path.basename(os.path.dirname(where)) == "lib-dynload":
-            stdlib.add(os.path.dirname(os.path.dirname(where)))
-    roots = set()
-    for root in LIB_ROOTS + (os.path.join(sys.base_prefix, "lib"),):
-        if os.path.isdir(root):
-            roots.add(os.path.realpath(root))
     if base:
+        stdlib = {os.path.dirname(os.__file__)}  # and the folder above lib-dynload, if elsewhere
+        for module in list(sys.modules.values()):
+            where = getattr(module, "__file__", None) or ""
+            if os.path.basename(os.path.dirname(where)) == "lib-dynload":
+                stdlib.add(os.path.dirname(os.path.dirname(where)))
+        roots = set()
+        for root in LIB_ROOTS + (os.path.join(sys.base_prefix, "lib"),):
+            if os.path.isdir(root):
+                roots.add(os.path.realpath(root))
         for folder in sorted(stdlib):
             entries(folder, forbidden)
             listed.append(folder)
@@ -173,12 +178,18 @@ def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
     try:
+        # one rule structure and one set of C arguments for all (a few hundred) rules
+        attr = _PathBeneath(0, -1)
+        call = (ctypes.c_long(SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(attr),
+                ctypes.c_uint32(0))
+        syscall = _libc.syscall
+
         def rule(fd, rights, is_dir):
             rights &= fs if is_dir else fs & FILE_RIGHTS
             if not rights:
                 return
-            attr = _PathBeneath(rights, fd)
-            if _libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(attr), ctypes.c_uint32(0)) < 0:
+            attr.allowed_access, attr.parent_fd = rights, fd
+            if syscall(*call) < 0:
                 raise OSError(ctypes.get_errno(), "landlock_add_rule")
 
         for fd, is_dir, path, rights in read_fds:
@@ -268,13 +279,23 @@ def _errno(value):
 def seccomp_program(pid: int) -> bytes:
     """The filter: allow everything except the calls above; signals, limits and scheduling
     only for ``pid`` itself (``kill`` also to its own group, 0 or -pid)."""
+    return b"".join(part if type(part) is bytes else _bpf(JEQ, part[0] * pid, part[1], 0) for part in _program())
+
+
+def _program() -> list:
+    """The filter's instructions, those comparing with the pid as (sign, jump) to fill in: made
+    once per process (a fork server's children inherit them) instead of once per child."""
+    if "seccomp" in _probed:
+        return _probed["seccomp"]
+    pid = _PID
     prog = [_bpf(LD_ABS, 4), _bpf(JEQ, AUDIT_ARCH_X86_64, 1, 0), _bpf(RET, KILL), _bpf(LD_ABS, 0),
             _bpf(JGE, 0x40000000, 0, 1), _bpf(RET, _errno(errno.EPERM))]  # no x32 calls
     for name, nr in DENIED.items():
         prog += [_bpf(JEQ, nr, 0, 1), _bpf(RET, _errno(errno.EAGAIN if name in AGAIN else errno.EPERM))]
     for name, nr in SELF_ONLY.items():
         values = [pid] + {"group": [0, -pid], "zero": [0]}.get(ALSO.get(name), [])
-        checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
+        checks = [_bpf(JEQ, v, len(values) - i, 0) if not isinstance(v, _Pid) else (v.sign, len(values) - i)
+                  for i, v in enumerate(values)]
         block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]
     for name, (nr, offset, values) in ARG_DENIED.items():
@@ -286,7 +307,21 @@ def seccomp_program(pid: int) -> bytes:
              _bpf(JEQ, SIGKILL, 0, 1), _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
     prog += [_bpf(JEQ, PR_SET_PDEATHSIG_NR, 0, len(block)), *block]
     prog.append(_bpf(RET, ALLOW))
-    return b"".join(prog)
+    _probed["seccomp"] = prog
+    return prog
+
+
+class _Pid:
+    """The pid, or minus it, in the filter's template."""
+
+    def __init__(self, sign: int):
+        self.sign = sign
+
+    def __neg__(self):
+        return _Pid(-self.sign)
+
+
+_PID = _Pid(1)
 
 
 class _SockFprog(ctypes.Structure):
@@ -311,11 +346,7 @@ def _drop_capabilities() -> list[str]:
     missing = []
     if _libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0) != 0:
         missing.append("securebits (no CAP_SETPCAP): root's capability rules are not locked off")
-    try:
-        with open("/proc/sys/kernel/cap_last_cap") as handle:
-            last = int(handle.read())
-    except (OSError, ValueError):
-        last = 63
+    last = _cap_last()
     for cap in range(last + 1):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
             missing.append("capability bounding set (no CAP_SETPCAP): not emptied")
@@ -326,6 +357,16 @@ def _drop_capabilities() -> list[str]:
     if _libc.capset(ctypes.create_string_buffer(header, 8), data) != 0:
         raise OSError(ctypes.get_errno(), "capset")
     return missing
+
+
+def _cap_last() -> int:
+    if "cap_last" not in _probed:
+        try:
+            with open("/proc/sys/kernel/cap_last_cap") as handle:
+                _probed["cap_last"] = int(handle.read())
+        except (OSError, ValueError):
+            _probed["cap_last"] = 63
+    return _probed["cap_last"]
 
 
 def _switch_user(uid: int) -> None:
@@ -360,6 +401,13 @@ def die_with_parent(parent: int) -> None:
         os._exit(70)
 
 
+def warm() -> None:
+    """Probe and build, before a fork server forks, what every child would otherwise redo."""
+    landlock_abi()
+    _cap_last()
+    _program()
+
+
 def confine(cfg, read_fds=None) -> dict:
     """Apply everything; ``read_fds`` from ``open_paths`` (computed here when None)."""
     missing = []
@@ -377,8 +425,8 @@ def confine(cfg, read_fds=None) -> dict:
     root = os.geteuid() == 0
     if read_fds is None:
         read_fds = open_paths(read_paths(cfg.get("allow", ()), cfg.get("forbid", ())))
-    else:  # a fork server's: add the packages only this child may use
-        read_fds = read_fds + open_paths(read_paths(cfg.get("extra_allow", ()), cfg.get("forbid", ()), base=False))
+    elif cfg.get("extra_allow"):  # a fork server's: add the packages only this child may use
+        read_fds = read_fds + open_paths(read_paths(cfg["extra_allow"], cfg.get("forbid", ()), base=False))
     set_limits(cfg)
     info = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
             "processes": "none", "user": "same-user", "memory": "rlimit-as"}
