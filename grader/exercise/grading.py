@@ -37,67 +37,84 @@ class Points:
 
 
 def check_points(task: Task, exercise: Exercise, salt: tuple = ()) -> Points:
-    """``salt``: further seed parts (grading mode's secret, ``seeds.grading_salt``)."""
+    """``salt``: further seed parts (grading mode's secret, ``seeds.grading_salt``).
+
+    Every point is evaluated in one NumPy call per expression (a point where the reference or
+    ``f`` raises is dropped: then the points are evaluated one by one)."""
     sample = sample_points(task.bounds, task.spec.samples, exercise.id, task.id, exercise.student, *salt)
-    rows, expected, fds, scales = [], [], [], []
-    shown = 0
-    disagree = 0
-    for i, x in enumerate(np.vstack([task.at, sample]) if len(task.at) else sample):
-        with np.errstate(all="ignore"):
-            try:
-                ref = task.reference_numeric(x)
-                fx = task.f_numeric(x)
-            except (ArithmeticError, ValueError, TypeError):
-                continue
-        if not (np.all(np.isfinite(ref)) and np.all(np.isfinite(fx))):
-            continue
-        fd = _finite_difference(task, x, fx)
-        if np.all(np.isfinite(fd)) and not np.all(close(fd, ref, *_fd_tol(task, fx, ref))):
-            disagree += 1
-            fd = np.full_like(ref, np.nan)
-        rows.append(x)
-        expected.append(ref)
-        fds.append(fd)
-        scales.append(1 + float(np.max(np.abs(fx))))
-        shown += i < len(task.at)
     n = len(task.variables)
-    return Points(
-        np.array(rows, dtype=float).reshape(len(rows), n),
-        shown,
-        np.array(expected, dtype=float).reshape((len(rows),) + task.shape),
-        np.array(fds, dtype=float).reshape((len(rows),) + task.shape),
-        np.array(scales),
-        disagree,
-    )
+    x = np.asarray(np.vstack([task.at, sample]) if len(task.at) else sample, dtype=float).reshape(-1, n)
+    kept = np.arange(len(x))
+    with np.errstate(all="ignore"):
+        try:
+            ref, fx = task.reference_rows(x), task.f_rows(x)
+        except (ArithmeticError, ValueError, TypeError):
+            kept, ref, fx = _one_by_one(task, x)
+    k = len(kept)
+    finite = _each(np.isfinite(ref)) & _each(np.isfinite(fx))
+    kept, ref, fx = kept[finite], ref[finite], fx[finite]
+    x = x[kept]
+    fd = _finite_difference(task, x, fx)
+    scales = 1 + np.abs(fx).max(axis=1, initial=0.0)
+    usable = _each(np.isfinite(fd))
+    rtol, atol = FD_TOL[max(task.kind.fd_order, 1)]
+    agree = _each(close(fd, ref, rtol, _per_point(atol * scales, task)))
+    disagree = usable & ~agree
+    fd[disagree] = np.nan
+    return Points(x, int((kept < len(task.at)).sum()), ref, fd, scales, int(disagree.sum()))
+
+
+def _one_by_one(task: Task, x: np.ndarray):
+    """(indices, reference, f) of the points where neither raises."""
+    kept, refs, fs = [], [], []
+    for i in range(len(x)):
+        try:
+            ref, fx = task.reference_rows(x[i : i + 1]), task.f_rows(x[i : i + 1])
+        except (ArithmeticError, ValueError, TypeError):
+            continue
+        kept.append(i)
+        refs.append(ref)
+        fs.append(fx)
+    if not kept:
+        return np.arange(0), np.zeros((0,) + task.shape), np.zeros((0, task.f.rows))
+    return np.array(kept), np.concatenate(refs), np.concatenate(fs)
+
+
+def _each(ok: np.ndarray) -> np.ndarray:
+    """Per point (the first axis): whether every entry is true."""
+    return ok.reshape(len(ok), -1).all(axis=1) if ok.size else np.zeros(len(ok), dtype=bool)
+
+
+def _per_point(values: np.ndarray, task: Task) -> np.ndarray:
+    """One value per point, shaped to broadcast over the entries of an answer."""
+    return values.reshape((-1,) + (1,) * len(task.shape))
 
 
 def _finite_difference(task: Task, x: np.ndarray, fx: np.ndarray) -> np.ndarray:
-    """The finite-difference estimate, or NaN where it is unstable (kink, pole, edge)."""
-    nan = np.full(task.shape, np.nan)
+    """The finite-difference estimate at each point, NaN where it is unstable (kink, pole, edge)."""
+    k = len(x)
+    nan = np.full((k,) + task.shape, np.nan)
     if task.kind.fd_order == 0:
-        return fx[0] if not task.shape else nan
+        return fx[:, 0].copy() if not task.shape else nan
     with np.errstate(all="ignore"):
         try:
-            one = np.asarray(task.kind.finite_difference(task.f_numeric, x, task.wrt), dtype=float)
-            two = np.asarray(task.kind.finite_difference(_stretched(task.f_numeric, x), x, task.wrt), dtype=float)
-            two = two / 2.0**task.kind.fd_order  # the chain rule of the stretch
+            one = np.asarray(task.kind.finite_difference(task.f_rows, x, task.wrt), dtype=float).reshape(nan.shape)
+            two = np.asarray(task.kind.finite_difference(_stretched(task.f_rows, x), x, task.wrt), dtype=float)
+            two = two.reshape(nan.shape) / 2.0**task.kind.fd_order  # the chain rule of the stretch
         except (ArithmeticError, ValueError, TypeError):
-            return nan
+            if k <= 1:
+                return nan
+            return np.concatenate([_finite_difference(task, x[i : i + 1], fx[i : i + 1]) for i in range(k)])
     rtol, atol = FD_TOL[task.kind.fd_order]
-    scale = 1 + float(np.max(np.abs(fx)))
-    if not (np.all(np.isfinite(one)) and np.all(close(one, two, rtol, atol * scale))):
-        return nan
-    return one.reshape(task.shape)
+    scale = _per_point(1 + np.abs(fx).max(axis=1, initial=0.0), task)
+    stable = _each(np.isfinite(one) & close(one, two, rtol, atol * scale))
+    one[~stable] = np.nan
+    return one
 
 
 def _stretched(fnum, x0):
     """f seen through a doubled step: the same estimate with h -> 2h, to test stability."""
     return lambda x: fnum(x0 + 2 * (x - x0))
-
-
-def _fd_tol(task: Task, fx, ref):
-    rtol, atol = FD_TOL[max(task.kind.fd_order, 1)]
-    return rtol, atol * (1 + float(np.max(np.abs(fx))))
 
 
 def grade(exercise: Exercise, sandbox: Sandbox, *, include_hidden: bool = True, salt: tuple = ()) -> list[Result]:

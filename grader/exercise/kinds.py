@@ -18,40 +18,41 @@ EPS = np.finfo(float).eps
 H1 = EPS ** (1 / 3)  # first derivatives (SciPy's choice)
 H2 = EPS ** (1 / 4)  # second derivatives
 
-FNum = Callable[[np.ndarray], np.ndarray]  # x (n,) -> f(x) (m,)
+FNum = Callable[[np.ndarray], np.ndarray]  # X (k, n), a point per row -> f at each (k, m)
 
 
-def _step(h: float, x: float) -> float:
-    step = h * max(1.0, abs(x))
+def _step(h: float, x: np.ndarray) -> np.ndarray:
+    step = h * np.maximum(1.0, np.abs(x))
     return (x + step) - x  # exactly representable
 
 
 def _grad(fnum: FNum, x: np.ndarray) -> np.ndarray:
-    """m x n matrix of first partials by central differences."""
+    """k x m x n: the first partials at each row of ``x`` by central differences."""
     cols = []
-    for i in range(x.size):
-        h = _step(H1, x[i])
+    for i in range(x.shape[1]):
+        h = _step(H1, x[:, i])
         up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
-        cols.append((fnum(up) - fnum(down)) / (2 * h))
+        up[:, i] += h
+        down[:, i] -= h
+        cols.append((fnum(up) - fnum(down)) / (2 * h)[:, None])
     return np.stack(cols, axis=-1)
 
 
 def _second(fnum: FNum, x: np.ndarray, i: int, j: int) -> np.ndarray:
-    hi, hj = _step(H2, x[i]), _step(H2, x[j])
+    """k x m: the second partial in variables i and j at each row of ``x``."""
+    hi, hj = _step(H2, x[:, i]), _step(H2, x[:, j])
     if i == j:
         up, down = x.copy(), x.copy()
-        up[i] += hi
-        down[i] -= hi
-        return (fnum(up) - 2 * fnum(x) + fnum(down)) / (hi * hi)
+        up[:, i] += hi
+        down[:, i] -= hi
+        return (fnum(up) - 2 * fnum(x) + fnum(down)) / (hi * hi)[:, None]
     total = 0
     for si, sj, sign in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
         p = x.copy()
-        p[i] += si * hi
-        p[j] += sj * hj
+        p[:, i] += si * hi
+        p[:, j] += sj * hj
         total = total + sign * fnum(p)
-    return total / (4 * hi * hj)
+    return total / (4 * hi * hj)[:, None]
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Kind:
         return REFERENCES[self.name](f, xs, wrt)
 
     def finite_difference(self, fnum: FNum, x: np.ndarray, wrt: int) -> np.ndarray:
+        """The answer estimated from ``f`` alone at each row of ``x`` (k x n): k x shape."""
         return ESTIMATES[self.name](fnum, x, wrt)
 
 
@@ -95,13 +97,13 @@ REFERENCES = {
 }
 
 ESTIMATES = {
-    "function": lambda fn, x, k: fn(x)[0],
-    "derivative": lambda fn, x, k: _grad(fn, x)[0, 0],
-    "second_derivative": lambda fn, x, k: _second(fn, x, 0, 0)[0],
-    "partial": lambda fn, x, k: _grad(fn, x)[0, k],
-    "gradient": lambda fn, x, k: _grad(fn, x)[0],
-    "hessian": lambda fn, x, k: np.array(
-        [[_second(fn, x, i, j)[0] for j in range(x.size)] for i in range(x.size)]
+    "function": lambda fn, x, k: fn(x)[:, 0],
+    "derivative": lambda fn, x, k: _grad(fn, x)[:, 0, 0],
+    "second_derivative": lambda fn, x, k: _second(fn, x, 0, 0)[:, 0],
+    "partial": lambda fn, x, k: _grad(fn, x)[:, 0, k],
+    "gradient": lambda fn, x, k: _grad(fn, x)[:, 0],
+    "hessian": lambda fn, x, k: np.stack(
+        [np.stack([_second(fn, x, i, j)[:, 0] for j in range(x.shape[1])], axis=-1) for i in range(x.shape[1])], axis=-2
     ),
     "jacobian": lambda fn, x, k: _grad(fn, x),
 }

@@ -55,18 +55,33 @@ class Task:
         return [symbol(v) for v in self.variables]
 
     @cached_property
-    def f_numeric(self):
-        """x (n,) -> f(x) (m,), float64, NaN where undefined."""
+    def f_rows(self):
+        """X (k, n), a point per row -> f at each point (k, m), float64, NaN where undefined."""
         lam = lambdify(self.symbols, list(self.f))
-        m = self.f.rows
-        return lambda x: np.asarray(lam(*x), dtype=float).reshape(m)
+        return lambda x: _rows(lam(*x.T), len(x), (self.f.rows,))
 
     @cached_property
-    def reference_numeric(self):
-        """x (n,) -> the expected answer with the task's shape."""
+    def reference_rows(self):
+        """X (k, n) -> the expected answer at each point, (k,) + the task's shape."""
         lam = lambdify(self.symbols, self.reference.tolist())
-        shape = self.shape
-        return lambda x: np.asarray(lam(*x), dtype=float).reshape(shape)
+        return lambda x: _rows(lam(*x.T), len(x), self.shape)
+
+    def f_numeric(self, x) -> np.ndarray:
+        """x (n,) -> f(x) (m,)."""
+        return self.f_rows(np.asarray(x, dtype=float).reshape(1, -1))[0]
+
+    def reference_numeric(self, x) -> np.ndarray:
+        """x (n,) -> the expected answer with the task's shape."""
+        return self.reference_rows(np.asarray(x, dtype=float).reshape(1, -1))[0]
+
+
+def _rows(values, k: int, shape: tuple) -> np.ndarray:
+    """A lambdified list (or list of rows) of expressions, each evaluated at k points or a
+    constant, as k x shape floats."""
+    nested = len(values) > 0 and isinstance(values[0], (list, tuple))
+    entries = [v for row in values for v in row] if nested else list(values)
+    columns = [np.broadcast_to(np.asarray(v, dtype=float), (k,)) for v in entries]
+    return np.stack(columns, axis=-1).reshape((k,) + shape)
 
 
 @dataclass(frozen=True)
