@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -215,25 +217,90 @@ def safe_name(text: str) -> str:
     return name if name.strip(".") else "_" + name
 
 
-def write_all(out: Path, plan, records: dict, lms: str | None = None) -> tuple[list[ProblemInfo], list[Row]]:
+def write_all(out: Path, plan, records: dict, lms: str | None = None, meanwhile=None) -> tuple[list[ProblemInfo], list[Row]]:
+    """The gradebook, its LMS variant and every student's reports (two files per problem).
+
+    Reports already written as their record came in (``write_reports``) are left as they are
+    when nothing changed; the rest (thousands of small files on a resumed run, mostly time in
+    the kernel) are written by a few threads while this one runs ``meanwhile(infos, rows)``
+    (the class report)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     infos, rows = build(plan, records)
     write_text(out / "gradebook.csv", to_csv(infos, rows))
     write_text(out / "gradebook.json", to_json(infos, rows))
     if lms:
         filename, render = LMS[lms]
         write_text(out / filename, render(infos, rows, plan.roster))
-    reports = out / "reports"
+    files = _report_files(out, rows, records)
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="gradquiz-reports") as pool:
+        written = [pool.submit(_write_changed, items) for items in files]
+        if meanwhile is not None:
+            meanwhile(infos, rows)
+        for future in written:
+            future.result()  # the first error (a GradquizError naming the file) is raised here
+    return infos, rows
+
+
+def report_files(out: Path, record: dict) -> list[tuple[Path, str]]:
+    """The files of one graded record in ``out/reports/STUDENT/``: PROBLEM.json and .txt."""
+    folder = out / "reports" / safe_name(record["student"])
+    name = safe_name(record["problem"])
+    return [(folder / f"{name}.json", record["report"]), (folder / f"{name}.txt", record.get("text", ""))]
+
+
+def write_reports(out: Path, record: dict) -> None:
+    """A graded record's reports, written as soon as it is journaled (feedback can be read
+    while the class is still being graded, and the end of the run has less to write)."""
+    if record.get("report"):
+        for path, text in report_files(out, record):
+            write_text(path, text)
+
+
+def _report_files(out: Path, rows, records: dict) -> list[list[tuple[Path, str]]]:
+    """Per student, [(file, text)]: each graded report, or why there is none."""
+    files = []
     for row in rows:
-        folder = reports / safe_name(row.student)
+        items = []
         for pid, entry in row.problems.items():
             rec = records.get((row.student, pid))
-            job_graded = rec is not None and entry.get("file") is not None and rec.get("report")
-            if job_graded:
-                write_text(folder / f"{safe_name(pid)}.json", rec["report"])
-                write_text(folder / f"{safe_name(pid)}.txt", rec.get("text", ""))
-            else:
-                body = {"id": pid, "score": 0.0, "max_score": entry["max_score"], "passed": False, "results": [],
-                        "student": row.student, "status": entry["status"], "error": entry["reason"] or entry["status"]}
-                write_text(folder / f"{safe_name(pid)}.json", json.dumps(body, indent=2) + "\n")
-                write_text(folder / f"{safe_name(pid)}.txt", f"{pid}: {entry['status']}: {entry['reason']}\nScore: 0 / {_num(entry['max_score'])}\n")
-    return infos, rows
+            if rec is not None and entry.get("file") is not None and rec.get("report"):
+                items += report_files(out, rec)
+                continue
+            folder, name = out / "reports" / safe_name(row.student), safe_name(pid)
+            body = {"id": pid, "score": 0.0, "max_score": entry["max_score"], "passed": False, "results": [],
+                    "student": row.student, "status": entry["status"], "error": entry["reason"] or entry["status"]}
+            items.append((folder / f"{name}.json", json.dumps(body, indent=2) + "\n"))
+            items.append((folder / f"{name}.txt",
+                          f"{pid}: {entry['status']}: {entry['reason']}\nScore: 0 / {_num(entry['max_score'])}\n"))
+        files.append(items)
+    return files
+
+
+def _write_changed(items: list) -> None:
+    """Write each (path, text) unless the file holds exactly that text already (never read
+    through a symbolic link: one planted in DIR is replaced)."""
+    for path, text in items:
+        data = text.encode("utf-8", "surrogateescape")
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            fd = -1
+        if fd >= 0:
+            try:
+                info = os.fstat(fd)
+                same = stat.S_ISREG(info.st_mode) and info.st_size == len(data) and _read_all(fd) == data
+            except OSError:
+                same = False
+            finally:
+                os.close(fd)
+            if same:
+                continue
+        write_text(path, text)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -104,6 +104,18 @@ def _task_stats(infos, graded) -> list[dict]:
     return stats
 
 
+def warm() -> None:
+    """Import matplotlib with its SVG backend ahead of ``render`` (it takes about half a
+    second); a missing matplotlib is ``render``'s to report."""
+    try:
+        import matplotlib
+
+        matplotlib.use("svg", force=True)
+        import matplotlib.pyplot  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _plots(percents, tasks) -> str:
     try:
         import matplotlib

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,8 +103,12 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
         stream = executors.run_dask(todo_dicts, opts.scheduler, secret)
     else:
         stream = executors.run_local(todo_dicts, opts.jobs or executors.default_jobs(), secret)
+    if opts.html:  # the class report's matplotlib, imported while the workers grade
+        from grader.batch.html import warm
+
+        threading.Thread(target=warm, daemon=True, name="gradquiz-html").start()
     with journal.Journal(path) as log:
-        _drain(stream, log, len(todo), opts.quiet, console)
+        _drain(stream, log, len(todo), opts.quiet, console, out)
         # A task that timed out while the machine was busy is graded once more, alone on its
         # worker: a slow moment must not cost a student marks (a real loop costs its timeout twice).
         records = journal.read(path)
@@ -113,14 +118,17 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
                 stream = executors.run_dask(again, opts.scheduler, secret)
             else:
                 stream = executors.run_local(again, opts.jobs or executors.default_jobs(), secret, threads=1)
-            _drain(({**r, "retried": True} for r in stream), log, len(again), True, console)
+            _drain(({**r, "retried": True} for r in stream), log, len(again), True, console, out)
     seconds = time.perf_counter() - started
     records = journal.read(path)
-    infos, rows = gradebook.write_all(out, plan, records, opts.lms)
+    html = None
     if opts.html:
         from grader.batch.html import write_report
 
-        write_report(out / "report.html", plan, infos, rows, records)
+        def html(infos, rows):
+            write_report(out / "report.html", plan, infos, rows, records)
+
+    infos, rows = gradebook.write_all(out, plan, records, opts.lms, meanwhile=html)
     return Outcome(len(todo), len(plan.jobs) - len(todo), seconds, rows, infos, out)
 
 
@@ -129,11 +137,21 @@ def _timed_out(record: dict | None, job) -> bool:
         t.get("error") == "timeout" for t in record.get("tasks", []))
 
 
-def _drain(stream, log, total: int, quiet: bool, console) -> None:
-    """Journal every record as it arrives, with a progress bar unless quiet."""
+def _write_reports(out: Path, record: dict) -> None:
+    try:
+        gradebook.write_reports(out, record)
+    except GradquizError:
+        pass  # written again at the end, which says why it cannot be
+
+
+def _drain(stream, log, total: int, quiet: bool, console, out: Path) -> None:
+    """Journal every record as it arrives, then write its reports into ``out`` (feedback can be
+    read while the class is still being graded, and the end of the run has less to write); a
+    progress bar unless quiet."""
     if quiet or total == 0:
         for record in stream:
             log.append(record)
+            _write_reports(out, record)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
     from rich.text import Text
@@ -151,4 +169,5 @@ def _drain(stream, log, total: int, quiet: bool, console) -> None:
         task = progress.add_task("grading", total=total)
         for record in stream:
             log.append(record)
+            _write_reports(out, record)
             progress.advance(task)
