@@ -300,7 +300,7 @@ def _zygote(parent, confine):
     server = _loads(stream.readline())
     _prepare(server)
     base = confine.open_paths(confine.read_paths(server.get("allow", ())))
-    confine.warm()
+    confine.warm(drop_capabilities=True)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     control.sendall(b'{"ready": true}\n')
     while True:

@@ -401,11 +401,15 @@ def die_with_parent(parent: int) -> None:
         os._exit(70)
 
 
-def warm() -> None:
-    """Probe and build, before a fork server forks, what every child would otherwise redo."""
+def warm(drop_capabilities: bool = False) -> None:
+    """Probe and build, before a fork server forks, what every child would otherwise redo;
+    ``drop_capabilities``: as root with Landlock, drop them here, once, for every child (the
+    fork server never runs student code and needs none: it only forks)."""
     landlock_abi()
     _cap_last()
     _program()
+    if drop_capabilities and LINUX and os.geteuid() == 0 and landlock_abi():
+        _probed["capabilities"] = _drop_capabilities()
 
 
 def confine(cfg, read_fds=None) -> dict:
@@ -431,7 +435,7 @@ def confine(cfg, read_fds=None) -> dict:
     info = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
             "processes": "none", "user": "same-user", "memory": "rlimit-as"}
     if root and abi:
-        missing += _drop_capabilities()
+        missing += _probed["capabilities"] if "capabilities" in _probed else _drop_capabilities()
         info["user"] = "root-without-capabilities"
     elif root and cfg.get("uid") is not None:  # no Landlock: root's files need another uid
         _switch_user(cfg["uid"])
