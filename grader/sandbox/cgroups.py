@@ -87,6 +87,20 @@ def _make(parent: str, files: dict, pid: int, kind: str):
     return Cgroup(path, kind)
 
 
+def possible() -> bool:
+    """Whether ``limit`` can make memory cgroups here (root, with the memory controller)."""
+    if os.geteuid() != 0:
+        return False
+    for root in V2_ROOTS:
+        try:
+            with open(os.path.join(root, "cgroup.subtree_control")) as handle:
+                if "memory" in handle.read().split():
+                    return True
+        except OSError:
+            continue
+    return os.path.isdir(V1_MEMORY)
+
+
 def limit(pid: int, memory_mb: int):
     """Move ``pid`` into a new memory cgroup of ``memory_mb``; the Cgroup, or None."""
     if os.geteuid() != 0 or not memory_mb:

@@ -55,6 +55,30 @@ def landlock_abi() -> int:
 
 
 _ABI: int | None = None
+_TEMP: list = []  # [the folder that holds each child's folder, or None for the usual temp folder]
+SHM = "/dev/shm"
+
+
+def temp_root() -> str | None:
+    """Where each child's folder (its scratch folder, stdout and stderr) is made: a tmpfs
+    (``/dev/shm``) when the grader runs as root and can bound each child's memory with a
+    cgroup, which counts tmpfs pages too; else the usual temp folder. On a tmpfs making and
+    removing thousands of folders costs no disk I/O, and no inode churn on the disk's file
+    system (where, on ext4 without a journal, each new inode is searched past every one
+    deleted in the last minutes). A ``TMPDIR`` that is set wins."""
+    if not _TEMP:
+        _TEMP.append(SHM if os.environ.get("TMPDIR") is None and cgroups.possible() and _is_tmpfs(SHM) else None)
+    return _TEMP[0]
+
+
+def _is_tmpfs(path: str) -> bool:
+    try:
+        if os.path.islink(path) or not os.path.isdir(path) or not os.access(path, os.W_OK | os.X_OK):
+            return False
+        with open("/proc/self/mounts") as handle:
+            return any(line.split()[1:3] == [path, "tmpfs"] for line in handle if len(line.split()) > 2)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -124,7 +148,7 @@ class Sandbox:
         self.import_failure: Run | None = None
         self._isolation: dict | None = None
         self._cgroup = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-"))  # 0700
+        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-", dir=temp_root()))  # 0700
         _register(self)
         self._out = _private_file(self._tmp / "stdout")
         self._err = _private_file(self._tmp / "stderr")

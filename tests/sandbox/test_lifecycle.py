@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -17,8 +18,8 @@ import pytest
 import as_user
 from as_user import USERS
 from conftest import clean_env, exercise_text, task
-from grader.sandbox import ForkServer, Sandbox, replies
-from grader.sandbox.parent import landlock_abi
+from grader.sandbox import ForkServer, Sandbox, cgroups, parent, replies
+from grader.sandbox.parent import SHM, landlock_abi, temp_root
 
 SLEEPER = """# gradquiz: tq
 import os, time
@@ -404,3 +405,56 @@ def test_an_installed_but_unreadable_module_is_an_import_error_not_a_permission_
         run = sb.run("f", "scalars", [[1.5]], 60)
         assert run.failure is None, run.detail
         assert run.results[0]["data"] == [3.0]
+
+
+FILL_SCRATCH = """
+import os
+print("CWD", os.getcwd(), flush=True)
+written = 0
+block = b"x" * (1 << 20)
+try:
+    for i in range(200):
+        with open(f"fill{i}", "wb") as handle:
+            for _ in range(4):
+                handle.write(block)
+                handle.flush()
+                written += 1
+        print("MB", written, flush=True)
+except OSError as exc:
+    print("REFUSED", written, type(exc).__name__, flush=True)
+
+
+def f(x):
+    return 2 * x
+"""
+
+
+@pytest.mark.skipif(not cgroups.possible() or temp_root() is None,
+                    reason="the scratch folder is on a tmpfs only for a root grader with memory cgroups")
+def test_as_root_the_scratch_folder_is_on_a_tmpfs_that_counts_against_the_childs_memory():
+    """Making and removing a folder per child costs no disk I/O on /dev/shm, and the pages a
+    submission writes there are charged to its memory cgroup: its files cannot take more memory
+    than the child may have (here 128 MiB; 800 MiB of files attempted). The child is stopped,
+    the grader goes on, and the files go with the child's folder."""
+    from grader.sandbox.parent import Limits
+
+    with Sandbox(FILL_SCRATCH, "fill.py", limits=Limits(memory_mb=128)) as sb:
+        run = sb.run("f", "scalars", [[1.0]], 60)
+        out = sb.output()[0]
+        assert sb.isolation["memory"].startswith("rlimit-as+cgroup"), sb.isolation
+        folder = sb._tmp
+    assert f"CWD {SHM}/gradquiz-" in out, out
+    megabytes = max([int(line.split()[1]) for line in out.splitlines() if line.startswith(("MB", "REFUSED"))] or [0])
+    assert 0 < megabytes < 128, out  # stopped (killed by the cgroup, or refused) before outgrowing it
+    assert run.results is None or "REFUSED" in out, (run, out)
+    assert not folder.exists()  # and everything it wrote is gone with its folder
+
+
+def test_a_set_tmpdir_keeps_the_childs_folder_there(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(parent, "_TEMP", [])
+    with Sandbox("import os\nprint('CWD', os.getcwd())\n\ndef f(x):\n    return 2 * x\n", "where.py") as sb:
+        assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
+        out = sb.output()[0]
+    assert f"CWD {tmp_path}/gradquiz-" in out, out
