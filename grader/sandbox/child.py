@@ -206,7 +206,8 @@ def _lines(fd):
 
 
 def _load_confine():
-    """``confine.py`` from beside this file, read before the child loses access to it."""
+    """``confine.py`` (and the ``seccomp.py`` it imports) from beside this file, read before the
+    child loses access to them."""
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     try:
@@ -214,6 +215,7 @@ def _load_confine():
     finally:
         sys.path.remove(here)
         sys.modules.pop("confine", None)
+        sys.modules.pop("seccomp", None)
     return confine
 
 
@@ -288,9 +290,10 @@ def _zygote(parent, confine):
     """The fork server: preload once, then fork one confined child per submission.
 
     Fd 0 is a unix socket to the parent. First line: the server config (``allow``, also
-    preloaded); then per submission a message ``{}`` with four fds attached (requests, stdout,
+    preloaded; ``scratch_root``, the folder that will hold every child's folder: the server
+    confines itself with a first Landlock layer for all its children); then per submission a message ``{}`` with four fds attached (requests, stdout,
     stderr, results); the forked child reads its config from the first of them, as a child
-    started by ``Sandbox`` does. The zygote answers ``{"ready": true}`` once, then
+    started by ``Sandbox`` does. The zygote answers ``{"ready": true, "layered": bool}`` once, then
     ``{"pid": N}`` (or ``{"error": ...}``) per submission. It never runs student code.
     """
     import signal
@@ -301,8 +304,9 @@ def _zygote(parent, confine):
     _prepare(server)
     base = confine.open_paths(confine.read_paths(server.get("allow", ())))
     confine.warm(drop_capabilities=True)
+    layered = bool(server.get("scratch_root")) and confine.restrict_fork_server(base, server["scratch_root"])
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    control.sendall(b'{"ready": true}\n')
+    control.sendall((_dumps({"ready": True, "layered": layered}) + "\n").encode())
     while True:
         try:
             message, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 4)

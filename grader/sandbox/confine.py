@@ -11,9 +11,9 @@ applies, in this order and for the rest of the process's life:
 - Landlock (when the kernel has it): read-only access to the standard library, numpy and the
   allowed packages, the shared libraries; read/write to the scratch folder only; no TCP
   (ABI 4), no signals or abstract unix sockets outside the sandbox (ABI 6);
-- a seccomp filter (x86_64): no new processes or threads, no exec, no sockets, no ptrace or
-  other processes' memory, no shared memory or IPC objects that outlive the process, no
-  signals except to itself, no namespaces or mounts;
+- a seccomp filter (x86_64, ``seccomp.py`` beside this file): no new processes or threads, no
+  exec, no sockets, no ptrace or other processes' memory, no shared memory or IPC objects that
+  outlive the process, no signals except to itself, no namespaces or mounts;
 - ``PR_SET_PDEATHSIG``: the child dies with the process that started it.
 
 ``confine`` returns what it enforced (see ``grader.sandbox`` for the keys).
@@ -29,12 +29,17 @@ import struct
 import sys
 
 LINUX = sys.platform.startswith("linux")
+if __name__ == "confine":  # loaded by child.py from beside this file, as it loads seccomp.py
+    import seccomp as _filter
+else:
+    from grader.sandbox import seccomp as _filter
+
 _libc = ctypes.CDLL(None, use_errno=True)
 if LINUX:
     _libc.syscall.restype = ctypes.c_long
     _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP = 1, 4, 22, 24
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 28, 38, 47, 4
 SECUREBITS_LOCKED_NOROOT = 0xEF  # NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, all locked, KEEP_CAPS locked off
 
@@ -170,6 +175,24 @@ def _top_name(path: str) -> str:
 
 
 def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
+    rules = [(fd, is_dir, rights) for fd, is_dir, path, rights in read_fds
+             if rights == FS_READ_DIR or _top_name(path) not in forbid]
+    opened = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in (scratch, "/dev/null")]
+    try:
+        _restrict(abi, rules + [(opened[0], True, SCRATCH), (opened[1], False, FS_READ_FILE | FS_WRITE_FILE)])
+    finally:
+        for fd in opened:
+            os.close(fd)
+    return {
+        "filesystem": "landlock",
+        "network": "seccomp+landlock-tcp" if abi >= 4 else "seccomp",
+        "signals": "landlock-scoped" if abi >= 6 else "seccomp",
+    }
+
+
+def _restrict(abi: int, rules) -> None:
+    """One Landlock layer on this thread: every file right, TCP and (ABI 6) the scopes handled;
+    ``rules``: (O_PATH descriptor, is a folder, rights) of what stays allowed."""
     fs = _fs_rights(abi)
     attr = struct.pack("QQQ", fs, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL)
     size = 8 if abi < 4 else 16 if abi < 6 else 24
@@ -178,162 +201,79 @@ def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
     try:
-        # one rule structure and one set of C arguments for all (a few hundred) rules
+        # one rule structure and one set of C arguments for all (up to a few hundred) rules
         attr = _PathBeneath(0, -1)
         call = (ctypes.c_long(SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(attr),
                 ctypes.c_uint32(0))
         syscall = _libc.syscall
-
-        def rule(fd, rights, is_dir):
+        for fd, is_dir, rights in rules:
             rights &= fs if is_dir else fs & FILE_RIGHTS
             if not rights:
-                return
+                continue
             attr.allowed_access, attr.parent_fd = rights, fd
             if syscall(*call) < 0:
                 raise OSError(ctypes.get_errno(), "landlock_add_rule")
-
-        for fd, is_dir, path, rights in read_fds:
-            if rights == FS_READ_DIR or _top_name(path) not in forbid:
-                rule(fd, rights, is_dir)
-        for path, rights in ((scratch, SCRATCH), ("/dev/null", FS_READ_FILE | FS_WRITE_FILE)):
-            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            try:
-                rule(fd, rights, os.path.isdir(path))
-            finally:
-                os.close(fd)
         if _libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) < 0:
             raise OSError(ctypes.get_errno(), "landlock_restrict_self")
     finally:
         os.close(ruleset)
-    return {
-        "filesystem": "landlock",
-        "network": "seccomp+landlock-tcp" if abi >= 4 else "seccomp",
-        "signals": "landlock-scoped" if abi >= 6 else "seccomp",
-    }
 
 
-# -- seccomp -----------------------------------------------------------------------------------
-AUDIT_ARCH_X86_64 = 0xC000003E
-DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new thread")
-    # new processes and threads, programs
-    "clone": 56, "fork": 57, "vfork": 58, "clone3": 435, "execve": 59, "execveat": 322,
-    # other processes: memory, tracing, descriptors, priorities
-    "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "kcmp": 312,
-    "pidfd_open": 434, "pidfd_getfd": 438, "pidfd_send_signal": 424, "process_madvise": 440,
-    "process_mrelease": 448, "setpriority": 141, "ioprio_set": 251, "migrate_pages": 256,
-    "move_pages": 279,
-    # the network and sockets of any kind; io_uring (it can open sockets past this filter)
-    "socket": 41, "socketpair": 53, "io_uring_setup": 425, "io_uring_enter": 426,
-    "io_uring_register": 427,
-    # memory and objects that outlive the process or escape RLIMIT_AS
-    "memfd_create": 319, "memfd_secret": 447, "shmget": 29, "msgget": 68, "semget": 64,
-    "mq_open": 240, "userfaultfd": 323,
-    # and the objects other processes made: attaching root's SysV segments (uid 0 owns them, no
-    # capability needed), sending to their queues, removing them (by id or, for mq, by name)
-    "shmat": 30, "shmctl": 31, "shmdt": 67, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "semop": 65,
-    "semctl": 66, "semtimedop": 220, "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243,
-    "mq_notify": 244, "mq_getsetattr": 245,
-    # files' metadata, which Landlock does not cover (a file's owner may chmod it)
-    "chmod": 90, "fchmod": 91, "fchmodat": 268, "fchmodat2": 452, "chown": 92, "fchown": 93,
-    "lchown": 94, "fchownat": 260, "utime": 132, "utimes": 235, "utimensat": 280,
-    "futimesat": 261, "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197,
-    "lremovexattr": 198, "fremovexattr": 199, "setxattrat": 463, "removexattrat": 466,
-    "inotify_init": 253, "inotify_init1": 294, "inotify_add_watch": 254, "fanotify_init": 300,
-    "name_to_handle_at": 303, "open_by_handle_at": 304,
-    # namespaces, mounts, keys, kernel interfaces
-    "unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155,
-    "chroot": 161, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
-    "fsmount": 432, "fspick": 433, "mount_setattr": 442, "perf_event_open": 298, "bpf": 321,
-    "keyctl": 250, "add_key": 248, "request_key": 249,
-    "syslog": 103,  # the kernel's log, readable by anyone where kernel.dmesg_restrict is 0
-}
-AGAIN = {"clone", "fork", "vfork", "clone3"}
-SELF_ONLY = {  # allowed only when the first argument names this process (values: also allowed)
-    "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297,
-    "prlimit64": 302, "sched_setaffinity": 203, "sched_setscheduler": 144,
-    "sched_setparam": 142, "sched_setattr": 314,
-}
-ALSO = {"kill": "group", "prlimit64": "zero", "sched_setaffinity": "zero", "sched_setscheduler": "zero",
-        "sched_setparam": "zero", "sched_setattr": "zero"}
-# Commands refused by argument: (syscall number, offset of the argument in seccomp_data, values).
-# F_SETOWN / F_SETOWN_EX (fcntl) and FIOSETOWN / SIOCSPGRP (ioctl) would make the kernel send
-# SIGIO (or the F_SETSIG signal) to any process of the same user, e.g. the grader, when the
-# result pipe becomes writable: a signal that passes seccomp's kill rules (Landlock's signal
-# scope, ABI 6, stops it too; older kernels have only this).
-ARG_DENIED = {"fcntl": (72, 24, (8, 15)), "ioctl": (16, 24, (0x8901, 0x8902))}
-PR_SET_PDEATHSIG_NR, SIGKILL = 157, 9  # prctl: the death signal may only be set to SIGKILL
+# -- a fork server's first layer ---------------------------------------------------------------
+def restrict_fork_server(read_fds, scratch_root: str) -> bool:
+    """Confine a fork server with a first Landlock layer that every child inherits: read the
+    paths of ``read_fds``, read and write under ``scratch_root`` (where each child's scratch
+    folder will be). A child then adds a second layer of a few rules: broad folders that hold
+    all of those paths but never ``scratch_root`` nor a folder above it (the first layer keeps
+    them to the paths), and its own scratch folder. Landlock allows what every layer allows,
+    so the child reads exactly what a child confined alone reads, writes only its own scratch
+    folder, and the hundreds of rules are added once per server instead of once per child.
+
+    False (nothing done) without Landlock, or when no such folders exist (``scratch_root``
+    inside a folder the child reads): children then add every rule themselves."""
+    abi = landlock_abi()
+    if not (LINUX and abi) or len(os.listdir("/proc/self/task")) != 1:
+        return False
+    cover = _cover([path for _fd, _is_dir, path, _rights in read_fds] + ["/dev/null"], scratch_root)
+    if cover is None:
+        return False
+    if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:  # needed without CAP_SYS_ADMIN; it never execs
+        raise OSError(ctypes.get_errno(), "no_new_privs")
+    opened = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in (scratch_root, "/dev/null")]
+    try:
+        _restrict(abi, [(fd, is_dir, rights) for fd, is_dir, _path, rights in read_fds]
+                  + [(opened[0], True, SCRATCH), (opened[1], False, FS_READ_FILE | FS_WRITE_FILE)])
+    finally:
+        for fd in opened:
+            os.close(fd)
+    _probed["cover"] = open_paths([(path, READ) for path in cover])
+    return True
 
 
-def _bpf(code, k, jt=0, jf=0):
-    return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
-
-
-LD_ABS, JEQ, JGE, RET = 0x20, 0x15, 0x35, 0x06
-ALLOW, KILL = 0x7FFF0000, 0x80000000
-
-
-def _errno(value):
-    return 0x00050000 | value
-
-
-def seccomp_program(pid: int) -> bytes:
-    """The filter: allow everything except the calls above; signals, limits and scheduling
-    only for ``pid`` itself (``kill`` also to its own group, 0 or -pid)."""
-    return b"".join(part if type(part) is bytes else _bpf(JEQ, part[0] * pid, part[1], 0) for part in _program())
-
-
-def _program() -> list:
-    """The filter's instructions, those comparing with the pid as (sign, jump) to fill in: made
-    once per process (a fork server's children inherit them) instead of once per child."""
-    if "seccomp" in _probed:
-        return _probed["seccomp"]
-    pid = _PID
-    prog = [_bpf(LD_ABS, 4), _bpf(JEQ, AUDIT_ARCH_X86_64, 1, 0), _bpf(RET, KILL), _bpf(LD_ABS, 0),
-            _bpf(JGE, 0x40000000, 0, 1), _bpf(RET, _errno(errno.EPERM))]  # no x32 calls
-    for name, nr in DENIED.items():
-        prog += [_bpf(JEQ, nr, 0, 1), _bpf(RET, _errno(errno.EAGAIN if name in AGAIN else errno.EPERM))]
-    for name, nr in SELF_ONLY.items():
-        values = [pid] + {"group": [0, -pid], "zero": [0]}.get(ALSO.get(name), [])
-        checks = [_bpf(JEQ, v, len(values) - i, 0) if not isinstance(v, _Pid) else (v.sign, len(values) - i)
-                  for i, v in enumerate(values)]
-        block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
-        prog += [_bpf(JEQ, nr, 0, len(block)), *block]
-    for name, (nr, offset, values) in ARG_DENIED.items():
-        checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
-        block = [_bpf(LD_ABS, offset), *checks, _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
-        prog += [_bpf(JEQ, nr, 0, len(block)), *block]
-    # prctl(PR_SET_PDEATHSIG, sig): only SIGKILL, so the child cannot outlive a killed grader
-    block = [_bpf(LD_ABS, 16), _bpf(JEQ, PR_SET_PDEATHSIG, 0, 2), _bpf(LD_ABS, 24),
-             _bpf(JEQ, SIGKILL, 0, 1), _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
-    prog += [_bpf(JEQ, PR_SET_PDEATHSIG_NR, 0, len(block)), *block]
-    prog.append(_bpf(RET, ALLOW))
-    _probed["seccomp"] = prog
-    return prog
-
-
-class _Pid:
-    """The pid, or minus it, in the filter's template."""
-
-    def __init__(self, sign: int):
-        self.sign = sign
-
-    def __neg__(self):
-        return _Pid(-self.sign)
-
-
-_PID = _Pid(1)
-
-
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-
-def _seccomp(pid: int) -> None:
-    program = seccomp_program(pid)
-    buf = ctypes.create_string_buffer(program, len(program))
-    fprog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
-    if _libc.prctl(PR_SET_SECCOMP, 2, ctypes.addressof(fprog), 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "seccomp")
+def _cover(paths, avoid: str):
+    """The fewest folders (and files) holding every one of ``paths``, none of them ``avoid`` or
+    a folder above it: for each path its highest folder not on ``avoid``'s way from ``/``.
+    None when a path is ``avoid``, above it or inside it (nothing can hold it)."""
+    inside = os.path.realpath(avoid)
+    above = {inside}
+    folder = inside
+    while os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        above.add(folder)
+    out = set()
+    for path in paths:
+        real = os.path.realpath(path)
+        if real.startswith(inside + "/"):
+            return None
+        parts = real.split("/")
+        for i in range(2, len(parts) + 1):
+            prefix = "/".join(parts[:i])
+            if prefix not in above:
+                out.add(prefix)
+                break
+        else:
+            return None
+    return sorted(p for p in out if not any(p.startswith(q + "/") for q in out))
 
 
 # -- capabilities ------------------------------------------------------------------------------
@@ -407,7 +347,7 @@ def warm(drop_capabilities: bool = False) -> None:
     fork server never runs student code and needs none: it only forks)."""
     landlock_abi()
     _cap_last()
-    _program()
+    _filter.program()
     if drop_capabilities and LINUX and os.geteuid() == 0 and landlock_abi():
         _probed["capabilities"] = _drop_capabilities()
 
@@ -423,13 +363,17 @@ def confine(cfg, read_fds=None) -> dict:
                 "processes": "none" if os.geteuid() == 0 else "rlimit-nproc", "user": "same-user",
                 "memory": "rlimit-as", "missing": [f"not Linux ({sys.platform}): files, network, signals "
                                                    "and processes are not confined; grade on Linux"]}
-    if len(os.listdir("/proc/self/task")) != 1:  # Landlock and seccomp confine the calling thread
+    # Landlock and seccomp confine the calling thread (a fork server's child, under its server's
+    # first layer, may not list /proc: it is single-threaded, as forked from a server that was)
+    if "cover" not in _probed and len(os.listdir("/proc/self/task")) != 1:
         raise RuntimeError("the child has more than one thread (set OPENBLAS_NUM_THREADS=1)")
     abi = landlock_abi()
     root = os.geteuid() == 0
     if read_fds is None:
         read_fds = open_paths(read_paths(cfg.get("allow", ()), cfg.get("forbid", ())))
     elif cfg.get("extra_allow"):  # a fork server's: add the packages only this child may use
+        if "cover" in _probed:
+            raise RuntimeError("this fork server's first Landlock layer cannot allow more packages")
         read_fds = read_fds + open_paths(read_paths(cfg["extra_allow"], cfg.get("forbid", ()), base=False))
     set_limits(cfg)
     info = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
@@ -445,18 +389,23 @@ def confine(cfg, read_fds=None) -> dict:
     if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "no_new_privs")
     if abi:
-        info.update(_landlock(abi, read_fds, cfg["scratch"], set(cfg.get("forbid", ())) - {"numpy"}))
+        forbid = set(cfg.get("forbid", ())) - {"numpy"}
+        cover = _probed.get("cover")
+        if cover is not None and not any(_top_name(path) in forbid for _fd, _d, path, rights in read_fds if rights != FS_READ_DIR):
+            info.update(_landlock(abi, cover, cfg["scratch"]))  # the second layer over the fork server's
+        else:  # the whole list: a child alone, or one that may not read some of what its server may
+            info.update(_landlock(abi, read_fds, cfg["scratch"], forbid))
         if abi < 6:
             missing.append("landlock scopes (ABI 6): abstract unix sockets rely on seccomp")
     elif not root:
         missing.append("landlock: the submission can read and write what the grader's user can")
-    for fd, *_ in read_fds:
+    for fd, *_ in read_fds + (_probed.pop("cover", None) or []):
         os.close(fd)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     filtered = False
     if platform.machine() == "x86_64" and sys.maxsize > 2**32:
         try:
-            _seccomp(os.getpid())
+            _filter.install(os.getpid())
             filtered = True
         except OSError as exc:  # a kernel without seccomp filters
             missing.append(f"seccomp ({exc}): processes, sockets and signals are not filtered")

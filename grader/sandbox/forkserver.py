@@ -21,13 +21,15 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
-from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister
+from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister, temp_root
 
 START_TIMEOUT = 60.0  # seconds for the zygote to import numpy and the allowed packages
 
@@ -41,6 +43,10 @@ class ForkServer:
         self.allow = tuple(m for m in allow if isinstance(m, str))
         self.limits = limits
         self.pid = self.proc = None
+        self.layered = False
+        # every child's folder is made in here: the zygote's own Landlock layer allows it, each
+        # child's layer only its own scratch folder inside (see confine.restrict_fork_server)
+        self.root = tempfile.mkdtemp(prefix="gradquiz-forks-", dir=temp_root())
         _register(self)
         self._start()
 
@@ -63,12 +69,15 @@ class ForkServer:
         self.pid = self.proc.pid
         self._buffer = b""
         try:
-            self._sock.sendall((json.dumps({"allow": list(self.allow), "preload": list(self.allow)}) + "\n").encode())
+            self._sock.sendall((json.dumps({"allow": list(self.allow), "preload": list(self.allow),
+                                            "scratch_root": self.root}) + "\n").encode())
         except OSError:
             pass
-        if self._reply(START_TIMEOUT).get("ready") is not True:
+        reply = self._reply(START_TIMEOUT)
+        if reply.get("ready") is not True:
             self.close()
             raise ForkServerError("the fork server did not start")
+        self.layered = reply.get("layered") is True
 
     def _stop(self) -> None:
         if self.proc is not None:
@@ -118,10 +127,14 @@ class ForkServer:
             raise ValueError(
                 f"this fork server preloads {sorted(self.allow)}; the exercise allows {sorted(allow - forbid)}"
             )
+        if self.layered and allow - forbid - set(self.allow):
+            raise ValueError(f"this fork server's children may read {sorted(self.allow) or 'no package'} beyond "
+                             f"numpy; the exercise allows {sorted(allow - forbid)}")
         return ForkedSandbox(self, source, filename, forbid=sorted(forbid), limits=self.limits, allow=sorted(allow))
 
     def close(self) -> None:
         self._stop()
+        shutil.rmtree(self.root, ignore_errors=True)
         _unregister(self)
 
     def _emergency(self) -> None:
@@ -130,6 +143,7 @@ class ForkServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except OSError:
                 pass
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -144,6 +158,9 @@ class ForkedSandbox(Sandbox):
     def __init__(self, server: ForkServer, *args, **kwargs):
         self._server = server
         super().__init__(*args, **kwargs)
+
+    def _temp_dir(self) -> str:
+        return self._server.root
 
     def _spawn(self, scratch: str, read_req: int, write_res: int) -> int:
         self.proc = None

@@ -148,7 +148,7 @@ class Sandbox:
         self.import_failure: Run | None = None
         self._isolation: dict | None = None
         self._cgroup = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-", dir=temp_root()))  # 0700
+        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-", dir=self._temp_dir()))  # 0700
         _register(self)
         self._out = _private_file(self._tmp / "stdout")
         self._err = _private_file(self._tmp / "stderr")
@@ -194,6 +194,10 @@ class Sandbox:
             "memory_cgroup": self._cgroup.kind if self._cgroup else None,
         }
         self._config_sent = self._write(config, self.limits.import_timeout)
+
+    def _temp_dir(self) -> str | None:
+        """The folder this child's folder is made in (None: the usual temp folder)."""
+        return temp_root()
 
     def _spawn(self, scratch: str, read_req: int, write_res: int) -> int:
         self.proc = subprocess.Popen(

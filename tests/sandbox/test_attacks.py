@@ -38,7 +38,16 @@ def won(name, how=""):
 
 
 def result_fd():
-    return int(sys.argv[1])
+    if sys.argv[1:2] != ["--zygote"]:
+        return int(sys.argv[1])
+    import fcntl, stat  # forked by a fork server: the pipe open for writing
+    for fd in range(3, 4096):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+                return fd
+        except OSError:
+            pass
+    return -1
 
 
 def forge(data):
@@ -200,6 +209,16 @@ ATTACKS = {
         except OSError:
             pass
     """,
+    "neighbour_folders": """
+        # its own folder's files (stdout, stderr) and those around it: under `gradquiz grade`, the
+        # folders of the other students' children of the same fork server
+        for path in ("..", "../..", "../stdout", "../../..", "/dev/shm", "/tmp"):
+            try:
+                found = os.listdir(path) if os.path.isdir(path) else open(path).read()[:40]
+                return won(NAME, f"{path}: {found}")
+            except OSError:
+                pass
+    """,
     "sysv_message_queue": """
         import struct
         libc = ctypes.CDLL(None, use_errno=True)
@@ -244,8 +263,8 @@ class Attack:
     """One run of a hostile submission by ``who`` (the attacks, or the garbled replies: a
     grader that a garbled reply crashes would hide the other attacks), and what it left."""
 
-    def __init__(self, who: str, garbled: bool):
-        self.who = who
+    def __init__(self, who: str, garbled: bool, via: str = "check"):
+        self.who, self.via = who, via
         self.ws = as_user.user_workspace()
         self.tag = uuid.uuid4().hex[:12]
         self.problem = self.ws / "tq.yaml"
@@ -253,7 +272,9 @@ class Attack:
         self.problem.write_text(
             exercise_text([task(n, "derivative", "x**2", (-1, 1), timeout=10) for n in names], forbid=["sympy"])
         )
-        self.other = self.ws / "bob.py"
+        # under `grade`, a class of two: the attacker and bob, graded side by side
+        self.other = self.ws / ("class/bob/tq.py" if via == "grade" else "bob.py")
+        self.other.parent.mkdir(parents=True, exist_ok=True)
         self.other.write_text("def honest(x):\n    return 2 * x  # bob's work\n")
         self.server = socket.create_server(("127.0.0.1", 0))
         self.server.setblocking(False)
@@ -266,7 +287,8 @@ class Attack:
         self.msqid = self.libc.msgget(0, 0o1666)  # IPC_PRIVATE, IPC_CREAT | 0666: anyone may send
         env = clean_env()
         self.victim = subprocess.Popen(as_user.command(["/bin/sleep", "300"], who, self.ws, env), env=env)
-        self.submission = self.ws / "attack.py"
+        self.submission = self.ws / ("class/eve/tq.py" if via == "grade" else "attack.py")
+        self.submission.parent.mkdir(parents=True, exist_ok=True)
         self.submission.write_text(attack_source({
             "PROBLEM": str(self.problem), "OTHER": str(self.other), "PORT": self.server.getsockname()[1],
             "ABSTRACT": self.abstract_name, "VICTIM": self.victim.pid, "MSQID": self.msqid, "LEFT": f"gradquiz-left-{self.tag}",
@@ -275,7 +297,11 @@ class Attack:
         self.problem.chmod(0o644)
         self.before = self.problem.read_bytes()
         time.sleep(0.2)  # the victim has exec'd sleep
-        argv = [as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
+        if via == "grade":  # each submission in a child of a worker's fork server
+            argv = [as_user.gradquiz(who), "grade", self.ws / "class", "--problems", self.problem,
+                    "--output", self.ws / "out", "--quiet"]
+        else:
+            argv = [as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
         # The report goes to a file of the user's (as a terminal would be), which the old
         # child could open through /proc/<grader>/fd/1; a pipe of root's it could not.
         out = self.ws / "stdout.json"
@@ -284,6 +310,9 @@ class Attack:
         with open(out, "w") as handle:
             proc = subprocess.run(as_user.command(argv, who, self.ws, env), env=env, stdout=handle, stderr=subprocess.PIPE, text=True, timeout=300, cwd=self.ws)
         self.rc, self.stdout, self.stderr = proc.returncode, out.read_text(), proc.stderr
+        report = self.ws / "out" / "reports" / "eve" / "tq.json"
+        if via == "grade":
+            self.stdout = report.read_text() if report.is_file() else ""
         self.report = json.loads(self.stdout) if self.stdout.strip().startswith("{") else None
         self.output = (self.report or {}).get("output", "")
 
@@ -324,22 +353,28 @@ def attacks():
         run.close()
 
 
-def attacked(attacks, who, garbled=False) -> Attack:
-    if (who, garbled) not in attacks:
-        attacks[who, garbled] = Attack(who, garbled)
-    run = attacks[who, garbled]
+def attacked(attacks, who, garbled=False, via="check") -> Attack:
+    if (who, garbled, via) not in attacks:
+        attacks[who, garbled, via] = Attack(who, garbled, via)
+    run = attacks[who, garbled, via]
     assert run.report is not None, f"exit {run.rc}; stderr: {run.stderr[-2000:]}"
     return run
 
 
+VIAS = ["check", "grade"]  # one submission alone; a class, each child forked by a worker's fork server
+
+
+@pytest.mark.parametrize("via", VIAS)
 @pytest.mark.parametrize("who", USERS)
-def test_the_report_is_whole_and_the_honest_task_passes(attacks, who):
+def test_the_report_is_whole_and_the_honest_task_passes(attacks, who, via):
     if not landlock_abi():
         pytest.skip("this kernel has no Landlock: some attacks succeed (the isolation report says so)")
-    run = attacked(attacks, who)
+    run = attacked(attacks, who, via=via)
     assert run.rc == 0, run.stderr[-2000:]  # every attack failed, so every task passed
     assert by_id(run.report)["honest"]["passed"]
     assert run.report["score"] == run.report["max_score"] == len(ATTACKS) + 1
+    if via == "grade":
+        return  # the garbled replies are one parent's code either way: run through `check` only
     run = attacked(attacks, who, garbled=True)
     assert run.rc == 1, run.stderr[-2000:]  # the garbled tasks fail, the honest one passes
     assert "Traceback" not in run.stderr
@@ -349,30 +384,32 @@ def test_the_report_is_whole_and_the_honest_task_passes(attacks, who):
 
 NEEDS_LANDLOCK = {"problem_file", "problem_from_cmdline", "bundled_problems", "grader_package",
                   "sympy_without_forbid", "other_students_file", "grader_environment", "grader_memory",
-                  "grader_stdout", "edit_problem_file", "leave_files_behind"}
+                  "grader_stdout", "edit_problem_file", "leave_files_behind", "neighbour_folders"}
 
 
+@pytest.mark.parametrize("via", VIAS)
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_attack_fails(attacks, who, name):
+def test_attack_fails(attacks, who, name, via):
     if name in NEEDS_LANDLOCK and not landlock_abi():
         pytest.skip("this kernel has no Landlock: the child's files are not confined (its isolation report says so)")
     if name in NEEDS_SECCOMP and os.uname().machine != "x86_64":
         pytest.skip("no seccomp filter on this architecture (its isolation report says so)")
     if name not in NEEDS_LANDLOCK and os.uname().machine != "x86_64" and landlock_abi() < 6:
         pytest.skip("no seccomp filter on this architecture and no Landlock scoping (its isolation report says so)")
-    run = attacked(attacks, who)
+    run = attacked(attacks, who, via=via)
     result = by_id(run.report)[name]
     assert f"WON {name}" not in run.output, run.output
     assert result["passed"], result["feedback"]
 
 
+@pytest.mark.parametrize("via", VIAS)
 @pytest.mark.parametrize("who", USERS)
-def test_side_effects_of_the_attacks(attacks, who):
+def test_side_effects_of_the_attacks(attacks, who, via):
     """The problem file is unchanged, the neighbour lives, nothing connected or was left."""
     if not landlock_abi():
         pytest.skip("this kernel has no Landlock: the child's files are not confined")
-    run = attacked(attacks, who)
+    run = attacked(attacks, who, via=via)
     assert run.problem.read_bytes() == run.before
     assert oct(run.problem.stat().st_mode & 0o777) == oct(0o644)
     assert run.victim.poll() is None and alive(run.victim.pid)

@@ -458,3 +458,46 @@ def test_a_set_tmpdir_keeps_the_childs_folder_there(tmp_path, monkeypatch):
         assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
         out = sb.output()[0]
     assert f"CWD {tmp_path}/gradquiz-" in out, out
+
+
+def test_the_second_layer_covers_what_the_child_reads_and_never_the_scratch_root():
+    from grader.sandbox.confine import _cover
+
+    reads = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/python3.11/json", "/etc/ld.so.cache", "/dev/null", "/dev/urandom"]
+    assert _cover(reads, "/dev/shm/gradquiz-forks-1") == ["/dev/null", "/dev/urandom", "/etc", "/usr"]
+    assert _cover(reads + ["/tmp/venv/lib/python3.11"], "/tmp/gradquiz-forks-1") == [
+        "/dev", "/etc", "/tmp/venv", "/usr"]
+    assert _cover(["/tmp"], "/tmp/gradquiz-forks-1") is None  # nothing holds it without the root
+    assert _cover(["/tmp/gradquiz-forks-1/x"], "/tmp/gradquiz-forks-1") is None
+
+
+READS_JSON = """
+import os
+path = os.path.join(os.path.dirname(os.__file__), "json", "decoder.py")
+try:
+    print("READ", len(open(path).read()) > 0)
+except OSError as exc:
+    print("DENIED", exc.errno)
+
+
+def f(x):
+    return 2 * x
+"""
+
+
+@pytest.mark.skipif(not landlock_abi(), reason="the fork server's Landlock layer needs Landlock")
+def test_a_layered_fork_server_still_hides_a_forbidden_standard_module_and_refuses_more_packages():
+    """Its children add a few broad rules over the server's layer, unless the exercise forbids a
+    module the server's layer allows (then every rule but the forbidden ones): `json` stays
+    unreadable where forbidden, readable elsewhere. A package beyond the server's is refused
+    before any fork (the caller starts a plain child instead)."""
+    with ForkServer() as zygote:
+        assert zygote.layered
+        with zygote.sandbox(READS_JSON, "open.py") as sb:
+            assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
+            assert "READ True" in sb.output()[0]
+        with zygote.sandbox(READS_JSON, "hidden.py", forbid=("json", "sympy")) as sb:
+            assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
+            assert "DENIED 13" in sb.output()[0], sb.output()
+        with pytest.raises(ValueError, match="beyond numpy"):
+            zygote.sandbox(READS_JSON, "more.py", allow=("yaml",))
