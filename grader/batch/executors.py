@@ -15,6 +15,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -81,7 +82,11 @@ def run_local(jobs: list[dict], workers: int, secret: str, threads: int = THREAD
                 done.add(index)
                 yield payload
     finally:
+        # Done: each worker has its None, closes its fork servers (their folders go with them)
+        # and ends; a moment for that, then (and at once if the run stopped early) the kill.
+        deadline = time.monotonic() + (2.0 if len(done) == len(jobs) else 0.0)
         for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
             if proc.is_alive():
                 proc.kill()
             proc.join()
@@ -91,7 +96,7 @@ def run_local(jobs: list[dict], workers: int, secret: str, threads: int = THREAD
 
 def serve(tasks, results, secret: str, threads: int, grader: int) -> None:
     """A worker process: warm up, then grade jobs from ``tasks`` on ``threads`` threads."""
-    from grader.batch.worker import grade_job, warm
+    from grader.batch.worker import grade_job, shutdown, warm
 
     _die_with_parent()
     threading.Thread(target=_watch, args=(grader, _started(grader)), daemon=True).start()
@@ -112,6 +117,7 @@ def serve(tasks, results, secret: str, threads: int, grader: int) -> None:
     loop()
     for thread in others:
         thread.join()
+    shutdown()
 
 
 def lost_record(job: dict, exitcode) -> dict:

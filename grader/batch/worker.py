@@ -216,6 +216,18 @@ def _keep(requests) -> None:
         done.set()
 
 
+def shutdown() -> None:
+    """Close this process's fork servers (and so remove their folders)."""
+    with _zygote_lock:
+        servers = list(_zygotes.values())
+        _zygotes.clear()
+    for zygote in servers:
+        try:
+            _on_keeper(zygote.close)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+
 def _kept(zygote):
     """The fork server with its fork requests made on the keeper thread."""
     fork = zygote.fork

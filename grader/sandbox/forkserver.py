@@ -26,10 +26,9 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
-from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister, temp_root
+from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister, temp_folder
 
 START_TIMEOUT = 60.0  # seconds for the zygote to import numpy and the allowed packages
 
@@ -46,7 +45,7 @@ class ForkServer:
         self.layered = False
         # every child's folder is made in here: the zygote's own Landlock layer allows it, each
         # child's layer only its own scratch folder inside (see confine.restrict_fork_server)
-        self.root = tempfile.mkdtemp(prefix="gradquiz-forks-", dir=temp_root())
+        self.root = temp_folder("forks")
         _register(self)
         self._start()
 

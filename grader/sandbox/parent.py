@@ -71,6 +71,38 @@ def temp_root() -> str | None:
     return _TEMP[0]
 
 
+def temp_folder(kind: str, where: str | None = None) -> str:
+    """A new private (0700) folder ``gradquiz-KIND-PID-XXXX`` in ``where`` (default: ``temp_root``).
+    Folders of this kind left there by a grader that was killed (SIGKILL runs no clean-up) are
+    removed first, once per process and folder: on a tmpfs they would hold memory."""
+    where = where if where is not None else (temp_root() or tempfile.gettempdir())
+    if (kind, where) not in _SWEPT:
+        _SWEPT.add((kind, where))
+        _remove_stale(where, f"gradquiz-{kind}-")
+    return tempfile.mkdtemp(prefix=f"gradquiz-{kind}-{os.getpid()}-", dir=where)
+
+
+_SWEPT: set = set()
+
+
+def _remove_stale(where: str, prefix: str) -> None:
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split("-")[0]
+        if not (name.startswith(prefix) and pid.isdigit()) or os.path.exists(f"/proc/{pid}"):
+            continue
+        path = os.path.join(where, name)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if info.st_uid == os.geteuid() and not os.path.islink(path) and os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _is_tmpfs(path: str) -> bool:
     try:
         if os.path.islink(path) or not os.path.isdir(path) or not os.access(path, os.W_OK | os.X_OK):
@@ -148,7 +180,7 @@ class Sandbox:
         self.import_failure: Run | None = None
         self._isolation: dict | None = None
         self._cgroup = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="gradquiz-", dir=self._temp_dir()))  # 0700
+        self._tmp = Path(temp_folder("child", self._temp_dir()))
         _register(self)
         self._out = _private_file(self._tmp / "stdout")
         self._err = _private_file(self._tmp / "stderr")
