@@ -146,13 +146,9 @@ def _render(result, fmt: str, path) -> str | None:
     if fmt == "text":
         if path is None:
             return None
-        import io
+        from grader.reports.text import plain_text
 
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        reports.render_text(result, Console(file=buffer, no_color=True, soft_wrap=True, width=100))
-        return buffer.getvalue()
+        return plain_text(result)
     return reports.RENDERERS[fmt](result)
 
 

@@ -13,7 +13,6 @@ The record is plain JSON: the journal line, the gradebook row's source and the s
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import queue
 import socket
@@ -108,13 +107,9 @@ def _task_summary(r) -> dict:
 
 
 def _text(report) -> str:
-    from rich.console import Console
+    from grader.reports.text import plain_text
 
-    from grader.reports import render_text
-
-    buffer = io.StringIO()
-    render_text(report, Console(file=buffer, no_color=True, soft_wrap=True, width=100))
-    return buffer.getvalue()
+    return plain_text(report)
 
 
 # -- exercises ----------------------------------------------------------------------------------

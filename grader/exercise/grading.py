@@ -50,7 +50,6 @@ def check_points(task: Task, exercise: Exercise, salt: tuple = ()) -> Points:
             ref, fx = task.reference_rows(x), task.f_rows(x)
         except (ArithmeticError, ValueError, TypeError):
             kept, ref, fx = _one_by_one(task, x)
-    k = len(kept)
     finite = _each(np.isfinite(ref)) & _each(np.isfinite(fx))
     kept, ref, fx = kept[finite], ref[finite], fx[finite]
     x = x[kept]

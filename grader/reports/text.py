@@ -95,11 +95,27 @@ def fmt(value: float) -> str:
 
 
 def plain_text(report) -> str:
-    """The text report without colours (what ``print(report)`` shows outside Jupyter)."""
-    import io
+    """The text report without colours, as a file gets it (``--output report.txt``, what
+    ``print(report)`` shows outside Jupyter, a class's per-student reports): the same text as
+    ``render_text`` on a colourless rich console 100 wide that does not wrap, made without one."""
+    console = _PlainConsole()
+    render_text(report, console)
+    return "".join(console.lines)
 
-    from rich.console import Console
 
-    buffer = io.StringIO()
-    render_text(report, Console(file=buffer, no_color=True, soft_wrap=True, width=100, highlight=False, force_jupyter=False))
-    return buffer.getvalue()
+class _PlainConsole:
+    """What ``render_text`` needs of a console, for plain text: each line's markup (and emoji
+    codes) rendered and its tabs expanded exactly as rich prints it, at a fraction of the cost
+    of a real console's ``print`` (0.1 ms a line: the reports of a class of 1,000 cost seconds)."""
+
+    width, soft_wrap = 100, True
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def print(self, markup: str, *, style=None, highlight=None, soft_wrap=None) -> None:
+        from rich.markup import render
+
+        text = render(markup, emoji=True)
+        text.expand_tabs(8)
+        self.lines.append(text.plain + "\n")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from conftest import EXERCISES, run_cli
 from grader.authoring.validate import validate_paths

@@ -5,7 +5,6 @@ Gradescope autograder bundle, run as Gradescope runs it."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 import subprocess

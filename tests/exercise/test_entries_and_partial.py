@@ -3,7 +3,6 @@ convention named, and partial credit where the author sets `partial: true`."""
 
 from __future__ import annotations
 
-import pytest
 
 from conftest import by_id, task
 

@@ -87,7 +87,7 @@ REFUSED = {  # an answers file's text -> the one line on stderr ({path} is the f
     "nested_80_deep_mappings": ("quiz: hq\nanswers: {num: " + "{a: " * 80 + "1" + "}" * 80 + "}\n",
                                 "{path}:2: the YAML is nested too deeply (more than 64 levels)"),
     "aliases_nested_deeper_than_the_text": (
-        "quiz: hq\n" + "\n".join([f"a0: &a0 [1]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 80)])
+        "quiz: hq\n" + "\n".join(["a0: &a0 [1]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 80)])
         + "\nanswers: {num: 1}\n",
         "{path}:2: the YAML is nested too deeply (more than 64 levels)",
     ),
