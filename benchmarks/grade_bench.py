@@ -205,6 +205,7 @@ def main() -> None:
             make_class(tmp / "loops", 100, args.loopers)
             make_class(tmp / "plain", 100)
             wall_plain, _, _ = grade(tmp / "plain", tmp / "out-plain", args.jobs, env)
+            began = time.time()
             wall_loops, _, _ = grade(tmp / "loops", tmp / "out-loops", args.jobs, env)
             lines = records(tmp / "out-loops")
             recs = records(tmp / "out-loops", last=True)
@@ -214,8 +215,10 @@ def main() -> None:
             print(f"looping submissions, measured apart: {len(loopers)} infinite loops among {len(others)} others")
             print(f"  each looper          {statistics.median(r['seconds'] for r in loopers):8.2f} s a try (its task's timeout, then "
                   f"killed); {tries} tries for {len(loopers)}: a timeout is graded once more, alone, at the end")
+            last_other = max(r["finished"] for r in others) - began
             print(f"  the 100 others       {wall_plain:8.2f} s alone, {wall_loops:.2f} s with the loopers "
-                  f"(the loopers hold {len(loopers)} worker-slots for their timeout; the rest go on)")
+                  f"(the loopers hold {len(loopers)} worker-slots for their timeout; the rest go on: the others' "
+                  f"last result came {last_other:.2f} s after the start)")
 
 
 if __name__ == "__main__":
