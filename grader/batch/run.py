@@ -80,6 +80,8 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
         raise GradquizError(f"--executor must be local or dask, not '{opts.executor}'")
     if opts.executor == "dask":
         executors.dask_ready(opts.scheduler)
+    else:
+        executors.prestart()
     out = Path(opts.output)
     if out.exists() and not out.is_dir():
         raise GradquizError("--output must be a folder", out)
