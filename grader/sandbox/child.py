@@ -305,6 +305,9 @@ def _zygote(parent, confine):
     base = confine.open_paths(confine.read_paths(server.get("allow", ())))
     confine.warm(drop_capabilities=True)
     layered = bool(server.get("scratch_root")) and confine.restrict_fork_server(base, server["scratch_root"])
+    if layered:  # its children add their few rules (or reopen these paths where they forbid one)
+        confine._close([fd for fd, *_ in base])
+        base = None
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     control.sendall((_dumps({"ready": True, "layered": layered}) + "\n").encode())
     while True:
