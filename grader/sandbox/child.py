@@ -291,9 +291,10 @@ def _zygote(parent, confine):
 
     Fd 0 is a unix socket to the parent. First line: the server config (``allow``, also
     preloaded; ``scratch_root``, the folder that will hold every child's folder: the server
-    confines itself with a first Landlock layer for all its children); then per submission a message ``{}`` with four fds attached (requests, stdout,
-    stderr, results); the forked child reads its config from the first of them, as a child
-    started by ``Sandbox`` does. The zygote answers ``{"ready": true, "layered": bool}`` once, then
+    confines itself with a first Landlock layer for all its children, ``confine.py``); then
+    per submission a message ``{}`` with four fds attached (requests, stdout, stderr,
+    results); the forked child reads its config from the first of them, as a child started by
+    ``Sandbox`` does. The zygote answers ``{"ready": true, "layered": bool}`` once, then
     ``{"pid": N}`` (or ``{"error": ...}``) per submission. It never runs student code.
     """
     import signal

@@ -241,13 +241,7 @@ def restrict_fork_server(read_fds, scratch_root: str) -> bool:
         return False
     if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:  # needed without CAP_SYS_ADMIN; it never execs
         raise OSError(ctypes.get_errno(), "no_new_privs")
-    opened = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in (scratch_root, "/dev/null")]
-    try:
-        _restrict(abi, [(fd, is_dir, rights) for fd, is_dir, _path, rights in read_fds]
-                  + [(opened[0], True, SCRATCH), (opened[1], False, FS_READ_FILE | FS_WRITE_FILE)])
-    finally:
-        for fd in opened:
-            os.close(fd)
+    _landlock(abi, read_fds, scratch_root)  # the first layer: a child's rules, its scratch the root
     _probed["cover"] = open_paths([(path, READ) for path in cover])
     _probed["first_layer"] = [(path, rights) for _fd, _is_dir, path, rights in read_fds]
     return True

@@ -189,6 +189,37 @@ def test_rerun_grades_nothing_and_regrade_one(graded, tmp_path):
     assert rc == 2 and stderr.strip() == "gradquiz: --regrade: no student 'nobody' in this class"
 
 
+def test_reports_follow_the_journal_after_a_rerun(tmp_path):
+    """Reports are written as results come in; a rerun that grades nothing writes again only the
+    reports whose text is not the journal's: one edited by hand is restored, a symbolic link
+    planted in its place is replaced (its target untouched), an untouched one keeps its file."""
+    subs = tmp_path / "subs"
+    _write(subs / "ann" / "exercise1.py", RIGHT)
+    _write(subs / "ben" / "exercise1.py", WRONG)
+    _write(subs / "cid" / "exercise1.py", RIGHT)
+    out = tmp_path / "out"
+    env = clean_env(GRADQUIZ_SECRET=SECRET)
+    rc, stdout, stderr = run_cli("grade", subs, "--output", out, "--quiet", env=env, timeout=240)
+    assert rc == 0, stderr
+    reports = out / "reports"
+    original = {name: (reports / name / "exercise1.txt").read_text() for name in ("ann", "ben", "cid")}
+    assert "Score: 3 / 3" in original["ann"] and "Score: 0 / 3" in original["ben"]
+    (reports / "ann" / "exercise1.txt").write_text("Score: 0 / 3\n")  # edited by hand
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not a report\n")
+    (reports / "ben" / "exercise1.txt").unlink()
+    (reports / "ben" / "exercise1.txt").symlink_to(target)
+    kept = (reports / "cid" / "exercise1.txt").stat().st_ino
+    rc, stdout, stderr = run_cli("grade", subs, "--output", out, "--quiet", env=env, timeout=240)
+    assert rc == 0, stderr
+    assert "graded 0 submissions" in stdout
+    for name in ("ann", "ben", "cid"):
+        assert (reports / name / "exercise1.txt").read_text() == original[name]
+    assert not (reports / "ben" / "exercise1.txt").is_symlink()
+    assert target.read_text() == "not a report\n"
+    assert (reports / "cid" / "exercise1.txt").stat().st_ino == kept
+
+
 def test_file_per_student_needs_exercise(tmp_path):
     _write(tmp_path / "subs" / "ann.py", RIGHT)
     rc, stdout, stderr = run_cli("grade", tmp_path / "subs", "--output", tmp_path / "out")
