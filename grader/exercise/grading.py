@@ -145,9 +145,8 @@ def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout:
     (seconds those calls took) and ``point`` (the call that was running). The clock starts
     once the file is loaded: loading has its own limit (``Limits.import_timeout``).
     """
-    ready = checked_run(sandbox.run(function, call, [], timeout), 0)  # the file loaded (own time limit), the function found
-    if ready.results is None:
-        return ready
+    # run_each waits for the file to load under its own limit before the task's clock starts,
+    # and a missing function is the child's first reply
     run = checked_run(sandbox.run_each(function, call, points, timeout), len(points))
     if run.failure == "timeout":
         done = run.detail.get("done")
