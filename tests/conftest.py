@@ -149,6 +149,24 @@ def task(id, kind, f, domain=(-2, 2), **keys) -> dict:
     return out
 
 
+# A submission's first lines that print what the child may do as root: its uid, capability
+# sets (capget), securebits, bounding set, and whether setuid and chown are refused.
+CAPABILITY_PROBE = """
+import ctypes, os
+
+libc = ctypes.CDLL(None, use_errno=True)
+data = (ctypes.c_uint32 * 6)()
+libc.capget(ctypes.byref((ctypes.c_uint32 * 2)(0x20080522, 0)), data)
+print("UID", os.getuid(), os.geteuid(), "CAPS", list(data), "SECUREBITS", libc.prctl(27, 0, 0, 0, 0))
+print("BOUNDING", [c for c in range(64) if libc.prctl(23, c, 0, 0, 0) == 1])
+for name, attempt in (("setuid", lambda: os.setuid(1000)), ("chown", lambda: os.chown(".", 1000, 1000))):
+    try:
+        attempt()
+        print("ALLOWED", name)
+    except OSError as exc:
+        print("DENIED", name, exc.errno)
+"""
+
 PYTHON = sys.executable
 
 
