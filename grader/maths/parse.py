@@ -71,6 +71,7 @@ __all__ = [
     "symbol",
 ]
 
+MAX_LENGTH = 2000  # characters of typed maths read at most (a longer text is one clear error)
 
 
 class _Parser(Rewriter, Builder):
@@ -218,7 +219,7 @@ def read_math(
     *,
     symbols: Iterable[str] | None = None,
     constants: Mapping[str, object] | None = None,
-    max_length: int = 2000,
+    max_length: int = MAX_LENGTH,
     answer: bool = False,
 ) -> Reading:
     """Parse like :func:`parse_math` and say how the text was read.
@@ -356,7 +357,7 @@ def parse_math(
     *,
     symbols: Iterable[str] | None = None,
     constants: Mapping[str, object] | None = None,
-    max_length: int = 2000,
+    max_length: int = MAX_LENGTH,
 ) -> sympy.Expr:
     """Parse typed maths into a SymPy expression with real symbols.
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import by_id, exercise_text, task
 from grader.maths import mistakes
 from grader.maths.equivalence import compare
-from grader.maths.parse import parse_math
+from grader.maths.parse import MAX_LENGTH, parse_math
 
 # (case, f, domain, the student's wrong f' (Python and typed maths alike), note, a phrase of the feedback)
 RULES = [
@@ -145,6 +145,9 @@ FORMS = [lambda e: e, sympy.expand, sympy.factor, sympy.together, lambda e: symp
 def test_a_right_derivative_in_any_form_is_never_named(f, form):
     right = sympy.diff(f, x)
     answer = form(right)
+    # only what a student can type (expand_trig of tanh(2x + 1) can make 90,000 operations,
+    # whose 50-digit check cannot finish, while float rounding makes them differ slightly)
+    assume(len(str(answer)) <= MAX_LENGTH)
     result = compare(answer, right, ("x",), domain={"x": (-1.5, 1.5)}, f=f)
     assert result.equal, (f, answer)
     assert result.mistake is None
