@@ -19,6 +19,7 @@ from grader.exercise import feedback
 from grader.maths.numerics import close, sample_points
 from grader.exercise.problem import Exercise, Task
 from grader.reports import Result
+from grader.reports.safe import one_line
 from grader.sandbox import Run, Sandbox
 
 FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order
@@ -303,7 +304,7 @@ def _call_error(item: dict) -> dict:
     out = {}
     returned = item.get("returned")
     if isinstance(returned, str):
-        out["returned"] = returned[:200]
+        out["returned"] = one_line(returned[:200])  # a type name of the submission's: one line
     error = item.get("error")
     if isinstance(error, dict):
         out["error"] = feedback.clean_error(error)

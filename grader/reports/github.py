@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 import re
-from html import escape as _html
 
 from grader.reports.model import Report
-from grader.reports.text import fmt, printable
+from grader.reports.safe import markdown, printable
+from grader.reports.text import fmt
 
 
 def escape_data(text: str) -> str:
@@ -84,14 +84,14 @@ def annotations(report: Report, source: str = "") -> str:
 
 
 def _cell(text: str) -> str:
-    text = _html(printable(text), quote=False).replace("|", "\\|")
-    return "<br>".join(line for line in text.split("\n") if line.strip()) or " "
+    """Text in a Markdown table cell: each line escaped (``safe.markdown``), joined by <br>."""
+    return "<br>".join(markdown(line) for line in printable(text).split("\n") if line.strip()) or " "
 
 
 def summary(report: Report) -> str:
     """A Markdown table for ``$GITHUB_STEP_SUMMARY``: one row per task or question."""
     head = (f"### {_cell(report.title)} ({_cell(report.id)}): {fmt(report.score)} / {fmt(report.max_score)}\n\n"
-            f"`{_cell(report.file)}`\n\n| task | result | points | feedback |\n| --- | --- | --- | --- |\n")
+            f"{_cell(report.file)}\n\n| task | result | points | feedback |\n| --- | --- | --- | --- |\n")
     rows = []
     if getattr(report, "error", None):
         rows.append(f"| (not graded) | ❌ error | 0 | {_cell(report.error)} |")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from grader.reports.safe import capped
+
 
 @dataclass
 class Result:
@@ -101,7 +103,7 @@ class Report:
         if self.student:
             out["student"] = self.student
         if self.notes:
-            out["notes"] = list(self.notes)
+            out["notes"] = capped(self.notes)
         if self.output:
             out["output"] = self.output
         if self.isolation is not None:
