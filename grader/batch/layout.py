@@ -21,14 +21,17 @@ import stat
 import time
 import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import yaml
 
+from grader.batch import unzip
+from grader.batch.files import read_text
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.problems.discovery import bundled, problem_files
 from grader.problems.yamlio import load_yaml
+from grader.reports.safe import shown_name
 
 SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
 MAX_FILE = 2 << 20  # bytes of one submission file
@@ -87,6 +90,7 @@ class _File:
     bad: str = ""  # why it cannot be read, if so
     name: str = ""  # the file's name as the student gave it, when the LMS renamed it
     late: bool = False  # the LMS marked it late
+    sha256: str = ""  # of the bytes read when the file was checked
 
     @property
     def given(self) -> Path:
@@ -157,17 +161,42 @@ def collect(sources, unpack_dir: Path, exclude=()) -> list[_File]:
     for source in map(Path, sources):
         if not source.exists() and not source.is_symlink():
             raise GradquizError("no such file or folder (given as SUBMISSIONS)", source)
-        if source.is_file() and zipfile.is_zipfile(source):
+        if source.is_file() and not source.is_symlink() and _is_zip(source):
             root, bad = extract_zip(source, unpack_dir / _safe(source.stem))
-            found += _scan_dir(root, bad)
-        elif source.is_dir():
+            files = _scan_dir(root, bad)
+            seen = {f.path for f in files}
+            files += [_refused(root, path, why) for path, why in bad.items() if path not in seen]
+            found += [f for f in files if f is not None]
+        elif source.is_dir() and not source.is_symlink():
             found += _scan_dir(source, {}, skip)
         else:
-            found.append(_File(problem_of(source), source, "file"))
+            found.append(_File(shown_name(problem_of(source)), source, "file"))
     for item in found:
-        if not item.bad and item.path.is_file():
-            item.bad = _unreadable(item.path)
+        if not item.bad:
+            item.bad, item.sha256 = _unreadable(item.path)
     return found
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def _refused(root: Path, path: Path, why: str) -> _File | None:
+    """A refused zip member that is not on disk (a clash, a name too long, a '..' part): listed
+    under the student its first part names, so that student's problem is ``unreadable``."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None  # outside the folder that holds the class (a zip of one folder)
+    if not parts or parts[0].startswith((".", "__")) or parts[0] in IGNORED:
+        return None
+    if len(parts) == 1:
+        return _flat(path, {path: why})
+    owner = _owner(parts[0], _gradescope_submitters(root))
+    return _File(owner, path, "folder", why)
 
 
 # Names the LMSs give what they export:
@@ -183,31 +212,48 @@ def _scan_dir(folder: Path, bad: dict[Path, str], skip=frozenset()) -> list[_Fil
     out = []
     submitters = _gradescope_submitters(folder)
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith((".", "__")) or entry.name in IGNORED or (skip and entry.resolve() in skip):
+        if entry.name.startswith((".", "__")) or entry.name in IGNORED or (skip and _resolved(entry) in skip):
             continue
         if entry.is_dir() and not entry.is_symlink():
-            moodle = MOODLE.match(entry.name)
-            owner = submitters.get(entry.name) or (moodle.group("name") if moodle else entry.name)
+            owner = _owner(entry.name, submitters)
             files = [_File(owner, p, "folder", bad.get(p, "")) for p in _walk_student(entry, bad)]
             out += files or [_File(owner, entry, "folder", "empty")]  # a student who handed in nothing
         elif _candidate(entry) or entry in bad:
-            canvas = CANVAS.match(entry.name)
-            if canvas:
-                given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("name"))
-                out.append(_File(canvas.group("login"), entry, "folder", bad.get(entry, ""), given, bool(canvas.group("late"))))
-            else:
-                out.append(_File(problem_of(entry), entry, "file", bad.get(entry, "")))
+            out.append(_flat(entry, bad))
     return out
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+
+
+def _owner(name: str, submitters: dict[str, str]) -> str:
+    """The student a folder of the submissions belongs to (a name that is not UTF-8, or holds
+    control characters, escaped: it is written in the gradebook and seeds the student's variant)."""
+    moodle = MOODLE.match(name)
+    return shown_name(submitters.get(name) or (moodle.group("name") if moodle else name))
+
+
+def _flat(entry: Path, bad: dict[Path, str]) -> _File:
+    """A file at the top of the submissions: Canvas's ``login_USERID_SUBID_name``, or a student's file."""
+    canvas = CANVAS.match(entry.name)
+    if canvas:
+        given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("name"))
+        return _File(shown_name(canvas.group("login")), entry, "folder", bad.get(entry, ""), given, bool(canvas.group("late")))
+    return _File(shown_name(problem_of(entry)), entry, "file", bad.get(entry, ""))
 
 
 def _gradescope_submitters(folder: Path) -> dict[str, str]:
     """Gradescope's export: folder name -> the submitter's sid (else email, else name)."""
-    meta = folder / "submission_metadata.yml"
-    if not meta.is_file() or meta.is_symlink():
+    text, _, _ = read_text(folder / "submission_metadata.yml", ZIP_MAX_FILE)
+    if text is None:
         return {}
     try:
-        data = yaml.safe_load(meta.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
         return {}
     out = {}
     for key, value in (data or {}).items() if isinstance(data, dict) else ():
@@ -220,86 +266,91 @@ def _gradescope_submitters(folder: Path) -> dict[str, str]:
     return out
 
 
-def _unreadable(path: Path) -> str:
-    """Why the file cannot be graded, or ''."""
-    if path.is_symlink():
-        return f"{path.name} is a symbolic link (refused in grading mode)"
-    try:
-        info = os.stat(path, follow_symlinks=False)
-    except OSError as exc:
-        return f"{path.name}: {exc.strerror}"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{path.name} is not a regular file"
-    if info.st_size > MAX_FILE:
-        return f"{path.name} is too large ({info.st_size} bytes; the limit is {MAX_FILE})"
-    try:
-        path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        return f"{path.name}: {exc.strerror}"
-    except UnicodeDecodeError as exc:
-        return f"{path.name} is not UTF-8 text (byte {exc.start})"
-    return ""
+def _unreadable(path: Path) -> tuple[str, str]:
+    """(why the file cannot be graded, or ''; the SHA-256 of what was read), read as hostile
+    (``files.read_limited``: never a link, a FIFO or a device, at most MAX_FILE bytes)."""
+    text, data, why = read_text(path, MAX_FILE)
+    if text is None:
+        return why, ""
+    return "", hashlib.sha256(data).hexdigest()
 
 
 def extract_zip(path: Path, dest: Path) -> tuple[Path, dict[Path, str]]:
     """Unpack a class zip into ``dest``; returns the folder to read and the members refused, with why.
 
-    Refused: absolute paths and ``..`` (path traversal), symlinks, members over ZIP_MAX_FILE bytes
-    once decompressed (counted as read, not as declared), anything past ZIP_MAX_TOTAL bytes."""
+    Every member is hostile and a problem with one is that member's, never the class's: an
+    absolute path or a ``..`` part (unpacked nowhere: listed where its other parts put it), a
+    symlink, a name part over 255 bytes, a name flagged UTF-8 that is not (the zip is read again
+    without the flag), a clash (``x/ex.py`` and ``x/ex.py/y.py``: both refused), a member over
+    ZIP_MAX_FILE bytes once decompressed (counted as read, not as declared), anything past
+    ZIP_MAX_TOTAL bytes. A refused member may not exist on disk (``collect`` lists it anyway)."""
     dest.mkdir(parents=True, exist_ok=True)
     bad: dict[Path, str] = {}
     total = 0
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise GradquizError(f"cannot read the zip ({exc})", path) from None
+    archive, not_utf8 = unzip.open_zip(path, dest)
     with archive:
         members = archive.infolist()
         if len(members) > ZIP_MAX_MEMBERS:
             raise GradquizError(f"the zip has {len(members)} members (the limit is {ZIP_MAX_MEMBERS})", path)
         for info in members:
-            name = info.filename.replace("\\", "/")
-            parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
-            if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-                raise GradquizError(f"the zip member '{info.filename}' points outside the folder (refused)", path)
-            if not parts or info.is_dir() or parts[0] in IGNORED:
+            parts, why = unzip.member_parts(info.filename)
+            if not parts or (info.is_dir() and not why) or parts[0] in IGNORED:
                 continue
             target = dest.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            shown = shown_name(info.filename)
+            if info.filename in not_utf8:
+                why = "its name is flagged as UTF-8 but is not"
+            if why:
+                bad.setdefault(target, f"the zip member '{shown}': {why} (refused)")
+                continue
+            clash = unzip.make_parents(dest, parts)
+            if clash:
+                bad[dest.joinpath(*clash)] = f"the zip member '{shown}' clashes with another member (refused)"
+                bad.setdefault(target, bad[dest.joinpath(*clash)])
+                continue
             if stat.S_ISLNK(info.external_attr >> 16):
-                target.touch()
-                bad[target] = f"{parts[-1]} is a symbolic link in the zip (refused)"
+                bad[target] = f"{shown_name(parts[-1])} is a symbolic link in the zip (refused)"
                 continue
             written, reason = _copy_member(archive, info, target, ZIP_MAX_TOTAL - total)
             total += written
             if reason:
-                target.write_bytes(b"")
-                bad[target] = f"{parts[-1]}: {reason}"
+                if not os.path.isdir(target):
+                    try:
+                        target.write_bytes(b"")
+                    except OSError:
+                        pass
+                bad[target] = f"{shown_name(parts[-1])}: {reason}"
+                continue
             try:  # keep the zip's times: the newest of two submissions is the one graded
                 stamp = time.mktime(info.date_time + (0, 0, -1))
                 os.utime(target, (stamp, stamp), follow_symlinks=False)
             except (OverflowError, ValueError, OSError):
                 pass
-    entries = [e for e in dest.iterdir() if not e.name.startswith(".")]
-    if len(entries) == 1 and entries[0].is_dir() and not MOODLE.match(entries[0].name):
-        return entries[0], bad  # a zip of one folder that holds the class
+    tops = {e.name for e in dest.iterdir() if not e.name.startswith(".")}
+    tops |= {p.relative_to(dest).parts[0] for p in bad}  # a refused member may not be on disk
+    only = dest / next(iter(tops)) if len(tops) == 1 else None
+    if only is not None and only.is_dir() and not only.is_symlink() and not MOODLE.match(only.name):
+        return only, bad  # a zip of one folder that holds the class
     return dest, bad
 
 
 def _copy_member(archive, info, target: Path, room: int) -> tuple[int, str]:
     limit = min(ZIP_MAX_FILE, room)
     written = 0
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        return 0, f"cannot be unpacked ({exc.strerror})"
     try:
         with os.fdopen(fd, "wb") as out, archive.open(info) as src:
             while chunk := src.read(1 << 16):
                 written += len(chunk)
                 if written > limit:
-                    return written, ("larger than %d bytes once unpacked" % ZIP_MAX_FILE if limit == ZIP_MAX_FILE
-                                     else "the zip unpacks to more than %d bytes" % ZIP_MAX_TOTAL)
+                    return written, (f"larger than {ZIP_MAX_FILE} bytes once unpacked" if limit == ZIP_MAX_FILE
+                                     else f"the zip unpacks to more than {ZIP_MAX_TOTAL} bytes")
                 out.write(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return written, f"cannot be unpacked ({exc})"
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        return written, f"cannot be unpacked ({shown_name(exc)})"
     return written, ""
 
 
@@ -344,8 +395,8 @@ def plan(sources, *, problems=(), exercise: str | None = None, roster: Path | No
     if exercise and exercise not in index:
         raise GradquizError(f"no exercise or quiz with id '{exercise}' (see `gradquiz list`)")
     files = collect(sources, unpack_dir, exclude)
-    if not exercise and any(f.layout == "file" for f in files):
-        first = next(f for f in files if f.layout == "file")
+    if not exercise and any(f.layout == "file" and not f.bad for f in files):
+        first = next(f for f in files if f.layout == "file" and not f.bad)
         raise GradquizError("a file per student needs --exercise ID (which problem the files answer)", first.path)
     order, rename, rows = read_roster(roster) if roster else ([], {}, {})
     by_student: dict[str, list[_File]] = {}
@@ -389,12 +440,12 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
         others = [f for f in mine if f.suffix in suffixes and f.pid != pid and f.pid not in index]  # another problem's file is not a misnamed one
         want = f"{pid}{'.py' if kind == 'exercise' else '.answers.yaml'}"
         if wrong_type:
-            return None, Issue(sid, pid, "misnamed", f"{wrong_type[0].given.name} is not a {kind} submission; expected {want}")
+            return None, Issue(sid, pid, "misnamed", f"{shown_name(wrong_type[0].given.name)} is not a {kind} submission; expected {want}")
         if exercise and len(others) == 1:  # --exercise names the problem: grade the one candidate
             named, status = others, "misnamed"
-            reason = f"graded {others[0].given.name} as {pid} (expected {want})"
+            reason = f"graded {shown_name(others[0].given.name)} as {pid} (expected {want})"
         elif others:
-            names = ", ".join(sorted(f.given.name for f in others))
+            names = ", ".join(sorted(shown_name(f.given.name) for f in others))
             return None, Issue(sid, pid, "misnamed", f"no {want}; found {names}")
         else:
             return None, Issue(sid, pid, "missing", f"no {want}")
@@ -402,7 +453,7 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
     if not readable:
         return None, Issue(sid, pid, "unreadable", named[0].bad)
     if len(named) > 1:
-        chosen = max(readable, key=lambda f: (f.path.stat().st_mtime, str(f.path)))
+        chosen = max(readable, key=lambda f: (os.lstat(f.path).st_mtime, str(f.path)))
         status = "duplicate"
         reason = (f"{len(named)} submissions for {pid} ({', '.join(_short(f.path) for f in named)}); "
                   f"graded the newest, {_short(chosen.path)}")
@@ -410,12 +461,12 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
     if status == "ok" and readable[0].late:
         status, reason = "late", "the LMS marked the submission late"
     file = readable[0].path
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    digest = readable[0].sha256
     return Job(sid, pid, str(path), kind, str(file), digest, status, reason), None
 
 
 def _short(path: Path) -> str:
-    return "/".join(path.parts[-2:])
+    return shown_name("/".join(path.parts[-2:]))
 
 
 def _safe(name: str) -> str:

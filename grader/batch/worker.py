@@ -144,19 +144,15 @@ def _salt() -> tuple:
 
 
 def _read_submission(path: Path) -> str:
-    """The submission's text, refusing a symlink (grading mode) without following it."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        if path.is_symlink():
-            raise GradquizError("the submission is a symbolic link (refused in grading mode)", path) from None
-        raise GradquizError(f"cannot read the file ({exc.strerror})", path) from None
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GradquizError(f"the file is not UTF-8 text (byte {exc.start})", path) from None
+    """The submission's text, read as the plan read it (``files.read_text``: never through a
+    link, never blocking on a FIFO, at most ``layout.MAX_FILE`` bytes)."""
+    from grader.batch.files import read_text
+    from grader.batch.layout import MAX_FILE
+
+    text, _, why = read_text(path, MAX_FILE)
+    if text is None:
+        raise GradquizError(why, path)
+    return text
 
 
 def _grade_exercise(job: dict):

@@ -58,3 +58,12 @@ def capped(notes: list, limit: int = MAX_NOTES) -> list[str]:
     if len(notes) <= limit:
         return notes
     return notes[:limit] + [f"... and {len(notes) - limit} more notes like these (not shown)"]
+
+
+def shown_name(name: object) -> str:
+    """A file's or student's name as it may be printed: the bytes of a name that is not UTF-8
+    as \\xNN (Python keeps them as lone surrogates), then ``one_line``."""
+    text = str(name)
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return one_line(text)
