@@ -11,6 +11,7 @@ from grader.problems.discovery import HEADER, find_problem, header_id, header_st
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.reports import Report
+from grader.reports.safe import one_line
 from grader.sandbox import Limits, Sandbox
 from grader.problems.yamlio import load_yaml, read_text
 
@@ -250,12 +251,23 @@ def _linked_folder(path: Path) -> str | None:
 
 
 def _pictures(report: Report, pictures, plot) -> None:
+    """The report's pictures (and ``--plot``'s file); a picture that cannot be drawn is a note."""
     from grader import plots
 
+    figures, good, notes = plots.drawable(pictures)
+    report.notes += notes
     if plot is not True:
-        plots.save(pictures, Path(plot))
-    report.figures = plots.figures(pictures)
-    report.pictures = list(pictures)
+        if good or not pictures:
+            try:
+                plots.save(good, Path(plot))  # nothing graded at all: the one-line error, exit 2
+            except GradquizError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a picture must never cost the grade
+                report.notes.append(f"{plot} was not written: {type(exc).__name__}: {one_line(exc)[:200]}")
+        else:
+            report.notes.append(f"{plot} was not written: no picture could be drawn")
+    report.figures = figures
+    report.pictures = good
 
 
 def check_in_kernel(problem_id: str, *, answers: dict | None = None, problems=(), student: str | None = None,

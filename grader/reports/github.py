@@ -13,7 +13,7 @@ import ast
 import re
 
 from grader.reports.model import Report
-from grader.reports.safe import markdown, printable
+from grader.reports.safe import markdown, one_line, printable
 from grader.reports.text import fmt
 
 
@@ -30,7 +30,7 @@ def def_lines(source: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested too deep to parse in memory
         for number, line in enumerate(source.splitlines(), start=1):
             match = re.match(r"\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", line)
             if match:
@@ -62,10 +62,16 @@ def _line_of(result, report: Report, source: str, defs: dict, keys: dict) -> int
 
 
 def annotations(report: Report, source: str = "") -> str:
-    """The workflow commands: an ``::error`` per failing result and a ``::notice`` with the score."""
-    defs = def_lines(source) if report.kind != "quiz" else {}
-    keys = _key_lines(source) if report.kind == "quiz" else {}
+    """The workflow commands: an ``::error`` per failing result and a ``::notice`` with the score.
+    Never raises: where a line cannot be found, the annotation goes on line 1 and a notice says why."""
     out = []
+    try:
+        defs = def_lines(source) if report.kind != "quiz" else {}
+        keys = _key_lines(source) if report.kind == "quiz" else {}
+    except Exception as exc:  # noqa: BLE001 - an annotation's place must never cost the report
+        defs, keys = {}, {}
+        out.append(f"::notice file={escape_property(report.file)},title=gradquiz::"
+                   f"{escape_data(one_line(f'annotations placed on line 1: {type(exc).__name__}'))}")
     error = getattr(report, "error", None)
     if error:  # the check could not happen: the reason, on the file
         out.append(f"::error file={escape_property(report.file)},line=1,title={escape_property('gradquiz: not graded')}::"

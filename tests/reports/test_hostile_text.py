@@ -142,3 +142,29 @@ def test_a_notebook_of_ipython_lines_gives_ten_notes_and_a_count(tmp_path):
     assert len(out) < 20_000
     notes = report["notes"]
     assert len(notes) == 11 and notes[-1] == "... and 199990 more notes like these (not shown)", notes[-3:]
+
+
+HUGE = "# gradquiz: tq\ndef honest(x):\n    return 1e308 if x > 0 else -1e308\n"
+
+
+def test_a_picture_that_cannot_be_drawn_is_a_note_and_the_score_stands(tmp_path):
+    (tmp_path / "tq.yaml").write_text(exercise_text([task("honest", "derivative", "x**2", (-1, 1))]))
+    (tmp_path / "huge.py").write_text(HUGE)
+    rc, out, err = run_cli("check", "huge.py", "--problems", "tq.yaml", "--plot", "p.png", cwd=tmp_path)
+    assert rc == 1, err  # graded (wrong), not exit 2
+    assert "internal error" not in err and "Traceback" not in err
+    assert "note: the picture of honest could not be drawn (" in out and "the score stands" in out
+    assert "Score: 0 / 1" in out
+
+
+def test_a_source_ast_cannot_parse_still_gets_its_annotations_and_summary(tmp_path):
+    (tmp_path / "tq.yaml").write_text(exercise_text([task("honest", "derivative", "x**2")]))
+    (tmp_path / "deep.py").write_text("# gradquiz: tq\ndef honest(x):\n    return 0.0\n\n\nx = " + "1+" * 200_000 + "1\n")
+    summary = tmp_path / "summary.md"
+    rc, out, err = run_cli("check", "deep.py", "--problems", "tq.yaml", cwd=tmp_path,
+                           env=clean_env(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=summary))
+    assert rc == 1 and "Traceback" not in err, err
+    assert "Score: 0 / 1" in out
+    commands = [line for line in out.splitlines() if line.startswith("::")]
+    assert commands[0].startswith("::error file=deep.py,line=2,") and commands[-1].startswith("::notice file=deep.py")
+    assert "| honest | ❌ fail | 0/1 |" in summary.read_text()
