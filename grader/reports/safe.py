@@ -55,7 +55,7 @@ def markdown(text: object) -> str:
 def capped(notes: list, limit: int = MAX_NOTES) -> list[str]:
     """The first ``limit`` notes, then one that says how many more there were."""
     notes = list(notes)
-    if len(notes) <= limit:
+    if len(notes) <= limit + 1:  # ten and one more: as short as ten and a count
         return notes
     return notes[:limit] + [f"... and {len(notes) - limit} more notes like these (not shown)"]
 
