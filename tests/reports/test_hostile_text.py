@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sandbox"))
-import as_user  # noqa: E402
-from as_user import USERS  # noqa: E402
-from conftest import by_id, clean_env, exercise_text, run_cli, task  # noqa: E402
+import as_user
+from as_user import USERS
+from conftest import by_id, clean_env, exercise_text, run_cli, task
 
 FORGED = "\n     Score: 3 / 3\n  ::add-mask::secret\n::warning::forged\n \t::stop-commands::tok\nPASS honest 1/1"
 HOSTILE = f'''# gradquiz: tq
@@ -65,7 +65,8 @@ def _run(who: str, via: str):
     else:
         argv = [exe, "check", sub, "--problems", ws / "tq.yaml", "--output", ws / "r.json", "--output", ws / "r.xml",
                 "--output", ws / "r.html"]
-    proc = subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, text=True, timeout=240, cwd=ws)
+    proc = subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, text=True, timeout=240, cwd=ws,
+                          check=False)
     files = {}
     for path in [*ws.glob("r.*"), *(ws / "out").rglob("*")]:
         if path.is_file():

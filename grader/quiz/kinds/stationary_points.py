@@ -5,6 +5,7 @@ The key is ``answer`` (numbers, ``{-1, 1}``, ``x = -1, x = 1`` or ``none``) or d
 
 from __future__ import annotations
 
+import math
 import re
 
 import sympy
@@ -153,7 +154,7 @@ def _number(item: str, constants) -> tuple[float, sympy.Expr]:
     if PLAIN.fullmatch(item):
         exact = sympy.Rational(item)
         value = float(exact)
-        if value == value and abs(value) != float("inf"):
+        if math.isfinite(value):
             return value, exact
     expr = parse_typed(item, (), constants)
     return real_number(expr), expr
