@@ -243,10 +243,13 @@ def _prepare(cfg):
             pass
 
 
+def _stand_in(module):
+    return module is None or bool(getattr(module, "__dict__", {}).get("__forbidden__"))
+
+
 def _loaded_tops():
     """The top-level names of every module really in memory (not a forbidden stand-in)."""
-    return {name.split(".")[0] for name, module in list(sys.modules.items())
-            if module is not None and not getattr(module, "__dict__", {}).get("__forbidden__")}
+    return {name.split(".")[0] for name, module in list(sys.modules.items()) if not _stand_in(module)}
 
 
 def _serve(cfg, result_fd, requests, confine, read_fds=None):
@@ -260,7 +263,8 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
         _send(result_fd, {"import_error": {"type": "SandboxError", "message": f"the sandbox could not be set up: {exc}"[:500], "line": None, "text": ""}})
         return
     forbid = set(cfg.get("forbid", ()))
-    loaded = sorted(_loaded_tops() & forbid)
+    loaded = sorted(n for n in forbid if n in sys.modules and not _stand_in(sys.modules[n]))  # a package's
+    # submodule is never loaded without the package itself: the top-level names are enough
     if loaded:  # fail closed: a module in memory can be reached whatever sys.modules says
         _send(result_fd, {"import_error": {"type": "SandboxError", "message": (
             f"the sandbox could not be set up: {', '.join(loaded)} cannot be forbidden here (the sandbox itself "
