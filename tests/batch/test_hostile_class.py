@@ -65,6 +65,7 @@ def build_class(ws: Path) -> tuple[Path, Path]:
         handle.write(RIGHT)
     archive = ws / "zipped.zip"
     with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"trick{ESCAPES}/../exercise1.py", RIGHT)  # refused, its name printed: never raw
         z.writestr("bob/exercise1.py", RIGHT)
         z.writestr("long/" + "a" * 300 + "/exercise1.py", RIGHT)
         z.writestr("clash/exercise1.py", RIGHT)
@@ -117,6 +118,7 @@ UNREADABLE = {
     "clash": "the zip member 'clash/exercise1.py/y.py' clashes with another member (refused)",
     "dots": "the zip member 'dots/../../exercise1.py': a '..' part points outside the folder (refused)",
     FLAGGED.decode("cp437"): "its name is flagged as UTF-8 but is not (refused)",  # read again without the flag
+    "trick\\x1b[2K\\x1b[1Agraded 3 ... 3 ok": "a '..' part points outside the folder (refused)",
 }
 
 
@@ -144,6 +146,7 @@ def test_each_attack_is_that_students_unreadable_status(runs, who, student):
 @pytest.mark.parametrize("who", USERS)
 def test_no_name_reaches_the_terminal_or_the_gradebook_raw(runs, who):
     _, proc, raw, _ = graded(runs, who)
+    assert proc.returncode == 0 and raw, proc.stderr[-3000:]
     for stream in (proc.stdout, proc.stderr, raw):
         assert b"\x1b" not in stream and b"\xff" not in stream
     raw.decode("utf-8")  # the gradebook is UTF-8 throughout

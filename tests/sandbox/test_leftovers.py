@@ -69,7 +69,7 @@ def _run(who: str, via: str) -> tuple:
         else:
             argv = [exe, "check", submission, "--problems", problem, "--format", "json"]
         runs = [subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, text=True,
-                               timeout=300, cwd=ws, check=False) for _ in range(2)]  # the second finds what the first left
+                               timeout=150, cwd=ws, check=False) for _ in range(2)]  # the second finds what the first left
         proc = runs[0]
         if via == "grade":
             path = ws / "out/reports/eve/tq.json"
