@@ -1,7 +1,7 @@
 """Answers files (spec section 2): ``quiz: ID``, optional ``student: ID``, ``answers: {id: answer}``.
 
 ``read_answers`` reads one for ``gradquiz check``; ``save_answers`` writes what
-``gradquiz quiz`` collected (atomically, with ``grader.reports.files.write_report``, keeping answers to questions the quiz no longer
+``gradquiz quiz`` collected (atomically, with ``grader.reports.files.write_file``, keeping answers to questions the quiz no longer
 has), ``saved_answers`` reads back what an earlier session or ``gradquiz starter`` left
 there (so ``gradquiz quiz`` resumes instead of overwriting), and ``answers_head`` is the
 top both ``quiz`` and ``starter`` write.
@@ -104,6 +104,6 @@ def save_answers(quiz, answers: dict, output: Path) -> None:
         f"# Grade them with: gradquiz check {output.name}\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    from grader.reports.files import write_report
+    from grader.reports.files import write_file
 
-    write_report(output, header + body, what="answers")
+    write_file(output, header + body, what="answers")

@@ -1,4 +1,4 @@
-"""Writing a report (or any output file the grader makes) safely: ``write_report(path, text)``.
+"""Writing a report (or any output file the grader makes) safely: ``write_file(path, text)``.
 
 The folder being graded belongs to a student, who can plant things where a report will be
 written: a symbolic link to a file of the grader's user (root on Gradescope), a FIFO that
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from grader.errors import GradquizError
 
-def write_report(path, text: str, *, what: str = "report") -> None:
+def write_file(path, text: str, *, what: str = "report") -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically, never through a link, FIFO or device.
 
     ``what`` names the file in error lines ("the {what}", "the answers")."""
