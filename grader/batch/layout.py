@@ -27,7 +27,8 @@ import yaml
 
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
-from grader.problems.discovery import bundled, problem_files
+from grader.problems.discovery import problem_files, search_path
+from grader.problems.intake import id_from_name
 from grader.problems.yamlio import load_yaml
 
 SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
@@ -104,14 +105,8 @@ class _File:
 # -- problems -----------------------------------------------------------------------------------
 def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
     """Every problem id -> (file, kind), searched as grading mode does (never the current folder)."""
-    paths = [Path(p) for p in problems]
-    for p in paths:
-        if not p.exists():
-            raise GradquizError("no such file or folder (given with --problems)", p)
-    paths += [Path(p) for p in os.environ.get("GRADQUIZ_PATH", "").split(":") if p]
-    paths += bundled()
     index: dict[str, tuple[Path, str]] = {}
-    for file in problem_files(paths):
+    for file in problem_files(search_path(problems, here=False)):
         try:
             data, _ = load_yaml(file)
         except GradquizError:
@@ -128,11 +123,7 @@ def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
 # -- reading the submissions --------------------------------------------------------------------
 def problem_of(path: Path) -> str:
     """The problem id a file's name gives: ``exercise1.py`` -> exercise1, ``signs.answers.yaml`` -> signs."""
-    name = path.name
-    for end in (".answers.yaml", ".answers.yml", ".yaml", ".yml", ".py", ".ipynb"):
-        if name.endswith(end):
-            return name[: -len(end)]
-    return path.stem
+    return id_from_name(path)
 
 
 def _candidate(path: Path) -> bool:

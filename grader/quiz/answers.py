@@ -24,17 +24,19 @@ from grader.problems.yamlio import load_yaml
 MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
 
 
-def read_answers(path: Path | str):
-    """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line."""
+def read_answers(path: Path | str, text: str | None = None):
+    """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line
+    (``text``: its contents, read by ``grader.problems.intake.read_submission`` with the cap below)."""
     path = Path(path)
+    if text is None:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # load_yaml names the problem
+        if size > MAX_BYTES:
+            raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
     try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # load_yaml names the problem
-    if size > MAX_BYTES:
-        raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
-    try:
-        data, positions = load_yaml(path)
+        data, positions = load_yaml(path, text)
     except GradquizError as err:
         if "expected ',' or ']'" in err.message or "expected ',' or '}'" in err.message:
             err.message += " (quote answers that start with [ or {, e.g. '[0, oo)')"
