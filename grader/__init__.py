@@ -6,7 +6,7 @@ Jupyter notebook ``check("exercise1")`` grades the functions defined in the runn
 ``check("signs", answers={...})`` a quiz.
 """
 
-from typing import Any
+from __future__ import annotations
 
 from grader.errors import GradquizError
 
@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 __all__ = ["GradquizError", "__version__", "check", "load_problem"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:  # no typing import: `gradquiz --version` stays quick
     if name in ("check", "load_problem"):
         from grader import api
 

@@ -10,8 +10,9 @@ quiz's answers. ``gradquiz grade``'s workers call the same two functions.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from grader.errors import GradquizError
 from grader.pipeline import (
@@ -77,7 +78,8 @@ def check(path: str | Path, answers: Mapping[Any, Any] | None = None, *, problem
 
         notebook = notebook_source(path, source)
         source = notebook.source
-    problem = read_exercise(intake.find_exercise(path, source, exercise, problems, grading), str(path), student, grading)
+    problem_path = intake.find_exercise(path, source, exercise, problems, grading)
+    problem = read_exercise(problem_path, str(path), student, grading)
     report = grade_exercise(source, str(path), problem, student=student, grading=grading, limits=limits,
                             notebook=notebook, plot=plot or False)
     report.notes[:0] = intake.header_notes(source, report.id, intake.id_from_name(path), grading=grading,
@@ -118,7 +120,9 @@ def check_in_kernel(problem_id: str, *, answers: Mapping[Any, Any] | None = None
     grading = grading_mode(grading)
     if kind_of(data) == "quiz":
         if not isinstance(answers, dict):
-            raise GradquizError(f"'{problem_id}' is a quiz: pass your answers, check('{problem_id}', answers={{'q1': ...}})")
+            raise GradquizError(
+                f"'{problem_id}' is a quiz: pass your answers, check('{problem_id}', answers={{'q1': ...}})"
+            )
         from grader.maths.seeds import grading_salt
         from grader.problems.variants import student_id
         from grader.quiz import find_quiz
@@ -130,7 +134,9 @@ def check_in_kernel(problem_id: str, *, answers: Mapping[Any, Any] | None = None
         report.file = "answers given in this notebook"
         return report
     if answers is not None:
-        raise GradquizError(f"'{problem_id}' is an exercise: define its functions, then call check('{problem_id}') without answers")
+        raise GradquizError(
+            f"'{problem_id}' is an exercise: define its functions, then call check('{problem_id}') without answers"
+        )
     from grader.notebook.kernel import kernel_source
 
     notebook = kernel_source(_function_names(data), problem_id)

@@ -16,7 +16,11 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
-from typing import Any
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs `--version` a few ms
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # name -> the module that defines the command, in the order `gradquiz -h` lists them
 COMMANDS = {

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
-from grader.cli.options import ForceOpt, OutputFileOpt, ProblemsOpt, StudentOpt, VersionOpt, emit, typer_app, user_errors
+from grader.cli.options import (
+    ForceOpt,
+    OutputFileOpt,
+    ProblemsOpt,
+    StudentOpt,
+    VersionOpt,
+    emit,
+    typer_app,
+    user_errors,
+)
 
 app = typer_app()
 
@@ -17,7 +25,7 @@ app = typer_app()
 @app.command()
 @user_errors
 def validate(
-    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Problem files or folders."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Problem files or folders."),
     show_version: bool = VersionOpt,
 ) -> None:
     """Lint problem files in every variant: schema, formulas, references, domains, points, ids. Exit 0 ok, 2 errors."""
@@ -45,7 +53,7 @@ class NewKind(str, Enum):
 def new(
     kind: NewKind = typer.Argument(..., metavar="exercise|quiz", help="exercise or quiz"),
     id: str = typer.Argument(..., metavar="ID", help="The new problem's id."),
-    output: Optional[Path] = OutputFileOpt,
+    output: Path | None = OutputFileOpt,
     force: bool = ForceOpt,
     show_version: bool = VersionOpt,
 ) -> None:
@@ -59,9 +67,9 @@ def new(
 @user_errors
 def starter(
     id: str = typer.Argument(..., metavar="ID", help="The exercise or quiz id."),
-    problems: Optional[List[Path]] = ProblemsOpt,
-    student: Optional[str] = StudentOpt,
-    output: Optional[Path] = OutputFileOpt,
+    problems: list[Path] | None = ProblemsOpt,
+    student: str | None = StudentOpt,
+    output: Path | None = OutputFileOpt,
     force: bool = ForceOpt,
     notebook: bool = typer.Option(False, "--notebook", help="An exercise's starter as a Jupyter notebook (.ipynb)."),
     show_version: bool = VersionOpt,
@@ -81,9 +89,11 @@ def starter(
 @user_errors
 def show(
     id: str = typer.Argument(..., help="The exercise or quiz id."),
-    problems: Optional[List[Path]] = ProblemsOpt,
-    student: Optional[str] = StudentOpt,
-    output: Optional[Path] = typer.Option(None, "--output", help="The picture's file, .png or .svg (default: ID.png here)."),
+    problems: list[Path] | None = ProblemsOpt,
+    student: str | None = StudentOpt,
+    output: Path | None = typer.Option(
+        None, "--output", help="The picture's file, .png or .svg (default: ID.png here)."
+    ),
     show_version: bool = VersionOpt,
 ) -> None:
     """Draw the problem's f with f' and its tangent lines at the shown points (the lesson's picture)."""
@@ -97,8 +107,10 @@ def show(
 @app.command()
 @user_errors
 def export(
-    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Problem files or folders."),
-    output: Path = typer.Option(..., "--output", metavar="DIR", help="Folder for the student edition (exercises/ and quizzes/ inside)."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Problem files or folders."),
+    output: Path = typer.Option(
+        ..., "--output", metavar="DIR", help="Folder for the student edition (exercises/ and quizzes/ inside)."
+    ),
     show_version: bool = VersionOpt,
 ) -> None:
     """Write the student edition: no references, hidden tasks or quiz answer keys (quiz answers are recorded)."""
@@ -110,7 +122,7 @@ def export(
 
 @app.command("list")
 @user_errors
-def list_(problems: Optional[List[Path]] = ProblemsOpt, show_version: bool = VersionOpt) -> None:
+def list_(problems: list[Path] | None = ProblemsOpt, show_version: bool = VersionOpt) -> None:
     """List the available exercises and quizzes (files that cannot be read: a warning each on stderr)."""
     from grader.problems.catalogue import catalogue
 

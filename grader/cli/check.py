@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -29,20 +28,25 @@ class Format(str, Enum):
 @app.command()
 @user_errors
 def check(
-    file: Path = typer.Argument(..., metavar="FILE", help="A student's .py or .ipynb submission or a quiz answers .yaml."),
-    problems: Optional[List[Path]] = ProblemsOpt,
-    exercise: Optional[str] = typer.Option(None, "--exercise", metavar="ID", help="The exercise or quiz id (default: from the file)."),
-    student: Optional[str] = StudentOpt,
+    file: Path = typer.Argument(
+        ..., metavar="FILE", help="A student's .py or .ipynb submission or a quiz answers .yaml."
+    ),
+    problems: list[Path] | None = ProblemsOpt,
+    exercise: str | None = typer.Option(
+        None, "--exercise", metavar="ID", help="The exercise or quiz id (default: from the file)."
+    ),
+    student: str | None = StudentOpt,
     format: Format = typer.Option(
         Format.text, "--format", help="Report format (github: the text, plus annotations and a step summary)."
     ),
-    output: Optional[List[str]] = typer.Option(
-        None, "--output", metavar="FILE", help="Write a report (repeatable): PATH (format from .json .xml .txt), FORMAT:PATH, or - (stdout)."
+    output: list[str] | None = typer.Option(
+        None, "--output", metavar="FILE",
+        help="Write a report (repeatable): PATH (format from .json .xml .txt), FORMAT:PATH, or - (stdout).",
     ),
     grading: bool = typer.Option(
         False, "--grading", help="Grading mode: also run hidden checks (default: $GRADQUIZ_GRADING=1, else off)."
     ),
-    plot: Optional[Path] = typer.Option(
+    plot: Path | None = typer.Option(
         None, "--plot", metavar="FILE", help="Draw your functions against the right ones into FILE (.png or .svg)."
     ),
     show_version: bool = VersionOpt,
@@ -62,7 +66,8 @@ def check(
     outputs = targets(output, "text" if format is Format.github else format.value)
     try:
         if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-            raise GradquizError(f"--plot: a picture is a .png or .svg file, not {plot.suffix or 'a file without a suffix'}", plot)
+            what = plot.suffix or "a file without a suffix"
+            raise GradquizError(f"--plot: a picture is a .png or .svg file, not {what}", plot)
         result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading,
                            plot=plot or False)
         bodies = delivery.render_all(result, outputs)

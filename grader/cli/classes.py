@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -28,16 +27,22 @@ class Executor(str, Enum):
 @app.command()
 @user_errors
 def grade(
-    submissions: List[Path] = typer.Argument(..., help="Folders (a folder or a file per student) or zips of them."),
+    submissions: list[Path] = typer.Argument(..., help="Folders (a folder or a file per student) or zips of them."),
     output: Path = typer.Option(..., "--output", help="Folder for the gradebook, reports and journal."),
-    problems: Optional[List[Path]] = ProblemsOpt,
-    exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."),
-    regrade: Optional[List[str]] = typer.Option(None, "--regrade", help="Grade these students again (repeatable, or a,b,c)."),
-    lms: Optional[LMS] = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
+    problems: list[Path] | None = ProblemsOpt,
+    exercise: str | None = typer.Option(
+        None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."
+    ),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
+    roster: Path | None = typer.Option(
+        None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."
+    ),
+    regrade: list[str] | None = typer.Option(
+        None, "--regrade", help="Grade these students again (repeatable, or a,b,c)."
+    ),
+    lms: LMS | None = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar; one summary line."),
     show_version: bool = VersionOpt,
 ) -> None:
@@ -69,11 +74,19 @@ class CI(str, Enum):
 @user_errors
 def ci(
     target: CI = typer.Argument(..., help="github (a GitHub Classroom workflow) or gradescope (an autograder zip)."),
-    exercise: Optional[List[str]] = typer.Option(None, "--exercise", help="A problem to grade (repeatable; default: all of --problems)."),
-    problems: Optional[List[Path]] = ProblemsOpt,
-    problems_repo: Optional[str] = typer.Option(None, "--problems-repo", help="github: OWNER/REPO holding the problem files, checked out by the workflow."),
-    package: str = typer.Option("gradquiz", "--package", help="What `pip install` installs (e.g. git+https://github.com/ORG/gradquiz)."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip)."),
+    exercise: list[str] | None = typer.Option(
+        None, "--exercise", help="A problem to grade (repeatable; default: all of --problems)."
+    ),
+    problems: list[Path] | None = ProblemsOpt,
+    problems_repo: str | None = typer.Option(
+        None, "--problems-repo", help="github: OWNER/REPO holding the problem files, checked out by the workflow."
+    ),
+    package: str = typer.Option(
+        "gradquiz", "--package", help="What `pip install` installs (e.g. git+https://github.com/ORG/gradquiz)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip)."
+    ),
     force: bool = ForceOpt,
     show_version: bool = VersionOpt,
 ) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 
@@ -42,8 +43,12 @@ def _print_version(value: bool) -> None:
 VersionOpt = typer.Option(
     False, "--version", callback=_print_version, is_eager=True, expose_value=False, help="Print the version and exit."
 )
-ProblemsOpt = typer.Option(None, "--problems", metavar="PATH", help="A problem file or folder to search first (repeatable).")
-StudentOpt = typer.Option(None, "--student", metavar="ID", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT).")
+ProblemsOpt = typer.Option(
+    None, "--problems", metavar="PATH", help="A problem file or folder to search first (repeatable)."
+)
+StudentOpt = typer.Option(
+    None, "--student", metavar="ID", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT)."
+)
 ForceOpt = typer.Option(False, "--force", help="Overwrite FILE if it exists.")
 OutputFileOpt = typer.Option(None, "--output", metavar="FILE", help="Write to this file (default: print).")
 

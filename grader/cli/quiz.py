@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -23,10 +22,14 @@ class FeedbackWhen(str, Enum):
 @user_errors
 def quiz_command(
     quiz_id: str = typer.Argument(..., metavar="ID", help="The quiz to take (see `gradquiz list`)."),
-    problems: Optional[List[Path]] = ProblemsOpt,
-    student: Optional[str] = StudentOpt,
-    feedback: FeedbackWhen = typer.Option(FeedbackWhen.now, "--feedback", help="Feedback after each question (now) or at the end."),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Where to save the answers (default: ./ID.answers.yaml)."),
+    problems: list[Path] | None = ProblemsOpt,
+    student: str | None = StudentOpt,
+    feedback: FeedbackWhen = typer.Option(
+        FeedbackWhen.now, "--feedback", help="Feedback after each question (now) or at the end."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", metavar="FILE", help="Where to save the answers (default: ./ID.answers.yaml)."
+    ),
     force: bool = typer.Option(
         False, "--force", help="Start afresh, replacing the answers file (default: resume it, keeping its answers)."
     ),

@@ -8,8 +8,9 @@ directly: no file is written and read back). A quiz runs no submitted code: its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import GradquizError
 

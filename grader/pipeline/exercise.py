@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ContextManager, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from grader.errors import GradquizError
 from grader.problems import intake
@@ -33,8 +35,9 @@ class SandboxFactory(Protocol):
     """What starts the child for one submission: ``(source, filename, forbid, allow) -> sandbox``
     (a context manager with ``run``, ``run_each``, ``output`` and ``isolation``, as ``Sandbox``)."""
 
-    def __call__(self, source: str, filename: str, forbid: Sequence[str], allow: Sequence[str]) -> ContextManager[Any]:
-        ...
+    def __call__(
+        self, source: str, filename: str, forbid: Sequence[str], allow: Sequence[str]
+    ) -> AbstractContextManager[Any]: ...
 
 
 @dataclass(frozen=True)

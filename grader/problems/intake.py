@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from grader.errors import GradquizError
 from grader.problems.discovery import HEADER, find_problem, header_id, header_student, known_ids, suggest
@@ -43,20 +44,7 @@ def read_bytes(path: Path | str, *, grading: bool, folders: bool = True, what: s
                max_bytes: int = MAX_BYTES) -> bytes:
     """The file's bytes (``read_submission`` before the decoding)."""
     path = Path(path)
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        raise GradquizError("no such file", path) from None
-    except OSError as exc:
-        raise GradquizError(f"cannot read ({exc.strerror})", path) from None
-    if stat.S_ISLNK(info.st_mode):
-        if grading:
-            raise GradquizError("is a symbolic link; grading mode grades only the student's own regular files", path)
-        try:
-            info = os.stat(path)
-        except OSError:
-            raise GradquizError("is a broken symbolic link", path) from None
-    _plain(info.st_mode, path)
+    _plain(_lstat(path, grading), path)
     if grading and folders:
         linked = linked_folder(path)
         if linked:
@@ -79,6 +67,24 @@ def read_bytes(path: Path | str, *, grading: bool, folders: bool = True, what: s
     if len(data) > max_bytes:  # it grew since the fstat
         raise GradquizError(_too_large(what, len(data), max_bytes), path)
     return data
+
+
+def _lstat(path: Path, grading: bool) -> int:
+    """The file's mode, from ``lstat``: a link is refused in grading mode, else followed."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise GradquizError("no such file", path) from None
+    except OSError as exc:
+        raise GradquizError(f"cannot read ({exc.strerror})", path) from None
+    if not stat.S_ISLNK(info.st_mode):
+        return info.st_mode
+    if grading:
+        raise GradquizError("is a symbolic link; grading mode grades only the student's own regular files", path)
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        raise GradquizError("is a broken symbolic link", path) from None
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -220,5 +226,6 @@ def variant_notes(problem: Any, origin: str, source: str) -> list[str]:
     named = header_student(source)
     if named and named != problem.student:
         flag = "--student" if origin == "option" else "GRADQUIZ_STUDENT"
-        return [f"the file's `# gradquiz:` line names student '{named}', but {flag} asked for '{problem.student}' ({shown})"]
+        return [f"the file's `# gradquiz:` line names student '{named}', but {flag} asked for '{problem.student}' "
+                f"({shown})"]
     return []

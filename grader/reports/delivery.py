@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from grader.reports.model import Report
 
@@ -85,8 +85,9 @@ def github_outputs(report: Report, file: object, to_stderr: bool = False) -> Non
     machine-readable report), and the summary table appended to $GITHUB_STEP_SUMMARY."""
     from grader.reports import github
 
+    path = Path(str(file))
     try:
-        source = Path(str(file)).read_text(encoding="utf-8", errors="replace") if not Path(str(file)).is_symlink() else ""
+        source = path.read_text(encoding="utf-8", errors="replace") if not path.is_symlink() else ""
     except OSError:
         source = ""
     sys.stdout.flush()
@@ -100,7 +101,8 @@ def github_outputs(report: Report, file: object, to_stderr: bool = False) -> Non
             say(f"gradquiz: {summary}: cannot append the step summary ({exc.strerror})")
 
 
-def cannot_grade(reason: str, file: object, exercise: str | None, targets: Sequence[Target], github: bool = False) -> int:
+def cannot_grade(reason: str, file: object, exercise: str | None, targets: Sequence[Target],
+                 github: bool = False) -> int:
     """The reason on stderr, then each requested report of score 0 that carries it; returns 2."""
     say(f"gradquiz: {reason}")
     failed = Report.failed(reason, file=file, id=exercise or "")
