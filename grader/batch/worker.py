@@ -271,10 +271,9 @@ def grade_remote(job: dict, secret: str | None = None) -> dict:
     digest = hashlib.sha256(problem_text.encode()).hexdigest()[:16]
     problem = _remote_root / "problems" / digest / Path(job["problem_path"]).name
     if not problem.exists():
-        problem.parent.mkdir(parents=True, exist_ok=True)
-        tmp = problem.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(problem_text, encoding="utf-8")
-        os.replace(tmp, problem)
+        from grader.reports.files import replace_file
+
+        replace_file(problem, problem_text)
     folder = Path(tempfile.mkdtemp(dir=_remote_root))
     try:
         local = folder / Path(job["file"]).name

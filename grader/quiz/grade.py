@@ -66,7 +66,8 @@ def grade_question(q: Question, raw) -> Result:
     return Result(q.id, score, float(q.spec.points), outcome.passed, text, q.hidden, {**extra, **outcome.extra})
 
 
-def grade_answers(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> list[Result]:
+def grade_questions(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> list[Result]:
+    """One Result per question (hidden ones only with ``include_hidden``), in the quiz's order."""
     return [grade_question(q, answers.get(q.id)) for q in quiz.questions if include_hidden or not q.hidden]
 
 
@@ -112,7 +113,7 @@ def report_answers(quiz: Quiz, answers: AnswersSpec, positions: Positions | None
         kind="quiz",
         title=quiz.title,
         file=str(file) if file is not None else "",
-        results=grade_answers(quiz, given, include_hidden=grading),
+        results=grade_questions(quiz, given, include_hidden=grading),
         student=quiz.student if student is None else student,
     )
     _notes(report, quiz, answers, given, positions or Positions(), file, grading)

@@ -169,9 +169,9 @@ class Session:
     def _finish(self, output: Path) -> int:
         from rich.markup import escape
 
-        from grader.quiz import QuizReport, grade_answers, save_answers
+        from grader.quiz import QuizReport, grade_questions, save_answers
 
-        results = grade_answers(self.quiz, self.answers, include_hidden=False)
+        results = grade_questions(self.quiz, self.answers, include_hidden=False)
         if not self.feedback_now:
             for q, result in zip([q for q in self.quiz.questions if not q.hidden], results):
                 self.console.print(f"[bold]{escape(q.id)}[/bold]: {escape(q.prompt)}", highlight=False)
