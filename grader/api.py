@@ -18,6 +18,7 @@ from grader.errors import GradquizError
 from grader.pipeline import (
     CompiledExercise,
     ExerciseFile,
+    ExerciseSource,
     SandboxFactory,
     grade_answers,
     grade_exercise,
@@ -28,7 +29,7 @@ from grader.reports import Report
 from grader.sandbox import Limits
 
 __all__ = [
-    "CompiledExercise", "ExerciseFile", "SandboxFactory", "check", "check_in_kernel", "grade_answers",
+    "CompiledExercise", "ExerciseFile", "ExerciseSource", "SandboxFactory", "check", "check_in_kernel", "grade_answers",
     "grade_exercise", "grading_mode", "load_problem", "read_exercise", "show",
 ]
 

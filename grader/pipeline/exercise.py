@@ -1,10 +1,12 @@
 """An exercise's side of the seam: ``grade_exercise(source, filename, problem, ...) -> Report``.
 
-``problem`` is an ``ExerciseFile`` (read, not compiled: ``check`` starts the sandbox child first,
-so that the child loads NumPy and the submission while this process loads SymPy and compiles the
-exercise) or a ``CompiledExercise`` (``gradquiz grade``'s workers compile each problem once and
-keep it). ``sandbox`` is a ``SandboxFactory``: by default a plain ``Sandbox`` with ``limits``; a
-worker passes one that forks from its warm server.
+``problem`` is an ``ExerciseSource``: what the child needs before it starts (``forbid``, ``allow``)
+and ``compile(student)``, called once the child has started, so that the child loads NumPy and
+the submission while this process compiles the exercise. An ``ExerciseFile`` is read, not compiled
+(``check``); a ``CompiledExercise`` is already compiled (``gradquiz grade``'s workers compile each
+problem once and keep it); another source (a cache of compiled problems) plugs in the same way.
+``sandbox`` is a ``SandboxFactory``: by default a plain ``Sandbox`` with ``limits``; a worker
+passes one that forks from its warm server.
 """
 
 from __future__ import annotations
@@ -40,6 +42,19 @@ class SandboxFactory(Protocol):
     ) -> AbstractContextManager[Any]: ...
 
 
+class ExerciseSource(Protocol):
+    """An exercise before its child starts: the modules its file forbids and allows, and how to
+    get it compiled for one student."""
+
+    @property
+    def forbid(self) -> tuple[str, ...]: ...
+
+    @property
+    def allow(self) -> tuple[str, ...]: ...
+
+    def compile(self, student: str) -> CompiledExercise: ...
+
+
 @dataclass(frozen=True)
 class CompiledExercise:
     """An exercise compiled for one variant, with the modules its file forbids and allows."""
@@ -48,11 +63,12 @@ class CompiledExercise:
     forbid: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
 
-    def for_student(self, student: str) -> Exercise:
-        """The exercise as graded for ``student`` (an exercise without params is the same for all)."""
+    def compile(self, student: str) -> CompiledExercise:
+        """The exercise as graded for ``student``: itself (an exercise without params is the same
+        for all, with the student's id)."""
         if self.exercise.student == student:
-            return self.exercise
-        return dataclasses.replace(self.exercise, student=student)
+            return self
+        return dataclasses.replace(self, exercise=dataclasses.replace(self.exercise, student=student))
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,7 +111,7 @@ def read_exercise(problem_path: Path | str, filename: str, student: str | None =
     return ExerciseFile(problem_path, data, positions, _names(top.get("forbid")), _names(top.get("allow")))
 
 
-def grade_exercise(source: str, filename: str, problem: ExerciseFile | CompiledExercise, *,
+def grade_exercise(source: str, filename: str, problem: ExerciseSource, *,
                    student: str | None = None, grading: bool = False, limits: Limits = Limits(),
                    notebook: NotebookSource | None = None, plot: bool | str | Path = False,
                    sandbox: SandboxFactory | None = None) -> Report:
@@ -109,10 +125,7 @@ def grade_exercise(source: str, filename: str, problem: ExerciseFile | CompiledE
         from grader.exercise.grading import grade
 
         chosen, origin = intake.choose_student(student, source, grading)
-        if isinstance(problem, ExerciseFile):
-            exercise = problem.compile(chosen).exercise
-        else:
-            exercise = problem.for_student(chosen)
+        exercise = problem.compile(chosen).exercise
         results = grade(exercise, child, include_hidden=grading, salt=_salt() if grading else ())
         if plot:
             from grader.plots import collect

@@ -75,7 +75,8 @@ def replace_file(path: Path | str, text: str, *, mode: int = 0o600) -> None:
     except OSError as exc:
         raise GradquizError(f"cannot write ({exc.strerror})", path) from None
     try:
-        _replace(path, text.encode("utf-8"), dir_fd, None, mode)
+        data = text.encode("utf-8", "backslashreplace")  # a file name that is not UTF-8: escaped
+        _replace(path, data, dir_fd, None, mode)
     finally:
         os.close(dir_fd)
 

@@ -33,6 +33,9 @@ def test_a_compiled_exercise_graded_through_a_sandbox_factory():
     assert isinstance(compiled, CompiledExercise) and compiled.exercise.student == "s01"
     with pytest.raises(dataclasses.FrozenInstanceError):
         compiled.forbid = ()  # type: ignore[misc]
+    assert compiled.compile("s01") is compiled  # kept as it is for the student it was compiled for
+    other = compiled.compile("s02")
+    assert other.exercise.student == "s02" and (other.forbid, other.allow) == (compiled.forbid, compiled.allow)
     started = []
 
     def factory(source, filename, forbid, allow):
