@@ -119,7 +119,7 @@ def grade_exercise(source: str, filename: str, problem: ExerciseSource, *,
     exercise, in a sandbox child. ``notebook`` maps errors to its cells; ``plot`` puts a picture
     per task in the report (a .png or .svg path also writes them there)."""
     start = sandbox or _plain_sandbox(limits)
-    pictures: list = []
+    pictures: list[Any] = []
     # Start the child now: it loads numpy and the submission while we load SymPy.
     with _mapped(start(source, filename, problem.forbid, problem.allow), notebook) as child:
         from grader.exercise.grading import grade
@@ -180,7 +180,7 @@ def _mapped(sandbox: Any, notebook: NotebookSource | None) -> Any:
     return MappedSandbox(sandbox, notebook)
 
 
-def _salt() -> tuple:
+def _salt() -> tuple[str, ...]:
     from grader.maths.seeds import grading_salt  # after the child started: it imports NumPy
 
     return tuple(grading_salt())
@@ -191,10 +191,10 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(m for m in value if isinstance(m, str) and MODULE.match(m)) if isinstance(value, list) else ()
 
 
-def _pictures(report: Report, pictures: list, plot: bool | str | Path) -> None:
+def _pictures(report: Report, pictures: list[Any], plot: bool | str | Path) -> None:
     from grader import plots
 
-    if plot is not True:
+    if isinstance(plot, (str, Path)):  # a file for them too (True: in the report only)
         plots.save(pictures, Path(plot))
     report.figures = plots.figures(pictures)
     report.pictures = list(pictures)

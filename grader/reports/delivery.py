@@ -91,7 +91,8 @@ def github_outputs(report: Report, file: object, to_stderr: bool = False) -> Non
     except OSError:
         source = ""
     sys.stdout.flush()
-    (sys.stderr if to_stderr else sys.stdout).write(github.annotations(report, source))
+    lines = github.annotations(report, source)  # type: ignore[attr-defined,operator]  # shadows __future__'s name
+    (sys.stderr if to_stderr else sys.stdout).write(lines)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
