@@ -153,13 +153,14 @@ def find_problems(problems=(), *, here: bool = False, avoid=()) -> Problems:
     if here:
         inside = [Path(a).resolve() for a in avoid if Path(a).is_dir()]
         shipped = {b.resolve() for b in bundled()}
-        for folder in (Path.cwd() / "exercises", Path.cwd() / "quizzes"):
-            real = folder.resolve()
-            if any(real == a or a in real.parents for a in inside):
-                looked.append(f"not {folder} (inside the submissions)")
-            elif real not in shipped:  # gradquiz's own source folder: the bundled set, not a course
-                own.append(folder)
-        looked.append(f"{Path.cwd() / 'exercises'} and {Path.cwd() / 'quizzes'}")
+        folders = [Path.cwd() / "exercises", Path.cwd() / "quizzes"]
+        skipped = [f for f in folders if any(f.resolve() == a or a in f.resolve().parents for a in inside)]
+        used = [f for f in folders if f not in skipped and f.resolve() not in shipped]  # not gradquiz's own source
+        own += used
+        if used:
+            looked.append(" and ".join(map(str, used)))
+        if skipped:
+            looked.append(f"not {' or '.join(map(str, skipped))} (inside the submissions)")
     given_index, given = _index(problem_files(own))
     index, _ = _index(problem_files(own + bundled()))
     seen: set[Path] = set()
