@@ -14,9 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from nbformat.v4 import new_code_cell, new_notebook
-
 from conftest import ROOT, SOLUTIONS, clean_env, run_cli
+from nbformat.v4 import new_code_cell, new_notebook
 
 SECRET = "course-test-secret"
 OWN = {  # a problem of the course's own, with a short time limit
@@ -77,7 +76,7 @@ def test_the_course_folder_gives_the_problems(course):
                                        f"gradquiz: grading signs from {course_dir / 'quizzes' / 'signs.yaml'}"]
     with open(out / "gradebook.csv", newline="") as handle:
         header = next(csv.reader(handle))
-    assert [c for c in header if ":" in c][0].startswith("slopes:")
+    assert next(c for c in header if ":" in c).startswith("slopes:")
     assert not [c for c in header if c.startswith(("exercise2:", "tangent:"))]  # ben's extra files add nothing
     book = _book(out)
     assert (book["ann"]["status"], book["ann"]["percent"]) == ("ok", "100")
