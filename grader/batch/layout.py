@@ -231,8 +231,8 @@ def collect(sources, unpack_dir: Path, exclude=()) -> list[_File]:
 # `<Full Name>_<participant id>_assignsubmission_file_` (`_file` since Moodle 4.x; blind marking:
 # `Participant_<id>_...`), or flat files `<Full Name>_<id>_assignsubmission_file_<file name>`.
 # Gradescope "Export submissions": `submission_<id>/` folders and `submission_metadata.yml`.
-CANVAS = re.compile(r"^(?P<login>.*?)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<name>.+)$")
-CANVAS_ANONYMOUS = re.compile(r"^(?P<late>LATE_)?anon_(?P<uid>[A-Za-z0-9]+)_(?P<sub>\d+)_(?P<name>.+)$")
+CANVAS = re.compile(r"^(?P<sortable>.*?)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<file_id>\d+)_(?P<file>.+)$")
+CANVAS_ANONYMOUS = re.compile(r"^(?P<late>LATE_)?anon_(?P<uid>[A-Za-z0-9]+)_(?P<file_id>\d+)_(?P<file>.+)$")
 MOODLE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_[a-z]+_?$")
 MOODLE_FILE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_file_(?P<file>.+)$")
 
@@ -265,9 +265,9 @@ def _lms_file(entry: Path, bad: str) -> _File:
                      platform="moodle")
     canvas = CANVAS_ANONYMOUS.match(entry.name) or CANVAS.match(entry.name)
     if canvas:
-        given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("name"))
-        anonymous = "login" not in canvas.groupdict()
-        owner = f"anon_{canvas.group('uid')}" if anonymous else canvas.group("login") or canvas.group("uid")
+        given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("file"))
+        anonymous = "sortable" not in canvas.groupdict()
+        owner = f"anon_{canvas.group('uid')}" if anonymous else canvas.group("sortable") or canvas.group("uid")
         return _File(owner, entry, "folder", bad, given, bool(canvas.group("late")),
                      number="" if anonymous else canvas.group("uid"), platform="canvas")
     return _File(problem_of(entry), entry, "file", bad)

@@ -155,8 +155,13 @@ def announce(plan) -> list[str]:
     if plan.unmatched:
         lines.append(f"gradquiz: {len(plan.unmatched)} file{'s' if len(plan.unmatched) != 1 else ''} "
                      "match nobody on the roster (not graded, no row):")
-        lines += [f"  {path}: {why}" for path, why in plan.unmatched]
+        lines += [f"  {_printable(path)}: {_printable(why)}" for path, why in plan.unmatched]
     return lines
+
+
+def _printable(text: str) -> str:
+    """A student's file name as a terminal shows it safely (no escape sequences)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def nothing_graded(plan) -> str:
