@@ -121,7 +121,7 @@ def _canvas_export(infos, rows, roster: Roster) -> str:
     out_of = _number(roster.points.get(column, ""))
     by_id = {r.student: r for r in rows}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", delimiter=roster.delimiter)
     writer.writerow(roster.header[:keep] + [column])
     writer.writerow(["    Points Possible"] + [""] * (keep - 1) + [
         roster.points.get(column) if out_of is not None else num(sum(i.max_score for i in infos))])

@@ -19,6 +19,7 @@ Moodle's grading worksheet, recognised by its header row.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,12 +51,16 @@ class Roster:
     points: dict[str, str] = field(default_factory=dict)  # Canvas: assignment column -> points possible
     assignments: list[str] = field(default_factory=list)  # Canvas: the assignment columns
     left_out: dict[str, str] = field(default_factory=dict)  # id -> why it is no student of the class
+    delimiter: str = ","  # the file's (Canvas writes ';' where the decimal mark is ',')
 
 
 def read_roster(path: Path) -> Roster:
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            table = [row for row in csv.reader(handle)]
+            text = handle.read()
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","  # Canvas exports ';' in some locales
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise GradquizError(f"cannot read the roster ({getattr(exc, 'strerror', None) or exc})", path) from None
     while table and not any(c.strip() for c in table[0]):
@@ -71,6 +76,7 @@ def read_roster(path: Path) -> Roster:
         roster = _plain(path, header, table)
     if not roster.ids:
         raise GradquizError("the roster has no students (a header row, then one row per student)", path)
+    roster.delimiter = delimiter
     return roster
 
 

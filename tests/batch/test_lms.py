@@ -246,3 +246,36 @@ def test_without_a_roster_two_students_of_the_same_name_stay_two(tmp_path):
     assert {s: row["total"] for s, row in book.items()} == {"Bob Roe": "3", "Jane Doe_301": "3", "Jane Doe_302": "0"}
     summary = json.loads((tmp_path / "out" / "gradebook.json").read_text())["summary"]
     assert summary["mean_percent"] == pytest.approx(200 / 3, abs=0.01)
+
+
+def test_a_semicolon_canvas_export_is_read(tmp_path):
+    """Canvas writes ';' with a decimal comma in some locales (its importer reads both)."""
+    from grader.batch.roster import read_roster
+
+    export = tmp_path / "grades.csv"
+    rows = list(csv.reader(io.StringIO(CANVAS_EXPORT)))
+    with open(export, "w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";").writerows(
+            [[c.replace("10.00", "10,00") for c in row] for row in rows])
+    roster = read_roster(export)
+    assert (roster.kind, roster.ids, roster.delimiter) == ("canvas", ["1001", "1002", "1003", "1004", "1005"], ";")
+    assert roster.points[f"{TITLE} (4471)"] == "10,00" and roster.left_out == {"1099": "Student, Test is Canvas's Test Student"}
+
+
+@pytest.mark.parametrize("text, line, message", [
+    (CANVAS_EXPORT.replace('"Roe, Rich",1003', '"Roe, Rich",rroe'), 6,
+     "the ID column holds 'rroe', not a Canvas user id"),
+    (CANVAS_EXPORT.replace('"Roe, Rich",1003', '"Roe, Rich",1001'), 6, "student '1001' is listed twice"),
+    (",".join(WORKSHEET_HEADER) + "\nParticipant 301,A,a@x,,,100.00,Yes,-,-,\nParticipant 301,B,b@x,,,100.00,Yes,-,-,\n",
+     3, "student 'Participant 301' is listed twice"),
+    (",".join(WORKSHEET_HEADER) + "\nJane,A,a@x,,,100.00,Yes,-,-,\n", 2,
+     "the Identifier 'Jane' holds no participant number (as in 'Participant 301')"),
+    (",".join(WORKSHEET_HEADER) + "\n,A,a@x,,,100.00,Yes,-,-,\n", 2, "no student id in column 'Identifier'"),
+])
+def test_a_bad_roster_is_one_line_naming_file_and_line(tmp_path, text, line, message):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    (tmp_path / "subs" / "x").mkdir(parents=True)
+    rc, stdout, stderr = run_cli("grade", tmp_path / "subs", "--exercise", "exercise1", "--roster", roster,
+                                 "--output", tmp_path / "out", "--quiet")
+    assert (rc, stdout, stderr) == (2, "", f"gradquiz: {roster}:{line}: {message}\n")
