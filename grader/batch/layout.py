@@ -424,10 +424,11 @@ def _owners(files: list[_File], roster: Roster | None) -> tuple[dict[str, list[_
             if f.number:
                 numbers.setdefault(f.owner, set()).add(f.number)
         for f in files:
-            sid = f"{f.owner}_{f.number}" if f.number and len(numbers[f.owner]) > 1 else f.owner
-            by_student.setdefault(sid, []).append(f)
+            name = f"{f.owner}_{f.number}" if f.number and len(numbers[f.owner]) > 1 else f.owner
+            by_student.setdefault(name, []).append(f)
         return by_student, unmatched
     for f in files:
+        sid: str | None
         if f.number and roster.numbers:  # the LMS's own key: never a name
             sid = roster.numbers.get(f.number)
             what = {"canvas": "Canvas user id", "moodle": "participant id"}.get(f.platform, "number")

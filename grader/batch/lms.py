@@ -59,7 +59,7 @@ def canvas_column(roster: Roster, infos) -> str:
         return roster.assignments[0]
     names = {assignment_name(infos).strip().lower()} | {i.title.strip().lower() for i in infos} | {
         i.id.lower() for i in infos}
-    found = [h for h in roster.assignments if ASSIGNMENT.match(h).group("title").strip().lower() in names]
+    found = [h for h in roster.assignments if _title(h) in names]
     if len(found) == 1:
         return found[0]
     shown = ", ".join(roster.assignments[:6]) + (", ..." if len(roster.assignments) > 6 else "")
@@ -67,6 +67,11 @@ def canvas_column(roster: Roster, infos) -> str:
     raise GradquizError(f"the Canvas export has {what} and none is titled '{assignment_name(infos)}': export the "
                         "gradebook with only this assignment's column shown (Export > Export Current Gradebook View)",
                         roster.path)
+
+
+def _title(header: str) -> str:
+    match = ASSIGNMENT.match(header)
+    return match.group("title").strip().lower() if match else header.strip().lower()
 
 
 def check(plan, lms: str | None, infos) -> None:
