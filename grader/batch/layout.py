@@ -128,8 +128,8 @@ def _index(files) -> tuple[dict[str, tuple[Path, str]], list[str]]:
             data, _ = load_yaml(file)
         except GradquizError:
             continue
-        if not isinstance(data, dict):
-            continue
+        if not isinstance(data, dict) or not ("tasks" in data or "questions" in data):
+            continue  # answers to a quiz, a course's own settings: no problem
         kind = kind_of(data)
         declared = str(data.get("id", "") or "")
         order.append(declared or file.stem)

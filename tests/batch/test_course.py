@@ -50,6 +50,7 @@ def course(tmp_path_factory):
     course = root / "ml101"
     _write(course / "exercises" / "slopes.yaml", yaml.safe_dump(OWN, sort_keys=False))
     _write(course / "quizzes" / "signs.yaml", (ROOT / "quizzes" / "signs.yaml").read_text())
+    _write(course / "exercises" / "settings.yaml", "course: ML101\nterm: 2026\n")  # no problem: never graded
     subs = root / "subs"
     _write(subs / "ann" / "slopes.py", RIGHT)
     _write(subs / "ann" / "signs.answers.yaml", (SOLUTIONS / "signs.answers.yaml").read_text())
@@ -74,6 +75,7 @@ def test_the_course_folder_gives_the_problems(course):
     root, course_dir, subs, out, stdout, stderr = course
     assert stderr.splitlines()[:2] == [f"gradquiz: grading slopes from {course_dir / 'exercises' / 'slopes.yaml'}",
                                        f"gradquiz: grading signs from {course_dir / 'quizzes' / 'signs.yaml'}"]
+    assert len([line for line in stderr.splitlines() if line.startswith("gradquiz: grading ")]) == 2
     with open(out / "gradebook.csv", newline="") as handle:
         header = next(csv.reader(handle))
     assert next(c for c in header if ":" in c).startswith("slopes:")
