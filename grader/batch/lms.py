@@ -156,8 +156,9 @@ def _worksheet(rows, roster: Roster) -> str:
     """Moodle's grading worksheet as downloaded, with ``Grade`` (scaled to ``Maximum Grade``) and
     ``Feedback comments`` filled in: ready for "Upload grading worksheet"."""
     header = list(roster.header)
-    if "Feedback comments" not in header:
-        header.append("Feedback comments")
+    for needed in ("Last modified (grade)", "Feedback comments"):  # Moodle's importer refuses a file without the first
+        if needed not in header:
+            header.append(needed)
     grade, comments = header.index("Grade"), header.index("Feedback comments")
     top = header.index("Maximum Grade") if "Maximum Grade" in header else None
     by_id = {r.student: r for r in rows}
@@ -165,7 +166,7 @@ def _worksheet(rows, roster: Roster) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for sid in roster.ids:
-        line = roster.lines[sid] + [""] * (len(header) - len(roster.lines[sid]))
+        line = roster.lines[sid] + ["-" if name == "Last modified (grade)" else "" for name in header[len(roster.lines[sid]):]]
         row = by_id[sid]
         out_of = _number(line[top]) if top is not None else None
         line[grade] = f"{_scaled(row, out_of if out_of is not None else row.max_score):.2f}"

@@ -279,3 +279,18 @@ def test_a_bad_roster_is_one_line_naming_file_and_line(tmp_path, text, line, mes
     rc, stdout, stderr = run_cli("grade", tmp_path / "subs", "--exercise", "exercise1", "--roster", roster,
                                  "--output", tmp_path / "out", "--quiet")
     assert (rc, stdout, stderr) == (2, "", f"gradquiz: {roster}:{line}: {message}\n")
+
+
+def test_a_worksheet_without_moodles_required_columns_gets_them(tmp_path):
+    """Moodle's importer needs Identifier, Grade and Last modified (grade); the comments column is optional."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade,Maximum Grade\nParticipant 7,Ann A,,10.00\n", encoding="utf-8")
+    subs = _zip(tmp_path / "subs.zip", {"Ann A_7_assignsubmission_file_/exercise1.py": (RIGHT, (2026, 12, 1, 0, 0, 0))})
+    rc, _, stderr = run_cli("grade", subs, "--exercise", "exercise1", "--roster", sheet, "--lms", "moodle",
+                            "--output", tmp_path / "out", "--quiet", env=clean_env(GRADQUIZ_SECRET=SECRET), timeout=120)
+    assert rc == 0, stderr
+    text = (tmp_path / "out" / "moodle.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)", "Feedback comments"]
+    assert rows[1][:5] == ["Participant 7", "Ann A", "10.00", "10.00", "-"]
+    assert moodle_import(text)["7"][0] == 10.0
