@@ -30,17 +30,22 @@ def grade(
     submissions: list[Path] = typer.Argument(..., help="Folders (a folder or a file per student) or zips of them."),
     output: Path = typer.Option(..., "--output", help="Folder for the gradebook, reports and journal."),
     problems: list[Path] | None = ProblemsOpt,
-    exercise: str | None = typer.Option(
-        None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."
+    exercise: list[str] | None = typer.Option(
+        None, "--exercise", metavar="ID",
+        help="A problem to grade (repeatable; default: every problem given with --problems, GRADQUIZ_PATH or "
+             "./exercises and ./quizzes).",
     ),
     jobs: int | None = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
     roster: Path | None = typer.Option(
-        None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."
+        None, "--roster", help="The class: a CSV, Canvas's gradebook export or Moodle's grading worksheet."
     ),
     regrade: list[str] | None = typer.Option(
         None, "--regrade", help="Grade these students again (repeatable, or a,b,c)."
     ),
-    lms: LMS | None = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
+    lms: LMS | None = typer.Option(
+        None, "--lms",
+        help="Also write an LMS import file (canvas.csv or moodle.csv: the roster's own export written back).",
+    ),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar; one summary line."),
@@ -51,12 +56,13 @@ def grade(
     from grader.batch import GradeOptions, grade_class
 
     options = GradeOptions(
-        submissions=list(submissions), output=output, problems=list(problems or ()), exercise=exercise,
+        submissions=list(submissions), output=output, problems=list(problems or ()),
+        exercises=[e for item in exercise or () for e in item.split(",") if e],
         jobs=jobs, roster=roster, regrade=[s for r in regrade or () for s in r.split(",") if s],
         lms=lms.value if lms else None,
         executor=executor.value, scheduler=scheduler, quiet=quiet,
     )
-    outcome = grade_class(options)
+    outcome = grade_class(options, say=lambda line: typer.echo(line, err=True))
     counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.statuses.items()))
     rate = f" ({outcome.graded / outcome.seconds:.1f}/s)" if outcome.graded and outcome.seconds > 0 else ""
     typer.echo(
