@@ -124,22 +124,6 @@ def export(
 @user_errors
 def list_(problems: list[Path] | None = ProblemsOpt, show_version: bool = VersionOpt) -> None:
     """List the available exercises and quizzes (files that cannot be read: a warning each on stderr)."""
-    from grader.problems.catalogue import catalogue
+    from grader.cli.listing import print_catalogue
 
-    warnings: list[str] = []
-    entries = catalogue(problems or (), warnings)
-    for line in warnings:
-        typer.echo(f"gradquiz: warning: {line}", err=True)
-    if not entries:
-        typer.echo("No exercises or quizzes found.")
-        return
-    width = max(len(e.id) for e in entries)
-    for e in entries:
-        typer.echo(f"{e.id:<{width}}  {e.kind:<8}  {e.title}  ({_shorten(e.path)})")
-
-
-def _shorten(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    print_catalogue(problems or ())

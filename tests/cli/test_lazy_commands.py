@@ -1,6 +1,7 @@
 """The command loads what it runs, no more: `gradquiz --version`, `-h` and `list` import neither
-SymPy nor NumPy nor the grading code (`--version` not even Typer), read from `python -X importtime`
-of the real command run as `python -m grader`; every command's module is named in COMMANDS."""
+SymPy nor NumPy nor the grading code (`--version` and a bare `list` not even Typer), read from
+`python -X importtime` of the real command run as `python -m grader`; every command's module is
+named in COMMANDS."""
 
 from __future__ import annotations
 
@@ -42,9 +43,29 @@ def test_quick_commands_leave_the_grading_code_unloaded(args, tmp_path):
     assert not HEAVY & names, sorted(HEAVY & names)
     if args == ["--version"]:
         assert re.fullmatch(r"gradquiz \d+\.\d+\.\d+\n", proc.stdout)
-        assert "typer" not in names and "click" not in names  # answered before Typer is imported
+    if args != ["-h"]:
+        assert "typer" not in names and "pydantic" not in names  # answered before Typer is imported
     if args == ["list"]:
         assert "exercise1" in proc.stdout and "signs" in proc.stdout
+
+
+def test_a_bare_list_prints_what_the_typer_command_prints(tmp_path):
+    """`list` (no Typer) and `list --problems DIR` (Typer) print the same lines, warnings included."""
+    course = tmp_path / "course"
+    (course / "exercises").mkdir(parents=True)
+    (course / "exercises" / "bad.yaml").write_text("id: [\n")
+    bare = subprocess.run([sys.executable, "-m", "grader", "list"], capture_output=True, text=True, cwd=course,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}, timeout=60)
+    typed = subprocess.run([sys.executable, "-m", "grader", "list", "--problems", str(course / "exercises")],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                           env={k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")})
+    assert bare.returncode == typed.returncode == 0
+    warning = f"gradquiz: warning: {course / 'exercises' / 'bad.yaml'}:2: invalid YAML: "
+    assert bare.stderr.startswith(warning) and typed.stderr.startswith(warning) and bare.stderr == typed.stderr
+    assert bare.stdout.splitlines()[0].startswith("exercise1    exercise  The derivative of a parabola  (")
+    assert [line.split("(")[0] for line in bare.stdout.splitlines()] == [
+        line.split("(")[0] for line in typed.stdout.splitlines()
+    ]
 
 
 def test_check_does_load_the_grading_code(tmp_path):
