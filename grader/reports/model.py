@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from grader.reports.safe import capped
+from grader.reports.safe import capped, printable
 
 
 @dataclass
@@ -104,8 +104,8 @@ class Report:
             out["student"] = self.student
         if self.notes:
             out["notes"] = capped(self.notes)
-        if self.output:
-            out["output"] = self.output
+        if self.output:  # what the submission printed: nothing invisible, no line that starts with ::
+            out["output"] = printable(self.output)
         if self.isolation is not None:
             out["isolation"] = self.isolation
         if self.error:
