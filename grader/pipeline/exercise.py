@@ -24,6 +24,7 @@ from grader.errors import GradquizError
 from grader.problems import intake
 from grader.problems.yamlio import load_yaml
 from grader.reports import Report
+from grader.reports.safe import capped
 from grader.sandbox import Limits, Sandbox
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def grade_exercise(source: str, filename: str, problem: ExerciseSource, *,
         isolation=dict(isolation) if isinstance(isolation, dict) else None,
     )
     if notebook is not None:
-        report.notes.extend(notebook.notes)
+        report.notes.extend(capped(notebook.notes))  # a note per IPython line: ten, then a count
     report.notes += intake.variant_notes(exercise, origin, source)
     report.notes += _hidden_notes(exercise, grading)
     if plot:

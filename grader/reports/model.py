@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from grader.reports.safe import capped, printable
+from grader.reports.safe import printable, shown_notes
 
 
 @dataclass
@@ -103,7 +103,7 @@ class Report:
         if self.student:
             out["student"] = self.student
         if self.notes:
-            out["notes"] = capped(self.notes)
+            out["notes"] = shown_notes(self.notes)
         if self.output:  # what the submission printed: nothing invisible, no line that starts with ::
             out["output"] = printable(self.output)
         if self.isolation is not None:

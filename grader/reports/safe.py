@@ -13,7 +13,8 @@ names of its files. Whatever of that reaches a person or a machine that reads re
 - ``markdown``: ``one_line`` with every ASCII punctuation character backslash-escaped (``<`` too),
   for Markdown that GitHub renders (``$GITHUB_STEP_SUMMARY``): no image, link or table cell of
   the submission's own.
-- ``capped``: notes, ten at most, then one that counts the rest.
+- ``capped``: notes of one kind, ten at most, then one that counts the rest (a notebook's
+  IPython lines); ``shown_notes``: a report's, a hundred at most, in every format.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ _UNPRINTABLE = re.compile(
 )
 _COMMAND = re.compile(r"^([ \t]*)::", re.MULTILINE)
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-MAX_NOTES = 10
+MAX_NOTES = 10  # of one kind (a notebook's IPython lines, a quiz's unknown answers), where they are made
+MAX_SHOWN = 100  # of a whole report, in every format (the grader's own notes are a few)
 
 
 def printable(text: object) -> str:
@@ -50,6 +52,11 @@ def one_line(text: object) -> str:
 def markdown(text: object) -> str:
     """One line of text for GitHub-flavoured Markdown: nothing in it is markup."""
     return _PUNCTUATION.sub(r"\\\1", one_line(text))
+
+
+def shown_notes(notes: list) -> list[str]:
+    """A report's notes as every format shows them: at most MAX_SHOWN, then a count."""
+    return capped(notes, MAX_SHOWN)
 
 
 def capped(notes: list, limit: int = MAX_NOTES) -> list[str]:

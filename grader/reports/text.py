@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grader.reports.safe import capped, one_line, printable
+from grader.reports.safe import one_line, printable, shown_notes
 
-__all__ = ["one_line", "printable", "render_text", "plain_text", "fmt"]
+__all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
 
 OUTPUT_HEAD = "Your code printed (shown as printed; not part of the grade):"
 OUTPUT_BAR = "  | "  # before every line of the submission's output
@@ -40,7 +40,7 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {_markup(one_line(r.id))}{tag}  {fmt(r.score)}/{fmt(r.max_score)}", highlight=False)
         _indented(console, "     ", r.feedback)
-    for note in capped(report.notes):
+    for note in shown_notes(report.notes):
         console.print(f"[yellow]note:[/yellow] {_markup(one_line(note))}", highlight=False)
     if recorded:
         colour = "cyan" if report.exit_code == 0 else "red"
