@@ -16,6 +16,7 @@ import numpy as np
 import sympy
 
 from grader.exercise import schema
+from grader.exercise.kinds import METHODS
 from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
 from grader.maths.equivalence import TimeLimit, time_limit
 from grader.errors import GradquizError
@@ -140,6 +141,12 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
     def add(sub, message):
         issues.add(positions.line_of(loc + sub), schema.key_path(loc + sub), message, label)
 
+    if task.kind.name in METHODS:  # the student's function takes a function: no domain, no reference
+        from grader.exercise.methods import problems
+
+        for sub, message in problems(task):
+            add(sub, message)
+        return
     points = check_points(task, exercise)
     for sub, message in at_problems(task):
         add(sub, message)

@@ -17,6 +17,10 @@ import numpy as np
 
 from grader.exercise import feedback
 from grader.maths.numerics import close, sample_points
+from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as before)
+    FAILURES, MAX_DIMS, MAX_VALUES, _call_error, _fit_shape, _value, checked_run, garbled,
+)
+from grader.exercise.kinds import METHODS
 from grader.exercise.problem import Exercise, Task
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
@@ -126,6 +130,10 @@ def grade(exercise: Exercise, sandbox: Sandbox, *, include_hidden: bool = True, 
 
 
 def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = ()) -> Result:
+    if task.kind.name in METHODS:  # the student's function takes a function
+        from grader.exercise import method_grading
+
+        return method_grading.grade_task(task, exercise, sandbox, salt)  # type: ignore[arg-type]
     points = check_points(task, exercise, salt)
     spec = task.spec
     hidden = spec.visibility == "hidden"
@@ -230,35 +238,6 @@ def _entries_close(task: Task, points: Points, values, atol: float, usable) -> t
     return np.asarray(ref, dtype=bool), np.asarray(fd, dtype=bool)
 
 
-FAILURES = ("import", "missing", "timeout", "crash", "garbled")
-MAX_DIMS, MAX_VALUES = 8, 1_000_000  # of one returned value
-
-
-def garbled(why: str) -> Run:
-    return Run(failure="garbled", detail={"reason": why})
-
-
-def checked_run(run, count: int) -> Run:
-    """The sandbox's Run as this module relies on it, else a garbled one: the parent trusts
-    nothing that came from the child's side, whatever shape it has (defence in depth: the
-    sandbox validates replies too)."""
-    results = getattr(run, "results", None)
-    failure = getattr(run, "failure", None)
-    detail = getattr(run, "detail", None)
-    detail = dict(detail) if isinstance(detail, dict) else {}
-    if results is None:
-        if failure not in FAILURES:
-            return garbled("unknown failure")
-        for key in ("timeout", "returncode"):
-            value = detail.get(key)
-            if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)):
-                detail.pop(key)
-        return Run(failure=failure, detail=detail)
-    if not isinstance(results, list) or len(results) != count or not all(isinstance(r, dict) for r in results):
-        return garbled("results")
-    return Run(results=results)
-
-
 def _collect(task: Task, points: Points, results: list[dict]):
     """The returned values as one array, or the first call/shape problem as feedback (and JSON keys)."""
     values = []
@@ -279,42 +258,3 @@ def _collect(task: Task, points: Points, results: list[dict]):
             return None, text, {"error": "call", "mistake": feedback.shape_mistake(task, shape)}
         values.append(fixed)
     return np.array(values).reshape((len(values),) + task.shape), None, {}
-
-
-def _value(item: dict):
-    """(data, shape) of one returned value, or None when the reply does not hold one."""
-    shape, data = item.get("shape", ()), item.get("data", [])
-    if not isinstance(shape, (list, tuple)) or len(shape) > MAX_DIMS or not isinstance(data, list):
-        return None
-    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_VALUES for n in shape):
-        return None
-    if len(data) > MAX_VALUES or len(data) != int(np.prod(shape, dtype=float)):
-        return None
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data):
-        return None
-    try:
-        return np.array(data, dtype=float), tuple(shape)
-    except (OverflowError, ValueError):  # an integer too large for a float
-        return None
-
-
-def _call_error(item: dict) -> dict:
-    """A failed call's description with only the keys and types feedback uses."""
-    out = {}
-    returned = item.get("returned")
-    if isinstance(returned, str):
-        out["returned"] = returned[:200]
-    error = item.get("error")
-    if isinstance(error, dict):
-        out["error"] = feedback.clean_error(error)
-    elif "returned" not in out:
-        out["error"] = {"type": "Error", "message": "(no description)"}
-    return out
-
-
-def _fit_shape(data: np.ndarray, shape: tuple, want: tuple):
-    if shape == want:
-        return data.reshape(want)
-    if not want and data.size == 1:  # a scalar task: [v] and [[v]] are fine too
-        return data.reshape(())
-    return None

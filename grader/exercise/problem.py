@@ -16,7 +16,7 @@ import sympy
 
 from grader.exercise import schema
 from grader.problems.constraints import params_for
-from grader.exercise.kinds import KINDS, Kind
+from grader.exercise.kinds import KINDS, METHODS, Kind
 from grader.problems.fields import Where, formula, number, unique
 from grader.problems.placeholders import fill
 from grader.maths.parse import symbol
@@ -26,6 +26,7 @@ from grader.problems.yamlio import load_yaml
 
 
 PARTIAL_KINDS = ("gradient", "hessian", "jacobian")
+METHOD_KEYS = ("functions", "h", "order", "uses", "start", "lr", "steps")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,11 @@ def task_errors(path: Path | str, spec: schema.Exercise, positions, params) -> l
 def _task(spec: schema.Task, index: int, params, where) -> Task:
     loc = ("tasks", index)
     kind = KINDS[spec.kind]
+    if kind.name in METHODS:
+        from grader.exercise.methods import compile_task
+
+        return compile_task(spec, index, kind, params, where)  # type: ignore[return-value]
+    _classic_keys(spec, kind, loc, where)
     texts = spec.f if isinstance(spec.f, list) else [spec.f]
     if kind.vector_f and not isinstance(spec.f, list):
         where.error(loc + ("f",), "a jacobian needs f as a list of expressions, one per output")
@@ -177,6 +183,16 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
     at = _points(spec.at, len(variables), params, loc, where)
     call = spec.call or kind.default_call
     return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc), fill(spec.hint, params))
+
+
+def _classic_keys(spec: schema.Task, kind: Kind, loc, where) -> None:
+    """``f`` and ``domain`` are required (the methods' kinds do without them); the methods' keys are not for these."""
+    for key in ("f", "domain"):
+        if getattr(spec, key) is None:
+            where.error(loc + (key,), f"missing required key '{key}'")
+    for key in METHOD_KEYS:
+        if key in spec.model_fields_set:
+            where.error(loc + (key,), f"`{key}` is for the tasks of kind {', '.join(METHODS)}, not {kind.name}")
 
 
 def _wrt(spec, kind, variables, loc, where) -> int:
