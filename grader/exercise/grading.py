@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.exercise import feedback
+from grader.exercise import arraytasks, feedback
 from grader.maths.numerics import close, sample_points
 from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as before)
     FAILURES, MAX_DIMS, MAX_VALUES, _call_error, _fit_shape, _value, checked_run, garbled,
@@ -139,13 +139,18 @@ def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = (
     hidden = spec.visibility == "hidden"
     if len(points.x) == 0:
         return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
-    run = checked_run(run_calls(sandbox, spec.function, task.call, points.x.tolist(), spec.timeout), len(points.x))
+    calls = points.x.tolist()
+    if task.arrays:  # name(W, b, X, y): the parameters' entries in their shapes, then the data
+        calls = [arraytasks.arguments(task, x) for x in points.x]
+    run = checked_run(run_calls(sandbox, spec.function, task.call, calls, spec.timeout, len(task.arrays)), len(points.x))
+    if task.arrays and run.failure == "timeout":
+        run.detail["point"] = points.x[run.detail["done"]].tolist()
     verdict = judge(task, points, run)
     score = spec.points if verdict.passed else verdict.earned
     return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra, verdict.trace)
 
 
-def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout: float) -> Run:
+def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout: float, parts: int = 0) -> Run:
     """All the task's calls within ``timeout`` seconds together, in one request answered call by
     call, so that a timeout tells a single call that never returns from calls that are each too slow.
 
@@ -155,7 +160,9 @@ def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout:
     """
     # run_each waits for the file to load under its own limit before the task's clock starts,
     # and a missing function is the child's first reply
-    run = checked_run(sandbox.run_each(function, call, points, timeout), len(points))
+    each = sandbox.run_each(function, call, points, timeout, parts=parts) if parts > 1 else \
+        sandbox.run_each(function, call, points, timeout)
+    run = checked_run(each, len(points))
     if run.failure == "timeout":
         done = run.detail.get("done")
         done = done if isinstance(done, int) and not isinstance(done, bool) and 0 <= done < len(points) else 0
@@ -203,7 +210,8 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     if ok_ref.all() and ok_fd.all():
         return Verdict(True, feedback.passed(task, points, usable), extra, trace=trace)
     with np.errstate(all="ignore"):  # a student's inf or nan must not print warnings
-        mistake = feedback.diagnose(task, points, values)
+        # over array parameters, the slips of ML gradients (the rules' slips of f's long expansion would not help)
+        mistake = arraytasks.diagnose(task, points, values) if task.arrays else feedback.diagnose(task, points, values)
         text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
@@ -252,6 +260,13 @@ def _collect(task: Task, points: Points, results: list[dict]):
         if value is None:
             return None, feedback.run_failure(task, garbled("value")), {"error": "garbled"}
         data, shape = value
+        if task.arrays:  # one array per parameter (several: "parts", their shapes)
+            fixed, problem, mistake = arraytasks.fit(task, data, shape, item.get("parts"))
+            if fixed is None or fixed.size != (int(np.prod(task.shape)) if task.shape else 1):
+                text = f"`{task.spec.function}` returned the wrong shape: {problem or 'arrays of the wrong sizes'}"
+                return None, text, {"error": "call", "mistake": mistake or "shape"}
+            values.append(fixed)
+            continue
         fixed = _fit_shape(data, shape, task.shape)
         if fixed is None:
             text = feedback.shape_problem(task, x, shape, data, points)

@@ -42,6 +42,8 @@ class Task:
     call: str
     line: int | None
     hint: str | None = None  # the spec's hint with {param} placeholders filled in
+    arrays: tuple = ()  # array parameters: ((name, shape), ...); variables are then their entries
+    data: tuple = ()  # ((name, array), ...): passed after the parameters
 
     @property
     def id(self) -> str:
@@ -157,11 +159,18 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
         where.error(loc + ("f",), f"a {spec.kind} task needs one expression for f, not a list")
     if not texts:
         where.error(loc + ("f",), "f is empty")
-    allowed = tuple(spec.variables) if spec.variables is not None else None
-    exprs = [
-        formula(t, loc + ("f",) + ((i,) if kind.vector_f else ()), where, symbols=allowed, constants=params)
-        for i, t in enumerate(texts)
-    ]
+    arrays = data = ()
+    if isinstance(spec.variables, dict):  # array parameters over data: f expanded in their entries
+        from grader.exercise.arraytasks import compile_arrays
+
+        expanded, allowed, arrays, data = compile_arrays(spec, kind, loc, params, where)
+        exprs = [expanded]
+    else:
+        allowed = tuple(spec.variables) if spec.variables is not None else None
+        exprs = [
+            formula(t, loc + ("f",) + ((i,) if kind.vector_f else ()), where, symbols=allowed, constants=params)
+            for i, t in enumerate(texts)
+        ]
     variables = allowed or tuple(sorted({s.name for e in exprs for s in e.free_symbols}))
     if not variables:
         where.error(loc + ("f",), "f has no variables; add `variables: [x]`")
@@ -179,10 +188,16 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
     f = sympy.Matrix(exprs)
     symbols = [symbol(v) for v in variables]
     reference = _reference(spec, kind, f, symbols, variables, wrt, params, loc, where)
-    bounds = _bounds(spec.domain, variables, params, loc, where)
+    domain = spec.domain
+    if arrays and isinstance(domain, dict):  # an interval per parameter bounds each of its entries
+        from grader.exercise.arraytasks import entry_domains
+
+        domain = entry_domains(domain, arrays, loc, where)
+    bounds = _bounds(domain, variables, params, loc, where)
     at = _points(spec.at, len(variables), params, loc, where)
-    call = spec.call or kind.default_call
-    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc), fill(spec.hint, params))
+    call = "args" if arrays else spec.call or kind.default_call
+    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc),
+                fill(spec.hint, params), arrays, data)
 
 
 def _classic_keys(spec: schema.Task, kind: Kind, loc, where) -> None:
