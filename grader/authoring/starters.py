@@ -134,8 +134,10 @@ def _uses_stubs(exercise, defined: set) -> list[str]:
 
 def _task_text(task, params) -> list[str]:
     if task.call == "args":
-        from grader.exercise.methods import starter_text
-
+        if task.kind.name in ("gradient", "function"):
+            from grader.exercise.arraytasks import starter_text
+        else:
+            from grader.exercise.methods import starter_text
         lines = starter_text(task)
         return [wrapped for line in lines for wrapped in (textwrap.wrap(line, WIDTH, break_long_words=False) or [""])]
     names = ", ".join(task.variables)

@@ -158,3 +158,32 @@ def without_onehot(task, x: np.ndarray):
     except (ArithmeticError, ValueError, TypeError):
         return None
     return np.stack(cols, axis=-1)
+
+
+def starter_text(task) -> list[str]:
+    """What the student's function must return, for the starter's docstring."""
+    params = ", ".join(f"{n} {tuple(s)}" for n, s in task.arrays)
+    data = ", ".join(f"{n} {tuple(np.shape(v))}" for n, v in task.data)
+    over = f" over the data {data}" if data else ""
+    if task.kind.name == "function":
+        what = f"Return f = {task.spec.f}, a number, for the parameters {params}{over}."
+    elif len(task.arrays) == 1:
+        name, shape = task.arrays[0]
+        what = (f"Return the gradient of f = {task.spec.f} by {name}{over}: an array of {name}'s shape, {tuple(shape)}.")
+    else:
+        names = ", ".join(f"d{n}" for n, _ in task.arrays)
+        what = (f"Return the gradient of f = {task.spec.f} by each parameter, {params}{over}: a tuple ({names}), "
+                "each array in its parameter's shape.")
+    lo, hi = task.bounds[:, 0].min(), task.bounds[:, 1].max()
+    pts = f"{task.spec.points:g} point{'s' if task.spec.points != 1 else ''}"
+    return [what, "", f"Called as {task.spec.function}({task.arguments}) with NumPy arrays.",
+            f"Task `{task.id}` ({pts}): checked at {task.spec.samples} random parameter values, each entry in "
+            f"[{lo:g}, {hi:g}]."]
+
+
+def not_written(task) -> str:
+    what = "f, a number" if task.kind.name == "function" else (
+        f"the gradient by {task.arrays[0][0]}, an array of shape {tuple(task.arrays[0][1])}" if len(task.arrays) == 1
+        else "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays))
+    return (f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
+            f"`raise NotImplementedError` with code that returns {what}.")

@@ -84,6 +84,8 @@ def _eval(node, variable, x, broken):
         return a - b, da - db
     if isinstance(op, ast.Mult):
         if rule == "product_rule":
+            if _number(node.left) and not _number(node.right):  # 3*x is x.__rmul__(3): x is the left one there
+                a, da, b, db = b, db, a, da
             return a * b, {"both": da * db, "left": da * b, "right": a * db}[how]
         return a * b, da * b + a * db
     if isinstance(op, ast.Div):
@@ -100,6 +102,11 @@ def _eval(node, variable, x, broken):
             return value, b * a ** (b - 1) * da
         return value, value * (db * math.log(a) + b * da / a)
     raise Unknown(type(op).__name__)
+
+
+def _number(node) -> bool:
+    """Whether a subtree is a plain number (no variable in it): Python then calls the other side's method."""
+    return not any(isinstance(n, ast.Name) for n in ast.walk(node))
 
 
 def broken_rule(task, values: np.ndarray, right: list[bool]) -> str | None:

@@ -252,6 +252,8 @@ def _collect(task: Task, points: Points, results: list[dict]):
     for x, item in zip(points.x, results):
         if item.get("ok") is not True:
             error = _call_error(item)
+            if task.arrays and error.get("error", {}).get("type") == "NotImplementedError":
+                return None, arraytasks.not_written(task), {"error": "call"}
             extra = {"error": "call"}
             if feedback.calling_convention(task, error.get("error")):
                 extra["mistake"] = "calling_convention"

@@ -53,6 +53,11 @@ class Task:
     def shape(self) -> tuple[int, ...]:
         return self.kind.shape(self.f.rows, len(self.variables))
 
+    @property
+    def arguments(self) -> str:
+        """The student's function's arguments over array parameters: the parameters, then the data."""
+        return ", ".join([n for n, _ in self.arrays] + [n for n, _ in self.data])
+
     @cached_property
     def symbols(self):
         return [symbol(v) for v in self.variables]
