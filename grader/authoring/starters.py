@@ -139,6 +139,8 @@ def _task_text(task, params) -> list[str]:
         else:
             from grader.exercise.methods import starter_text
         lines = starter_text(task)
+        if params and task.spec.f is not None and not isinstance(task.spec.f, list):  # the student's values in f
+            lines = [line.replace(str(task.spec.f), substitute(str(task.spec.f), params)) for line in lines]
         return [wrapped for line in lines for wrapped in (textwrap.wrap(line, WIDTH, break_long_words=False) or [""])]
     names = ", ".join(task.variables)
     f_text = shown_formula(task.spec.f, task.f, params)

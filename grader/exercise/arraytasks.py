@@ -46,7 +46,7 @@ def compile_arrays(spec, kind, loc, params, where):
             where.error(loc + ("data", name), f"'{name}' is both a parameter and a data array")
         data[name] = _array(value, loc + ("data", name), params, where)
     try:
-        f = expand(str(spec.f), shapes, data)
+        f = expand(str(spec.f), shapes, data, constants=params)
     except ArrayFormulaError as exc:
         where.error(loc + ("f",), f"cannot read array formula {str(spec.f)!r}: {exc}")
     entries = tuple(entry_name(name, index) for name, shape in shapes.items() for index in np.ndindex(*shape))
@@ -147,7 +147,8 @@ def without_onehot(task, x: np.ndarray):
     key = id(task)
     if key not in _ALT:
         try:
-            alt = expand(str(task.spec.f), dict(task.arrays), dict(task.data), drop_onehot=True)
+            alt = expand(str(task.spec.f), dict(task.arrays), dict(task.data), drop_onehot=True,
+                         constants=getattr(task, "params", None))
             _ALT.clear()
             _ALT[key] = lambdify(task.symbols, [alt.diff(s) for s in task.symbols])
         except (ArrayFormulaError, TypeError, ValueError, sympy.SympifyError):

@@ -63,8 +63,10 @@ def symbols_of(params: dict[str, tuple]) -> dict[str, np.ndarray]:
     return out
 
 
-def expand(text: str, params: dict[str, tuple], data: dict[str, np.ndarray], drop_onehot: bool = False):
-    """``f`` as one SymPy expression in the parameters' entries."""
+def expand(text: str, params: dict[str, tuple], data: dict[str, np.ndarray], drop_onehot: bool = False,
+           constants: dict | None = None):
+    """``f`` as one SymPy expression in the parameters' entries; ``constants``: the problem's
+    params (a variant's numbers), by name."""
     entries = sum(int(np.prod(s)) for s in params.values())
     if entries > MAX_ENTRIES:
         raise ArrayFormulaError(f"the parameters have {entries} entries; at most {MAX_ENTRIES} can be expanded")
@@ -77,7 +79,8 @@ def expand(text: str, params: dict[str, tuple], data: dict[str, np.ndarray], dro
         raise ArrayFormulaError(f"not a formula ({exc.msg})") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ArrayFormulaError(f"longer than {MAX_NODES} parts")
-    names = {**symbols_of(params), **{k: np.asarray(v, dtype=float) for k, v in data.items()}}
+    names = {k: sympy.sympify(v) for k, v in (constants or {}).items() if isinstance(v, (int, float, sympy.Basic))}
+    names.update({**symbols_of(params), **{k: np.asarray(v, dtype=float) for k, v in data.items()}})
     with np.errstate(all="ignore"):
         try:
             value = _Eval(names, drop_onehot).visit(tree.body)
@@ -118,7 +121,7 @@ class _Eval(ast.NodeVisitor):
 
     def visit_Name(self, node):
         if node.id not in self.names:
-            raise ArrayFormulaError(f"unknown name '{node.id}' (not a parameter or a data array)")
+            raise ArrayFormulaError(f"unknown name '{node.id}' (not a parameter, a data array or a param)")
         return self.names[node.id]
 
     def visit_Attribute(self, node):

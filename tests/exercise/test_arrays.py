@@ -108,3 +108,18 @@ def test_the_expansion_is_the_formula_in_numpy():
     Z = X @ W
     logp = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
     assert value == pytest.approx(-np.mean(logp[np.arange(5), y.astype(int)]), rel=1e-12)
+
+
+def test_variants_reach_the_data_and_f(tmp_path):
+    """params in `data` and in `f`: each student's own values (alice: lam = 0.2, c = 3)."""
+    shutil.copy(DATA / "arrays_ridge.yaml", tmp_path / "ridge.yaml")
+    rc, out, err = run_cli("starter", "ridge", "--problems", tmp_path, "--student", "alice")
+    assert "# Your variant (student alice): lam=0.2, c=3" in out
+    assert "f = mean((X @ w - y)**2) + 0.2*sum(w**2)" in out
+    sub = tmp_path / "sub.py"
+    sub.write_text("def ridge_gradient(w, X, y):\n"
+                   "    assert X[0, 1] == 3 and y[2] == 3\n"
+                   "    return 2 * X.T @ (X @ w - y) / len(y) + 2 * 0.2 * w\n")
+    for student, code in (("alice", 0), ("bob", 1)):
+        rc, out, err = run_cli("check", sub, "--problems", tmp_path, "--exercise", "ridge", "--student", student)
+        assert rc == code, out + err
