@@ -113,3 +113,36 @@ def _ad(kind):
             BROKEN = ""
     return derivative
 prod, quot, chain, adright = _ad("prod"), _ad("quot"), _ad("chain"), _ad("")
+
+
+# a second design for autodiff: the complex step (its own numbers are complex; exact to rounding)
+import cmath as _cmath
+
+_COMPLEX = False
+
+
+def adcomplex(f, x):
+    global _COMPLEX
+    _COMPLEX = True
+    try:
+        return f(complex(x, 1e-30)).imag / 1e-30
+    finally:
+        _COMPLEX = False
+
+
+def _either(dual, plain):
+    def function(u):
+        return plain(u) if _COMPLEX else dual(u)
+    return function
+
+
+sin, cos, exp, log = (_either(sin, _cmath.sin), _either(cos, _cmath.cos), _either(exp, _cmath.exp),
+                      _either(log, _cmath.log))
+
+
+def gdlist(grad, x0, lr, steps):
+    x = [float(v) for v in np.atleast_1d(x0)]
+    for _ in range(steps):
+        g = np.atleast_1d(grad(np.array(x) if len(x) > 1 else x[0]))
+        x = [a - lr * b for a, b in zip(x, g)]
+    return x

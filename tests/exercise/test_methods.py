@@ -41,6 +41,8 @@ EXPECT = {  # function in the submission: (kind, None if right else the JSON mis
     "quot": ("autodiff", "quotient_rule"),
     "chain": ("autodiff", "chain_rule"),
     "adright": ("autodiff", None),
+    "adcomplex": ("autodiff", None),  # the complex step: another design of its own numbers
+    "gdlist": ("gradient_descent", None),  # a list (of one number for one variable)
 }
 
 
