@@ -24,24 +24,57 @@ from grader.exercise.grading import grade_task
 from grader.exercise.problem import load_exercise
 from grader.sandbox import Sandbox
 
-X8 = [[0.5, -1.2, 1.0], [1.5, 0.3, 1.0], [-0.7, 0.8, 1.0], [0.2, 2.1, 1.0], [-1.1, -0.4, 1.0], [0.9, 1.3, 1.0],
-      [2.0, -0.6, 1.0], [-0.3, 0.1, 1.0]]
-TASKS = [
-    {"id": "softmax", "kind": "gradient", "function": "softmax_grad", "variables": {"W": [3, 2]},
-     "data": {"X": X8, "y": [0, 1, 1, 0, 1, 0, 0, 1]}, "f": "-mean(sum(onehot(y, 2) * log_softmax(X @ W), 1))",
-     "domain": [-1, 1]},
-    {"id": "two_layer", "kind": "gradient", "function": "net_grad",
-     "variables": {"W1": [2, 3], "b1": [3], "W2": [3], "b2": [1]},
-     "data": {"X": [row[:2] for row in X8], "y": [0.3, -0.2, 0.8, 0.1, -0.5, 0.4, 0.9, 0.0]},
-     "f": "mean((tanh(X @ W1 + b1) @ W2 + b2 - y)**2)", "domain": [-1, 1], "timeout": 4},
-    {"id": "numerical_gradient", "kind": "numerical_gradient", "function": "numerical_gradient",
-     "functions": ["x0**2*x1 + x1**3", "sin(x0)*exp(x1)"], "variables": ["x0", "x1"], "at": [[0.5, -0.2], [1.0, 2.0]],
-     "h": [1e-4]},
-    {"id": "gradient_descent", "kind": "gradient_descent", "function": "gradient_descent",
-     "f": "(x0 - 1)**2 + 10*(x1 + 2)**2", "variables": ["x0", "x1"], "start": [[0, 0], [3, 1]], "lr": [0.01, 0.04],
-     "steps": [25]},
+X8 = [
+    [0.5, -1.2, 1.0],
+    [1.5, 0.3, 1.0],
+    [-0.7, 0.8, 1.0],
+    [0.2, 2.1, 1.0],
+    [-1.1, -0.4, 1.0],
+    [0.9, 1.3, 1.0],
+    [2.0, -0.6, 1.0],
+    [-0.3, 0.1, 1.0],
 ]
-SOURCE = '''
+TASKS = [
+    {
+        "id": "softmax",
+        "kind": "gradient",
+        "function": "softmax_grad",
+        "variables": {"W": [3, 2]},
+        "data": {"X": X8, "y": [0, 1, 1, 0, 1, 0, 0, 1]},
+        "f": "-mean(sum(onehot(y, 2) * log_softmax(X @ W), 1))",
+        "domain": [-1, 1],
+    },
+    {
+        "id": "two_layer",
+        "kind": "gradient",
+        "function": "net_grad",
+        "variables": {"W1": [2, 3], "b1": [3], "W2": [3], "b2": [1]},
+        "data": {"X": [row[:2] for row in X8], "y": [0.3, -0.2, 0.8, 0.1, -0.5, 0.4, 0.9, 0.0]},
+        "f": "mean((tanh(X @ W1 + b1) @ W2 + b2 - y)**2)",
+        "domain": [-1, 1],
+        "timeout": 4,
+    },
+    {
+        "id": "numerical_gradient",
+        "kind": "numerical_gradient",
+        "function": "numerical_gradient",
+        "functions": ["x0**2*x1 + x1**3", "sin(x0)*exp(x1)"],
+        "variables": ["x0", "x1"],
+        "at": [[0.5, -0.2], [1.0, 2.0]],
+        "h": [1e-4],
+    },
+    {
+        "id": "gradient_descent",
+        "kind": "gradient_descent",
+        "function": "gradient_descent",
+        "f": "(x0 - 1)**2 + 10*(x1 + 2)**2",
+        "variables": ["x0", "x1"],
+        "start": [[0, 0], [3, 1]],
+        "lr": [0.01, 0.04],
+        "steps": [25],
+    },
+]
+SOURCE = """
 import numpy as np
 
 def softmax_grad(W, X, y):
@@ -68,7 +101,7 @@ def gradient_descent(grad, x0, lr, steps):
     for _ in range(steps):
         x = x - lr * grad(x)
     return x
-'''
+"""
 
 
 def main() -> None:
@@ -91,8 +124,10 @@ def main() -> None:
                     start = time.perf_counter()
                     grade_task(task, exercise, sandbox)
                     times.append(time.perf_counter() - start)
-                print(f"{task.id:>20}: {statistics.median(times) * 1e3:7.1f} ms a task, warm "
-                      f"(min {min(times) * 1e3:.1f}, max {max(times) * 1e3:.1f})")
+                print(
+                    f"{task.id:>20}: {statistics.median(times) * 1e3:7.1f} ms a task, warm "
+                    f"(min {min(times) * 1e3:.1f}, max {max(times) * 1e3:.1f})"
+                )
 
 
 if __name__ == "__main__":

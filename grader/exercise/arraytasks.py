@@ -18,20 +18,22 @@ from grader.problems.fields import number
 ARRAY_KINDS = ("gradient", "function")
 ARRAY_SLIPS = {
     "missing_mean": "Your values are n times the right ones (n = {n}, the number of data rows): the 1/n of the mean "
-                    "is missing.",
+    "is missing.",
     "transposed_product": "Your {name} has the shape of its transpose: a product is transposed (for a loss of "
-                          "X @ W, the gradient by W is X.T @ (...), shape {shape}).",
+    "X @ W, the gradient by W is X.T @ (...), shape {shape}).",
     "bias_not_summed": "Your {name} has one row per data point, shape {got}: a bias gradient is summed (or averaged, "
-                       "as the loss is) over the batch, axis 0, to shape {shape}.",
+    "as the loss is) over the batch, axis 0, to shape {shape}.",
     "missing_onehot": "Your values are those of the softmax gradient without its one-hot term: the gradient of "
-                      "cross-entropy by the scores is softmax(Z) - onehot(y, k), not softmax(Z) alone.",
+    "cross-entropy by the scores is softmax(Z) - onehot(y, k), not softmax(Z) alone.",
 }
 
 
 def compile_arrays(spec, kind, loc, params, where):
     """(f as one SymPy expression, the entry names, ((name, shape), ...), ((name, data), ...))."""
     if kind.name not in ARRAY_KINDS:
-        where.error(loc + ("variables",), f"array parameters are for {' and '.join(ARRAY_KINDS)} tasks, not {kind.name}")
+        where.error(
+            loc + ("variables",), f"array parameters are for {' and '.join(ARRAY_KINDS)} tasks, not {kind.name}"
+        )
     if isinstance(spec.f, list):
         where.error(loc + ("f",), "array tasks take one formula for f")
     for key in ("reference", "wrt", "at", "call"):
@@ -55,6 +57,7 @@ def compile_arrays(spec, kind, loc, params, where):
 
 def _array(value, loc, params, where) -> np.ndarray:
     """A data array: nested lists of numbers (or {param} constants), rectangular."""
+
     def walk(item, here):
         if isinstance(item, list):
             return [walk(v, here + (i,)) for i, v in enumerate(item)]
@@ -72,7 +75,7 @@ def arguments(task, x) -> list[dict]:
     out, start = [], 0
     for _, shape in task.arrays:
         size = int(np.prod(shape))
-        out.append({"array": np.asarray(x[start:start + size], dtype=float).reshape(shape).tolist()})
+        out.append({"array": np.asarray(x[start : start + size], dtype=float).reshape(shape).tolist()})
         start += size
     out += [{"array": np.asarray(v).tolist()} for _, v in task.data]
     return out
@@ -87,17 +90,30 @@ def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None,
     if got == want:
         return data.reshape(-1), None, None
     if len(got) != len(want):
-        return None, (f"returned {len(got)} array{'s' if len(got) != 1 else ''}; it should return {len(want)} "
-                      f"(one per parameter: {', '.join(n for n, _ in task.arrays)}, in that order)"), "shape"
+        return (
+            None,
+            (
+                f"returned {len(got)} array{'s' if len(got) != 1 else ''}; it should return {len(want)} "
+                f"(one per parameter: {', '.join(n for n, _ in task.arrays)}, in that order)"
+            ),
+            "shape",
+        )
     rows = [np.shape(v)[0] for _, v in task.data if np.ndim(v) >= 1]
     for (name, w), g in zip(task.arrays, got):
         if g == w:
             continue
         if len(w) == 2 and g == w[::-1] and w[0] != w[1]:
-            return None, ARRAY_SLIPS["transposed_product"].format(name=f"gradient by {name}", shape=w), "transposed_product"
+            return (
+                None,
+                ARRAY_SLIPS["transposed_product"].format(name=f"gradient by {name}", shape=w),
+                "transposed_product",
+            )
         if len(w) == 1 and len(g) == 2 and g[1:] == w and rows and g[0] == rows[0]:
-            return None, ARRAY_SLIPS["bias_not_summed"].format(name=f"gradient by {name}", got=g, shape=w), \
-                "bias_not_summed"
+            return (
+                None,
+                ARRAY_SLIPS["bias_not_summed"].format(name=f"gradient by {name}", got=g, shape=w),
+                "bias_not_summed",
+            )
         return None, f"the gradient by {name} has shape {g}; it should have the shape of {name}, {w}", "shape"
     return None, "the arrays returned do not have the parameters' shapes", "shape"
 
@@ -147,8 +163,13 @@ def without_onehot(task, x: np.ndarray):
     key = id(task)
     if key not in _ALT:
         try:
-            alt = expand(str(task.spec.f), dict(task.arrays), dict(task.data), drop_onehot=True,
-                         constants=getattr(task, "params", None))
+            alt = expand(
+                str(task.spec.f),
+                dict(task.arrays),
+                dict(task.data),
+                drop_onehot=True,
+                constants=getattr(task, "params", None),
+            )
             _ALT.clear()
             _ALT[key] = lambdify(task.symbols, [alt.diff(s) for s in task.symbols])
         except (ArrayFormulaError, TypeError, ValueError, sympy.SympifyError):
@@ -170,21 +191,35 @@ def starter_text(task) -> list[str]:
         what = f"Return f = {task.spec.f}, a number, for the parameters {params}{over}."
     elif len(task.arrays) == 1:
         name, shape = task.arrays[0]
-        what = (f"Return the gradient of f = {task.spec.f} by {name}{over}: an array of {name}'s shape, {tuple(shape)}.")
+        what = f"Return the gradient of f = {task.spec.f} by {name}{over}: an array of {name}'s shape, {tuple(shape)}."
     else:
         names = ", ".join(f"d{n}" for n, _ in task.arrays)
-        what = (f"Return the gradient of f = {task.spec.f} by each parameter, {params}{over}: a tuple ({names}), "
-                "each array in its parameter's shape.")
+        what = (
+            f"Return the gradient of f = {task.spec.f} by each parameter, {params}{over}: a tuple ({names}), "
+            "each array in its parameter's shape."
+        )
     lo, hi = task.bounds[:, 0].min(), task.bounds[:, 1].max()
     pts = f"{task.spec.points:g} point{'s' if task.spec.points != 1 else ''}"
-    return [what, "", f"Called as {task.spec.function}({task.arguments}) with NumPy arrays.",
-            f"Task `{task.id}` ({pts}): checked at {task.spec.samples} random parameter values, each entry in "
-            f"[{lo:g}, {hi:g}]."]
+    return [
+        what,
+        "",
+        f"Called as {task.spec.function}({task.arguments}) with NumPy arrays.",
+        f"Task `{task.id}` ({pts}): checked at {task.spec.samples} random parameter values, each entry in "
+        f"[{lo:g}, {hi:g}].",
+    ]
 
 
 def not_written(task) -> str:
-    what = "f, a number" if task.kind.name == "function" else (
-        f"the gradient by {task.arrays[0][0]}, an array of shape {tuple(task.arrays[0][1])}" if len(task.arrays) == 1
-        else "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays))
-    return (f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
-            f"`raise NotImplementedError` with code that returns {what}.")
+    what = (
+        "f, a number"
+        if task.kind.name == "function"
+        else (
+            f"the gradient by {task.arrays[0][0]}, an array of shape {tuple(task.arrays[0][1])}"
+            if len(task.arrays) == 1
+            else "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays)
+        )
+    )
+    return (
+        f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
+        f"`raise NotImplementedError` with code that returns {what}."
+    )

@@ -13,7 +13,6 @@ import numpy as np
 from grader.exercise import feedback
 from grader.sandbox import Run
 
-
 FAILURES = ("import", "missing", "timeout", "crash", "garbled")
 MAX_DIMS, MAX_VALUES = 8, 1_000_000  # of one returned value
 
@@ -35,7 +34,8 @@ def checked_run(run, count: int) -> Run:
             return garbled("unknown failure")
         for key in ("timeout", "returncode"):
             value = detail.get(key)
-            if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)):
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if value is not None and not (number and np.isfinite(value)):
                 detail.pop(key)
         return Run(failure=failure, detail=detail)
     if not isinstance(results, list) or len(results) != count or not all(isinstance(r, dict) for r in results):

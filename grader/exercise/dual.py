@@ -18,13 +18,13 @@ import numpy as np
 
 SENTENCES = {
     "product_rule": "Your values are those of dual numbers whose multiplication breaks the product rule: "
-                    "(u*v)' = u'*v + u*v'. Check the derivative part of your `__mul__` (and `__rmul__`).",
+    "(u*v)' = u'*v + u*v'. Check the derivative part of your `__mul__` (and `__rmul__`).",
     "quotient_rule": "Your values are those of dual numbers whose division breaks the quotient rule: "
-                     "(u/v)' = (u'*v - u*v')/v**2. Check the derivative part of your `__truediv__` (and `__rtruediv__`).",
+    "(u/v)' = (u'*v - u*v')/v**2. Check the derivative part of your `__truediv__` (and `__rtruediv__`).",
     "chain_rule": "Your values are those of functions that leave out the inner derivative, which the chain rule "
-                  "needs: sin(u)' = cos(u)*u'. Multiply by the argument's derivative in each function you wrote.",
+    "needs: sin(u)' = cos(u)*u'. Multiply by the argument's derivative in each function you wrote.",
     "power_rule": "Your values are those of dual numbers whose power breaks the power rule: "
-                  "(u**n)' = n*u**(n-1)*u'. Check the derivative part of your `__pow__`.",
+    "(u**n)' = n*u**(n-1)*u'. Check the derivative part of your `__pow__`.",
 }
 RULES = tuple(SENTENCES)
 VARIANTS = {  # rule: the ways to break it
@@ -90,15 +90,21 @@ def _eval(node, variable, x, broken):
         return a * b, da * b + a * db
     if isinstance(op, ast.Div):
         if rule == "quotient_rule":
-            return a / b, {"plus": (da * b + a * db) / b**2, "not_squared": (da * b - a * db) / b,
-                           "ratio": da / db if db else math.nan}[how]
+            return a / b, {
+                "plus": (da * b + a * db) / b**2,
+                "not_squared": (da * b - a * db) / b,
+                "ratio": da / db if db else math.nan,
+            }[how]
         return a / b, (da * b - a * db) / b**2
     if isinstance(op, ast.Pow):
         value = a**b
         if db == 0:  # a constant power
             if rule == "power_rule":
-                return value, {"no_inner": b * a ** (b - 1), "no_factor": a ** (b - 1) * da,
-                               "same_power": b * a**b * da}[how]
+                return value, {
+                    "no_inner": b * a ** (b - 1),
+                    "no_factor": a ** (b - 1) * da,
+                    "same_power": b * a**b * da,
+                }[how]
             return value, b * a ** (b - 1) * da
         return value, value * (db * math.log(a) + b * da / a)
     raise Unknown(type(op).__name__)

@@ -57,8 +57,9 @@ def grade_task(task: MethodTask, exercise, sandbox: Sandbox, salt: tuple = ()) -
     with np.errstate(all="ignore"):
         passed, text, extra = JUDGES[task.kind.name](task, plan, values)
     lines = [text] if passed else [text, *hint]
-    return Result(spec.id, float(spec.points) if passed else 0.0, float(spec.points), passed, "\n".join(lines), hidden,
-                  extra)
+    return Result(
+        spec.id, float(spec.points) if passed else 0.0, float(spec.points), passed, "\n".join(lines), hidden, extra
+    )
 
 
 # -- calls -----------------------------------------------------------------------------------
@@ -120,14 +121,18 @@ def _failure(task: MethodTask, plan: Plan, run: Run) -> str:
     name = task.spec.function
     detail = run.detail if isinstance(run.detail, dict) else {}
     if run.failure == "missing":
-        return (f"Your file does not define a function named `{name}`. "
-                f"Add `def {name}({task.arguments}):` returning {task.kind.describe}.")
+        return (
+            f"Your file does not define a function named `{name}`. "
+            f"Add `def {name}({task.arguments}):` returning {task.kind.describe}."
+        )
     if run.failure == "timeout":
         done = detail.get("done")
         done = done if isinstance(done, int) and not isinstance(done, bool) and 0 <= done < len(plan.calls) else 0
-        return (f"`{name}` did not finish within {task.spec.timeout:g} s: {done} of {len(plan.calls)} calls returned, "
-                f"and the next, for {plan.shown[done]}, was still running. Each call must be quick: a few calls of "
-                "the function it is given, no long loops.")
+        return (
+            f"`{name}` did not finish within {task.spec.timeout:g} s: {done} of {len(plan.calls)} calls returned, "
+            f"and the next, for {plan.shown[done]}, was still running. Each call must be quick: a few calls of "
+            "the function it is given, no long loops."
+        )
     return feedback.run_failure(task, run)
 
 
@@ -139,11 +144,21 @@ def _collect(task: MethodTask, plan: Plan, results: list[dict]):
             error = _call_error(item)
             call = f"`{task.spec.function}` (for {shown})"
             if error.get("error", {}).get("type") == "NotImplementedError":
-                return None, (f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
-                              f"`raise NotImplementedError` with code that returns {task.kind.describe}."), {"error": "call"}
+                return (
+                    None,
+                    (
+                        f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
+                        f"`raise NotImplementedError` with code that returns {task.kind.describe}."
+                    ),
+                    {"error": "call"},
+                )
             if "error" in error:
                 return None, f"{call} raised an error at {feedback.exception_text(error['error'])}", {"error": "call"}
-            return None, f"{call} returned {error.get('returned')}; it should return {task.kind.describe}.", {"error": "call"}
+            return (
+                None,
+                f"{call} returned {error.get('returned')}; it should return {task.kind.describe}.",
+                {"error": "call"},
+            )
         value = _value(item)
         if value is None:
             return None, feedback.run_failure(task, garbled("value")), {"error": "garbled"}
@@ -154,8 +169,14 @@ def _collect(task: MethodTask, plan: Plan, results: list[dict]):
             more = ""
             if task.kind.name == "gradient_descent" and len(shape) >= 1 and shape[0] > 1 and shape[1:] == task.shape:
                 more = " (every point of the path?): return only the last point"
-            return None, (f"`{task.spec.function}` (for {shown}) returned {got}{more}; it should return "
-                          f"{feedback.shape_name(task.shape)}."), {"error": "call"}
+            return (
+                None,
+                (
+                    f"`{task.spec.function}` (for {shown}) returned {got}{more}; it should return "
+                    f"{feedback.shape_name(task.shape)}."
+                ),
+                {"error": "call"},
+            )
         out.append(fixed)
     return np.array(out, dtype=float).reshape((len(out),) + task.shape), None, {}
 
@@ -164,13 +185,13 @@ def _collect(task: MethodTask, plan: Plan, results: list[dict]):
 
 SLIPS = {  # name: (what it is, the wrong formulas: per component, from the stencil's values)
     "forward_difference": "a one-sided difference, (f(x + h) - f(x))/h or (f(x) - f(x - h))/h: its error falls only "
-                          "in proportion to h (order 1); the central difference (f(x + h) - f(x - h))/(2h) is order 2",
+    "in proportion to h (order 1); the central difference (f(x + h) - f(x - h))/(2h) is order 2",
     "missing_division": "the difference of f's values not divided by the right step: (f(x + h) - f(x - h)) is "
-                        "divided by 2h (by h for a one-sided difference)",
+    "divided by 2h (by h for a one-sided difference)",
     "wrong_step": "the difference taken with another step than the h you are given (or divided by another): use x + h "
-                  "and x - h, divided by 2h",
-    "one_sided_component": "some components of the gradient are one-sided differences (f(x + h e_i) - f(x))/h while the "
-                           "others are central: use the central difference for every component",
+    "and x - h, divided by 2h",
+    "one_sided_component": "some components of the gradient are one-sided differences (f(x + h e_i) - f(x))/h "
+    "while the others are central: use the central difference for every component",
 }
 
 
@@ -240,10 +261,12 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray):
         extra["checks"]["observed_order"] = round(float(np.median(orders)), 2)
     method = "central difference" if task.order == 2 else "one-sided difference"
     if ok_calls.all() and not ignores_h:
-        text = (f"Correct for all {len(task.functions)} function{'s' if len(task.functions) != 1 else ''} at "
-                f"{len(task.at)} point{'s' if len(task.at) != 1 else ''} with {len(task.h)} step"
-                f"{'s' if len(task.h) != 1 else ''} and their halves ({len(rows)} calls): each error is within "
-                f"that of a {method}")
+        text = (
+            f"Correct for all {len(task.functions)} function{'s' if len(task.functions) != 1 else ''} at "
+            f"{len(task.at)} point{'s' if len(task.at) != 1 else ''} with {len(task.h)} step"
+            f"{'s' if len(task.h) != 1 else ''} and their halves ({len(rows)} calls): each error is within "
+            f"that of a {method}"
+        )
         if orders:
             text += f"; observed order of accuracy {np.median(orders):.2g} (halving h)"
         return True, text + ".", extra
@@ -255,24 +278,32 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray):
         c = int(np.argmin(ok_calls))
         k = int(np.argmax(~accurate[c]))
         comp = f" (component {k})" if n > 1 else ""
-        lines.append(f"Wrong for {plan.shown[c]}: `{task.spec.function}` returned {fmt(d[c][k])}{comp}, the exact "
-                     f"derivative is {fmt(exact[c][k])}: an error of {err[c][k]:.3g}, where a {method} is off by "
-                     f"{asked_err[c][k]:.3g}.")
+        lines.append(
+            f"Wrong for {plan.shown[c]}: `{task.spec.function}` returned {fmt(d[c][k])}{comp}, the exact "
+            f"derivative is {fmt(exact[c][k])}: an error of {err[c][k]:.3g}, where a {method} is off by "
+            f"{asked_err[c][k]:.3g}."
+        )
         a = c - c % 2
         if np.max(err[a]) > 0 and np.max(err[a + 1]) > 0:
             p = math.log2(np.max(err[a]) / np.max(err[a + 1]))
-            lines.append(f"Halving h to {fmt(rows[a + 1][4])}, your error went from {np.max(err[a]):.3g} to "
-                         f"{np.max(err[a + 1]):.3g}: order {p:.2g}, where the {method} is order {task.order}.")
+            lines.append(
+                f"Halving h to {fmt(rows[a + 1][4])}, your error went from {np.max(err[a]):.3g} to "
+                f"{np.max(err[a + 1]):.3g}: order {p:.2g}, where the {method} is order {task.order}."
+            )
     elif ignores_h:
-        lines.append(f"Your result does not change when h is halved: `{task.spec.function}` must use the step h it "
-                     "is given (its error then falls as h does).")
+        lines.append(
+            f"Your result does not change when h is halved: `{task.spec.function}` must use the step h it "
+            "is given (its error then falls as h does)."
+        )
     if slip:
         lines.append(f"This looks like {SLIPS[slip]}.")
     wrong = sorted({plan.groups[j] for j in range(len(rows)) if not ok_calls[j]})
     if wrong and len(task.functions) > 1:
         names = ", ".join(task.texts[i] for i in wrong)
-        lines.append(f"Wrong for {names}; right for the other {len(task.functions) - len(wrong)} of "
-                     f"{len(task.functions)} functions.")
+        lines.append(
+            f"Wrong for {names}; right for the other {len(task.functions) - len(wrong)} of "
+            f"{len(task.functions)} functions."
+        )
     return False, "\n".join(lines), extra
 
 
@@ -311,7 +342,7 @@ DESCENT_SLIPS = {
     "ascent_step": "steps up the gradient, x + lr * grad(x): descent subtracts it, x - lr * grad(x)",
     "off_by_one_steps": "one step too few or too many: take exactly `steps` steps",
     "learning_rate_twice": "the learning rate applied twice (a step of 2 * lr, or lr ** 2): each step is "
-                           "x - lr * grad(x)",
+    "x - lr * grad(x)",
 }
 
 
@@ -335,8 +366,14 @@ def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray):
         return True, f"Correct for all {len(cases)} runs (starts x learning rates x step counts).", extra
     candidates = {
         "ascent_step": [lambda x0, lr, s: _descend(task, x0, lr, s, +1.0)],
-        "off_by_one_steps": [lambda x0, lr, s: _descend(task, x0, lr, s - 1), lambda x0, lr, s: _descend(task, x0, lr, s + 1)],
-        "learning_rate_twice": [lambda x0, lr, s: _descend(task, x0, 2 * lr, s), lambda x0, lr, s: _descend(task, x0, lr * lr, s)],
+        "off_by_one_steps": [
+            lambda x0, lr, s: _descend(task, x0, lr, s - 1),
+            lambda x0, lr, s: _descend(task, x0, lr, s + 1),
+        ],
+        "learning_rate_twice": [
+            lambda x0, lr, s: _descend(task, x0, 2 * lr, s),
+            lambda x0, lr, s: _descend(task, x0, lr * lr, s),
+        ],
     }
     slip = None
     for name, makers in candidates.items():
@@ -348,9 +385,11 @@ def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray):
         if slip:
             break
     c = int(np.argmin(ok))
-    lines = [f"Wrong for {plan.shown[c]}: `{task.spec.function}` returned {fmt(got[c] if n > 1 else got[c][0])}, "
-             f"{int(cases[c][2])} steps of x <- x - lr * grad(x) from x0 end at {fmt(want[c] if n > 1 else want[c][0])} "
-             f"({int(ok.sum())} of {len(cases)} runs right)."]
+    lines = [
+        f"Wrong for {plan.shown[c]}: `{task.spec.function}` returned {fmt(got[c] if n > 1 else got[c][0])}, "
+        f"{int(cases[c][2])} steps of x <- x - lr * grad(x) from x0 end at {fmt(want[c] if n > 1 else want[c][0])} "
+        f"({int(ok.sum())} of {len(cases)} runs right)."
+    ]
     if slip:
         extra["mistake"] = slip
         lines.append(f"This looks like {DESCENT_SLIPS[slip]}.")
@@ -370,7 +409,11 @@ def _judge_autodiff(task: MethodTask, plan: Plan, values: np.ndarray):
     right = [bool(ok[groups == i].all()) for i in range(len(task.functions))]
     extra: dict = {"checks": {"calls": len(values), "right": int(ok.sum())}}
     if all(right):
-        return True, f"Correct: f'(x) to rounding for all {len(task.functions)} functions at {len(task.at)} points.", extra
+        return (
+            True,
+            f"Correct: f'(x) to rounding for all {len(task.functions)} functions at {len(task.at)} points.",
+            extra,
+        )
     c = int(np.argmin(ok))
     lines = [f"Wrong for {plan.shown[c]}: `{task.spec.function}` returned {fmt(values[c])}, f'(x) is {fmt(exact[c])}."]
     wrong = [task.texts[i] for i in range(len(task.functions)) if not right[i]]

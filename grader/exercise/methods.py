@@ -118,17 +118,35 @@ def compile_task(spec: schema.Task, index: int, kind: Kind, params, where) -> Me
     exprs = [formula(t, loc + ("functions", i), where, symbols=allowed, constants=params) for i, t in enumerate(texts)]
     variables = allowed or tuple(sorted({s.name for e in exprs for s in e.free_symbols})) or ("x",)
     if kind.name != "numerical_gradient" and len(variables) != 1:
-        where.error(loc + ("functions",), f"a {kind.name} task's functions take one variable, not {', '.join(variables)}")
+        where.error(
+            loc + ("functions",), f"a {kind.name} task's functions take one variable, not {', '.join(variables)}"
+        )
     uses: tuple[str, ...] = ()
     if kind.name == "autodiff":
         uses = tuple(spec.uses)
-        sources = tuple(_autodiff_source(t, variables[0], uses, loc + ("functions", i), where) for i, t in enumerate(texts))
+        sources = tuple(
+            _autodiff_source(t, variables[0], uses, loc + ("functions", i), where) for i, t in enumerate(texts)
+        )
     else:
-        sources = tuple(_source(e, variables, loc + ("functions", i), where, vector=kind.name == "numerical_gradient")
-                        for i, e in enumerate(exprs))
+        sources = tuple(
+            _source(e, variables, loc + ("functions", i), where, vector=kind.name == "numerical_gradient")
+            for i, e in enumerate(exprs)
+        )
     at = _points(spec.at, len(variables), params, loc + ("at",), where)
-    task = MethodTask(spec, kind, variables, tuple(exprs), tuple(texts), sources, at, tuple(spec.h), spec.order or 2,
-                      uses=uses, line=line, hint=hint)
+    task = MethodTask(
+        spec,
+        kind,
+        variables,
+        tuple(exprs),
+        tuple(texts),
+        sources,
+        at,
+        tuple(spec.h),
+        spec.order or 2,
+        uses=uses,
+        line=line,
+        hint=hint,
+    )
     if len(task.functions) * len(task.at) * max(2 * len(task.h), 1) > MAX_CALLS:
         where.error(loc, f"more than {MAX_CALLS} calls (functions x at x h x 2): list fewer")
     return task
@@ -157,8 +175,19 @@ def _descent(spec, kind, loc, params, where, line, hint) -> MethodTask:
     grad = [f.diff(symbol(v)) for v in variables]
     source = _gradient_source(grad, variables, loc + ("f",), where)
     starts = _points(spec.start, len(variables), params, loc + ("start",), where)
-    return MethodTask(spec, kind, variables, (f,), (str(spec.f),), (source,), starts, lr=tuple(spec.lr),
-                      steps=tuple(spec.steps), line=line, hint=hint)
+    return MethodTask(
+        spec,
+        kind,
+        variables,
+        (f,),
+        (str(spec.f),),
+        (source,),
+        starts,
+        lr=tuple(spec.lr),
+        steps=tuple(spec.steps),
+        line=line,
+        hint=hint,
+    )
 
 
 def _printer():
@@ -177,7 +206,9 @@ def _printed(exprs, variables, loc, where) -> tuple[list[str], list[str]]:
     for e in exprs:
         text = printer.doprint(sympy.sympify(e).xreplace(subs))
         if "functools" in text or "\n" in text or "#" in text:
-            where.error(loc, f"{e} cannot be passed as a NumPy function (max, min and piecewise are not supported here)")
+            where.error(
+                loc, f"{e} cannot be passed as a NumPy function (max, min and piecewise are not supported here)"
+            )
         out.append(text)
     return out, names
 
@@ -196,8 +227,22 @@ def _gradient_source(grad, variables, loc, where) -> str:
     return f"lambda x: (lambda {', '.join(names)}: numpy.array([{', '.join(texts)}], dtype=numpy.float64))(*x)"
 
 
-_AST = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load, ast.Add, ast.Sub,
-        ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+_AST = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Pow,
+    ast.USub,
+    ast.UAdd,
+)
 
 
 def _autodiff_source(text: str, variable: str, uses: tuple[str, ...], loc, where) -> str:
@@ -209,8 +254,12 @@ def _autodiff_source(text: str, variable: str, uses: tuple[str, ...], loc, where
         where.error(loc, f"{text!r} is not a Python expression")
     for node in ast.walk(tree):
         if not isinstance(node, _AST):
-            where.error(loc, f"{text!r}: only + - * / **, numbers, {variable} and calls of the `uses` names are allowed")
-        if isinstance(node, ast.Constant) and (not isinstance(node.value, (int, float)) or isinstance(node.value, bool)):
+            where.error(
+                loc, f"{text!r}: only + - * / **, numbers, {variable} and calls of the `uses` names are allowed"
+            )
+        if isinstance(node, ast.Constant) and (
+            not isinstance(node.value, (int, float)) or isinstance(node.value, bool)
+        ):
             where.error(loc, f"{text!r}: {node.value!r} is not a number")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.keywords or len(node.args) != 1:
@@ -265,8 +314,13 @@ def _descent_problems(task: MethodTask):
             for _ in range(max(task.steps, default=0)):
                 x = x - lr * np.asarray(grad(*x), dtype=float).reshape(x.shape)
             if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e100:
-                yield ("lr",), (f"the descent from {', '.join(f'{v:g}' for v in x0)} with lr = {lr:g} diverges within "
-                                f"{max(task.steps)} steps: lower the learning rate")
+                yield (
+                    ("lr",),
+                    (
+                        f"the descent from {', '.join(f'{v:g}' for v in x0)} with lr = {lr:g} diverges within "
+                        f"{max(task.steps)} steps: lower the learning rate"
+                    ),
+                )
 
 
 def starter_text(task: MethodTask) -> list[str]:
@@ -274,26 +328,44 @@ def starter_text(task: MethodTask) -> list[str]:
     n = len(task.variables)
     pts = f"{task.spec.points:g} point{'s' if task.spec.points != 1 else ''}"
     listed = "; ".join(task.texts)
-    where = ", ".join(f"{v:g}" for v in task.at[:, 0]) if n == 1 else "; ".join(
-        "(" + ", ".join(f"{v:g}" for v in x) + ")" for x in task.at)
+    where = (
+        ", ".join(f"{v:g}" for v in task.at[:, 0])
+        if n == 1
+        else "; ".join("(" + ", ".join(f"{v:g}" for v in x) + ")" for x in task.at)
+    )
     name = task.kind.name
     if name in ("numerical_derivative", "numerical_gradient"):
-        method = ("the central difference (order 2: its error falls 4-fold when h is halved)" if task.order == 2
-                  else "a one-sided difference (order 1)")
-        what = ("f'(x), for f a function of one float" if name == "numerical_derivative"
-                else f"the gradient of f at x, a 1-D array of {n} numbers (f takes such an array and returns a float)")
-        lines = [f"Return an estimate of {what}, by {method} with step h, from values of f only.", "",
-                 f"Task `{task.id}` ({pts}): called for f = {listed}, at x = {where}, with h = "
-                 f"{', '.join(f'{h:g}' for h in task.h)} and each h halved."]
+        method = (
+            "the central difference (order 2: its error falls 4-fold when h is halved)"
+            if task.order == 2
+            else "a one-sided difference (order 1)"
+        )
+        what = (
+            "f'(x), for f a function of one float"
+            if name == "numerical_derivative"
+            else f"the gradient of f at x, a 1-D array of {n} numbers (f takes such an array and returns a float)"
+        )
+        lines = [
+            f"Return an estimate of {what}, by {method} with step h, from values of f only.",
+            "",
+            f"Task `{task.id}` ({pts}): called for f = {listed}, at x = {where}, with h = "
+            f"{', '.join(f'{h:g}' for h in task.h)} and each h halved.",
+        ]
     elif name == "autodiff":
-        lines = [f"Return f'(x) exactly (to rounding) by automatic differentiation: f is a Python function built "
-                 f"from + - * / **, numbers and {', '.join(task.uses)}, which your file defines for your own numbers "
-                 "(dual numbers, say). Call f with one of your numbers and read its derivative.", "",
-                 f"Task `{task.id}` ({pts}): called for f = {listed}, at x = {where}."]
+        lines = [
+            f"Return f'(x) exactly (to rounding) by automatic differentiation: f is a Python function built "
+            f"from + - * / **, numbers and {', '.join(task.uses)}, which your file defines for your own numbers "
+            "(dual numbers, say). Call f with one of your numbers and read its derivative.",
+            "",
+            f"Task `{task.id}` ({pts}): called for f = {listed}, at x = {where}.",
+        ]
     else:
         x0 = "a float" if n == 1 else f"a 1-D array of {n} numbers"
-        lines = [f"Run `steps` steps of gradient descent, x <- x - lr * grad(x), from x0 ({x0}) and return the last "
-                 "point (same shape as x0). `grad(x)` returns the gradient at x.", "",
-                 f"Task `{task.id}` ({pts}): f({', '.join(task.variables)}) = {task.texts[0]}, from x0 = {where}, "
-                 f"lr = {', '.join(f'{v:g}' for v in task.lr)}, steps = {', '.join(str(v) for v in task.steps)}."]
+        lines = [
+            f"Run `steps` steps of gradient descent, x <- x - lr * grad(x), from x0 ({x0}) and return the last "
+            "point (same shape as x0). `grad(x)` returns the gradient at x.",
+            "",
+            f"Task `{task.id}` ({pts}): f({', '.join(task.variables)}) = {task.texts[0]}, from x0 = {where}, "
+            f"lr = {', '.join(f'{v:g}' for v in task.lr)}, steps = {', '.join(str(v) for v in task.steps)}.",
+        ]
     return lines

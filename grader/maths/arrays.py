@@ -29,12 +29,23 @@ MAX_DATA = 2000  # data numbers, all arrays together
 MAX_NODES = 200  # nodes of the formula's tree
 
 ELEMENTWISE = {
-    "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "tanh": sympy.tanh, "sin": sympy.sin, "cos": sympy.cos,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "sqrt": sympy.sqrt,
+    "tanh": sympy.tanh,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
     "sigmoid": lambda v: 1 / (1 + sympy.exp(-v)),
 }
 FUNCTIONS = (*ELEMENTWISE, "sum", "mean", "softmax", "log_softmax", "onehot")
-_OPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide, ast.Pow: np.power,
-        ast.MatMult: np.matmul}
+_OPS = {
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: np.true_divide,
+    ast.Pow: np.power,
+    ast.MatMult: np.matmul,
+}
 
 
 class ArrayFormulaError(ValueError):
@@ -63,8 +74,13 @@ def symbols_of(params: dict[str, tuple]) -> dict[str, np.ndarray]:
     return out
 
 
-def expand(text: str, params: dict[str, tuple], data: dict[str, np.ndarray], drop_onehot: bool = False,
-           constants: dict | None = None):
+def expand(
+    text: str,
+    params: dict[str, tuple],
+    data: dict[str, np.ndarray],
+    drop_onehot: bool = False,
+    constants: dict | None = None,
+):
     """``f`` as one SymPy expression in the parameters' entries; ``constants``: the problem's
     params (a variant's numbers), by name."""
     entries = sum(int(np.prod(s)) for s in params.values())
@@ -90,7 +106,9 @@ def expand(text: str, params: dict[str, tuple], data: dict[str, np.ndarray], dro
             raise ArrayFormulaError(f"the shapes do not fit: {exc}") from None
     value = np.asarray(value, dtype=object)
     if value.size != 1:
-        raise ArrayFormulaError(f"f must be one number, but it is an array of shape {value.shape}: take its sum or mean")
+        raise ArrayFormulaError(
+            f"f must be one number, but it is an array of shape {value.shape}: take its sum or mean"
+        )
     return sympy.sympify(value.reshape(()).item())
 
 
@@ -98,8 +116,11 @@ def _objects(value) -> np.ndarray:
     array = np.asarray(value)
     if array.dtype == object:
         return array
-    return np.vectorize(lambda v: sympy.Float(v) if v != int(v) else sympy.Integer(int(v)), otypes=[object])(array) \
-        if array.size else array.astype(object)
+    return (
+        np.vectorize(lambda v: sympy.Float(v) if v != int(v) else sympy.Integer(int(v)), otypes=[object])(array)
+        if array.size
+        else array.astype(object)
+    )
 
 
 def _map(function, value) -> np.ndarray:
@@ -112,7 +133,9 @@ class _Eval(ast.NodeVisitor):
         self.names, self.drop_onehot = names, drop_onehot
 
     def generic_visit(self, node):
-        raise ArrayFormulaError(f"'{ast.unparse(node)}' is not allowed (use + - * / ** @, .T and {', '.join(FUNCTIONS)})")
+        raise ArrayFormulaError(
+            f"'{ast.unparse(node)}' is not allowed (use + - * / ** @, .T and {', '.join(FUNCTIONS)})"
+        )
 
     def visit_Constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):

@@ -57,10 +57,14 @@ def _loglog(task, result, sandbox, Picture):
             mine.append(float(np.max(np.abs(row - s["exact"]))))
     where = f"x = {x[0]:g}" if len(x) == 1 else f"x = ({', '.join(f'{v:g}' for v in x)})"
     name = "central difference" if task.order == 2 else "forward difference"
-    data = {"h": np.array(STEPS), "yours": np.array(mine), "method": np.array(method), "method_name": name,
-            "passed": result.passed}
-    return Picture(task.id, "loglog", f"{task.id}: error against h for f = {task.texts[0]} at {where}",
-                   ("h",), data)
+    data = {
+        "h": np.array(STEPS),
+        "yours": np.array(mine),
+        "method": np.array(method),
+        "method_name": name,
+        "passed": result.passed,
+    }
+    return Picture(task.id, "loglog", f"{task.id}: error against h for f = {task.texts[0]} at {where}", ("h",), data)
 
 
 def _path(task, result, sandbox, Picture):
@@ -91,7 +95,13 @@ def _path(task, result, sandbox, Picture):
             data["f_right"] = np.asarray(f(right[:, 0]), dtype=float)
             data["f_yours"] = np.asarray(f(mine[:, 0]), dtype=float)
     else:
-        return Picture(task.id, "heatmap", f"{task.id}: a descent in {len(task.variables)} variables",
-                       task.variables, {"error": None}, "no picture beyond two variables")
+        return Picture(
+            task.id,
+            "heatmap",
+            f"{task.id}: a descent in {len(task.variables)} variables",
+            task.variables,
+            {"error": None},
+            "no picture beyond two variables",
+        )
     title = f"{task.id}: the first {count} steps from x0 = {', '.join(f'{v:g}' for v in x0)}, lr = {lr:g}"
     return Picture(task.id, "path", title, task.variables, data)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import exercise_text, run_cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -42,12 +41,19 @@ def test_the_usual_slips_are_named(folder):
     rc, results = _check(folder, "arrays_wrong.py")
     assert rc == 1
     assert {k: r.get("mistake") for k, r in results.items()} == {
-        "linreg": "missing_mean", "loss": "missing_mean", "softmax": "missing_onehot", "twolayer": "bias_not_summed"}
-    assert "n times the right ones (n = 4, the number of data rows): the 1/n of the mean is missing" in \
-        results["linreg"]["feedback"]
+        "linreg": "missing_mean",
+        "loss": "missing_mean",
+        "softmax": "missing_onehot",
+        "twolayer": "bias_not_summed",
+    }
+    assert (
+        "n times the right ones (n = 4, the number of data rows): the 1/n of the mean is missing"
+        in results["linreg"]["feedback"]
+    )
     assert results["twolayer"]["feedback"] == (
         "`net_grad` returned the wrong shape: Your gradient by b1 has one row per data point, shape (8, 3): a bias "
-        "gradient is summed (or averaged, as the loss is) over the batch, axis 0, to shape (3,).")
+        "gradient is summed (or averaged, as the loss is) over the batch, axis 0, to shape (3,)."
+    )
     assert "softmax(Z) - onehot(y, k), not softmax(Z) alone" in results["softmax"]["feedback"]
 
 
@@ -75,17 +81,27 @@ def test_entries_named_partial_credit_and_a_transposed_product(tmp_path):
     assert results["twolayer"]["mistake"] == "transposed_product"
 
 
-@pytest.mark.parametrize("f, message", [
-    ("mean((X @ w - y)**2", "cannot read array formula 'mean((X @ w - y)**2': not a formula"),
-    ("__import__('os').system('x')", "unknown function '__import__('os').system'"),
-    ("mean(X @ w)[0]", "is not allowed"),
-    ("X @ w - y", "f must be one number, but it is an array of shape (4,): take its sum or mean"),
-    ("mean((w @ X - y)**2)", "the shapes do not fit"),
-    ("mean(onehot(y, 2))", "onehot(y, 2): every label must be one of 0 .. 1"),
-])
+@pytest.mark.parametrize(
+    "f, message",
+    [
+        ("mean((X @ w - y)**2", "cannot read array formula 'mean((X @ w - y)**2': not a formula"),
+        ("__import__('os').system('x')", "unknown function '__import__('os').system'"),
+        ("mean(X @ w)[0]", "is not allowed"),
+        ("X @ w - y", "f must be one number, but it is an array of shape (4,): take its sum or mean"),
+        ("mean((w @ X - y)**2)", "the shapes do not fit"),
+        ("mean(onehot(y, 2))", "onehot(y, 2): every label must be one of 0 .. 1"),
+    ],
+)
 def test_array_formula_mistakes_exit_2_with_one_line(tmp_path, f, message):
-    task = {"id": "t", "kind": "gradient", "function": "g", "variables": {"w": [3]}, "f": f, "domain": [-1, 1],
-            "data": {"X": [[1, 2, 0.5], [0, -1, 1.5], [2, 0.5, -1], [1, 1, 1]], "y": [1, -0.5, 2, 0.3]}}
+    task = {
+        "id": "t",
+        "kind": "gradient",
+        "function": "g",
+        "variables": {"w": [3]},
+        "f": f,
+        "domain": [-1, 1],
+        "data": {"X": [[1, 2, 0.5], [0, -1, 1.5], [2, 0.5, -1], [1, 1, 1]], "y": [1, -0.5, 2, 0.3]},
+    }
     (tmp_path / "ex.yaml").write_text(exercise_text([task], id="ex"))
     rc, out, err = run_cli("validate", tmp_path / "ex.yaml")
     text = (out + err).strip()
@@ -117,9 +133,11 @@ def test_variants_reach_the_data_and_f(tmp_path):
     assert "# Your variant (student alice): lam=0.2, c=3" in out
     assert "f = mean((X @ w - y)**2) + 0.2*sum(w**2)" in out
     sub = tmp_path / "sub.py"
-    sub.write_text("def ridge_gradient(w, X, y):\n"
-                   "    assert X[0, 1] == 3 and y[2] == 3\n"
-                   "    return 2 * X.T @ (X @ w - y) / len(y) + 2 * 0.2 * w\n")
+    sub.write_text(
+        "def ridge_gradient(w, X, y):\n"
+        "    assert X[0, 1] == 3 and y[2] == 3\n"
+        "    return 2 * X.T @ (X @ w - y) / len(y) + 2 * 0.2 * w\n"
+    )
     for student, code in (("alice", 0), ("bob", 1)):
         rc, out, err = run_cli("check", sub, "--problems", tmp_path, "--exercise", "ridge", "--student", student)
         assert rc == code, out + err

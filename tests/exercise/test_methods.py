@@ -10,16 +10,20 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import exercise_text, run_cli
 
 SUBMISSION = Path(__file__).resolve().parents[1] / "data" / "methods_submission.py"
 
 ONE = [["sin(x)"], ["exp(2*x)", "x**3 - x"]]  # two sets of functions of one variable
 TWO = [["x0**2*x1 + x1**3"], ["sin(x0)*exp(x1)", "log(1 + x0**2 + x1**2)"]]
-AD = [["x*x + sin(x)", "sin(x)/(2 + cos(x))", "sin(3*x)"], ["log(1 + x*x)", "exp(x)/(1 + x**2)", "x*exp(x)", "exp(x*x)"]]
-DESCENT = [("(x0 - 1)**2 + 10*(x1 + 2)**2", ["x0", "x1"], [[0, 0], [3, 1]], [0.01, 0.04], [25]),
-           ("cosh(x) + x**2/4", ["x"], [1.5, -2], [0.1], [10, 30])]
+AD = [
+    ["x*x + sin(x)", "sin(x)/(2 + cos(x))", "sin(3*x)"],
+    ["log(1 + x*x)", "exp(x)/(1 + x**2)", "x*exp(x)", "exp(x*x)"],
+]
+DESCENT = [
+    ("(x0 - 1)**2 + 10*(x1 + 2)**2", ["x0", "x1"], [[0, 0], [3, 1]], [0.01, 0.04], [25]),
+    ("cosh(x) + x**2/4", ["x"], [1.5, -2], [0.1], [10, 30]),
+]
 
 EXPECT = {  # function in the submission: (kind, None if right else the JSON mistake)
     "fwd": ("numerical_derivative", "forward_difference"),
@@ -63,14 +67,41 @@ def report(tmp_path_factory):
     root = tmp_path_factory.mktemp("methods")
     tasks = [_task(name, kind, k) for name, (kind, _) in EXPECT.items() for k in (0, 1)]
     tasks += [
-        {"id": "million", "kind": "numerical_derivative", "function": "million", "functions": ["sin(x)"],
-         "at": [0.3, -1.2], "h": [0.01, 0.001], "timeout": 1.0},
-        {"id": "state", "kind": "numerical_derivative", "function": "state", "functions": ["sin(x)", "exp(x)"],
-         "at": [0.3], "h": [0.01]},
-        {"id": "shape", "kind": "numerical_derivative", "function": "shape", "functions": ["sin(x)"],
-         "at": [0.3], "h": [0.01]},
-        {"id": "path", "kind": "gradient_descent", "function": "path", "f": "x0**2 + x1**2", "variables": ["x0", "x1"],
-         "start": [[1, 1]], "lr": [0.1], "steps": [5]},
+        {
+            "id": "million",
+            "kind": "numerical_derivative",
+            "function": "million",
+            "functions": ["sin(x)"],
+            "at": [0.3, -1.2],
+            "h": [0.01, 0.001],
+            "timeout": 1.0,
+        },
+        {
+            "id": "state",
+            "kind": "numerical_derivative",
+            "function": "state",
+            "functions": ["sin(x)", "exp(x)"],
+            "at": [0.3],
+            "h": [0.01],
+        },
+        {
+            "id": "shape",
+            "kind": "numerical_derivative",
+            "function": "shape",
+            "functions": ["sin(x)"],
+            "at": [0.3],
+            "h": [0.01],
+        },
+        {
+            "id": "path",
+            "kind": "gradient_descent",
+            "function": "path",
+            "f": "x0**2 + x1**2",
+            "variables": ["x0", "x1"],
+            "start": [[1, 1]],
+            "lr": [0.1],
+            "steps": [5],
+        },
     ]
     (root / "ex.yaml").write_text(exercise_text(tasks, id="ex"))
     rc, out, err = run_cli("check", SUBMISSION, "--problems", root, "--exercise", "ex", "--format", "json")
@@ -89,14 +120,19 @@ def test_right_answers_pass_and_each_slip_is_named_on_two_functions(report, name
 
 def test_feedback_says_the_error_and_the_observed_order(report):
     text = report["fwd_0"]["feedback"]
-    assert text.startswith("Wrong for f(x) = sin(x) at x = 0.3, h = 0.01: `fwd` returned 0.953843, the exact derivative "
-                           "is 0.955336: an error of 0.00149, where a central difference is off by 1.59e-05.")
+    assert text.startswith(
+        "Wrong for f(x) = sin(x) at x = 0.3, h = 0.01: `fwd` returned 0.953843, the exact derivative "
+        "is 0.955336: an error of 0.00149, where a central difference is off by 1.59e-05."
+    )
     assert "your error went from 0.00149 to 0.000743: order 1, where the central difference is order 2." in text
     assert "one-sided difference" in text
     assert "observed order of accuracy 4" in report["five_1"]["feedback"]
     assert report["five_1"]["checks"]["observed_order"] == pytest.approx(4, abs=0.3)
     assert "right for the other" not in report["gonesided_0"]["feedback"]
-    assert "Wrong for sin(x0)*exp(x1)" in report["gonesided_1"]["feedback"] or "Wrong for" in report["gonesided_1"]["feedback"]
+    assert (
+        "Wrong for sin(x0)*exp(x1)" in report["gonesided_1"]["feedback"]
+        or "Wrong for" in report["gonesided_1"]["feedback"]
+    )
 
 
 def test_autodiff_feedback_names_the_functions_and_the_rule(report):
@@ -113,16 +149,29 @@ def test_hostile_callers_fail_cleanly_within_the_limit(report):
     state = report["state"]  # the first call's value every time
     assert not state["passed"] and state["mistake"] == "wrong_step"
     shape = report["shape"]
-    assert shape["feedback"] == ("`shape` (for f(x) = sin(x) at x = 0.3, h = 0.01) returned an array of shape (2,); "
-                                 "it should return a number.")
+    assert shape["feedback"] == (
+        "`shape` (for f(x) = sin(x) at x = 0.3, h = 0.01) returned an array of shape (2,); it should return a number."
+    )
     assert "(every point of the path?): return only the last point" in report["path"]["feedback"]
 
 
 def test_the_callable_reaches_nothing_of_the_grader(tmp_path):
     """f's globals are its own namespace (numpy, abs): not the sandbox child's module."""
-    (tmp_path / "ex.yaml").write_text(exercise_text(
-        [{"id": "t", "kind": "numerical_derivative", "function": "probe", "functions": ["sin(x)"], "at": [0.3],
-          "h": [0.01]}], id="ex"))
+    (tmp_path / "ex.yaml").write_text(
+        exercise_text(
+            [
+                {
+                    "id": "t",
+                    "kind": "numerical_derivative",
+                    "function": "probe",
+                    "functions": ["sin(x)"],
+                    "at": [0.3],
+                    "h": [0.01],
+                }
+            ],
+            id="ex",
+        )
+    )
     sub = tmp_path / "sub.py"
     sub.write_text(
         "def probe(f, x, h):\n"
@@ -135,22 +184,37 @@ def test_the_callable_reaches_nothing_of_the_grader(tmp_path):
     assert rc == 0, out + err
 
 
-@pytest.mark.parametrize("task, message", [
-    ({"kind": "numerical_derivative", "functions": ["sin(x)"], "at": [0.3]},
-     "ex.yaml:4: tasks[0]: missing required key 'h' (the steps to call it with)"),
-    ({"kind": "numerical_derivative", "functions": ["sin(x)"], "at": [0.3], "h": [0.01], "domain": [0, 1]},
-     "ex.yaml:8: tasks[0].domain: `domain` is not used by numerical_derivative tasks (they take functions, variables, "
-     "at, h, order)"),
-    ({"kind": "autodiff", "functions": ["x*x + tan(x)"], "uses": ["sin"], "at": [0.3]},
-     "ex.yaml:6: tasks[0].functions[0]: 'x*x + tan(x)' calls tan, which `uses` does not list"),
-    ({"kind": "autodiff", "functions": ["__import__('os')"], "uses": ["sin"], "at": [0.3]},
-     "ex.yaml:6: tasks[0].functions[0]: cannot read formula \"__import__('os')\": "),
-    ({"kind": "gradient", "f": "x**2", "domain": [0, 1], "h": [0.1]},
-     "ex.yaml:6: tasks[0].h: `h` is for the tasks of kind numerical_derivative, numerical_gradient, autodiff, "
-     "gradient_descent, not gradient"),
-    ({"kind": "gradient_descent", "f": "x**2", "start": [1], "lr": [1.5], "steps": [400]},
-     "ex.yaml: tasks[0].lr: the descent from 1 with lr = 1.5 diverges within 400 steps: lower the learning rate"),
-])
+@pytest.mark.parametrize(
+    "task, message",
+    [
+        (
+            {"kind": "numerical_derivative", "functions": ["sin(x)"], "at": [0.3]},
+            "ex.yaml:4: tasks[0]: missing required key 'h' (the steps to call it with)",
+        ),
+        (
+            {"kind": "numerical_derivative", "functions": ["sin(x)"], "at": [0.3], "h": [0.01], "domain": [0, 1]},
+            "ex.yaml:8: tasks[0].domain: `domain` is not used by numerical_derivative tasks (they take functions, "
+            "variables, at, h, order)",
+        ),
+        (
+            {"kind": "autodiff", "functions": ["x*x + tan(x)"], "uses": ["sin"], "at": [0.3]},
+            "ex.yaml:6: tasks[0].functions[0]: 'x*x + tan(x)' calls tan, which `uses` does not list",
+        ),
+        (
+            {"kind": "autodiff", "functions": ["__import__('os')"], "uses": ["sin"], "at": [0.3]},
+            "ex.yaml:6: tasks[0].functions[0]: cannot read formula \"__import__('os')\": ",
+        ),
+        (
+            {"kind": "gradient", "f": "x**2", "domain": [0, 1], "h": [0.1]},
+            "ex.yaml:6: tasks[0].h: `h` is for the tasks of kind numerical_derivative, numerical_gradient, autodiff, "
+            "gradient_descent, not gradient",
+        ),
+        (
+            {"kind": "gradient_descent", "f": "x**2", "start": [1], "lr": [1.5], "steps": [400]},
+            "ex.yaml: tasks[0].lr: the descent from 1 with lr = 1.5 diverges within 400 steps: lower the learning rate",
+        ),
+    ],
+)
 def test_the_files_mistakes_exit_2_with_one_line(tmp_path, task, message):
     (tmp_path / "ex.yaml").write_text(exercise_text([{"id": "t", "function": "g", **task}], id="ex"))
     rc, out, err = run_cli("validate", tmp_path / "ex.yaml")
@@ -162,8 +226,9 @@ def test_the_files_mistakes_exit_2_with_one_line(tmp_path, task, message):
 
 
 def test_starter_has_a_stub_per_function_and_per_uses_name(tmp_path):
-    (tmp_path / "ex.yaml").write_text(exercise_text([_task("derivative", "autodiff", 0),
-                                                     _task("central", "numerical_derivative", 0)], id="ex"))
+    (tmp_path / "ex.yaml").write_text(
+        exercise_text([_task("derivative", "autodiff", 0), _task("central", "numerical_derivative", 0)], id="ex")
+    )
     rc, out, err = run_cli("starter", "ex", "--problems", tmp_path)
     assert rc == 0, err
     for line in ("def derivative(f, x):", "def central(f, x, h):", "def sin(u):", "def log(u):"):
