@@ -118,10 +118,6 @@ def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None,
     return None, "the arrays returned do not have the parameters' shapes", "shape"
 
 
-def entry_names(task) -> list[str]:
-    return [f"∂f/∂{shown_entry(name, index)}" for name, shape in task.arrays for index in np.ndindex(*shape)]
-
-
 def diagnose(task, points, values):
     """(note, sentence) for a missing 1/n or a softmax gradient without its one-hot term, or None."""
     from grader.maths.numerics import close

@@ -110,7 +110,7 @@ def _eval(node, variable, x, broken):
     raise Unknown(type(op).__name__)
 
 
-def _number(node) -> bool:
+def _number(node: ast.AST) -> bool:
     """Whether a subtree is a plain number (no variable in it): Python then calls the other side's method."""
     return not any(isinstance(n, ast.Name) for n in ast.walk(node))
 

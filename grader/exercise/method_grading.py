@@ -136,7 +136,7 @@ def _failure(task: MethodTask, plan: Plan, run: Run) -> str:
     return feedback.run_failure(task, run)
 
 
-def _collect(task: MethodTask, plan: Plan, results: list[dict]):
+def _collect(task: MethodTask, plan: Plan, results: list[dict]) -> tuple:
     """The returned values (calls x shape), or the first call or shape problem as feedback."""
     out = []
     for shown, item in zip(plan.shown, results):
@@ -223,7 +223,7 @@ def _formulas(s: dict, h: float) -> dict[str, list[np.ndarray]]:
     }
 
 
-def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray):
+def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[bool, str, dict]:
     n = len(task.variables)
     d = values.reshape(len(values), n)
     rows = []  # per call: exact, tolerance, the asked method's error, the formulas
@@ -354,7 +354,7 @@ def _descend(task: MethodTask, x0, lr: float, steps: int, sign: float = -1.0) ->
     return x
 
 
-def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray):
+def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[bool, str, dict]:
     n = len(task.variables)
     got = values.reshape(len(values), n)
     cases = [(x0, lr, steps) for x0 in task.at for lr in task.lr for steps in task.steps]
@@ -399,7 +399,7 @@ def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray):
 # -- autodiff --------------------------------------------------------------------------------
 
 
-def _judge_autodiff(task: MethodTask, plan: Plan, values: np.ndarray):
+def _judge_autodiff(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[bool, str, dict]:
     from grader.exercise import dual
 
     exact = np.array([float(task.gradient_numeric[i](*x)[0]) for i in range(len(task.functions)) for x in task.at])

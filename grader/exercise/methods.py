@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,7 +27,7 @@ from grader.exercise import schema
 from grader.exercise.kinds import Kind
 from grader.maths.numerics import lambdify
 from grader.maths.parse import symbol
-from grader.problems.fields import formula, number
+from grader.problems.fields import Where, formula, number
 
 # the keys each method's task may set (beside id, kind, function, points, timeout, hint,
 # visibility, rtol and atol); the others belong to the other kinds
@@ -78,26 +79,26 @@ class MethodTask:
         return ARGUMENTS[self.kind.name]
 
     @cached_property
-    def symbols(self):
+    def symbols(self) -> list:
         return [symbol(v) for v in self.variables]
 
     @cached_property
-    def f_numeric(self):
+    def f_numeric(self) -> list:
         """One NumPy callable per f, of the n coordinates (arrays broadcast)."""
         return [lambdify(self.symbols, e) for e in self.functions]
 
     @cached_property
-    def gradients(self):
+    def gradients(self) -> list:
         """Per f, the exact derivatives by each variable (SymPy)."""
         return [[e.diff(s) for s in self.symbols] for e in self.functions]
 
     @cached_property
-    def gradient_numeric(self):
+    def gradient_numeric(self) -> list:
         """Per f: x (n coordinates) -> the n exact partials, each broadcast to the arguments' shape."""
         return [lambdify(self.symbols, g) for g in self.gradients]
 
 
-def compile_task(spec: schema.Task, index: int, kind: Kind, params, where) -> MethodTask:
+def compile_task(spec: schema.Task, index: int, kind: Kind, params: dict, where: Where) -> MethodTask:
     from grader.problems.placeholders import fill
 
     loc = ("tasks", index)
@@ -164,7 +165,8 @@ _NEEDS = {
 }
 
 
-def _descent(spec, kind, loc, params, where, line, hint) -> MethodTask:
+def _descent(spec: schema.Task, kind: Kind, loc: tuple, params: dict, where: Where, line: int | None,
+             hint: str | None) -> MethodTask:
     if isinstance(spec.f, list):
         where.error(loc + ("f",), "a gradient_descent task needs one expression for f, not a list")
     allowed = tuple(spec.variables) if spec.variables is not None else None
@@ -190,13 +192,13 @@ def _descent(spec, kind, loc, params, where, line, hint) -> MethodTask:
     )
 
 
-def _printer():
+def _printer() -> object:
     from sympy.printing.numpy import NumPyPrinter
 
     return NumPyPrinter({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False})
 
 
-def _printed(exprs, variables, loc, where) -> tuple[list[str], list[str]]:
+def _printed(exprs: list, variables: tuple, loc: tuple, where: Where) -> tuple[list[str], list[str]]:
     """NumPy source of each expression over the argument names v0, v1, ... (whatever the
     variables are called), and those names."""
     names = [f"v{i}" for i in range(len(variables))]
@@ -213,14 +215,14 @@ def _printed(exprs, variables, loc, where) -> tuple[list[str], list[str]]:
     return out, names
 
 
-def _source(expr, variables, loc, where, vector: bool) -> str:
+def _source(expr: sympy.Expr, variables: tuple, loc: tuple, where: Where, vector: bool) -> str:
     (text,), names = _printed([expr], variables, loc, where)
     if not vector:
         return f"lambda {names[0]}: {text}"
     return f"lambda x: (lambda {', '.join(names)}: {text})(*x)"
 
 
-def _gradient_source(grad, variables, loc, where) -> str:
+def _gradient_source(grad: list, variables: tuple, loc: tuple, where: Where) -> str:
     texts, names = _printed(grad, variables, loc, where)
     if len(variables) == 1:
         return f"lambda {names[0]}: 1.0 * ({texts[0]})"
@@ -273,7 +275,7 @@ def _autodiff_source(text: str, variable: str, uses: tuple[str, ...], loc, where
     return f"lambda {variable}: ({text.strip()})"
 
 
-def _points(items, n: int, params, loc, where) -> np.ndarray:
+def _points(items: list, n: int, params: dict, loc: tuple, where: Where) -> np.ndarray:
     rows = []
     for i, item in enumerate(items):
         values = item if isinstance(item, list) else [item]
@@ -284,7 +286,7 @@ def _points(items, n: int, params, loc, where) -> np.ndarray:
     return np.array(rows, dtype=float).reshape(len(rows), n)
 
 
-def problems(task: MethodTask):
+def problems(task: MethodTask) -> Iterator[tuple[tuple, str]]:
     """(key path, message) for what would make the task ungradable: f or its derivative not finite
     at a point (or at the points x +- 2h the steps reach), a descent that diverges."""
     with np.errstate(all="ignore"):
@@ -306,7 +308,7 @@ def problems(task: MethodTask):
                     yield ("at", j), f"the derivative of {text} is not finite at {where}: choose another point"
 
 
-def _descent_problems(task: MethodTask):
+def _descent_problems(task: MethodTask) -> Iterator[tuple[tuple, str]]:
     grad = task.gradient_numeric[0]
     for j, x0 in enumerate(task.at):
         for lr in task.lr:

@@ -129,7 +129,7 @@ def _map(function, value) -> np.ndarray:
 
 
 class _Eval(ast.NodeVisitor):
-    def __init__(self, names: dict, drop_onehot: bool):
+    def __init__(self, names: dict, drop_onehot: bool) -> None:
         self.names, self.drop_onehot = names, drop_onehot
 
     def generic_visit(self, node):

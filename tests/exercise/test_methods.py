@@ -238,3 +238,27 @@ def test_starter_has_a_stub_per_function_and_per_uses_name(tmp_path):
     rc, out, _ = run_cli("check", stub, "--problems", tmp_path, "--format", "json")
     assert rc == 1
     assert all("is not written yet" in r["feedback"] for r in json.loads(out)["results"])
+
+
+@pytest.mark.parametrize("ident", ["exercise9", "exercise10"])
+def test_bundled_starters_and_notebook_starters(tmp_path, ident):
+    """The starter (.py and notebook) has a stub per visible function; the notebook with the
+    solution's code in place of its stubs gets full marks."""
+    import nbformat
+
+    from conftest import SOLUTIONS
+
+    rc, out, err = run_cli("starter", ident, "--notebook", "--output", tmp_path / "starter.ipynb")
+    assert rc == 0, err
+    rc, out, err = run_cli("check", tmp_path / "starter.ipynb", "--exercise", ident, "--format", "json")
+    results = json.loads(out)["results"]
+    assert rc == 1 and results and all("is not written yet" in r["feedback"] for r in results)
+    nb = nbformat.read(str(tmp_path / "starter.ipynb"), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and "raise NotImplementedError" in c.source]
+    assert code
+    for cell in code:
+        cell.source = ""
+    code[0].source = (SOLUTIONS / f"{ident}.py").read_text()
+    nbformat.write(nb, str(tmp_path / "solved.ipynb"))
+    rc, out, err = run_cli("check", tmp_path / "solved.ipynb", "--exercise", ident, "--format", "json")
+    assert rc == 0, out + err
