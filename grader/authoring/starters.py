@@ -96,7 +96,7 @@ def exercise_starter(exercise) -> str:
             tasks.setdefault(task.spec.function, []).append(task)
     for function, group in tasks.items():
         lines += ["", stub(group, exercise.params), ""]
-    lines += _uses_stubs(exercise, set(tasks))
+    lines += uses_stubs(exercise, set(tasks))
     if hidden:
         lines.append(
             f"# {hidden} hidden check{'s' if hidden > 1 else ''} will also run when your work is graded: "
@@ -118,7 +118,7 @@ def stub(tasks, params) -> str:
     return "\n".join([f"def {first.spec.function}({args}):", _docstring("    ", body), "    raise NotImplementedError"])
 
 
-def _uses_stubs(exercise, defined: set) -> list[str]:
+def uses_stubs(exercise, defined: set) -> list[str]:
     """For autodiff tasks, a stub per name in ``uses`` (the functions the student writes for their own numbers)."""
     names: list[str] = []
     for task in exercise.tasks:

@@ -96,7 +96,7 @@ D.__mul__ = _mul
 D.__rmul__ = lambda a, b: _mul(b, a)
 D.__truediv__ = _div
 D.__rtruediv__ = lambda a, b: _div(b, a)
-D.__pow__ = lambda a, n: D(a.v**n, n*a.v**(n-1)*a.d)
+D.__pow__ = lambda a, n: D(a.v**n, a.v**(n-1)*a.d if BROKEN == "pow" else n*a.v**(n-1)*a.d)
 D.__neg__ = lambda a: D(-a.v, -a.d)
 def _inner(u): return 1.0 if BROKEN == "chain" else u.d
 def sin(u): u = w(u); return D(math.sin(u.v), math.cos(u.v)*_inner(u))
@@ -112,7 +112,7 @@ def _ad(kind):
         finally:
             BROKEN = ""
     return derivative
-prod, quot, chain, adright = _ad("prod"), _ad("quot"), _ad("chain"), _ad("")
+prod, quot, chain, powr, adright = _ad("prod"), _ad("quot"), _ad("chain"), _ad("pow"), _ad("")
 
 
 # a second design for autodiff: the complex step (its own numbers are complex; exact to rounding)

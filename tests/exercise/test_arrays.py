@@ -141,3 +141,15 @@ def test_variants_reach_the_data_and_f(tmp_path):
     for student, code in (("alice", 0), ("bob", 1)):
         rc, out, err = run_cli("check", sub, "--problems", tmp_path, "--exercise", "ridge", "--student", student)
         assert rc == code, out + err
+
+
+def test_each_slip_on_a_second_function(tmp_path):
+    """Softmax losses of two shapes (2 classes without a bias, 3 with one): each slip is named
+    again, so that every array slip is named on at least two functions."""
+    shutil.copy(DATA / "arrays_softmax.yaml", tmp_path / "soft.yaml")
+    rc, out, err = run_cli("check", DATA / "arrays_softmax_wrong.py", "--problems", tmp_path, "--exercise", "soft",
+                           "--format", "json")
+    assert rc == 1, err
+    mistakes = {r["id"]: r.get("mistake") for r in json.loads(out)["results"]}
+    assert mistakes == {"noh_two": "missing_onehot", "noh_three": "missing_onehot", "tr_two": "transposed_product",
+                        "tr_three": "transposed_product", "bias_three": "bias_not_summed", "mean_three": "missing_mean"}

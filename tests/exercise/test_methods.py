@@ -17,7 +17,7 @@ SUBMISSION = Path(__file__).resolve().parents[1] / "data" / "methods_submission.
 ONE = [["sin(x)"], ["exp(2*x)", "x**3 - x"]]  # two sets of functions of one variable
 TWO = [["x0**2*x1 + x1**3"], ["sin(x0)*exp(x1)", "log(1 + x0**2 + x1**2)"]]
 AD = [
-    ["x*x + sin(x)", "sin(x)/(2 + cos(x))", "sin(3*x)"],
+    ["x*x + sin(x)", "sin(x)/(2 + cos(x))", "sin(3*x)", "x**3 - x"],
     ["log(1 + x*x)", "exp(x)/(1 + x**2)", "x*exp(x)", "exp(x*x)"],
 ]
 DESCENT = [
@@ -44,6 +44,7 @@ EXPECT = {  # function in the submission: (kind, None if right else the JSON mis
     "prod": ("autodiff", "product_rule"),
     "quot": ("autodiff", "quotient_rule"),
     "chain": ("autodiff", "chain_rule"),
+    "powr": ("autodiff", "power_rule"),
     "adright": ("autodiff", None),
     "adcomplex": ("autodiff", None),  # the complex step: another design of its own numbers
     "gdlist": ("gradient_descent", None),  # a list (of one number for one variable)
