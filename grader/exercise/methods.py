@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import sympy
@@ -115,7 +116,7 @@ def compile_task(spec: schema.Task, index: int, kind: Kind, params: dict, where:
     if kind.name == "gradient_descent":
         return _descent(spec, kind, loc, params, where, line, hint)
     allowed = tuple(spec.variables) if spec.variables is not None else None
-    texts = [str(t) for t in spec.functions]
+    texts = [str(t) for t in spec.functions or ()]
     exprs = [formula(t, loc + ("functions", i), where, symbols=allowed, constants=params) for i, t in enumerate(texts)]
     variables = allowed or tuple(sorted({s.name for e in exprs for s in e.free_symbols})) or ("x",)
     if kind.name != "numerical_gradient" and len(variables) != 1:
@@ -192,7 +193,7 @@ def _descent(spec: schema.Task, kind: Kind, loc: tuple, params: dict, where: Whe
     )
 
 
-def _printer() -> object:
+def _printer() -> Any:
     from sympy.printing.numpy import NumPyPrinter
 
     return NumPyPrinter({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False})
@@ -266,8 +267,9 @@ def _autodiff_source(text: str, variable: str, uses: tuple[str, ...], loc, where
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.keywords or len(node.args) != 1:
                 where.error(loc, f"{text!r}: a call is a `uses` name applied to one argument, such as sin(x)")
-            if node.func.id not in uses:
-                where.error(loc, f"{text!r} calls {node.func.id}, which `uses` does not list")
+            called = node.func.id if isinstance(node.func, ast.Name) else ""
+            if called not in uses:
+                where.error(loc, f"{text!r} calls {called}, which `uses` does not list")
         elif isinstance(node, ast.Name) and node.id != variable and node.id not in uses:
             where.error(loc, f"{text!r}: unknown name {node.id!r} (the variable is {variable})")
     if variable in uses:
