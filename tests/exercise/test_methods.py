@@ -263,3 +263,21 @@ def test_bundled_starters_and_notebook_starters(tmp_path, ident):
     nbformat.write(nb, str(tmp_path / "solved.ipynb"))
     rc, out, err = run_cli("check", tmp_path / "solved.ipynb", "--exercise", ident, "--format", "json")
     assert rc == 0, out + err
+
+
+def test_a_class_is_graded_with_the_new_kinds(tmp_path):
+    """`gradquiz grade`: the gradebook has a column per task of exercise9 (the hidden one too)."""
+    import csv
+
+    from conftest import SOLUTIONS
+
+    for student, name in (("alice", "exercise9.py"), ("bob", "exercise9_wrong.py")):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "exercise9.py").write_text((SOLUTIONS / name).read_text())
+    rc, out, err = run_cli("grade", tmp_path / "class", "--exercise", "exercise9", "--output", tmp_path / "out",
+                           "--quiet", "--jobs", "1", timeout=300)
+    assert rc == 0, out + err
+    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "out" / "gradebook.csv").open())}
+    assert rows["alice"]["total"] == "6" and rows["alice"]["status"] == "ok"
+    assert [rows["bob"][t] for t in ("central", "forward", "gradient_check", "autodiff", "descent", "descent_one")] == [
+        "0", "1", "1", "0", "0", "0"]
