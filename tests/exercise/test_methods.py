@@ -246,7 +246,6 @@ def test_bundled_starters_and_notebook_starters(tmp_path, ident):
     """The starter (.py and notebook) has a stub per visible function; the notebook with the
     solution's code in place of its stubs gets full marks."""
     import nbformat
-
     from conftest import SOLUTIONS
 
     rc, out, err = run_cli("starter", ident, "--notebook", "--output", tmp_path / "starter.ipynb")
