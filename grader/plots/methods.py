@@ -1,5 +1,6 @@
 """Pictures of the methods' tasks: the error against h on a log-log plot (numerical kinds),
-the descent path on the contours of f (gradient descent).
+the descent path on the contours of f (gradient descent); for a gradient over array
+parameters, the error of each entry of one parameter's gradient (a heat map).
 
 The student's values come from one extra ``sandbox.run`` (``"args"`` calls, as in grading)
 and are read like any reply: a number (or an array of the task's shape), NaN for anything
@@ -105,3 +106,32 @@ def _path(task, result, sandbox, Picture):
         )
     title = f"{task.id}: the first {count} steps from x0 = {', '.join(f'{v:g}' for v in x0)}, lr = {lr:g}"
     return Picture(task.id, "path", title, task.variables, data)
+
+
+def array_picture(task, result, Picture):
+    """A gradient over array parameters: the largest error of each entry at the check points,
+    for the parameter with the most wrong entries (else the first), in its shape."""
+    from grader.maths.numerics import close
+
+    trace = result.trace or {}
+    values, expected = trace.get("values"), trace.get("expected")
+    title = f"{task.id}: the error by entry"
+    if values is None or expected is None or not len(expected) or task.kind.name != "gradient":
+        return Picture(task.id, "heatmap", title, task.variables, {"error": None},
+                       "no picture: your function gave no values of the right shape (see the feedback)")
+    values, expected = np.asarray(values, dtype=float), np.asarray(expected, dtype=float)
+    with np.errstate(all="ignore"):
+        error = np.nanmax(np.abs(values - expected), axis=0)
+        atol = task.spec.atol * (1 + float(np.max(np.abs(expected))))
+        wrong = ~np.all(close(values, expected, max(task.spec.rtol, 1e-9), atol), axis=0)
+    parts, start = [], 0
+    for name, shape in task.arrays:
+        size = int(np.prod(shape))
+        parts.append((name, tuple(shape), slice(start, start + size)))
+        start += size
+    name, shape, where = max(parts, key=lambda part: int(wrong[part[2]].sum()))
+    grid = shape if len(shape) == 2 else (1, int(np.prod(shape)))
+    rows = [f"{name}[{i}]" for i in range(grid[0])] if len(shape) == 2 else [name]
+    cols = [f"[{j}]" for j in range(grid[1])] if len(shape) == 2 else [f"[{j}]" for j in range(grid[1])]
+    data = {"error": error[where].reshape(grid), "wrong": wrong[where].reshape(grid), "rows": rows, "cols": cols}
+    return Picture(task.id, "heatmap", f"{title} of the gradient by {name}", task.variables, data)
