@@ -17,6 +17,7 @@ import numpy as np
 import sympy
 
 from grader.exercise import schema
+from grader.exercise import arraytasks
 from grader.exercise.kinds import METHODS
 from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
 from grader.maths.equivalence import TimeLimit, time_limit
@@ -229,7 +230,9 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
             f"only {len(points.x)} of {task.spec.samples + len(task.at)} check points in the domain have f and the "
             f"reference finite; need at least {wanted}: change `domain` to where f is defined (or raise `samples`)",
         )
-    wrong = reference_problem(task, points) if task.spec.reference is not None else None
+    wrong = None
+    if task.spec.reference is not None:  # over array parameters: checked at the points (the formulas are long)
+        wrong = arraytasks.reference_problem(task, points) if task.arrays else reference_problem(task, points)
     if wrong:
         add(("reference",), wrong)
     elif points.disagree:

@@ -11,8 +11,9 @@ tuple or list of them for several), each in its parameter's shape.
 from __future__ import annotations
 
 import numpy as np
+import sympy
 
-from grader.maths.arrays import ArrayFormulaError, entry_name, expand, shown_entry
+from grader.maths.arrays import ArrayFormulaError, entry_name, expand
 from grader.problems.fields import number
 
 ARRAY_KINDS = ("gradient", "function")
@@ -36,7 +37,7 @@ def compile_arrays(spec, kind, loc, params, where):
         )
     if isinstance(spec.f, list):
         where.error(loc + ("f",), "array tasks take one formula for f")
-    for key in ("reference", "wrt", "at", "call"):
+    for key in ("wrt", "at", "call"):
         if key in spec.model_fields_set:
             where.error(loc + (key,), f"`{key}` is not used by tasks over array parameters")
     shapes = {name: tuple(shape) for name, shape in spec.variables.items()}
@@ -52,7 +53,52 @@ def compile_arrays(spec, kind, loc, params, where):
     except ArrayFormulaError as exc:
         where.error(loc + ("f",), f"cannot read array formula {str(spec.f)!r}: {exc}")
     entries = tuple(entry_name(name, index) for name, shape in shapes.items() for index in np.ndindex(*shape))
-    return f, entries, tuple(shapes.items()), tuple((k, v) for k, v in data.items())
+    reference = _reference(spec, kind, shapes, data, loc, params, where) if spec.reference is not None else None
+    return f, entries, tuple(shapes.items()), tuple((k, v) for k, v in data.items()), reference
+
+
+def _reference(spec, kind, shapes: dict, data: dict, loc: tuple, params: dict, where) -> list:
+    """The author's gradient, one array formula per parameter (in its shape): its entries in order."""
+    here = loc + ("reference",)
+    if kind.name != "gradient":
+        where.error(here, "a reference over array parameters is for gradient tasks")
+    texts = spec.reference if isinstance(spec.reference, list) else [spec.reference]
+    if len(texts) != len(shapes) or any(isinstance(t, list) for t in texts):
+        where.error(here, f"expected {len(shapes)} array formula{'s' if len(shapes) != 1 else ''}, the gradient by "
+                          f"{', '.join(shapes)} in that order")
+    out: list = []
+    for i, ((name, shape), text) in enumerate(zip(shapes.items(), texts)):
+        at = here + ((i,) if isinstance(spec.reference, list) else ())
+        try:
+            value = expand(str(text), shapes, data, constants=params, as_array=True)
+        except ArrayFormulaError as exc:
+            where.error(at, f"cannot read array formula {str(text)!r}: {exc}")
+        if value.shape != shape:
+            where.error(at, f"{str(text)!r} has shape {value.shape}; the gradient by {name} has {name}'s shape {shape}")
+        out += [sympy.sympify(v) for v in value.ravel()]
+    return out
+
+
+def reference_problem(task, points) -> str | None:
+    """Where the author's reference disagrees with f's derivative (and so with finite
+    differences of f): the first entry and point, or None."""
+    from grader.maths.numerics import close, lambdify
+
+    derived = task.kind.reference(task.f, task.symbols, task.wrt)
+    if not len(points.x):
+        return None
+    with np.errstate(all="ignore"):
+        want = lambdify(task.symbols, list(derived))(*points.x.T)
+    want = np.stack([np.broadcast_to(np.asarray(v, dtype=float), (len(points.x),)) for v in want], axis=-1)
+    given = points.expected.reshape(len(points.x), -1)
+    ok = close(given, want, 1e-9, 1e-12 * (1 + np.abs(want).max()))
+    if ok.all():
+        return None
+    k, j = np.argwhere(~ok)[0]
+    bad = int((~ok).any(axis=1).sum())
+    return (f"the reference disagrees with the derivative of f (and its finite differences) at {bad} of "
+            f"{len(points.x)} check points: ∂f/∂{task.variables[j]} is {want[k, j]:.6g} at the check point "
+            f"{k + 1}, the reference gives {given[k, j]:.6g}: fix `reference`, or leave it out to derive it from f")
 
 
 def _array(value, loc, params, where) -> np.ndarray:
@@ -205,17 +251,23 @@ def starter_text(task) -> list[str]:
     ]
 
 
-def not_written(task) -> str:
-    what = (
-        "f, a number"
-        if task.kind.name == "function"
-        else (
-            f"the gradient by {task.arrays[0][0]}, an array of shape {tuple(task.arrays[0][1])}"
-            if len(task.arrays) == 1
-            else "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays)
-        )
+def _returns(task) -> str:
+    if task.kind.name == "function":
+        return "f, a number"
+    if len(task.arrays) == 1:
+        return f"the gradient by {task.arrays[0][0]}, an array of shape {tuple(task.arrays[0][1])}"
+    return "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays)
+
+
+def missing(task) -> str:
+    return (
+        f"Your file does not define a function named `{task.spec.function}`. Add "
+        f"`def {task.spec.function}({task.arguments}):` returning {_returns(task)}."
     )
+
+
+def not_written(task) -> str:
     return (
         f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
-        f"`raise NotImplementedError` with code that returns {what}."
+        f"`raise NotImplementedError` with code that returns {_returns(task)}."
     )

@@ -185,7 +185,10 @@ class Verdict:
 def judge(task: Task, points: Points, run: Run) -> Verdict:
     hint = [f"Hint: {task.hint.strip()}"] if task.hint else []
     if run.results is None:
-        return Verdict(False, "\n".join([feedback.run_failure(task, run), *hint]), {"error": run.failure})
+        text = feedback.run_failure(task, run)
+        if task.arrays and run.failure == "missing":  # called name(W, b, X, y)
+            text = arraytasks.missing(task)
+        return Verdict(False, "\n".join([text, *hint]), {"error": run.failure})
     values, problem, extra = _collect(task, points, run.results)
     if problem:
         return Verdict(False, "\n".join([problem, *hint]), extra)

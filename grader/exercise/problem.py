@@ -180,10 +180,11 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
     if not texts:
         where.error(loc + ("f",), "f is empty")
     arrays = data = ()
+    array_reference = None
     if isinstance(spec.variables, dict):  # array parameters over data: f expanded in their entries
         from grader.exercise.arraytasks import compile_arrays
 
-        expanded, allowed, arrays, data = compile_arrays(spec, kind, loc, params, where)
+        expanded, allowed, arrays, data, array_reference = compile_arrays(spec, kind, loc, params, where)
         exprs = [expanded]
     else:
         allowed = tuple(spec.variables) if spec.variables is not None else None
@@ -207,7 +208,10 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
     wrt = _wrt(spec, kind, variables, loc, where)
     f = sympy.Matrix(exprs)
     symbols = [symbol(v) for v in variables]
-    reference = _reference(spec, kind, f, symbols, variables, wrt, params, loc, where)
+    if array_reference is not None:  # the author's gradient in the array vocabulary, entry by entry
+        reference = sympy.Matrix(array_reference).reshape(len(array_reference), 1)
+    else:
+        reference = _reference(spec, kind, f, symbols, variables, wrt, params, loc, where)
     domain = spec.domain
     if arrays and isinstance(domain, dict):  # an interval per parameter bounds each of its entries
         from grader.exercise.arraytasks import entry_domains

@@ -80,9 +80,11 @@ def expand(
     data: dict[str, np.ndarray],
     drop_onehot: bool = False,
     constants: dict | None = None,
+    as_array: bool = False,
 ):
     """``f`` as one SymPy expression in the parameters' entries; ``constants``: the problem's
-    params (a variant's numbers), by name."""
+    params (a variant's numbers), by name; ``as_array``: the value as an object array of any
+    shape (a reference gradient by a parameter)."""
     entries = sum(int(np.prod(s)) for s in params.values())
     if entries > MAX_ENTRIES:
         raise ArrayFormulaError(f"the parameters have {entries} entries; at most {MAX_ENTRIES} can be expanded")
@@ -105,6 +107,8 @@ def expand(
                 raise
             raise ArrayFormulaError(f"the shapes do not fit: {exc}") from None
     value = np.asarray(value, dtype=object)
+    if as_array:
+        return _objects(value)
     if value.size != 1:
         raise ArrayFormulaError(
             f"f must be one number, but it is an array of shape {value.shape}: take its sum or mean"

@@ -153,3 +153,29 @@ def test_each_slip_on_a_second_function(tmp_path):
     mistakes = {r["id"]: r.get("mistake") for r in json.loads(out)["results"]}
     assert mistakes == {"noh_two": "missing_onehot", "noh_three": "missing_onehot", "tr_two": "transposed_product",
                         "tr_three": "transposed_product", "bias_three": "bias_not_summed", "mean_three": "missing_mean"}
+
+
+def test_a_reference_in_the_array_vocabulary(tmp_path):
+    """`reference`: one array formula per parameter; validate checks its shape and that it is
+    f's derivative (so agrees with finite differences); grading uses it."""
+    text = (DATA / "arrays_reference.yaml").read_text()
+    (tmp_path / "ref.yaml").write_text(text)
+    rc, out, err = run_cli("validate", tmp_path / "ref.yaml")
+    assert rc == 0, out + err
+    sub = tmp_path / "sub.py"
+    sub.write_text("import numpy as np\ndef mse_grad(w, X, y):\n    return 2 * X.T @ (X @ w - y) / len(y)\n")
+    rc, out, err = run_cli("check", sub, "--problems", tmp_path, "--exercise", "ref", "--format", "json")
+    results = {r["id"]: r for r in json.loads(out)["results"]}
+    assert results["linreg"]["passed"]
+    assert results["soft"]["feedback"] == (
+        "Your file does not define a function named `soft`. Add `def soft(W, b, X, y):` returning a tuple of the "
+        "gradients by W (shape (2, 3)), b (shape (3,))."
+    )
+    for wrong, message in (
+        ("2 * X.T @ (X @ w - y)", "tasks[0].reference: the reference disagrees with the derivative of f (and its "
+                                  "finite differences) at 20 of 20 check points: ∂f/∂w[0] is "),
+        ("X @ w", "tasks[0].reference: 'X @ w' has shape (4,); the gradient by w has w's shape (3,)"),
+    ):
+        (tmp_path / "ref.yaml").write_text(text.replace("reference: 2 * X.T @ (X @ w - y) / 4", f"reference: {wrong}"))
+        rc, out, err = run_cli("validate", tmp_path / "ref.yaml")
+        assert rc == 2 and message in out + err, out + err
