@@ -115,7 +115,7 @@ def _number(node: ast.AST) -> bool:
     return not any(isinstance(n, ast.Name) for n in ast.walk(node))
 
 
-def broken_rule(task, values: np.ndarray, right: list[bool]) -> str | None:
+def broken_rule(task, values: np.ndarray) -> str | None:
     """The rule whose broken dual arithmetic gives ``values`` (one per call: each function at
     each point, in order) at every call, if one does."""
     from grader.maths.numerics import close

@@ -227,7 +227,6 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
     n = len(task.variables)
     d = values.reshape(len(values), n)
     rows = []  # per call: exact, tolerance, the asked method's error, the formulas
-    c = 0
     for i in range(len(task.functions)):
         for x in task.at:
             for h in task.h:
@@ -239,7 +238,6 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
                     asked = forms["central"] if task.order == 2 else forms["one_sided"]
                     asked_err = np.max([np.abs(a - s["exact"]) for a in asked], axis=0)
                     rows.append((s["exact"], tol, asked_err, forms, step))
-                    c += 1
     exact = np.array([r[0] for r in rows])
     tol = np.array([r[1] for r in rows])
     asked_err = np.array([r[2] for r in rows])
@@ -419,7 +417,7 @@ def _judge_autodiff(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[b
     wrong = [task.texts[i] for i in range(len(task.functions)) if not right[i]]
     fine = [task.texts[i] for i in range(len(task.functions)) if right[i]]
     lines.append(f"Wrong for {', '.join(wrong)}" + (f"; right for {', '.join(fine)}." if fine else "."))
-    rule = dual.broken_rule(task, values, right)
+    rule = dual.broken_rule(task, values)
     if rule:
         extra["mistake"] = rule
         lines.append(dual.SENTENCES[rule])
