@@ -210,8 +210,8 @@ def collect(sources, unpack_dir: Path, exclude=()) -> list[_File]:
             root, bad = extract_zip(source, unpack_dir / _safe(source.stem))
             files = _scan_dir(root, bad)
             seen = {f.path for f in files}
-            files += [_refused(root, path, why) for path, why in bad.items() if path not in seen]
-            found += [f for f in files if f is not None]
+            refused = [_refused(root, path, why) for path, why in bad.items() if path not in seen]
+            found += files + [f for f in refused if f is not None]
         elif source.is_dir() and not source.is_symlink():
             found += _scan_dir(source, {}, skip)
         else:

@@ -52,7 +52,7 @@ def _union(parts: list) -> sympy.Set:
         keyed = sorted(((float(p.start), p.left_open, i, p) for i, p in enumerate(parts)), key=lambda k: k[:3])
     except (AttributeError, TypeError, ValueError):  # not all intervals with real ends: SymPy's way
         return sympy.Union(*parts)
-    merged = []
+    merged: list[sympy.Set] = []
     for *_, piece in keyed:
         joined = sympy.Union(merged[-1], piece) if merged else piece
         if merged and isinstance(joined, sympy.Interval):

@@ -127,7 +127,7 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
         if text[:1] + text[-1:] in ("{}", "[]"):
             text = text[1:-1]
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
-    read = []  # (value, expression, order typed): sorted once, then duplicates are neighbours
+    read: list[tuple[float, sympy.Expr, int]] = []  # (value, expression, order typed): sorted once, then duplicates are neighbours
     prefix = re.compile(rf"^\s*{re.escape(x)}\s*=\s*")
     for item in items:
         item = prefix.sub("", typed_text(item))
