@@ -275,7 +275,7 @@ def _grade_quiz(job: dict):
         quiz = _quizzes.get(key)
         if quiz is None:
             extra = {"salt": salt} if salt else {}
-            quiz = _quizzes[key] = load_quiz(problem_path, student=student, **extra)
+            quiz = _quizzes[key] = load_quiz(problem_path, student=student, grading=True, **extra)
     given = {str(k): v for k, v in (answers.answers or {}).items()}
     report = quiz_grade.QuizReport(
         id=quiz.id,
