@@ -85,7 +85,7 @@ def test_several_outputs_in_one_run(pair, tmp_path):
                            tmp_path / "gs" / "results.json", cwd=tmp_path)
     assert "tests" in json.loads((tmp_path / "gs" / "results.json").read_text())
     rc, out, err = run_cli("check", sub, "--problems", problems, "--output", "pdf:x.pdf", cwd=tmp_path)
-    assert rc == 2 and err.strip() == "gradquiz: pdf:x.pdf: unknown report format 'pdf' (one of text, json, junit, gradescope)"
+    assert rc == 2 and err.strip() == "gradquiz: pdf:x.pdf: unknown report format 'pdf' (one of text, json, junit, gradescope, classroom)"
 
 
 def test_reports_to_files_and_the_text_to_the_terminal(pair, tmp_path):
@@ -151,14 +151,16 @@ def test_ci_github_writes_a_classroom_workflow(tmp_path):
     job = workflow["jobs"]["run-autograding-tests"]
     steps = {s.get("name"): s for s in job["steps"]}
     assert steps["Checkout the problem files"]["with"]["repository"] == "course/problems"
-    assert steps["exercise1"]["uses"] == "classroom-resources/autograding-command-grader@v1"
-    assert steps["exercise1"]["with"]["command"] == "gradquiz check exercise1.py --problems .gradquiz-problems"
-    assert steps["exercise1"]["with"]["max-score"] == 3
-    assert steps["signs"]["with"]["command"] == "gradquiz check signs.answers.yaml --problems .gradquiz-problems"
+    assert steps["Grade exercise1"]["run"] == "gradquiz ci github-result --exercise exercise1"
+    assert steps["Grade exercise1"]["env"]["GRADQUIZ_PATH"] == (
+        "../gradquiz-problems:../gradquiz-problems/exercises:../gradquiz-problems/quizzes")
+    assert steps["Grade signs"]["run"] == "gradquiz ci github-result --exercise signs"
+    wheels = list((tmp_path / ".github" / "gradquiz").glob("gradquiz-*-py3-none-any.whl"))
+    assert len(wheels) == 1 and f"submission/.github/gradquiz/{wheels[0].name}" in steps["Install gradquiz"]["run"]
     reporter = steps["Autograding Reporter"]
     assert reporter["with"]["runners"] == "exercise1,signs"
-    assert reporter["env"]["EXERCISE1_RESULTS"] == "${{steps.exercise1.outputs.result}}"
-    assert "gradquiz check exercise1.py" in steps["Feedback (annotations and summary)"]["run"]
+    assert reporter["env"]["EXERCISE1_RESULTS"] == "${{ steps.exercise1.outputs.result }}"
+    assert "autograding-command-grader" not in path.read_text()  # all or nothing per command: not used
     assert workflow["on"] == ["push", "workflow_dispatch", "repository_dispatch"]
     rc, _, err = run_cli("ci", "github", "--exercise", "exercise1", "--output", path, cwd=tmp_path)
     assert rc == 2 and "already exists" in err
@@ -216,7 +218,7 @@ def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     mode finds, here the bundled course."""
     rc, out, err = run_cli("ci", "github", "--output", tmp_path / "wf.yml", cwd=tmp_path)
     assert rc == 0, err
-    steps = {s.get("name") for s in yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]}
+    steps = {s.get("id") for s in yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]}
     assert {"exercise1", "exercise8", "signs", "descent"} <= steps
     rc, out, err = run_cli("ci", "gradescope", "--output", tmp_path / "ag.zip", cwd=tmp_path)
     assert rc == 0, err
