@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -224,3 +225,46 @@ def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     assert rc == 0, err
     names = set(zipfile.ZipFile(tmp_path / "ag.zip").namelist())
     assert {"problems/exercise1.yaml", "problems/signs.yaml", "run_autograder"} <= names
+
+
+def test_gradescope_bundle_installs_its_wheel_and_grades_a_notebook(tmp_path):
+    """setup.sh installs the wheel the zip holds into a fresh venv (no package index has gradquiz);
+    run_autograder then grades with that install: a notebook where the .py is absent, and wrong
+    quiz answers without their keys in the feedback, as `check --grading` scores them."""
+    rc, out, err = run_cli("ci", "gradescope", "--exercise", "exercise1", "--exercise", "signs",
+                           "--output", tmp_path / "autograder.zip", cwd=tmp_path)
+    assert rc == 0, err
+    names = set(zipfile.ZipFile(tmp_path / "autograder.zip").namelist())
+    wheel = [n for n in names if n.endswith("-py3-none-any.whl")]
+    assert len(wheel) == 1 and wheel[0].startswith("gradquiz-")
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as z:
+        z.extractall(root / "source")
+    assert f'"$ROOT/source/{wheel[0]}"' in (root / "source" / "setup.sh").read_text()
+    env = clean_env(GRADQUIZ_AUTOGRADER_ROOT=root)
+    proc = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                          timeout=900, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    installed = subprocess.run([str(root / "venv" / "bin" / "python"), "-c", "import grader; print(grader.__file__)"],
+                               capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert installed.stdout.startswith(str(root / "venv")), installed
+    (root / "submission").mkdir()
+    shutil.copy(SOLUTIONS / "exercise1.ipynb", root / "submission" / "exercise1.ipynb")
+    shutil.copy(SOLUTIONS / "signs_wrong.answers.yaml", root / "submission" / "signs.answers.yaml")
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
+                          timeout=300, env=clean_env(GRADQUIZ_AUTOGRADER_ROOT=root, GRADQUIZ_SECRET="gs"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    tests = {t["name"]: t for t in results["tests"]}
+    assert tests["exercise1: derivative"]["score"] == 3
+    assert [tests[f"signs: q{i}"]["score"] for i in range(1, 5)] == [0, 0, 0, 0]
+    shown = " ".join(t["output"] for t in results["tests"])
+    assert "The answer is 1" not in shown and "expected value 1" not in shown and "decreasing" not in shown
+    graded = []
+    for name, pid in (("exercise1.ipynb", "exercise1"), ("signs.answers.yaml", "signs")):
+        rc, out, err = run_cli("check", root / "submission" / name, "--grading", "--exercise", pid, "--format", "json",
+                               cwd=tmp_path, env=clean_env(GRADQUIZ_SECRET="gs"))
+        assert rc in (0, 1), err
+        graded.append(json.loads(out))
+    assert results["score"] == sum(r["score"] for r in graded) == 3
+    assert results["max_score"] == sum(r["max_score"] for r in graded)
