@@ -10,7 +10,8 @@ the CLI imports it.
 
 Modules: ``layout`` (submissions, zips, roster), ``worker`` (grading one submission on a warm
 process), ``journal`` (append-only JSON lines), ``executors`` (local pool, Dask), ``run`` (the
-command), ``gradebook`` (CSV, JSON, LMS), ``html`` (report.html), ``ci`` (workflow, bundle).
+command), ``gradebook`` (CSV, JSON, LMS), ``html`` (report.html), ``ci`` (workflow, bundle),
+``wheel`` (a wheel of the running gradquiz for CI), ``classroom`` (the workflow's grading step).
 """
 
 from grader.batch.run import GradeOptions, grade_class
