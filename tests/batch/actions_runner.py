@@ -17,13 +17,13 @@ installed once into a cache folder with ``npm ci --omit=dev``.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +78,8 @@ def prepare() -> dict[str, Path]:
         if not (folder / "node_modules" / ".package-lock.json").is_file():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-            archive = subprocess.run(["git", "-C", str(where), "archive", "HEAD"], capture_output=True, check=True).stdout
+            archive = subprocess.run(["git", "-C", str(where), "archive", "HEAD"], capture_output=True,
+                                     check=True).stdout
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 tar.extractall(folder, filter="data")
             _npm(folder)
@@ -185,7 +186,8 @@ class Runner:
     def run(self, workflow_file: Path, student_repo: Path) -> Run:
         workflow = yaml.safe_load(workflow_file.read_text())
         (job,) = workflow["jobs"].values()
-        assert job["if"] == "github.actor != 'github-classroom[bot]'" and self.github["actor"] != "github-classroom[bot]"
+        assert job["if"] == "github.actor != 'github-classroom[bot]'"
+        assert self.github["actor"] != "github-classroom[bot]"
         self.workspace.mkdir(parents=True)
         self.temp.mkdir(parents=True, exist_ok=True)
         steps = []
@@ -205,7 +207,8 @@ class Runner:
             path.write_text("")
         system = os.environ.get("PATH", "")
         python_bin = str(Path(sys.executable).parent)  # setup-python: this Python first on PATH
-        env = {"PATH": os.pathsep.join([*reversed(self.path), python_bin, system]), "HOME": os.environ.get("HOME", "/root"),
+        env = {"PATH": os.pathsep.join([*reversed(self.path), python_bin, system]),
+               "HOME": os.environ.get("HOME", "/root"),
                "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(self.workspace),
                "GITHUB_ACTOR": self.github["actor"], "GITHUB_REPOSITORY": self.github["repository"],
                "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux", "LANG": "C.UTF-8"}
@@ -225,7 +228,8 @@ class Runner:
             code, output = proc.returncode, proc.stdout + proc.stderr
         else:
             code, output = self._uses(spec["uses"], inputs, env, student_repo)
-        step = Step(name, output, code, _file_commands(files["GITHUB_OUTPUT"]), files["GITHUB_STEP_SUMMARY"].read_text())
+        step = Step(name, output, code, _file_commands(files["GITHUB_OUTPUT"]),
+                    files["GITHUB_STEP_SUMMARY"].read_text())
         if spec.get("id"):
             self.outputs[spec["id"]] = step.outputs
         self.env.update(_file_commands(files["GITHUB_ENV"]))

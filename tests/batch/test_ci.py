@@ -219,7 +219,8 @@ def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     mode finds, here the bundled course."""
     rc, out, err = run_cli("ci", "github", "--output", tmp_path / "wf.yml", cwd=tmp_path)
     assert rc == 0, err
-    steps = {s.get("id") for s in yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]}
+    job = yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]
+    steps = {s.get("id") for s in job["steps"]}
     assert {"exercise1", "exercise8", "signs", "descent"} <= steps
     rc, out, err = run_cli("ci", "gradescope", "--output", tmp_path / "ag.zip", cwd=tmp_path)
     assert rc == 0, err

@@ -12,11 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import actions_runner
 import nbformat
 import pytest
 import yaml
-
-import actions_runner
 from conftest import clean_env, run_cli
 
 SECRETS = {"GRADQUIZ_SECRET": "course-secret", "GRADQUIZ_PROBLEMS_TOKEN": "ghp_problems"}
@@ -47,7 +46,8 @@ RIGHT = {"square": "2 * x", "cube": "3 * x ** 2", "sine": "math.cos(x)", "expo":
 
 def solution(header: str = "", **wrong: str) -> str:
     body = {**RIGHT, **wrong}
-    return header + "import math\n\n" + "".join(f"\ndef {name}(x):\n    return {expr}\n\n" for name, expr in body.items())
+    functions = "".join(f"\ndef {name}(x):\n    return {expr}\n\n" for name, expr in body.items())
+    return header + "import math\n\n" + functions
 
 
 def answers(**given) -> str:
@@ -128,7 +128,8 @@ def _check_grading(classroom, repo: Path) -> tuple[float, float, int]:
     """The sum of `gradquiz check --grading` over the problems (a missing file: 0 of its points),
     and how many tasks or questions failed."""
     score = possible = failed = 0
-    for pid, names, points in (("mlc_ex", ["mlc_ex.py", "mlc_ex.ipynb"], 10), ("mlc_quiz", ["mlc_quiz.answers.yaml"], 5)):
+    problems = (("mlc_ex", ["mlc_ex.py", "mlc_ex.ipynb"], 10), ("mlc_quiz", ["mlc_quiz.answers.yaml"], 5))
+    for pid, names, points in problems:
         file = next((repo / n for n in names if (repo / n).exists()), None)
         if file is None:
             possible += points
@@ -159,7 +160,8 @@ def test_the_workflow_grades_as_check_grading_does(classroom, case):
     install = run.step("Install gradquiz")
     assert install.code == 0, install.output
     which = subprocess.run(["bash", "-c", "command -v gradquiz"], capture_output=True, text=True,
-                           env={"PATH": ":".join([*reversed(runner.path), str(Path(sys.executable).parent), "/usr/bin:/bin"])})
+                           env={"PATH": ":".join([*reversed(runner.path), str(Path(sys.executable).parent),
+                                                  "/usr/bin:/bin"])})
     assert which.stdout.strip() == str(classroom["temp"] / "gradquiz" / "bin" / "gradquiz")  # the fresh venv's
     assert all(s.code == 0 for s in run.steps[:-1]), run.log[-3000:]
     score, possible, failed = _check_grading(classroom, repo)
@@ -204,8 +206,8 @@ def test_the_workflow_validates_and_names_what_the_reporter_reads(tmp_path):
     rc, out, err = run_cli("ci", "github", "--exercise", "signs", "--package", "gradquiz==0.1.0", "--output",
                            tmp_path / "other.yml", cwd=tmp_path)
     assert rc == 0 and err.strip() == f"wrote {tmp_path / 'other.yml'}", err
-    install = next(s for s in yaml.safe_load((tmp_path / "other.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]
-                   if s.get("name") == "Install gradquiz")
+    other = yaml.safe_load((tmp_path / "other.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]
+    install = next(s for s in other if s.get("name") == "Install gradquiz")
     assert "pip install --quiet gradquiz==0.1.0\n" in install["run"]
 
 
@@ -253,3 +255,29 @@ def test_github_result_reports_each_task_and_a_missing_file(tmp_path):
     assert json.loads(base64.b64decode(lines[1][len("result="):])) == json.loads(json.dumps(result))
     rc, out, err = run_cli("ci", "github-result", cwd=repo, env=env)
     assert rc == 2 and err.strip() == "gradquiz: ci github-result grades one problem: give --exercise ID once"
+
+
+def test_why_not_the_command_grader(classroom, tmp_path):
+    """Classroom's command grader, run from its own code: the command gets no secret (only PATH and
+    HOME reach it), a fractional max-score is cut to an integer, and a command's points are all or
+    nothing. Hence a step of ours per problem."""
+    workflow = tmp_path / "wf.yml"
+    steps = [{"name": "Checkout", "uses": "actions/checkout@v4"}]
+    for sid, command, score in (("secret", 'test -n "$GRADQUIZ_SECRET"', 3), ("half", "true", 2.5),
+                                ("partial", "exit 1", 10)):
+        steps.append({"name": sid, "id": sid, "uses": "classroom-resources/autograding-command-grader@v1",
+                      "env": {"GRADQUIZ_SECRET": "${{ secrets.GRADQUIZ_SECRET }}"},
+                      "with": {"test-name": sid, "command": command, "max-score": score, "timeout": 1}})
+    steps.append({"name": "Autograding Reporter", "uses": "classroom-resources/autograding-grading-reporter@v1",
+                  "env": {"SECRET_RESULTS": "${{ steps.secret.outputs.result }}",
+                          "HALF_RESULTS": "${{ steps.half.outputs.result }}",
+                          "PARTIAL_RESULTS": "${{ steps.partial.outputs.result }}"},
+                  "with": {"runners": "secret,half,partial"}})
+    workflow.write_text(yaml.safe_dump({"jobs": {"grade": {"if": "github.actor != 'github-classroom[bot]'",
+                                                           "steps": steps}}}))
+    (tmp_path / "repo").mkdir()
+    runner = actions_runner.Runner(tmp_path / "runner", classroom["actions"], repositories={}, secrets=SECRETS,
+                                   actor=ACTOR)
+    run = runner.run(workflow, tmp_path / "repo")
+    assert run.points() == (2, 15)  # the secret test failed; 2.5 became 2; the failing command earned 0
+
