@@ -423,7 +423,7 @@ def ci(
         if len(exercise or ()) != 1:
             raise GradquizError("ci github-result grades one problem: give --exercise ID once")
         report, result = classroom.grade_step(exercise[0], problems or ())
-        classroom.annotate(report)
+        classroom.annotate(report, result["max_score"])
         classroom.publish(result, output)
         return
     if target is CI.github:

@@ -81,10 +81,11 @@ def publish(result: dict, output: Path | None = None) -> str:
     return encoded
 
 
-def annotate(report: Report) -> None:
-    """The text report, the annotations (stdout, once) and the step summary (appended, once)."""
+def annotate(report: Report, possible: float | None = None) -> None:
+    """The text report, the annotations (stdout, once) and the step summary (appended, once);
+    ``possible``: the points at stake when the report could not happen (the summary says 0 of them)."""
     from grader.reports import github
-    from grader.reports.text import plain_text
+    from grader.reports.text import fmt, plain_text
 
     file = Path(report.file) if report.file else None
     try:
@@ -98,7 +99,11 @@ def annotate(report: Report) -> None:
     if summary:
         try:
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(github.summary(report))
+                table = github.summary(report)
+                if report.error and possible:  # "0 / 0" would hide what the student missed
+                    table = table.replace(f": {fmt(report.score)} / {fmt(report.max_score)}\n",
+                                          f": {fmt(report.score)} / {fmt(possible)}\n", 1)
+                handle.write(table)
         except OSError as exc:
             print(f"gradquiz: {summary}: cannot append the step summary ({exc.strerror})", file=sys.stderr)
     sys.stdout.flush()

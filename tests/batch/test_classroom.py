@@ -232,7 +232,8 @@ def test_github_result_reports_each_task_and_a_missing_file(tmp_path):
     (problems / "mlc_ex.yaml").write_text(yaml.safe_dump(EXERCISE, sort_keys=False))
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = clean_env(GRADQUIZ_PATH=problems, GRADQUIZ_SECRET="s", GITHUB_OUTPUT=tmp_path / "out")
+    env = clean_env(GRADQUIZ_PATH=problems, GRADQUIZ_SECRET="s", GITHUB_OUTPUT=tmp_path / "out",
+                    GITHUB_STEP_SUMMARY=tmp_path / "summary.md")
     rc, out, err = run_cli("ci", "github-result", "--exercise", "mlc_ex", "--output", tmp_path / "missing.json",
                            cwd=repo, env=env)
     assert rc == 0, err
@@ -240,6 +241,7 @@ def test_github_result_reports_each_task_and_a_missing_file(tmp_path):
     assert missing["status"] == "error" and missing["max_score"] == 10
     assert missing["tests"][0]["message"] == ("Could not grade: no mlc_ex.py or mlc_ex.ipynb in the repository: "
                                               "name your file mlc_ex.py")
+    assert (tmp_path / "summary.md").read_text().startswith("### mlc_ex (mlc_ex): 0 / 10\n")  # what was missed
     (repo / "mlc_ex.py").write_text(solution(cube="x"))
     rc, out, err = run_cli("ci", "github-result", "--exercise", "mlc_ex", "--output", tmp_path / "r.json",
                            cwd=repo, env=env)
