@@ -87,12 +87,13 @@ def annotate(report: Report, possible: float | None = None) -> None:
     from grader.reports import github
     from grader.reports.text import fmt, plain_text
 
+    source = ""
     file = Path(report.file) if report.file else None
     try:
-        readable = file is not None and file.is_file() and not file.is_symlink()
-        source = file.read_text(encoding="utf-8", errors="replace") if readable else ""
+        if file is not None and file.is_file() and not file.is_symlink():
+            source = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        source = ""
+        pass
     sys.stdout.write(plain_text(report))
     sys.stdout.write(github.annotations(report, source))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
