@@ -42,9 +42,10 @@ def _problems(ids, problems) -> list[tuple[str, Path, str, float]]:
     with neither, every problem grading mode finds (``GRADQUIZ_PATH`` and the bundled course)."""
     index = problem_index(problems)
     if not ids:
+        given = {f.resolve() for p in problems for f in (Path(p), Path(p) / "exercises", Path(p) / "quizzes")}
         chosen = []
         for file in sorted({index[k][0] for k in index}):
-            if not problems or any(Path(p).resolve() in (file.resolve(), file.resolve().parent) for p in problems):
+            if not problems or given & {file.resolve(), file.resolve().parent}:
                 chosen.append(file.stem)
         ids = chosen
     out = []
