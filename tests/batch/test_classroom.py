@@ -95,8 +95,7 @@ def classroom(tmp_path_factory):
     (problems / "quizzes" / "mlc_quiz.yaml").write_text(yaml.safe_dump(QUIZ, sort_keys=False))
     template = base / "template"
     template.mkdir()
-    rc, out, err = run_cli("ci", "github", "--problems", problems / "exercises", "--problems", problems / "quizzes",
-                           "--problems-repo", "course/problems", cwd=template)
+    rc, out, err = run_cli("ci", "github", "--problems", problems, "--problems-repo", "course/problems", cwd=template)
     assert rc == 0, err
     assert err.splitlines() == ["wrote .github/workflows/classroom.yml",
                                 f"wrote .github/gradquiz/{wheel_name()}"]
