@@ -81,7 +81,10 @@ def prepare() -> dict[str, Path]:
             archive = subprocess.run(["git", "-C", str(where), "archive", "HEAD"], capture_output=True,
                                      check=True).stdout
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(folder, filter="data")
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(folder, filter="data")
+                else:  # Python < 3.10.12: a git archive of a public repository we read anyway
+                    tar.extractall(folder)
             _npm(folder)
         out[name] = folder
     return out
