@@ -75,9 +75,9 @@ def publish(result: dict, output: Path | None = None) -> str:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(f"result={encoded}\n")
     if output is not None:
-        from grader.reports.files import write_report
+        from grader.reports.files import write_file
 
-        write_report(output, json.dumps(json_safe(result), indent=2, allow_nan=False) + "\n")
+        write_file(output, json.dumps(json_safe(result), indent=2, allow_nan=False) + "\n")
     return encoded
 
 
