@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from html import escape as html_escape
 
 from grader.reports.model import Report
 from grader.reports.safe import markdown, one_line, printable
@@ -89,6 +90,11 @@ def annotations(report: Report, source: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
+def _own(text: str) -> str:
+    """The instructor's text (a title, an id) in Markdown: one line, HTML and ``|`` escaped."""
+    return html_escape(one_line(text), quote=False).replace("|", "\\|") or " "
+
+
 def _cell(text: str) -> str:
     """Text in a Markdown table cell: each line escaped (``safe.markdown``), joined by <br>."""
     return "<br>".join(markdown(line) for line in printable(text).split("\n") if line.strip()) or " "
@@ -96,7 +102,7 @@ def _cell(text: str) -> str:
 
 def summary(report: Report) -> str:
     """A Markdown table for ``$GITHUB_STEP_SUMMARY``: one row per task or question."""
-    head = (f"### {_cell(report.title)} ({_cell(report.id)}): {fmt(report.score)} / {fmt(report.max_score)}\n\n"
+    head = (f"### {_own(report.title)} ({_own(report.id)}): {fmt(report.score)} / {fmt(report.max_score)}\n\n"
             f"{_cell(report.file)}\n\n| task | result | points | feedback |\n| --- | --- | --- | --- |\n")
     rows = []
     if getattr(report, "error", None):
@@ -104,5 +110,5 @@ def summary(report: Report) -> str:
     for r in report.results:
         mark = "✅ pass" if r.passed else "❌ fail"
         first = printable(r.feedback).strip().split("\n")[0][:300] if r.feedback else ""
-        rows.append(f"| {_cell(r.id)}{' (hidden)' if r.hidden else ''} | {mark} | {fmt(r.score)}/{fmt(r.max_score)} | {_cell(first)} |")
+        rows.append(f"| {_own(r.id)}{' (hidden)' if r.hidden else ''} | {mark} | {fmt(r.score)}/{fmt(r.max_score)} | {_cell(first)} |")
     return head + "\n".join(rows) + "\n\n"
