@@ -40,7 +40,7 @@ RULES = [
     ("sigmoid_two", "1/(1 + exp(-2*x))", (-2, 2), "exp(-2*x)/(1 + exp(-2*x))**2", "chain_rule",
      "the derivative of 1/(1 + exp(-2x)) needs the factor 2 (the derivative of 2x)"),
     ("softplus_two", "log(1 + exp(2*x))", (-2, 2), "exp(2*x)/(1 + exp(2*x))", "chain_rule",
-     "the derivative of log(exp(2x) + 1) needs the factor 2 (the derivative of 2x)"),
+     "the derivative of log(1 + exp(2x)) needs the factor 2 (the derivative of 2x)"),
     ("tanh_three", "tanh(3*x)", (-1, 1), "1 - tanh(3*x)**2", "chain_rule", "the derivative of tanh(3x) needs the factor 3"),
     ("data_squares", "(2*x - 1)**2 + (3*x + 2)**2", (-2, 2), "2*(2*x - 1) + 2*(3*x + 2)", "chain_rule",
      "in each term of the sum: the derivative of (2x - 1)^2 needs the factor 2"),
