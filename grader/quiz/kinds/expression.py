@@ -13,6 +13,9 @@ from grader.maths.parse import Reading, read_math
 from grader.quiz.typed import prompt_variables, read_typed, typed_text
 
 
+LETTERS = ("x", "y", "z", "t", "u", "v", "w", "s", "r", "n")  # variables of an answer to a constant key
+
+
 class Expression(QuestionKind):
     name = "expression"
     fields = frozenset({"answer", "f", "variables", "domain"})
@@ -48,7 +51,8 @@ class Expression(QuestionKind):
         return f"f({', '.join(q.variables)}) = {format_math(q.f)}. Type f'({q.x})."
 
     def read(self, q, raw):
-        return read_typed(typed_text(raw), q.variables)
+        # a key with no variable (1 for cos(x)^2 + sin(x)^2) accepts an equal formula in one
+        return read_typed(typed_text(raw), q.variables or LETTERS)
 
     def show(self, q, value):
         return value.shown if isinstance(value, Reading) else format_math(value)

@@ -14,7 +14,7 @@ from grader.maths.parse import format_math, symbol
 from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind, Unreadable
-from grader.quiz.sets import NOTHING
+from grader.quiz.sets import is_nothing, none_hint
 from grader.quiz.typed import parse_typed, real_number, show_number, top_level_commas, typed_text
 
 SEPARATORS = re.compile(r"\s*(?:;|\band\b|\bor\b|&)\s*")
@@ -118,23 +118,36 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
     else:
         text = typed_text(raw)
         folded = text.lower().strip()
-        if folded in NOTHING or folded in {"[]", "()"}:
+        if is_nothing(folded) or folded in {"[]", "()"}:
             return ()
         if text[:1] + text[-1:] in ("{}", "[]"):
             text = text[1:-1]
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
     values = []
-    for item in items:
+    for item in [part for item in items for part in _plus_minus(str(item))]:
         item = re.sub(rf"^\s*{re.escape(x)}\s*=\s*", "", typed_text(item))
         if not item:
             continue
-        expr = parse_typed(item, (), constants)
+        try:
+            expr = parse_typed(item, (), constants)
+        except Unreadable as exc:
+            raise none_hint(item, exc) from None
         number = real_number(expr)
         if not any(abs(number - float(v)) <= 1e-12 for v in values):
             values.append(expr)
     out = Points(sorted(values, key=float))
     out.notes = tuple(notes)
     return out
+
+
+PLUS_MINUS = re.compile(r"±|\+/-|\+-")
+
+
+def _plus_minus(item: str) -> list[str]:
+    """``x = ±1`` is -1 and 1; ``1 ± sqrt(2)`` is 1 - sqrt(2) and 1 + sqrt(2)."""
+    if len(PLUS_MINUS.findall(item)) != 1:
+        return [item]
+    return [PLUS_MINUS.sub("-", item), PLUS_MINUS.sub("+", item)]
 
 
 def _pairs_as_x(text: str, x: str, f) -> tuple[str, list]:
