@@ -34,7 +34,7 @@ import numpy as np
 import sympy
 
 from grader.maths import domains
-from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate
+from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate, exact_value
 from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
 from grader.maths.numerics import fmt
 from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
@@ -409,37 +409,12 @@ def _bits(value) -> int:
 
 def _exactly_equal(sides, symbols, point, budget) -> bool | None:
     """Both sides' exact rational values at the point compared, or None when either is not a
-    rational number there (a function, a root) or out of time."""
-    if not all(isinstance(v, sympy.Rational) for v in point):
-        return None
-    if any(not _rational_function(e) for e in (sides.answer, sides.key)):
-        return None
-    values = dict(zip(symbols, point))
+    rational number there (a function, a root), a guard fails, or out of time."""
     for guards in (sides.answer_guards, sides.key_guards):
         if guards and not domains.holds(guards, symbols, point):
             return None
-
-    def compute():
-        a, k = sides.answer.xreplace(values), sides.key.xreplace(values)
-        if not (isinstance(a, sympy.Rational) and isinstance(k, sympy.Rational)):
-            return None
-        return bool(a == k)
-
-    return attempt(compute, min(STEP_SECONDS, budget.left()))
-
-
-def _rational_function(expr) -> bool:
-    """Built of numbers, symbols, + and * and integer powers only (exact at rational points)."""
-    for node in sympy.preorder_traversal(expr):
-        if node.is_Atom:
-            if not (node.is_Symbol or node.is_Rational):
-                return False
-        elif node.is_Pow:
-            if not node.exp.is_Integer:
-                return False
-        elif not (node.is_Add or node.is_Mul):
-            return False
-    return True
+    got, want = exact_value(sides.answer, symbols, point, budget), exact_value(sides.key, symbols, point, budget)
+    return None if got is None or want is None else bool(got == want)
 
 
 # --------------------------------------------------------------------------- mistakes

@@ -124,8 +124,8 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
             text = text[1:-1]
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
     values = []
-    for item in [part for item in items for part in _plus_minus(str(item))]:
-        item = re.sub(rf"^\s*{re.escape(x)}\s*=\s*", "", typed_text(item))
+    for typed in [part for item in items for part in _plus_minus(str(item))]:
+        item = re.sub(rf"^\s*{re.escape(x)}\s*=\s*", "", typed_text(typed))
         if not item:
             continue
         try:
