@@ -3,6 +3,9 @@ names (``sin^-1``) and the names that would read as something they are not (``I`
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Callable, NamedTuple
 
 import sympy
@@ -90,3 +93,37 @@ _FORBIDDEN_NAMES = {
     "NaN": "'nan' is not allowed in a formula",
 }
 
+
+
+# --------------------------------------------------------------------------
+# helper functions a quiz defines (`define: {s: "1/(1 + exp(-x))"}`)
+# --------------------------------------------------------------------------
+_HELPERS: ContextVar[Mapping[str, MathFunction]] = ContextVar("helpers", default={})
+
+
+def known(name: str) -> MathFunction | None:
+    """The whitelisted function, or the helper function in use, of this name."""
+    return FUNCTIONS.get(name) or _HELPERS.get().get(name)
+
+
+def names() -> set[str]:
+    return set(FUNCTIONS) | set(_HELPERS.get())
+
+
+@contextmanager
+def helpers(functions: Mapping[str, MathFunction]) -> Iterator[None]:
+    """Formulas parsed inside may call these helper functions too (a quiz's ``define:``)."""
+    token = _HELPERS.set(dict(functions))
+    try:
+        yield
+    finally:
+        _HELPERS.reset(token)
+
+
+def helper(name: str, body: sympy.Expr, variable: sympy.Symbol | None, text: str) -> MathFunction:
+    """A helper of one variable: ``s(2x)`` is the body with 2x for its variable."""
+
+    def build(arg):
+        return body if variable is None else body.xreplace({variable: arg})
+
+    return MathFunction(name, (1,), build, f"{name}({variable or 'x'}) = {text}")

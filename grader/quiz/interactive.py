@@ -180,8 +180,9 @@ class Session:
             if not raw:
                 return None
             try:
-                value = q.kind.read(q, raw)
-                shown = q.kind.show(q, value)
+                with q.reading():
+                    value = q.kind.read(q, raw)
+                    shown = q.kind.show(q, value)
             except Unreadable as exc:
                 self.console.print(f"[red]Could not read your answer:[/red] {escape(str(exc))}. Try again.", highlight=False)
                 continue

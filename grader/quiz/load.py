@@ -12,7 +12,8 @@ from grader.problems.constraints import params_for
 from grader.problems.discovery import find_problem
 from grader.errors import GradquizError
 from grader.maths.parse import format_math
-from grader.problems.fields import Where
+from grader.maths.functions import helper, helpers, known
+from grader.problems.fields import Where, formula
 from grader.problems.placeholders import bracketed, fill
 import grader.quiz.edition as edition
 from grader.quiz.context import Context
@@ -43,7 +44,9 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
         if q.id in seen:
             where.error(("questions", i, "id"), f"duplicate id '{q.id}' (also question {seen[q.id]})")
         seen[q.id] = i
-    questions = tuple(_question(q, i, spec.id, student, params, where, salt) for i, q in enumerate(spec.questions))
+    functions = defined(spec, where)
+    with helpers(functions):
+        questions = tuple(_question(q, i, spec.id, student, params, where, salt, functions) for i, q in enumerate(spec.questions))
     if spec.student_edition:
         questions = edition.recorded(questions)
     return Quiz(spec, path, questions, params, student)
@@ -58,15 +61,36 @@ def question_errors(path: Path | str, data, positions, params) -> list:
     spec = schema.validate(QuizSpec, data, positions, path)
     where = Where(path, positions)
     found = []
+    try:
+        functions = defined(spec, where)
+    except GradquizError as err:
+        return [err]
     for i, q in enumerate(spec.questions):
         try:
-            _question(q, i, spec.id, "", params, where)
+            with helpers(functions):
+                _question(q, i, spec.id, "", params, where, (), functions)
         except GradquizError as err:
             found.append(err)
     return found
 
 
-def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=()) -> Question:
+def defined(spec: QuizSpec, where: Where) -> dict:
+    """The quiz's helper functions (``define: {s: "1/(1 + exp(-x))"}``), each of one variable."""
+    out: dict = {}
+    for name, text in spec.define.items():
+        loc = ("define", name)
+        if known(name) or name in ("e", "pi"):
+            where.error(loc, f"'{name}' is already a function or constant of formulas: choose another name")
+        with helpers(out):  # a helper may use the ones defined before it
+            body = formula(text, loc, where)
+        free = sorted(body.free_symbols, key=lambda s: s.name)
+        if len(free) > 1:
+            where.error(loc, f"a helper function has one variable; {text!r} has {', '.join(s.name for s in free)}")
+        out[name] = helper(name, body, free[0] if free else None, str(text))
+    return out
+
+
+def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=(), functions=None) -> Question:
     kind = QUESTION_KINDS[spec.kind]
     loc = ("questions", index)
     for name in sorted(spec.model_fields_set - COMMON - kind.fields):
@@ -75,7 +99,7 @@ def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params
     seed = (quiz_id, spec.id, student, *salt)
     ctx = Context(spec, loc, where, params, seed)
     parts = kind.compile(ctx)
-    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, **parts)
+    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, functions=functions or {}, **parts)
     values = {name: bracketed(show_number(v)) for name, v in params.items()}
     if q.f is not None:
         values["f"] = format_math(q.f)

@@ -38,6 +38,7 @@ class Question:
     hint: str | None = None
     domain: dict | None = None
     seed: tuple = ()
+    functions: dict = field(default_factory=dict)  # the quiz's `define:` helpers (name -> MathFunction)
 
     @property
     def id(self) -> str:
@@ -59,6 +60,12 @@ class Question:
     def points_label(self) -> str:
         """What the question is worth: 1 point, 2 points, 0.5 points."""
         return f"{self.spec.points:g} point{'s' if self.spec.points != 1 else ''}"
+
+    def reading(self):
+        """A context in which this question's formulas may call the quiz's helper functions."""
+        from grader.maths.functions import helpers
+
+        return helpers(self.functions)
 
     def derivative_at(self, value) -> float | None:
         """f'(value) as a float, or None when it cannot be worked out."""
