@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import MappingProxyType
 from typing import Callable, NamedTuple
 
 import sympy
@@ -98,7 +99,7 @@ _FORBIDDEN_NAMES = {
 # --------------------------------------------------------------------------
 # helper functions a quiz defines (`define: {s: "1/(1 + exp(-x))"}`)
 # --------------------------------------------------------------------------
-_HELPERS: ContextVar[Mapping[str, MathFunction]] = ContextVar("helpers", default={})
+_HELPERS: ContextVar[Mapping[str, MathFunction]] = ContextVar("helpers", default=MappingProxyType({}))
 
 
 def known(name: str) -> MathFunction | None:

@@ -8,7 +8,13 @@ import pytest
 import yaml
 
 from grader.errors import GradquizError
-from grader.quiz import Unreadable, grade_question, load_quiz, read_interval, read_points
+from grader.quiz import (
+    Unreadable,
+    grade_question,
+    load_quiz,
+    read_interval,
+    read_points,
+)
 
 CHOICES = ["Use a finite difference (f(x+h) - f(x))/h", "Use gradient ascent", "Use gradient descent"]
 
