@@ -278,16 +278,16 @@ def starter(
     id: str = typer.Argument(..., metavar="ID", help="The exercise or quiz id."),
     problems: Optional[List[Path]] = ProblemsOpt,
     student: Optional[str] = StudentOpt,
-    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to this file (default: print)."),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to this file (default: print; ID.ipynb with --notebook)."),
     force: bool = ForceOpt,
     notebook: bool = typer.Option(False, "--notebook", help="An exercise's starter as a Jupyter notebook (.ipynb)."),
     show_version: bool = VersionOpt,
 ):
     """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
     if notebook:
-        from grader.authoring.notebook import starter_notebook
+        from grader.authoring.notebook import notebook_output, starter_notebook
 
-        _emit(starter_notebook(id, problems or (), student), output, force)
+        _emit(starter_notebook(id, problems or (), student), notebook_output(id, output), force)
         return
     from grader.authoring.starters import starter as make
 
@@ -340,7 +340,7 @@ def list_(problems: Optional[List[Path]] = ProblemsOpt, show_version: bool = Ver
         return
     width = max(len(e.id) for e in entries)
     for e in entries:
-        typer.echo(f"{e.id:<{width}}  {e.kind:<8}  {e.title}  ({_shorten(e.path)})")
+        typer.echo(f"{e.id:<{width}}  {e.kind:<8}  {e.title}  ({_shorten(e.path)}{e.shadow_note})")
 
 
 def _shorten(path: Path) -> str:

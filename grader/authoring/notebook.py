@@ -3,12 +3,21 @@
 The intro as Markdown, a code cell for the imports (with the ``# gradquiz: ID`` header,
 so a renamed notebook is still graded against its exercise), one code cell per function
 (the same stub as the ``.py`` starter), and a last cell that runs the check inside the
-kernel. ``gradquiz check`` of the notebook leaves that last cell out.
+kernel. ``gradquiz check`` of the notebook leaves that last cell out. Without ``--output`` it
+is written to ``ID.ipynb`` (never over existing work without ``--force``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from grader.errors import GradquizError
+
+
+def notebook_output(problem_id: str, output: Path | None) -> Path:
+    """Where ``starter --notebook`` writes: ``--output``, else ``ID.ipynb`` in the current folder
+    (a notebook's JSON printed to a terminal is of no use to anyone)."""
+    return output if output is not None else Path(f"{problem_id}.ipynb")
 
 
 def starter_notebook(problem_id: str, problems=(), student: str | None = None) -> str:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 
-
-
-
 # Control characters (but newline and tab) and lone surrogates: a submission can put them in
 # its output and error messages. Raw, they move the cursor of the terminal that shows the
 # report, make the XML invalid, or stop the report from being written at all (UnicodeEncodeError).
@@ -56,12 +53,18 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         _indented(console, OUTPUT_BAR, report.output.rstrip(), style="dim")
         console.print(f"[dim]{OUTPUT_END}[/dim]", highlight=False)
     recorded = sum(r.extra.get("status") == "recorded" for r in report.results)
+    unloaded = None  # the first task that said the file could not be loaded: said once, not per task
     for r in report.results:
         mark = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
         if r.extra.get("status") == "recorded":  # a student edition's answer, graded later
             mark = "[cyan]RECORDED[/cyan]"
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {_markup(one_line(r.id))}{tag}  {fmt(r.score)}/{fmt(r.max_score)}", highlight=False)
+        if r.extra.get("error") == "import" and unloaded is not None and _loading(r) == _loading(unloaded):
+            _indented(console, "     ", f"Not graded: your file could not be loaded (see {unloaded.id} above).")
+            continue
+        if r.extra.get("error") == "import" and unloaded is None:
+            unloaded = r
         _indented(console, "     ", r.feedback)
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {_markup(one_line(note))}", highlight=False)
@@ -73,6 +76,11 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         return
     colour = "green" if report.passed else "red"
     console.print(f"[bold {colour}]Score: {fmt(report.score)} / {fmt(report.max_score)}[/bold {colour}]")
+
+
+def _loading(result) -> str:
+    """What a task said about a file that could not be loaded (without its hint)."""
+    return result.feedback.split("\nHint:")[0]
 
 
 def _indented(console, prefix: str, text: str, style=None) -> None:
