@@ -29,14 +29,13 @@ Maths is the lowest wing: this module imports only SymPy, NumPy and grader.maths
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
 import sympy
-from sympy.printing.precedence import precedence
-from sympy.printing.str import StrPrinter
+
+from grader.maths.printing import hand_written
 
 MAX_SLIPS = 120  # candidates per task: each costs a lambdify when a submission is wrong
 
@@ -54,33 +53,9 @@ class Slip:
     up_to_constant: bool = False  # an antiderivative: the student may add any constant
 
 
-class _HandPrinter(StrPrinter):
-    """SymPy's str, with the constant of a sum of functions first, as written by hand:
-    ``1 + tanh(x)^2``, ``log(1 + exp(x))`` (a polynomial keeps it last: ``x^2 + 1``)."""
-
-    def _print_Add(self, expr, order=None):
-        terms = list(self._as_ordered_terms(expr, order=order))
-        numbers = [t for t in terms if t.is_Number]
-        if len(numbers) == 1 and not any(t.is_polynomial() for t in terms if not t.is_Number):
-            terms = numbers + [t for t in terms if not t.is_Number]
-        pieces: list[str] = []
-        for term in terms:
-            text = self._print(term)
-            sign = "-" if text.startswith("-") and not term.is_Add else "+"
-            text = text[1:] if sign == "-" else text
-            wrapped = precedence(term) < precedence(expr) or term.is_Add
-            pieces += [sign, f"({text})" if wrapped else text]
-        first = pieces.pop(0)
-        return ("" if first == "+" else first) + " ".join(pieces)
-
-
-_HAND = _HandPrinter()
-
-
 def show(expr) -> str:
-    """A formula as students type it: ``3*x^2``, ``sin(3x)``, ``1 + tanh(x)^2``."""
-    text = _HAND.doprint(expr).replace("**", "^")
-    return re.sub(r"(?<![\w.^])(\d+)\*(?=[A-Za-z(])", r"\1", text)
+    """A formula as students type it: ``3x^2``, ``sin(3x)``, ``1 + tanh(x)^2``."""
+    return hand_written(expr)
 
 
 # --------------------------------------------------------------------------- one variable

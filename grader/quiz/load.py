@@ -11,7 +11,7 @@ from grader.problems import schema
 from grader.problems.constraints import params_for
 from grader.problems.discovery import find_problem
 from grader.errors import GradquizError
-from grader.maths.parse import format_math
+from grader.maths.printing import written
 from grader.maths.functions import helper, helpers, known
 from grader.problems.fields import Where, formula
 from grader.problems.placeholders import bracketed, fill
@@ -102,7 +102,7 @@ def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params
     q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, functions=functions or {}, **parts)
     values = {name: bracketed(show_number(v)) for name, v in params.items()}
     if q.f is not None:
-        values["f"] = format_math(q.f)
+        values["f"] = written(q.f)  # as people write it: x^3, e^(-x)
     if q.at is not None:
         values["at"] = show_number(q.at)
     prompt = _fill(spec.prompt, values) or kind.default_prompt(q)

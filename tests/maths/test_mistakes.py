@@ -299,3 +299,19 @@ def test_slips_are_named_where_they_apply():
         (s.note, s.sentence) for s in slips
     ]
     assert all(s.note in mistakes.NOTES for s in slips)
+
+
+def test_the_feedback_doc_gives_every_name_an_example():
+    """docs/feedback.md: the whole `mistake` vocabulary, one table row (with an example) each."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "feedback.md").read_text(encoding="utf-8")
+    names = set(mistakes.NOTES) | {
+        "sign", "returned_f", "second_derivative", "first_derivative", "factor", "constant", "order",
+        "transposed", "column_vector", "shape", "calling_convention", "brackets", "decimal",
+    }
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    for name in sorted(names):
+        row = next((r for r in rows if r.startswith(f"| `{name}` |") or r.startswith(f"| `{name}` (")), None)
+        assert row is not None, name
+        assert row.count(" | ") >= 3 and row.rstrip().endswith("|"), row  # the slip, an example, the feedback
