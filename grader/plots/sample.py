@@ -55,7 +55,9 @@ def picture_for(task, result, sandbox):
 
 
 def _what(task) -> str:
-    f = ", ".join(str(e) for e in task.f).replace("**", "^")
+    from grader.maths.printing import written
+
+    f = ", ".join(written(e) for e in task.f)  # as people write it: x^2, e^(-x)
     return {
         "function": f"f = {f}",
         "derivative": f"f' for f = {f}",
