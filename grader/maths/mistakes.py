@@ -155,7 +155,7 @@ def _inners(e, x) -> Iterator[tuple[object, object, object]]:
         tried += 1
         forms = [(u, 1), (-u, -1)] if u.could_extract_minus_sign() else [(u, 1)]
         for v, sign in forms:
-            outer = e.subs(u, sign * t)
+            outer = e.xreplace({u: sign * t})  # the node itself, not SymPy's slower algebraic subs
             if outer.has(x):
                 break
             dv = _d(v, x)
@@ -171,15 +171,20 @@ def _inner_chain(e, x):
         yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dv)} (the derivative of {show(v)}).", wrong
 
 
-def _dropped(e, x, prefer_positive: bool):
-    """(wrong derivative, sentence) of a term of a sum whose innermost constant inner factor
-    (a data point's x_i in a loss) is forgotten, or None when it has none."""
+def _constant_inners(e, x) -> tuple:
+    """(coefficient, [(v, dv, wrong)]) of a term's inner functions whose derivative is a constant."""
     coeff, rest = e.as_independent(x, as_Add=False)
-    found = [(v, dv, wrong) for v, dv, wrong in _inners(rest, x) if not dv.has(x)]
+    return coeff, rest, [(v, dv, wrong) for v, dv, wrong in _inners(rest, x) if not dv.has(x)]
+
+
+def _dropped(e, inners, prefer_positive: bool):
+    """(wrong derivative, sentence) of a term of a sum whose constant inner factor (a data
+    point's x_i in a loss) is forgotten, or None when it has none."""
+    coeff, rest, found = inners
     if not found:
         return None
     if prefer_positive:
-        found.sort(key=lambda item: bool(item[1].could_extract_minus_sign()))
+        found = sorted(found, key=lambda item: bool(item[1].could_extract_minus_sign()))
     v, dv, wrong = found[0]
     return coeff * wrong, f"the derivative of {show(rest)} needs the factor {show(dv)} (the derivative of {show(v)})"
 
@@ -187,8 +192,9 @@ def _dropped(e, x, prefer_positive: bool):
 def _add(e, x):
     terms = e.args
     if sum(1 for term in terms if term.has(x)) >= 2:  # a sum over data points: the same slip in each term
+        inners = [_constant_inners(term, x) for term in terms]
         for prefer_positive in (True, False):
-            dropped = [_dropped(term, x, prefer_positive) for term in terms]
+            dropped = [_dropped(term, found, prefer_positive) for term, found in zip(terms, inners)]
             named = [d for d in dropped if d is not None]
             if named:
                 wrong = sympy.Add(*[d[0] if d is not None else _d(term, x) for d, term in zip(dropped, terms)])
