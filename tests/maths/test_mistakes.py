@@ -315,3 +315,38 @@ def test_the_feedback_doc_gives_every_name_an_example():
         row = next((r for r in rows if r.startswith(f"| `{name}` |") or r.startswith(f"| `{name}` (")), None)
         assert row is not None, name
         assert row.count(" | ") >= 3 and row.rstrip().endswith("|"), row  # the slip, an example, the feedback
+
+
+w_, b_ = sympy.Symbol("w", real=True), sympy.Symbol("b", real=True)
+
+
+@st.composite
+def losses(draw):
+    """A loss of (w, b) summed over data points: outer(x_i * w + b - y_i)."""
+    outer = draw(st.sampled_from([lambda r: r**2 / 2, lambda r: sympy.log(1 + sympy.exp(-r)), lambda r: 1 / (1 + sympy.exp(-r)),
+                                  sympy.tanh, lambda r: sympy.log(1 + sympy.exp(r))]))
+    rows = draw(st.lists(st.sampled_from(DATA), min_size=1, max_size=3, unique=True))
+    return sympy.Add(*[outer(sympy.nsimplify(a) * w_ + b_ - sympy.nsimplify(c)) for a, c in rows])
+
+
+@settings(max_examples=12, deadline=None)
+@given(losses())
+def test_a_right_gradient_is_never_named(f):
+    """No slip (chain rule in a component, wrong_variable ...) is named for the right gradient."""
+    import numpy as np
+
+    points = [(0.31 + 0.17 * i, -0.42 + 0.23 * i) for i in range(7)]
+    grad = sympy.Matrix([sympy.diff(f, v) for v in (w_, b_)])
+
+    def values_of(expr):
+        fn = sympy.lambdify([w_, b_], list(expr), "numpy")
+        with np.errstate(all="ignore"):
+            return np.array([np.asarray(fn(*p), dtype=float).reshape(-1) for p in points])
+
+    want = values_of(grad)
+
+    def same(a, b):
+        return bool(np.all(np.abs(a - b) <= 1e-9 * (1 + np.abs(b))))
+
+    slips = mistakes.task_slips("gradient", sympy.Matrix([f]), [w_, b_], integrate=False)
+    assert mistakes.match(slips, values_of, want, want, same) is None
