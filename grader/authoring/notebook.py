@@ -2,7 +2,8 @@
 
 The intro as Markdown, a code cell for the imports (with the ``# gradquiz: ID`` header,
 so a renamed notebook is still graded against its exercise), one code cell per function
-(the same stub as the ``.py`` starter), and a last cell that runs the check inside the
+(the same stub as the ``.py`` starter) after a Markdown cell that states its task with the
+maths in LaTeX (``$f(x) = x^{2}$``), and a last cell that runs the check inside the
 kernel. ``gradquiz check`` of the notebook leaves that last cell out. Without ``--output`` it
 is written to ``ID.ipynb`` (never over existing work without ``--force``).
 """
@@ -58,6 +59,7 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
         if task.spec.visibility == "visible":
             groups.setdefault(task.spec.function, []).append(task)
     for group in groups.values():
+        cells.append(new_markdown_cell(task_latex(group)))
         cells.append(new_code_cell(stub(group, exercise.params)))
     arguments = repr(spec.id) + (f", student={exercise.student!r}" if exercise.student else "")
     cells.append(new_code_cell(f"from grader import check\n\ncheck({arguments})"))
@@ -66,3 +68,21 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
         "language_info": {"name": "python"},
     })
     return nbformat.writes(notebook) + "\n"
+
+
+def task_latex(tasks) -> str:
+    """A function's tasks in Markdown with LaTeX maths, as a notebook shows them:
+    ``**`derivative(x)`**: f'(x) for $f(x) = x^{2}$ (task `derivative`)``."""
+    import sympy
+
+    first = tasks[0]
+    args = "p" if first.call == "vector" else ", ".join(first.variables)
+    lines = [f"**`{first.spec.function}({args})`** returns:", ""]
+    for task in tasks:
+        names = ", ".join(sympy.latex(s) for s in task.symbols)
+        if task.f.shape == (1, 1):
+            f = sympy.latex(task.f[0])
+        else:
+            f = sympy.latex(sympy.Matrix(task.f))
+        lines.append(f"- {task.kind.describe}, for $f({names}) = {f}$ (task `{task.id}`)")
+    return "\n".join(lines)
