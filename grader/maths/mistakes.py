@@ -164,7 +164,7 @@ def _inners(e, x) -> Iterator[tuple[object, object, object]]:
             yield v, dv, _d(outer, t).subs(t, v)
 
 
-def _inner_chain(e, x):
+def _inner_chain(e, x) -> Iterator[tuple[str, str, object]]:
     for count, (v, dv, wrong) in enumerate(_inners(e, x)):
         if count >= MAX_INNER:
             break
@@ -177,7 +177,7 @@ def _constant_inners(e, x) -> tuple:
     return coeff, rest, [(v, dv, wrong) for v, dv, wrong in _inners(rest, x) if not dv.has(x)]
 
 
-def _dropped(e, inners, prefer_positive: bool):
+def _dropped(inners: tuple, prefer_positive: bool) -> tuple[object, str] | None:
     """(wrong derivative, sentence) of a term of a sum whose constant inner factor (a data
     point's x_i in a loss) is forgotten, or None when it has none."""
     coeff, rest, found = inners
@@ -194,7 +194,7 @@ def _add(e, x):
     if sum(1 for term in terms if term.has(x)) >= 2:  # a sum over data points: the same slip in each term
         inners = [_constant_inners(term, x) for term in terms]
         for prefer_positive in (True, False):
-            dropped = [_dropped(term, found, prefer_positive) for term, found in zip(terms, inners)]
+            dropped = [_dropped(found, prefer_positive) for found in inners]
             named = [d for d in dropped if d is not None]
             if named:
                 wrong = sympy.Add(*[d[0] if d is not None else _d(term, x) for d, term in zip(dropped, terms)])
@@ -276,7 +276,7 @@ def _exp(e, x):
     yield "exp_rule", f"The derivative of {show(e)} is {show(dg * e)}: an exponential is not a power, the power rule does not apply.", g * sympy.exp(g - 1) * dg
 
 
-def _inside(e, x, outer):
+def _inside(e, x, outer) -> Iterator[tuple[str, str, object]]:
     """A slip inside the argument of exp or log: outer'(g) times the wrong g'."""
     for note, sentence, wrong in _variants(e.args[0], x):
         yield note, sentence, outer * wrong

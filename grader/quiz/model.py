@@ -8,6 +8,7 @@ answers file keeps (``save``), judges it (``judge`` -> ``Outcome``) and lists wh
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ class Question:
         """What the question is worth: 1 point, 2 points, 0.5 points."""
         return f"{self.spec.points:g} point{'s' if self.spec.points != 1 else ''}"
 
-    def reading(self):
+    def reading(self) -> AbstractContextManager[None]:
         """A context in which this question's formulas may call the quiz's helper functions."""
         from grader.maths.functions import helpers
 

@@ -142,7 +142,7 @@ def _inequality(parts, x, constants) -> sympy.Set:
     return result
 
 
-def _absolute(sides, op, absolute, constants) -> sympy.Set:
+def _absolute(sides: list, op: str, absolute: re.Pattern, constants) -> sympy.Set:
     """``|x| > 1`` is x < -1 or x > 1; ``|x| <= 2`` is -2 <= x <= 2."""
     if absolute.match(sides[0]):
         value = _end(sides[1], constants)
