@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sympy
+
 from grader.problems import schema
 from grader.problems.constraints import params_for
 from grader.problems.discovery import find_problem
 from grader.errors import GradquizError
 from grader.maths.printing import written
 from grader.maths.functions import helper, helpers, known
+from grader.maths.parse import MathSyntaxError, parse_math
 from grader.problems.fields import Where, formula
 from grader.problems.placeholders import bracketed, fill
 import grader.quiz.edition as edition
@@ -99,15 +102,35 @@ def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params
     seed = (quiz_id, spec.id, student, *salt)
     ctx = Context(spec, loc, where, params, seed)
     parts = kind.compile(ctx)
-    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, functions=functions or {}, **parts)
+    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, functions=functions or {},
+                 f_shown=_with_helpers(spec, q_vars(parts), params, functions), **parts)
     values = {name: bracketed(show_number(v)) for name, v in params.items()}
     if q.f is not None:
-        values["f"] = written(q.f)  # as people write it: x^3, e^(-x)
+        values["f"] = q.f_text  # as people write it: x^3, e^(-x), s(2x)
     if q.at is not None:
         values["at"] = show_number(q.at)
     prompt = _fill(spec.prompt, values) or kind.default_prompt(q)
     choices = tuple(_fill(str(c), values) for c in spec.choices or ())
     return Question(**{**q.__dict__, "prompt": prompt, "choices": choices, "hint": _fill(spec.hint, values)})
+
+
+def q_vars(parts: dict) -> tuple | None:
+    return tuple(parts["variables"]) if parts.get("variables") else None
+
+
+def _with_helpers(spec: QuestionSpec, names, params, functions) -> str | None:
+    """f as the author wrote it with the quiz's helpers (``s(2*x)`` shown as s(2x), not expanded)."""
+    if not functions or not isinstance(spec.f, str) or not any(name in spec.f for name in functions):
+        return None
+    unexpanded = {name: helper(name, sympy.Function(name)(X), X, name) for name in functions}
+    try:
+        with helpers(unexpanded):
+            return written(parse_math(spec.f, symbols=names, constants=params))
+    except (MathSyntaxError, TypeError, ValueError):
+        return None
+
+
+X = sympy.Symbol("x")
 
 
 def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None), *,

@@ -40,6 +40,7 @@ class Question:
     domain: dict | None = None
     seed: tuple = ()
     functions: dict = field(default_factory=dict)  # the quiz's `define:` helpers (name -> MathFunction)
+    f_shown: str | None = None  # f as the author wrote it with those helpers (s(2x)), for prompts
 
     @property
     def id(self) -> str:
@@ -61,6 +62,13 @@ class Question:
     def points_label(self) -> str:
         """What the question is worth: 1 point, 2 points, 0.5 points."""
         return f"{self.spec.points:g} point{'s' if self.spec.points != 1 else ''}"
+
+    @property
+    def f_text(self) -> str:
+        """f as people write it, for prompts: ``x^3``, ``e^(-x)``, ``s(2x)`` (a quiz's helper)."""
+        from grader.maths.printing import written
+
+        return self.f_shown or written(self.f)
 
     def reading(self) -> AbstractContextManager[None]:
         """A context in which this question's formulas may call the quiz's helper functions."""

@@ -42,6 +42,13 @@ def test_define_names_a_helper_that_answers_and_keys_use(sigmoid_quiz):
     assert grade_question(sigmoid_quiz["loss"], "-3(1 - s(3x))").passed
 
 
+def test_prompts_show_the_helper_as_written(sigmoid_quiz, tmp_path):
+    assert sigmoid_quiz["inner"].prompt == "f(x) = s(2x). Type f'(x)."
+    assert sigmoid_quiz["loss"].prompt == "f(x) = -log(s(3x)). Type f'(x)."
+    plain = quiz(tmp_path, [{"id": "p", "kind": "sign", "f": "exp(-x) + x**3", "at": 1}])["p"]
+    assert plain.prompt == "Is f(x) = x^3 + e^(-x) increasing, decreasing or stationary at x = 1?"
+
+
 def test_a_helper_typed_without_its_inner_factor_is_the_chain_rule(sigmoid_quiz):
     result = grade_question(sigmoid_quiz["inner"], "s(2x)(1 - s(2x))")
     assert not result.passed and result.extra["mistake"] == "chain_rule"

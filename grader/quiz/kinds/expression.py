@@ -5,7 +5,6 @@ from __future__ import annotations
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.printing import written
 from grader.maths.parse import format_math, symbol
 from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
@@ -49,7 +48,7 @@ class Expression(QuestionKind):
         return out
 
     def default_prompt(self, q):
-        return f"f({', '.join(q.variables)}) = {written(q.f)}. Type f'({q.x})."
+        return f"f({', '.join(q.variables)}) = {q.f_text}. Type f'({q.x})."
 
     def read(self, q, raw):
         # a key with no variable (1 for cos(x)^2 + sin(x)^2) accepts an equal formula in one

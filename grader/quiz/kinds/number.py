@@ -7,7 +7,6 @@ import math
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.printing import written
 from grader.maths.parse import format_math
 from grader.maths.numerics import fmt
 from grader.problems.fields import formula
@@ -49,7 +48,7 @@ class Number(QuestionKind):
         return out
 
     def default_prompt(self, q):
-        return f"For f({q.x}) = {written(q.f)}, what is f'({show_number(q.at)})?"
+        return f"For f({q.x}) = {q.f_text}, what is f'({show_number(q.at)})?"
 
     def read(self, q, raw):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):

@@ -10,7 +10,6 @@ import re
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.printing import written
 from grader.maths.parse import symbol
 from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
@@ -32,7 +31,7 @@ class StationaryPoints(QuestionKind):
         return answer_or_derived(ctx, read_points, "points", _stationary, "the answer is then the solutions of f' = 0")
 
     def default_prompt(self, q):
-        return f"Where are the stationary points of f({q.x}) = {written(q.f)}? Give every {q.x} where f'({q.x}) = 0."
+        return f"Where are the stationary points of f({q.x}) = {q.f_text}? Give every {q.x} where f'({q.x}) = 0."
 
     def read(self, q, raw):
         return read_points(raw, q.x, f=q.f)
