@@ -93,6 +93,28 @@ def defined(spec: QuizSpec, where: Where) -> dict:
     return out
 
 
+def compiled_questions(path: Path | str, data, positions, params) -> Quiz:
+    """The quiz of the questions that compile (``validate`` checks them while it reports the
+    others' compile errors)."""
+    path = Path(path)
+    if edition.is_edition(data):
+        data = edition.with_stand_ins(data)
+    spec = schema.validate(QuizSpec, data, positions, path)
+    where = Where(path, positions)
+    good = []
+    try:
+        functions = defined(spec, where)
+    except GradquizError:
+        return Quiz(spec, path, (), params, "")
+    for i, q in enumerate(spec.questions):
+        try:
+            with helpers(functions):
+                good.append(_question(q, i, spec.id, "", params, where, (), functions))
+        except GradquizError:
+            pass
+    return Quiz(spec, path, tuple(good), params, "")
+
+
 def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=(), functions=None) -> Question:
     kind = QUESTION_KINDS[spec.kind]
     loc = ("questions", index)
