@@ -58,3 +58,13 @@ def test_the_installed_command(tmp_path):
     feedback = {r["id"]: r["feedback"] for r in json.loads(out_j)["results"]}["jacobian_polar"]
     assert "In J[0][1], the derivative of f0 = r*cos(t) by t: a sign slip" in feedback
     assert "J[0][1] = ∂f0/∂t is wrong" in feedback
+
+
+def test_the_html_report_says_it_once_too(tmp_path):
+    from grader.api import check
+
+    broken = tmp_path / "exercise4.py"
+    broken.write_text((ROOT / "solutions" / "exercise4.py").read_text(encoding="utf-8") + "\nx = 1/0\n", encoding="utf-8")
+    page = check(broken)._repr_html_()
+    assert page.count("Your file could not be loaded, so nothing could be graded:") == 1
+    assert "Not graded: your file could not be loaded (see gradient2 above)." in page

@@ -140,7 +140,7 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
     return out
 
 
-PLUS_MINUS = re.compile(r"±|\+/-|\+-")
+PLUS_MINUS = re.compile(r"±|\+/-|\+-|\\pm")
 
 
 def _plus_minus(item: str) -> list[str]:
