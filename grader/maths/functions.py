@@ -121,10 +121,17 @@ def helpers(functions: Mapping[str, MathFunction]) -> Iterator[None]:
         _HELPERS.reset(token)
 
 
+class _Substitute:
+    """The body of a helper with its argument for its variable (a class, not a closure, so a
+    compiled quiz that holds helpers can be pickled, e.g. into a cache of compiled problems)."""
+
+    def __init__(self, body: sympy.Expr, variable: sympy.Symbol | None):
+        self.body, self.variable = body, variable
+
+    def __call__(self, arg: sympy.Expr) -> sympy.Expr:
+        return self.body if self.variable is None else self.body.xreplace({self.variable: arg})
+
+
 def helper(name: str, body: sympy.Expr, variable: sympy.Symbol | None, text: str) -> MathFunction:
     """A helper of one variable: ``s(2x)`` is the body with 2x for its variable."""
-
-    def build(arg):
-        return body if variable is None else body.xreplace({variable: arg})
-
-    return MathFunction(name, (1,), build, f"{name}({variable or 'x'}) = {text}")
+    return MathFunction(name, (1,), _Substitute(body, variable), f"{name}({variable or 'x'}) = {text}")
