@@ -165,3 +165,12 @@ def test_x_to_the_x_and_its_exponential_form_agree(tmp_path):
     assert grade_question(q, "e^(x ln x)(1 + ln x)").passed
     assert grade_question(q, "x^x (ln x + 1)").passed
     assert not grade_question(q, "x^x ln x").passed
+
+
+def test_a_quiz_with_helpers_pickles(sigmoid_quiz):
+    """A compiled quiz may be cached or sent to a worker: its helpers go with it."""
+    import pickle
+
+    q = pickle.loads(pickle.dumps(sigmoid_quiz["inner"]))
+    assert grade_question(q, "2 s(2x)(1 - s(2x))").passed
+    assert not grade_question(q, "s(2x)(1 - s(2x))").passed
