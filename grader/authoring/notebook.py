@@ -59,8 +59,9 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
         if task.spec.visibility == "visible":
             groups.setdefault(task.spec.function, []).append(task)
     for group in groups.values():
-        cells.append(new_markdown_cell(task_latex(group)))
-        cells.append(new_code_cell(stub(group, exercise.params)))
+        code = stub(group, exercise.params)
+        cells.append(new_markdown_cell(task_latex(group, code)))
+        cells.append(new_code_cell(code))
     uses = "\n".join(uses_stubs(exercise, set(groups))).strip()
     if uses:  # autodiff: the functions the student writes for their own numbers
         cells.append(new_code_cell(uses))
@@ -73,19 +74,22 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
     return nbformat.writes(notebook) + "\n"
 
 
-def task_latex(tasks) -> str:
+def task_latex(tasks, code: str) -> str:
     """A function's tasks in Markdown with LaTeX maths, as a notebook shows them:
-    ``**`derivative(x)`**: f'(x) for $f(x) = x^{2}$ (task `derivative`)``."""
+    ``**`derivative(x)`** returns: f'(x), a number, for $f(x) = x^{2}$ (task `derivative`)``.
+    ``code``: the function's stub, whose first line gives its call; tasks without one formula
+    f (the methods: a function passed in) are listed by what they return."""
     import sympy
 
-    first = tasks[0]
-    args = "p" if first.call == "vector" else ", ".join(first.variables)
-    lines = [f"**`{first.spec.function}({args})`** returns:", ""]
+    call = code.split("\n", 1)[0].removeprefix("def ").rstrip(":")
+    lines = [f"**`{call}`** returns:", ""]
     for task in tasks:
-        names = ", ".join(sympy.latex(s) for s in task.symbols)
-        if task.f.shape == (1, 1):
-            f = sympy.latex(task.f[0])
-        else:
-            f = sympy.latex(sympy.Matrix(task.f))
-        lines.append(f"- {task.kind.describe}, for $f({names}) = {f}$ (task `{task.id}`)")
+        f, symbols = getattr(task, "f", None), getattr(task, "symbols", None)
+        what = getattr(task.kind, "describe", task.kind.name)
+        if not isinstance(f, sympy.MatrixBase) or symbols is None:
+            lines.append(f"- {what} (task `{task.id}`)")
+            continue
+        names = ", ".join(sympy.latex(s) for s in symbols)
+        shown = sympy.latex(f[0]) if f.shape == (1, 1) else sympy.latex(sympy.Matrix(f))
+        lines.append(f"- {what}, for $f({names}) = {shown}$ (task `{task.id}`)")
     return "\n".join(lines)
