@@ -41,6 +41,7 @@ class Question:
     seed: tuple = ()
     functions: dict = field(default_factory=dict)  # the quiz's `define:` helpers (name -> MathFunction)
     f_shown: str | None = None  # f as the author wrote it with those helpers (s(2x)), for prompts
+    reveal: bool = True  # the feedback may show the key (grading mode hides it unless the file says `reveal: true`)
 
     @property
     def id(self) -> str:
