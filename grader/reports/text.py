@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from grader.reports.safe import one_line, printable, shown_notes
 
 __all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
@@ -33,13 +34,14 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         _indented(console, OUTPUT_BAR, report.output.rstrip(), style="dim")
         console.print(f"[dim]{OUTPUT_END}[/dim]", highlight=False)
     recorded = sum(r.extra.get("status") == "recorded" for r in report.results)
+    repeats = load_error_repeats(report.results)
     for r in report.results:
         mark = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
         if r.extra.get("status") == "recorded":  # a student edition's answer, graded later
             mark = "[cyan]RECORDED[/cyan]"
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {_markup(one_line(r.id))}{tag}  {fmt(r.score)}/{fmt(r.max_score)}", highlight=False)
-        _indented(console, "     ", r.feedback)
+        _indented(console, "     ", repeats.get(r.id, r.feedback))
     for note in shown_notes(report.notes):
         console.print(f"[yellow]note:[/yellow] {_markup(one_line(note))}", highlight=False)
     if recorded:
@@ -50,6 +52,21 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         return
     colour = "green" if report.passed else "red"
     console.print(f"[bold {colour}]Score: {fmt(report.score)} / {fmt(report.max_score)}[/bold {colour}]")
+
+
+def load_error_repeats(results) -> dict:
+    """{task id: a short line} for each task after the first that says the file could not be
+    loaded in the same words: the reason is given once (text and HTML reports alike)."""
+    out, first = {}, None
+    for r in results:
+        if r.extra.get("error") != "import":
+            continue
+        said = r.feedback.split("\nHint:")[0]  # without the task's own hint
+        if first is None:
+            first = (r.id, said)
+        elif said == first[1]:
+            out[r.id] = f"Not graded: your file could not be loaded (see {first[0]} above)."
+    return out
 
 
 def _indented(console, prefix: str, text: str, style=None) -> None:

@@ -156,7 +156,7 @@ def test_a_schema_mistake_does_not_hide_the_maths_of_the_other_tasks(tmp_path):
     assert [line.split(": ")[0:2] for line in lines] == [
         ["rounds.yaml:8", "tasks[0].domian"], ["rounds.yaml:13", "tasks[1].reference"],
         ["rounds.yaml:18", "tasks[2].f"], ["rounds.yaml:25", "tasks[3].at[0]"]]
-    assert "the reference 3*x is not the derivative of f = x^2 (that is 2*x)" in lines[1]
+    assert "the reference 3x is not the derivative of f = x^2 (that is 2x)" in lines[1]
     assert "x = 5 is outside the domain" in lines[3]
     (tmp_path / "quiz").mkdir()
     lines = errors(tmp_path / "quiz", ("qrounds.yaml", QUIZ_EVERY_ROUND))

@@ -130,15 +130,16 @@ def test_the_starter_notebook_runs_and_its_check_cell_is_left_out(runs):
     nb = nbformat.read(str(root / "starter" / "exercise1.ipynb"), as_version=4)
     nbformat.validate(nb)
     kinds = [c.cell_type for c in nb.cells]
-    assert kinds == ["markdown", "code", "code", "code"]
+    assert kinds == ["markdown", "code", "markdown", "code", "code"]
     assert "f(x) = x**2" in nb.cells[0].source
     assert nb.cells[1].source.startswith("# gradquiz: exercise1\n")
-    assert nb.cells[2].source.startswith("def derivative(x):") and "raise NotImplementedError" in nb.cells[2].source
-    assert nb.cells[3].source == "from grader import check\n\ncheck('exercise1')"
+    assert nb.cells[2].source == "**`derivative(x)`** returns:\n\n- f'(x), a number, for $f(x) = x^{2}$ (task `derivative`)"
+    assert nb.cells[3].source.startswith("def derivative(x):") and "raise NotImplementedError" in nb.cells[3].source
+    assert nb.cells[4].source == "from grader import check\n\ncheck('exercise1')"
     rc, stdout, _ = run_cli("check", "starter/exercise1.ipynb", "--format", "json", cwd=root)
     report = json.loads(stdout)
     assert rc == 1 and "is not written yet" in report["results"][0]["feedback"]
-    assert report["notes"] == ["cell 4 was not run: it uses the grader itself (`from grader import ...`)."]
+    assert report["notes"] == ["cell 5 was not run: it uses the grader itself (`from grader import ...`)."]
 
 
 def test_a_quiz_has_no_starter_notebook(runs):

@@ -506,7 +506,7 @@ def test_params_are_drawn_per_student_and_used_by_name(tmp_path):
         assert slope.prompt == f"f(x) = {a}x^{n}. What is f'(1)?"
         assert grade_question(slope, str(a * n)).passed
         assert grade_question(formula, f"{a * n}x^{n - 1}").passed
-        assert sign.prompt == f"Is f(x) = {a}*(x - {n})^2 increasing, decreasing or stationary at x = 0?"
+        assert sign.prompt == f"Is f(x) = {a}(x - {n})^2 increasing, decreasing or stationary at x = 0?"  # as written by hand
         assert grade_question(sign, "decreasing").passed
         assert load_quiz(path, student).params == quiz.params  # the same student, the same variant
     assert len(seen) > 1

@@ -11,11 +11,11 @@ import re
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import format_math, symbol
+from grader.maths.parse import symbol
 from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind, Unreadable
-from grader.quiz.sets import NOTHING
+from grader.quiz.sets import is_nothing, none_hint
 from grader.quiz.typed import parse_typed, real_number, show_number, top_level_commas, typed_text
 
 SEPARATORS = re.compile(r"\s*(?:;|\band\b|\bor\b|&)\s*")
@@ -33,7 +33,7 @@ class StationaryPoints(QuestionKind):
         return answer_or_derived(ctx, read_points, "points", _stationary, "the answer is then the solutions of f' = 0")
 
     def default_prompt(self, q):
-        return f"Where are the stationary points of f({q.x}) = {format_math(q.f)}? Give every {q.x} where f'({q.x}) = 0."
+        return f"Where are the stationary points of f({q.x}) = {q.f_text}? Give every {q.x} where f'({q.x}) = 0."
 
     def read(self, q, raw):
         return read_points(raw, q.x, f=q.f)
@@ -122,18 +122,21 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
     else:
         text = typed_text(raw)
         folded = text.lower().strip()
-        if folded in NOTHING or folded in {"[]", "()"}:
+        if is_nothing(folded) or folded in {"[]", "()"}:
             return ()
         if text[:1] + text[-1:] in ("{}", "[]"):
             text = text[1:-1]
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
     read: list[tuple[float, sympy.Expr, int]] = []  # (value, expression, order typed): sorted once, then duplicates are neighbours
     prefix = re.compile(rf"^\s*{re.escape(x)}\s*=\s*")
-    for item in items:
-        item = prefix.sub("", typed_text(item))
+    for typed in [part for item in items for part in _plus_minus(str(item))]:
+        item = prefix.sub("", typed_text(typed))
         if not item:
             continue
-        read.append((*_number(item, constants), len(read)))
+        try:
+            read.append((*_number(item, constants), len(read)))
+        except Unreadable as exc:
+            raise none_hint(item, exc) from None
     read.sort(key=lambda entry: (entry[0], entry[2]))
     values, last = [], None
     for number, expr, _ in read:  # n log n, not n squared: 10,000 points took 44 s
@@ -158,6 +161,16 @@ def _number(item: str, constants) -> tuple[float, sympy.Expr]:
             return value, exact
     expr = parse_typed(item, (), constants)
     return real_number(expr), expr
+
+
+PLUS_MINUS = re.compile(r"±|\+/-|\+-|\\pm")
+
+
+def _plus_minus(item: str) -> list[str]:
+    """``x = ±1`` is -1 and 1; ``1 ± sqrt(2)`` is 1 - sqrt(2) and 1 + sqrt(2)."""
+    if len(PLUS_MINUS.findall(item)) != 1:
+        return [item]
+    return [PLUS_MINUS.sub("-", item), PLUS_MINUS.sub("+", item)]
 
 
 def _pairs_as_x(text: str, x: str, f) -> tuple[str, list]:
