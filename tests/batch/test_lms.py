@@ -91,6 +91,7 @@ def _book(out: Path) -> dict[str, dict]:
         return {row["student"]: row for row in csv.DictReader(handle)}
 
 
+@pytest.mark.e2e
 def test_canvas_files_are_matched_by_user_id(canvas):
     out, _, stderr = canvas
     book = _book(out)
@@ -134,6 +135,7 @@ def canvas_import(text: str) -> tuple[str, str, dict[str, str]]:
     return match.group(2), points, grades
 
 
+@pytest.mark.e2e
 def test_canvas_csv_updates_the_exported_assignment(canvas):
     out, _, _ = canvas
     assignment, points, grades = canvas_import((out / "canvas.csv").read_text(encoding="utf-8"))
@@ -144,6 +146,7 @@ def test_canvas_csv_updates_the_exported_assignment(canvas):
     assert rows[2][:5] == ["Doe, Jane", "1001", "S1001", "jdoe1", "Section A"]
 
 
+@pytest.mark.e2e
 def test_a_canvas_export_with_many_assignments_and_none_named_is_refused(tmp_path):
     export = tmp_path / "grades.csv"
     export.write_text(CANVAS_EXPORT.replace(f"{TITLE} (4471)", "Homework 1 (4471)"), encoding="utf-8")
@@ -209,6 +212,7 @@ def moodle_import(text: str) -> dict[str, tuple[float, str]]:
     return out
 
 
+@pytest.mark.e2e
 def test_moodle_folders_are_matched_by_participant_id(moodle):
     out, stderr = moodle
     book = _book(out)
@@ -219,6 +223,7 @@ def test_moodle_folders_are_matched_by_participant_id(moodle):
     assert "Zed Stray_399_assignsubmission_file_exercise1.py: participant id 399 (Zed Stray) is not on the roster" in stderr
 
 
+@pytest.mark.e2e
 def test_moodle_csv_is_the_worksheet_filled_in(moodle):
     out, _ = moodle
     text = (out / "moodle.csv").read_text(encoding="utf-8")
@@ -233,6 +238,7 @@ def test_moodle_csv_is_the_worksheet_filled_in(moodle):
     assert imported["304"][1].endswith("missing: no submission for exercise1")
 
 
+@pytest.mark.e2e
 def test_without_a_roster_two_students_of_the_same_name_stay_two(tmp_path):
     subs = _zip(tmp_path / "moodle.zip", {
         "Jane Doe_301_assignsubmission_file_/exercise1.py": (RIGHT, (2026, 12, 1, 10, 0, 0)),
@@ -262,6 +268,7 @@ def test_a_semicolon_canvas_export_is_read(tmp_path):
     assert roster.points[f"{TITLE} (4471)"] == "10,00" and roster.left_out == {"1099": "Student, Test is Canvas's Test Student"}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("text, line, message", [
     (CANVAS_EXPORT.replace('"Roe, Rich",1003', '"Roe, Rich",rroe'), 6,
      "the ID column holds 'rroe', not a Canvas user id"),
@@ -281,6 +288,7 @@ def test_a_bad_roster_is_one_line_naming_file_and_line(tmp_path, text, line, mes
     assert (rc, stdout, stderr) == (2, "", f"gradquiz: {roster}:{line}: {message}\n")
 
 
+@pytest.mark.e2e
 def test_a_worksheet_without_moodles_required_columns_gets_them(tmp_path):
     """Moodle's importer needs Identifier, Grade and Last modified (grade); the comments column is optional."""
     sheet = tmp_path / "sheet.csv"
