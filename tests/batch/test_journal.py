@@ -47,7 +47,8 @@ def test_a_torn_last_line_is_ignored_and_the_next_append_starts_a_new_line(tmp_p
 
 def test_foreign_and_broken_lines_are_skipped(tmp_path):
     path = tmp_path / "journal.jsonl"
-    path.write_text('not json\n[1, 2]\n{"student": 1, "problem": "p"}\n{"student": "ana", "problem": "p", "score": 4}\n')
+    path.write_text('not json\n[1, 2]\n{"student": 1, "problem": "p"}\n'
+                    '{"student": "ana", "problem": "p", "score": 4}\n')
     assert read(path) == {("ana", "p"): {"student": "ana", "problem": "p", "score": 4}}
 
 

@@ -120,7 +120,8 @@ def test_a_canvas_id_that_is_no_number_is_refused(tmp_path):
 
 def test_a_moodle_identifier_without_a_number_is_refused(tmp_path):
     path = write(tmp_path, MOODLE.replace("Participant 302", "Participant"))
-    assert refusal(path) == f"{path}:3: the Identifier 'Participant' holds no participant number (as in 'Participant 301')"
+    why = "the Identifier 'Participant' holds no participant number (as in 'Participant 301')"
+    assert refusal(path) == f"{path}:3: {why}"
 
 
 def test_an_unreadable_roster_is_one_line(tmp_path):
