@@ -344,7 +344,8 @@ def _unit_class(tmp_path: Path, roster_text: str, files: list[str]):
     for job in the_plan.jobs:
         f, g = next(scores)
         records[job.key] = {"student": job.student, "problem": "ex", "sha256": job.sha256, "file": job.file,
-                            "score": f + g, "max_score": 3.0, "tasks": [{"id": "f", "score": f}, {"id": "g", "score": g}]}
+                            "score": f + g, "max_score": 3.0,
+                            "tasks": [{"id": "f", "score": f}, {"id": "g", "score": g}]}
     infos, rows = build(the_plan, records)
     return the_plan, infos, rows
 
