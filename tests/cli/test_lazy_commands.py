@@ -50,6 +50,7 @@ def test_quick_commands_leave_the_grading_code_unloaded(args, tmp_path):
         assert "exercise1" in proc.stdout and "signs" in proc.stdout
 
 
+@pytest.mark.e2e
 def test_a_bare_list_prints_what_the_typer_command_prints(tmp_path):
     """`list` (no Typer) and `list --problems DIR` (Typer) print the same lines, warnings included."""
     course = tmp_path / "course"

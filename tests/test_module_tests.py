@@ -1,0 +1,168 @@
+"""Every module under grader/ is imported by at least one test file (a ratchet).
+
+"Imported" means named in an ``import`` or ``from ... import`` of a file under tests/ (a
+package counts when one of its modules is, as Python imports it then). ``UNTESTED`` lists the
+modules no test imports yet, each with why: the list may only shrink. A module added to grader/
+without a test, or a listed module that a test now imports, fails here."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VIA_MATHS = "reached through maths.parse and maths.equivalence (tests/maths/); no test of its own yet"
+VIA_COMMAND = "a command's module, run end to end (tests/test_cli_messages.py, tests/cli/); no test of its own yet"
+VIA_PROBLEMS = "reached through problem loading (tests/problems/, tests/exercise/); no test of its own yet"
+VIA_QUIZ = "reached through grader.quiz's surface (tests/quiz/); no test of its own yet"
+
+UNTESTED: dict[str, str] = {
+    "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
+    "grader.authoring.notebook": (
+        "reached through authoring.starters (tests/authoring/test_starter_new_export.py);"
+        " no test of its own yet"
+    ),
+    "grader.authoring.quiz_files": (
+        "reached through authoring.starters and export (tests/authoring/test_starter_new_export.py);"
+        " no test of its own yet"
+    ),
+    "grader.authoring.templates": (
+        "reached through `gradquiz new` (tests/authoring/test_starter_new_export.py);"
+        " no test of its own yet"
+    ),
+    "grader.batch.ci": "being reworked on another branch; its behaviour is tested end to end (tests/batch/test_ci.py)",
+    "grader.batch.executors": (
+        "reached through grade_class (tests/batch/test_grade.py, test_dask.py);"
+        " no test of its own yet"
+    ),
+    "grader.batch.files": (
+        "reached through batch.gradebook.write_all (tests/batch/test_gradebook.py);"
+        " no test of its own yet"
+    ),
+    "grader.batch.html": "reached through grade_class (tests/batch/test_report_html.py); no test of its own yet",
+    "grader.batch.run": "reached through `gradquiz grade` (tests/batch/test_grade.py); no test of its own yet",
+    "grader.cli.authoring": VIA_COMMAND,
+    "grader.cli.check": VIA_COMMAND,
+    "grader.cli.classes": VIA_COMMAND,
+    "grader.cli.listing": VIA_COMMAND,
+    "grader.cli.options": VIA_COMMAND,
+    "grader.cli.quiz": VIA_COMMAND,
+    "grader.cli.version": VIA_COMMAND,
+    "grader.exercise.feedback": (
+        "reached through exercise grading (tests/exercise/test_grading.py);"
+        " no test of its own yet"
+    ),
+    "grader.maths.build": VIA_MATHS,
+    "grader.maths.domains": VIA_MATHS,
+    "grader.maths.evaluation": VIA_MATHS,
+    "grader.maths.friendly": VIA_MATHS,
+    "grader.maths.functions": VIA_MATHS,
+    "grader.maths.lexer": VIA_MATHS,
+    "grader.maths.limits": VIA_MATHS,
+    "grader.maths.printing": VIA_MATHS,
+    "grader.maths.rewrite": VIA_MATHS,
+    "grader.maths.seeds": VIA_MATHS,
+    "grader.maths.syntax": VIA_MATHS,
+    "grader.maths.text": VIA_MATHS,
+    "grader.maths.verdict": VIA_MATHS,
+    "grader.notebook.kernel": (
+        "reached through the notebook's check (tests/notebook/test_notebooks.py);"
+        " no test of its own yet"
+    ),
+    "grader.pipeline.answers": (
+        "reached through grader.pipeline.grade_answers (tests/pipeline/test_seam.py);"
+        " no test of its own yet"
+    ),
+    "grader.problems.catalogue": VIA_PROBLEMS,
+    "grader.problems.fields": VIA_PROBLEMS,
+    "grader.problems.placeholders": VIA_PROBLEMS,
+    "grader.problems.yamlio": VIA_PROBLEMS,
+    "grader.quiz.context": VIA_QUIZ,
+    "grader.quiz.edition": VIA_QUIZ,
+    "grader.quiz.interactive": VIA_QUIZ,
+    "grader.quiz.kinds": VIA_QUIZ,
+    "grader.quiz.kinds.choice": VIA_QUIZ,
+    "grader.quiz.kinds.descent": VIA_QUIZ,
+    "grader.quiz.kinds.expression": VIA_QUIZ,
+    "grader.quiz.kinds.interval": VIA_QUIZ,
+    "grader.quiz.kinds.number": VIA_QUIZ,
+    "grader.quiz.kinds.sign": VIA_QUIZ,
+    "grader.quiz.kinds.stationary_points": VIA_QUIZ,
+    "grader.quiz.load": VIA_QUIZ,
+    "grader.quiz.model": VIA_QUIZ,
+    "grader.quiz.schema": VIA_QUIZ,
+    "grader.quiz.typed": VIA_QUIZ,
+    "grader.sandbox.child": "runs only in the confined child; exercised by every sandbox test (tests/sandbox/)",
+    "grader.sandbox.forkserver": (
+        "reached through sandbox.parent (tests/sandbox/test_lifecycle.py);"
+        " no test of its own yet"
+    ),
+    "grader.sandbox.seccomp": "installed in the child; its refusals are tested by tests/sandbox/test_attacks.py",
+}
+
+
+def modules(root: Path = ROOT) -> set[str]:
+    out = set()
+    for path in (root / "grader").rglob("*.py"):
+        if "_bundled" in path.parts:
+            continue
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out.add(".".join(parts))
+    return out
+
+
+def imported_by_tests(known: set[str], root: Path = ROOT) -> dict[str, set[str]]:
+    """Module -> the test files that import it (or one of its modules)."""
+    out: dict[str, set[str]] = {}
+    for path in (root / "tests").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                for end in range(1, len(parts) + 1):  # grader.a.b imports grader and grader.a too
+                    prefix = ".".join(parts[:end])
+                    if prefix in known:
+                        out.setdefault(prefix, set()).add(path.name)
+    return out
+
+
+def test_every_module_is_imported_by_a_test():
+    known = modules()
+    covered = imported_by_tests(known)
+    missing = sorted(m for m in known - set(covered) if m not in UNTESTED)
+    assert not missing, f"no test imports {', '.join(missing)}: add tests/<wing>/test_<module>.py"
+
+
+def test_the_list_of_untested_modules_only_shrinks():
+    known = modules()
+    covered = imported_by_tests(known)
+    gone = sorted(set(UNTESTED) - known)
+    assert not gone, f"UNTESTED names modules that no longer exist: {', '.join(gone)}"
+    now_tested = sorted(m for m in UNTESTED if m in covered)
+    assert not now_tested, f"tests import {', '.join(now_tested)} now: take them off UNTESTED"
+    assert all(reason.strip() for reason in UNTESTED.values())
+
+
+def test_the_ratchet_sees_a_module_without_a_test(tmp_path):
+    """The check itself can fail: a module planted in a copy of the tree is reported."""
+    import shutil
+
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT / "grader", copy / "grader", ignore=shutil.ignore_patterns("__pycache__", "_bundled"))
+    shutil.copytree(ROOT / "tests", copy / "tests", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    (copy / "grader" / "maths" / "planted.py").write_text('"""Planted by the test."""\n')
+    known = modules(copy)
+    assert "grader.maths.planted" in known
+    covered = imported_by_tests(known, copy)
+    assert "grader.maths.planted" not in covered and "grader.maths.parse" in covered
+    (copy / "tests" / "maths" / "test_planted.py").write_text("from grader.maths import planted\n")
+    assert "grader.maths.planted" in imported_by_tests(known, copy)
