@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 VIA_MATHS = "reached through maths.parse and maths.equivalence (tests/maths/); no test of its own yet"
 VIA_COMMAND = "a command's module, run end to end (tests/test_cli_messages.py, tests/cli/); no test of its own yet"
-VIA_PROBLEMS = "reached through problem loading (tests/problems/, tests/exercise/); no test of its own yet"
 VIA_QUIZ = "reached through grader.quiz's surface (tests/quiz/); no test of its own yet"
 
 UNTESTED: dict[str, str] = {
@@ -74,10 +73,6 @@ UNTESTED: dict[str, str] = {
         "reached through grader.pipeline.grade_answers (tests/pipeline/test_seam.py);"
         " no test of its own yet"
     ),
-    "grader.problems.catalogue": VIA_PROBLEMS,
-    "grader.problems.fields": VIA_PROBLEMS,
-    "grader.problems.placeholders": VIA_PROBLEMS,
-    "grader.problems.yamlio": VIA_PROBLEMS,
     "grader.quiz.context": VIA_QUIZ,
     "grader.quiz.edition": VIA_QUIZ,
     "grader.quiz.interactive": VIA_QUIZ,
