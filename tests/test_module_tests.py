@@ -65,10 +65,6 @@ UNTESTED: dict[str, str] = {
     "grader.maths.syntax": VIA_MATHS,
     "grader.maths.text": VIA_MATHS,
     "grader.maths.verdict": VIA_MATHS,
-    "grader.notebook.kernel": (
-        "reached through the notebook's check (tests/notebook/test_notebooks.py);"
-        " no test of its own yet"
-    ),
     "grader.pipeline.answers": (
         "reached through grader.pipeline.grade_answers (tests/pipeline/test_seam.py);"
         " no test of its own yet"
