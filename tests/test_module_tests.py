@@ -31,16 +31,6 @@ UNTESTED: dict[str, str] = {
         " no test of its own yet"
     ),
     "grader.batch.ci": "being reworked on another branch; its behaviour is tested end to end (tests/batch/test_ci.py)",
-    "grader.batch.executors": (
-        "reached through grade_class (tests/batch/test_grade.py, test_dask.py);"
-        " no test of its own yet"
-    ),
-    "grader.batch.files": (
-        "reached through batch.gradebook.write_all (tests/batch/test_gradebook.py);"
-        " no test of its own yet"
-    ),
-    "grader.batch.html": "reached through grade_class (tests/batch/test_report_html.py); no test of its own yet",
-    "grader.batch.run": "reached through `gradquiz grade` (tests/batch/test_grade.py); no test of its own yet",
     "grader.cli.authoring": VIA_COMMAND,
     "grader.cli.check": VIA_COMMAND,
     "grader.cli.classes": VIA_COMMAND,
