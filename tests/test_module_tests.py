@@ -44,16 +44,8 @@ UNTESTED: dict[str, str] = {
     ),
     "grader.maths.build": VIA_MATHS,
     "grader.maths.domains": VIA_MATHS,
-    "grader.maths.evaluation": VIA_MATHS,
-    "grader.maths.friendly": VIA_MATHS,
-    "grader.maths.functions": VIA_MATHS,
     "grader.maths.lexer": VIA_MATHS,
-    "grader.maths.limits": VIA_MATHS,
-    "grader.maths.printing": VIA_MATHS,
     "grader.maths.rewrite": VIA_MATHS,
-    "grader.maths.seeds": VIA_MATHS,
-    "grader.maths.syntax": VIA_MATHS,
-    "grader.maths.text": VIA_MATHS,
     "grader.maths.verdict": VIA_MATHS,
     "grader.pipeline.answers": (
         "reached through grader.pipeline.grade_answers (tests/pipeline/test_seam.py);"
