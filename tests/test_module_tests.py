@@ -51,11 +51,7 @@ UNTESTED: dict[str, str] = {
         "reached through grader.pipeline.grade_answers (tests/pipeline/test_seam.py);"
         " no test of its own yet"
     ),
-    "grader.quiz.context": VIA_QUIZ,
-    "grader.quiz.edition": VIA_QUIZ,
     "grader.quiz.interactive": VIA_QUIZ,
-    "grader.quiz.schema": VIA_QUIZ,
-    "grader.quiz.typed": VIA_QUIZ,
     "grader.sandbox.child": "runs only in the confined child; exercised by every sandbox test (tests/sandbox/)",
     "grader.sandbox.forkserver": (
         "reached through sandbox.parent (tests/sandbox/test_lifecycle.py);"
