@@ -13,12 +13,13 @@ import sympy
 from grader.errors import GradquizError
 from grader.problems.schema import validate
 from grader.problems.yamlio import Positions, load_yaml
-from grader.quiz.context import Context
+from grader.problems.fields import Where
+from grader.quiz.context import Context, domain_of, one_variable, slope_at
 from grader.quiz.edition import RECORDED, is_edition, only_recorded, with_stand_ins
 from grader.quiz.grade import QuizReport, grade_question
 from grader.quiz.load import load_quiz
 from grader.quiz.model import Unreadable
-from grader.quiz.schema import AnswersSpec, QuizSpec
+from grader.quiz.schema import AnswersSpec, QuestionSpec, QuizSpec
 from grader.quiz.typed import (
     fold_word,
     prompt_variables,
@@ -119,4 +120,20 @@ def test_a_question_compiles_through_its_context(tmp_path):
     path.write_text("id: q\ntitle: Q\nquestions:\n  - {id: a, kind: sign, f: 't**3', at: -1}\n")
     (q,) = load_quiz(path, "").questions
     assert (q.variables, q.x, q.slope, q.key) == (("t",), "t", 3.0, "increasing")
-    assert Context.__name__ == "Context"
+
+
+def test_the_context_helpers_read_f_at_and_domain(tmp_path):
+    path = tmp_path / "q.yaml"
+    spec = QuestionSpec(id="a", kind="sign", f="a*x**2", at="1/a", domain=[-1, "pi"])
+    where = Where(path, Positions({("questions", 0): 4, ("questions", 0, "at"): 6}))
+    ctx = Context(spec, ("questions", 0), where, {"a": 2}, ())
+    f, names = one_variable(ctx)
+    assert str(f) == "2*x**2" and names == ("x",)
+    at, slope, value = slope_at(ctx, f, "x")
+    assert (at, slope, value) == (sympy.Rational(1, 2), 2, 2.0)
+    assert domain_of(ctx, names) == {"x": (-1.0, pytest.approx(math.pi))}
+    bad = Context(QuestionSpec(id="a", kind="sign", f="1/x", at=0), ("questions", 0), where, {}, ())
+    with pytest.raises(GradquizError) as info:
+        slope_at(bad, one_variable(bad)[0], "x")
+    assert (info.value.line, info.value.message) == (
+        6, "questions[0].at: f'(x) is not defined at x = 0: choose another `at`")
