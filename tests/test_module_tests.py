@@ -13,7 +13,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 VIA_MATHS = "reached through maths.parse and maths.equivalence (tests/maths/); no test of its own yet"
-VIA_COMMAND = "a command's module, run end to end (tests/test_cli_messages.py, tests/cli/); no test of its own yet"
 VIA_QUIZ = "reached through grader.quiz's surface (tests/quiz/); no test of its own yet"
 
 UNTESTED: dict[str, str] = {
@@ -31,13 +30,6 @@ UNTESTED: dict[str, str] = {
         " no test of its own yet"
     ),
     "grader.batch.ci": "being reworked on another branch; its behaviour is tested end to end (tests/batch/test_ci.py)",
-    "grader.cli.authoring": VIA_COMMAND,
-    "grader.cli.check": VIA_COMMAND,
-    "grader.cli.classes": VIA_COMMAND,
-    "grader.cli.listing": VIA_COMMAND,
-    "grader.cli.options": VIA_COMMAND,
-    "grader.cli.quiz": VIA_COMMAND,
-    "grader.cli.version": VIA_COMMAND,
     "grader.exercise.feedback": (
         "reached through exercise grading (tests/exercise/test_grading.py);"
         " no test of its own yet"

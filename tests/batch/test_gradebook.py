@@ -21,7 +21,7 @@ NOT_LOADED = "Your file did not load:\nline 1: NameError: y"
 def class_plan(tmp_path):
     problems = tmp_path / "problems"
     problems.mkdir()
-    tasks = [task("f", "value", "x**2"), task("g", "value", "x**3", points=2)]
+    tasks = [task("f", "function", "x**2"), task("g", "function", "x**3", points=2)]
     (problems / "ex.yaml").write_text(exercise_text(tasks, id="ex", title="Ex"))
     subs = tmp_path / "subs"
     for student, name in [("ada", "ex.py"), ("bo", "answer.py"), ("dee", "ex.py"), ("eve", "ex.py"),

@@ -27,9 +27,9 @@ Student,ID,SIS User ID,SIS Login ID,Section,Ex (4411)
 def problems(tmp_path) -> Path:
     folder = tmp_path / "problems"
     folder.mkdir()
-    tasks = [task("f", "value", "x**2"), task("g", "value", "x**3", points=2)]
+    tasks = [task("f", "function", "x**2"), task("g", "function", "x**3", points=2)]
     (folder / "ex.yaml").write_text(exercise_text(tasks, id="ex", title="Ex"))
-    (folder / "other.yaml").write_text(exercise_text([task("h", "value", "x")], id="other", title="Other"))
+    (folder / "other.yaml").write_text(exercise_text([task("h", "function", "x")], id="other", title="Other"))
     return folder
 
 

@@ -329,7 +329,7 @@ Participant 302,Emmy Noether,emmy@example.edu,No submission,,10.00,Yes,-
 def _unit_class(tmp_path: Path, roster_text: str, files: list[str]):
     problems = tmp_path / "problems"
     problems.mkdir()
-    (problems / "ex.yaml").write_text(exercise_text([task("f", "value", "x"), task("g", "value", "x", points=2)],
+    (problems / "ex.yaml").write_text(exercise_text([task("f", "function", "x"), task("g", "function", "x", points=2)],
                                                     id="ex", title="Ex"))
     subs = tmp_path / "subs"
     for name in files:
