@@ -17,18 +17,6 @@ VIA_QUIZ = "reached through grader.quiz's surface (tests/quiz/); no test of its 
 
 UNTESTED: dict[str, str] = {
     "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
-    "grader.authoring.notebook": (
-        "reached through authoring.starters (tests/authoring/test_starter_new_export.py);"
-        " no test of its own yet"
-    ),
-    "grader.authoring.quiz_files": (
-        "reached through authoring.starters and export (tests/authoring/test_starter_new_export.py);"
-        " no test of its own yet"
-    ),
-    "grader.authoring.templates": (
-        "reached through `gradquiz new` (tests/authoring/test_starter_new_export.py);"
-        " no test of its own yet"
-    ),
     "grader.batch.ci": "being reworked on another branch; its behaviour is tested end to end (tests/batch/test_ci.py)",
     "grader.exercise.feedback": (
         "reached through exercise grading (tests/exercise/test_grading.py);"
@@ -39,17 +27,12 @@ UNTESTED: dict[str, str] = {
     "grader.maths.lexer": VIA_MATHS,
     "grader.maths.rewrite": VIA_MATHS,
     "grader.maths.verdict": VIA_MATHS,
-    "grader.pipeline.answers": (
-        "reached through grader.pipeline.grade_answers (tests/pipeline/test_seam.py);"
-        " no test of its own yet"
-    ),
     "grader.quiz.interactive": VIA_QUIZ,
     "grader.sandbox.child": "runs only in the confined child; exercised by every sandbox test (tests/sandbox/)",
     "grader.sandbox.forkserver": (
         "reached through sandbox.parent (tests/sandbox/test_lifecycle.py);"
         " no test of its own yet"
     ),
-    "grader.sandbox.seccomp": "installed in the child; its refusals are tested by tests/sandbox/test_attacks.py",
 }
 
 
