@@ -13,11 +13,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 VIA_MATHS = "reached through maths.parse and maths.equivalence (tests/maths/); no test of its own yet"
+VIA_ML_KINDS = "new with the ML kinds: run end to end by tests/exercise/test_arrays.py and test_methods.py"
 VIA_QUIZ = "reached through grader.quiz's surface (tests/quiz/); no test of its own yet"
 
 UNTESTED: dict[str, str] = {
     "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
     "grader.batch.ci": "being reworked on another branch; its behaviour is tested end to end (tests/batch/test_ci.py)",
+    "grader.exercise.arraytasks": VIA_ML_KINDS,
+    "grader.exercise.calls": VIA_ML_KINDS,
+    "grader.exercise.dual": VIA_ML_KINDS,
+    "grader.exercise.method_grading": VIA_ML_KINDS,
+    "grader.exercise.methods": VIA_ML_KINDS,
+    "grader.plots.methods": VIA_ML_KINDS,
     "grader.exercise.feedback": (
         "reached through exercise grading (tests/exercise/test_grading.py);"
         " no test of its own yet"
