@@ -25,10 +25,6 @@ UNTESTED: dict[str, str] = {
     "grader.exercise.method_grading": VIA_ML_KINDS,
     "grader.exercise.methods": VIA_ML_KINDS,
     "grader.plots.methods": VIA_ML_KINDS,
-    "grader.exercise.feedback": (
-        "reached through exercise grading (tests/exercise/test_grading.py);"
-        " no test of its own yet"
-    ),
     "grader.maths.build": VIA_MATHS,
     "grader.maths.domains": VIA_MATHS,
     "grader.maths.lexer": VIA_MATHS,
