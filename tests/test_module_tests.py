@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PARSER_STAGE = "a stage of the typed-maths parser (reworked on another branch), run by tests/maths/test_mathparse.py"
 VIA_MATHS = "reached through maths.parse and maths.equivalence (tests/maths/); no test of its own yet"
 VIA_ML_KINDS = "new with the ML kinds: run end to end by tests/exercise/test_arrays.py and test_methods.py"
-VIA_QUIZ = "reached through grader.quiz's surface (tests/quiz/); no test of its own yet"
 
 UNTESTED: dict[str, str] = {
     "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
@@ -30,12 +29,9 @@ UNTESTED: dict[str, str] = {
     "grader.maths.domains": VIA_MATHS,
     "grader.maths.lexer": PARSER_STAGE,
     "grader.maths.rewrite": PARSER_STAGE,
-    "grader.quiz.interactive": VIA_QUIZ,
+    "grader.quiz.interactive": "driven through `gradquiz quiz` (CliRunner, pexpect) by tests/quiz/test_interactive.py",
     "grader.sandbox.child": "runs only in the confined child; exercised by every sandbox test (tests/sandbox/)",
-    "grader.sandbox.forkserver": (
-        "reached through sandbox.parent (tests/sandbox/test_lifecycle.py);"
-        " no test of its own yet"
-    ),
+    "grader.sandbox.forkserver": "imported as grader.sandbox.ForkServer by tests/sandbox/test_lifecycle.py",
 }
 
 
