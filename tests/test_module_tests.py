@@ -13,7 +13,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 PARSER_STAGE = "a stage of the typed-maths parser (reworked on another branch), run by tests/maths/test_mathparse.py"
-VIA_MATHS = "reached through maths.parse and maths.equivalence (tests/maths/); no test of its own yet"
 VIA_ML_KINDS = "new with the ML kinds: run end to end by tests/exercise/test_arrays.py and test_methods.py"
 
 UNTESTED: dict[str, str] = {
@@ -26,7 +25,6 @@ UNTESTED: dict[str, str] = {
     "grader.exercise.methods": VIA_ML_KINDS,
     "grader.plots.methods": VIA_ML_KINDS,
     "grader.maths.build": PARSER_STAGE,
-    "grader.maths.domains": VIA_MATHS,
     "grader.maths.lexer": PARSER_STAGE,
     "grader.maths.rewrite": PARSER_STAGE,
     "grader.quiz.interactive": "driven through `gradquiz quiz` (CliRunner, pexpect) by tests/quiz/test_interactive.py",
