@@ -19,8 +19,6 @@ UNTESTED: dict[str, str] = {
     "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
     "grader.batch.ci": "being reworked on another branch; its behaviour is tested end to end (tests/batch/test_ci.py)",
     "grader.exercise.arraytasks": VIA_ML_KINDS,
-    "grader.exercise.calls": VIA_ML_KINDS,
-    "grader.exercise.dual": VIA_ML_KINDS,
     "grader.exercise.method_grading": VIA_ML_KINDS,
     "grader.exercise.methods": VIA_ML_KINDS,
     "grader.plots.methods": VIA_ML_KINDS,
