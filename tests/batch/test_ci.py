@@ -237,6 +237,7 @@ def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     assert {"problems/exercise1.yaml", "problems/signs.yaml", "run_autograder"} <= names
 
 
+@pytest.mark.e2e
 def test_gradescope_bundle_installs_its_wheel_and_grades_a_notebook(tmp_path):
     """setup.sh installs the wheel the zip holds into a fresh venv (no package index has gradquiz);
     run_autograder then grades with that install: a notebook where the .py is absent, and wrong
