@@ -20,7 +20,6 @@ UNTESTED: dict[str, str] = {
     "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
     "grader.batch.ci": VIA_CLASSROOM,
     "grader.batch.classroom": VIA_CLASSROOM,
-    "grader.reports.classroom": VIA_CLASSROOM,
     "grader.exercise.arraytasks": VIA_ML_KINDS,
     "grader.exercise.method_grading": VIA_ML_KINDS,
     "grader.exercise.methods": VIA_ML_KINDS,
@@ -98,3 +97,13 @@ def test_the_ratchet_sees_a_module_without_a_test(tmp_path):
     assert "grader.maths.planted" not in covered and "grader.maths.parse" in covered
     (copy / "tests" / "maths" / "test_planted.py").write_text("from grader.maths import planted\n")
     assert "grader.maths.planted" in imported_by_tests(known, copy)
+
+
+def test_test_files_have_unique_names():
+    """tests/ has no __init__.py: pytest imports each test file by its name, so two files of one name
+    in two wings' folders break collection (name the second after what it tests, as
+    tests/reports/test_classroom_result.py beside tests/batch/test_classroom.py)."""
+    names: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert not {n: p for n, p in names.items() if len(p) > 1}
