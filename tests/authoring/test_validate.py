@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 
 from conftest import EXERCISES, run_cli
 from grader.authoring.validate import validate_paths
@@ -263,6 +264,7 @@ def test_chained_comparison(tmp_path):
 
 # -- the command ---------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_bundled_exercises_validate_with_exit_0():
     rc, out, err = run_cli("validate", EXERCISES)
     assert rc == 0, err
@@ -270,6 +272,7 @@ def test_bundled_exercises_validate_with_exit_0():
     assert "exercise1.yaml: ok (exercise, 1 tasks)" in out
 
 
+@pytest.mark.e2e
 def test_broken_file_exits_2_with_the_messages_on_stderr(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(one_task("id: d\nkind: derivative\nfunction: d\nf: 1/x\ndomain: [-1, 1]\nat: [0]"))

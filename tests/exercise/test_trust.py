@@ -152,6 +152,7 @@ def forged_runs(tmp_path_factory):
     return folder, run_cli_many(jobs)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("index", range(len(FORGED)), ids=list(FORGED))
 def test_a_forged_reply_fails_the_task_and_the_report_is_written(forged_runs, index):
     folder, runs = forged_runs
@@ -177,6 +178,7 @@ def d(x):
 '''
 
 
+@pytest.mark.e2e
 def test_printed_text_comes_first_set_apart_and_never_looks_like_the_score(tmp_path):
     from conftest import exercise_text
 
@@ -219,6 +221,7 @@ def test_a_long_printed_line_is_cut_not_wrapped_to_the_margin():
     assert all(len(line) <= 60 for line in lines)
 
 
+@pytest.mark.e2e
 def test_the_json_report_says_what_isolation_it_had(tmp_path):
     from conftest import SOLUTIONS
 
@@ -295,6 +298,7 @@ def d(x):
 '''
 
 
+@pytest.mark.e2e
 def test_an_exception_message_cannot_forge_report_lines(tmp_path):
     """Line breaks in a student's exception message stay inside its one feedback line, shown escaped."""
     from conftest import exercise_text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,13 +11,13 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
+from conftest import GRADQUIZ
 from typer.testing import CliRunner
 
 from grader.cli import app
 from grader.quiz import check_answers
 
 ROOT = Path(__file__).resolve().parents[2]
-EXE = shutil.which("gradquiz")
 ENV = {"COLUMNS": "200", "GRADQUIZ_STUDENT": "", "GRADQUIZ_GRADING": "", "GRADQUIZ_PATH": ""}
 
 SIGNS_RIGHT = "decreasing\n1\n3x^2\n1\n"  # q3 is shown as read (3*x^2); piped input is never asked to confirm
@@ -171,14 +170,14 @@ def test_a_student_edition_records_answers(tmp_path):
 
 
 def spawn(*args, cwd):
-    if EXE is None:
-        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
     return pexpect.spawn(
-        EXE, ["quiz", *map(str, args)], cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(50, 200)
+        GRADQUIZ[0], [*GRADQUIZ[1:], "quiz", *map(str, args)], cwd=str(cwd), env=env, encoding="utf-8", timeout=30,
+        dimensions=(50, 200),
     )
 
 
+@pytest.mark.e2e
 def test_quiz_in_a_real_terminal(tmp_path):
     child = spawn("signs", cwd=tmp_path)
     child.expect("Question 1/4")
@@ -206,10 +205,11 @@ def test_quiz_in_a_real_terminal(tmp_path):
     assert child.exitstatus == 1
     path = tmp_path / "signs.answers.yaml"
     assert saved(path)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1/2"}
-    proc = subprocess.run([EXE, "check", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    proc = subprocess.run([*GRADQUIZ, "check", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert proc.returncode == 1 and "Score: 3 / 4" in proc.stdout
 
 
+@pytest.mark.e2e
 def test_ctrl_c_saves_what_was_answered_and_exits_130(tmp_path):
     child = spawn("signs", "--output", "partial.yaml", cwd=tmp_path)
     child.expect("Your answer")
@@ -224,6 +224,7 @@ def test_ctrl_c_saves_what_was_answered_and_exits_130(tmp_path):
     assert saved(tmp_path / "partial.yaml")["answers"] == {"q1": "decreasing"}
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminal")
 def test_ctrl_d_in_a_real_terminal(tmp_path):
     child = spawn("signs", cwd=tmp_path)
@@ -325,6 +326,7 @@ def test_saving_replaces_the_file_in_one_step(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]  # no temporary file left behind
 
 
+@pytest.mark.e2e
 def test_ctrl_c_merges_with_the_saved_answers(tmp_path):
     (tmp_path / "signs.answers.yaml").write_text("quiz: signs\nanswers:\n  q1: decreasing\n")
     child = spawn("signs", cwd=tmp_path)
@@ -340,6 +342,7 @@ def test_ctrl_c_merges_with_the_saved_answers(tmp_path):
     assert saved(tmp_path / "signs.answers.yaml")["answers"] == {"q1": "decreasing", "q2": 1}
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminal")
 def test_ctrl_d_keeps_the_saved_answers(tmp_path):
     (tmp_path / "signs.answers.yaml").write_text("quiz: signs\nanswers:\n  q2: 1\n")

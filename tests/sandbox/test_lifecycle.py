@@ -83,7 +83,7 @@ def start_sleeping_check(who: str, source: str = SLEEPER):
     (ws / "tq.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (-1, 1), timeout=120)]))
     (ws / "sleeper.py").write_text(source)
     as_user.give(ws)
-    argv = [as_user.gradquiz(who), "check", ws / "sleeper.py", "--problems", ws / "tq.yaml", "--format", "json"]
+    argv = [*as_user.gradquiz(who), "check", ws / "sleeper.py", "--problems", ws / "tq.yaml", "--format", "json"]
     env = clean_env(TMPDIR=ws / "tmp")
     proc = subprocess.Popen(as_user.command(argv, who, ws, env), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ws)
     pid = wait_for(lambda: child_pid(ws / "tmp") or proc.poll() is not None)
@@ -95,6 +95,7 @@ def start_sleeping_check(who: str, source: str = SLEEPER):
     return ws, proc, pid
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["TERM", "HUP", "INT"])
 def test_a_signal_to_the_grader_kills_the_child_and_removes_its_files(who, sig):
@@ -113,6 +114,7 @@ def test_a_signal_to_the_grader_kills_the_child_and_removes_its_files(who, sig):
         shutil.rmtree(ws, ignore_errors=True)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("source", [SLEEPER, UNDYING], ids=["sleeper", "clears-its-death-signal"])
 def test_the_child_dies_with_a_killed_grader(who, source):
