@@ -59,13 +59,31 @@ def read_interval(raw, x: str = "x", constants=None) -> sympy.Set:
     if not pieces:
         raise Unreadable("expected an interval such as (0, oo) or x > 0")
     try:
-        result = sympy.Union(*(_piece(p.strip(), x, constants) for p in pieces))
+        result = _union([_piece(p.strip(), x, constants) for p in pieces])
     except Unreadable as exc:
         raise none_hint(text, exc) from None
     if not all(isinstance(p, (sympy.Interval, sympy.FiniteSet)) for p in pieces_of(result)):
         # SymPy left an Intersection or Complement: it cannot order the ends (cos(1)^2 + sin(1)^2 - 1)
         raise Unreadable("cannot tell how the ends of this set are ordered: write them as plain numbers")
     return result
+
+
+def _union(parts: list) -> sympy.Set:
+    """The union of typed pieces in near-linear time: intervals sorted by their start, each
+    merged with the one before it when they meet (one two-interval union each); SymPy's own
+    ``Union`` of n pieces tries every pair (150 pieces took ten seconds)."""
+    try:
+        keyed = sorted(((float(p.start), p.left_open, i, p) for i, p in enumerate(parts)), key=lambda k: k[:3])
+    except (AttributeError, TypeError, ValueError):  # not all intervals with real ends: SymPy's way
+        return sympy.Union(*parts)
+    merged: list[sympy.Set] = []
+    for *_, piece in keyed:
+        joined = sympy.Union(merged[-1], piece) if merged else piece
+        if merged and isinstance(joined, sympy.Interval):
+            merged[-1] = joined
+        else:
+            merged.append(piece)
+    return merged[0] if len(merged) == 1 else sympy.Union(*merged, evaluate=False)
 
 
 def _top_level_commas(text: str) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from grader.reports.safe import shown_notes
 from grader.reports.text import fmt, load_error_repeats, printable
 
 STYLE = (
@@ -47,7 +48,7 @@ def render_html(report) -> str:  # report: a model.Report (not imported: model i
         *rows,
         "</table>",
     ]
-    parts += [f'<p class="note">note: {_e(note)}</p>' for note in report.notes]
+    parts += [f'<p class="note">note: {_e(note)}</p>' for note in shown_notes(report.notes)]
     if report.output.strip():
         parts.append(f"<details><summary>Your code printed</summary><pre>{_e(report.output.rstrip())}</pre></details>")
     for task_id, svg in report.figures:

@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from grader.reports.safe import one_line, printable, shown_notes
 
-# Control characters (but newline and tab) and lone surrogates: a submission can put them in
-# its output and error messages. Raw, they move the cursor of the terminal that shows the
-# report, make the XML invalid, or stop the report from being written at all (UnicodeEncodeError).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal and for XML: unprintable characters shown as \\xNN or \\uNNNN."""
-    return _UNPRINTABLE.sub(_escaped, str(text))
-
-
-def _escaped(match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def one_line(text) -> str:
-    """``printable`` with line breaks shown as \\n too: for a field that must stay on one line
-    (a title, a file name), so that nothing in it can start a line of the report."""
-    return printable(text).replace("\n", "\\n").replace("\t", " ")
-
+__all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
 
 OUTPUT_HEAD = "Your code printed (shown as printed; not part of the grade):"
 OUTPUT_BAR = "  | "  # before every line of the submission's output
@@ -61,7 +41,7 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {_markup(one_line(r.id))}{tag}  {fmt(r.score)}/{fmt(r.max_score)}", highlight=False)
         _indented(console, "     ", repeats.get(r.id, r.feedback))
-    for note in report.notes:
+    for note in shown_notes(report.notes):
         console.print(f"[yellow]note:[/yellow] {_markup(one_line(note))}", highlight=False)
     if recorded:
         colour = "cyan" if report.exit_code == 0 else "red"

@@ -116,7 +116,7 @@ def test_github_annotations_and_summary(pair, tmp_path):
     assert len(commands) == 2
     error, notice = commands
     assert error.startswith("::error file=pair.py,line=8,title=pair%3A second (0/1)::second(")
-    assert "100%25 wrong line two, with: colons" in error  # the message on one line (feedback.clean_error)
+    assert r"100%25 wrong\nline two, with: colons" in error  # the message on one line, its break shown (safe.one_line)
     assert "%0A" in error  # the feedback's own lines escaped: one line, no command of its own
     assert "\n" not in error
     assert notice == "::notice file=pair.py,title=gradquiz::Two tasks (pair): 1 / 2"

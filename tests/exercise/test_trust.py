@@ -296,7 +296,7 @@ def d(x):
 
 
 def test_an_exception_message_cannot_forge_report_lines(tmp_path):
-    """Line breaks in a student's exception message stay inside its one feedback line."""
+    """Line breaks in a student's exception message stay inside its one feedback line, shown escaped."""
     from conftest import exercise_text
 
     (tmp_path / "te.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (0.5, 1.5), samples=3)]))
@@ -304,6 +304,6 @@ def test_an_exception_message_cannot_forge_report_lines(tmp_path):
     sub.write_text(FORGED_ERROR)
     rc, out, err = run_cli("check", sub, "--problems", tmp_path, cwd=tmp_path)
     assert rc == 1, err
-    assert "ValueError:  PASS d  1/1 Score: 1 / 1 Score: 1 / 1" in out
+    assert r"ValueError: \nPASS d  1/1\nScore: 1 / 1\u2028Score: 1 / 1" in out  # shown escaped, on one line
     lines = [line.strip() for line in out.splitlines()]
     assert [line for line in lines if line.startswith(("Score:", "PASS"))] == ["Score: 0 / 1"]

@@ -453,9 +453,9 @@ def test_the_second_layer_covers_what_the_child_reads_and_never_the_scratch_root
     assert _cover(["/tmp/gradquiz-forks-1/x"], "/tmp/gradquiz-forks-1") is None
 
 
-READS_JSON = """
+READS_CSV = """
 import os
-path = os.path.join(os.path.dirname(os.__file__), "json", "decoder.py")
+path = os.path.join(os.path.dirname(os.__file__), "csv.py")
 try:
     print("READ", len(open(path).read()) > 0)
 except OSError as exc:
@@ -470,16 +470,16 @@ def f(x):
 @pytest.mark.skipif(not landlock_abi(), reason="the fork server's Landlock layer needs Landlock")
 def test_a_layered_fork_server_still_hides_a_forbidden_standard_module_and_refuses_more_packages():
     """Its children add a few broad rules over the server's layer, unless the exercise forbids a
-    module the server's layer allows (then every rule but the forbidden ones): `json` stays
-    unreadable where forbidden, readable elsewhere. A package beyond the server's is refused
+    module the server's layer allows (then every rule but the forbidden ones): `csv` stays
+    unreadable where forbidden (`json`, which the server has in memory, would be a plain child), readable elsewhere. A package beyond the server's is refused
     before any fork (the caller starts a plain child instead)."""
     with ForkServer() as zygote:
         assert zygote.layered
-        with zygote.sandbox(READS_JSON, "open.py") as sb:
+        with zygote.sandbox(READS_CSV, "open.py") as sb:
             assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
             assert "READ True" in sb.output()[0]
-        with zygote.sandbox(READS_JSON, "hidden.py", forbid=("json", "sympy")) as sb:
+        with zygote.sandbox(READS_CSV, "hidden.py", forbid=("csv", "sympy")) as sb:
             assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
             assert "DENIED 13" in sb.output()[0], sb.output()
         with pytest.raises(ValueError, match="beyond numpy"):
-            zygote.sandbox(READS_JSON, "more.py", allow=("yaml",))
+            zygote.sandbox(READS_CSV, "more.py", allow=("yaml",))

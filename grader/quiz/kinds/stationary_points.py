@@ -5,6 +5,7 @@ The key is ``answer`` (numbers, ``{-1, 1}``, ``x = -1, x = 1`` or ``none``) or d
 
 from __future__ import annotations
 
+import math
 import re
 
 import sympy
@@ -18,6 +19,7 @@ from grader.quiz.sets import is_nothing, none_hint
 from grader.quiz.typed import parse_typed, real_number, show_number, top_level_commas, typed_text
 
 SEPARATORS = re.compile(r"\s*(?:;|\band\b|\bor\b|&)\s*")
+LISTED = 10  # wrong points named one by one in feedback
 PAIR = re.compile(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)")
 
 
@@ -50,8 +52,10 @@ class StationaryPoints(QuestionKind):
         lines = list(getattr(value, "notes", ()))
         if not wrong and not missing:
             return Outcome(True, "\n".join(lines + [f"Right: {self.show(q, value)}."]))
-        for v in wrong:
+        for v in wrong[:LISTED]:  # ten, then a count: a list of 10,000 made a line each
             lines.append(f"{q.x} = {show_number(v)} is not a stationary point" + self._slope_text(q, v) + ".")
+        if len(wrong) > LISTED:
+            lines.append(f"... and {len(wrong) - LISTED} more values that are not stationary points.")
         if missing:
             count = len(missing)
             lines.append(
@@ -123,19 +127,23 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
         if text[:1] + text[-1:] in ("{}", "[]"):
             text = text[1:-1]
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
-    values = []
-    for typed in [part for item in items for part in _plus_minus(str(item))]:
-        item = re.sub(rf"^\s*{re.escape(x)}\s*=\s*", "", typed_text(typed))
+    read: list[tuple[float, sympy.Expr, int]] = []  # (value, expression, order typed): sorted once, then duplicates are neighbours
+    prefix = re.compile(rf"^\s*{re.escape(x)}\s*=\s*")
+    for typed in [part for item in items for part in _plus_minus(str(item))]:  # x = ±1: -1 and 1
+        item = prefix.sub("", typed_text(typed))
         if not item:
             continue
         try:
-            expr = parse_typed(item, (), constants)
+            read.append((*_number(item, constants), len(read)))
         except Unreadable as exc:
             raise none_hint(item, exc) from None
-        number = real_number(expr)
-        if not any(abs(number - float(v)) <= 1e-12 for v in values):
+    read.sort(key=lambda entry: (entry[0], entry[2]))
+    values, last = [], None
+    for number, expr, _ in read:  # n log n, not n squared: 10,000 points took 44 s
+        if last is None or abs(number - last) > 1e-12:
             values.append(expr)
-    out = Points(sorted(values, key=float))
+            last = number
+    out = Points(values)
     out.notes = tuple(notes)
     return out
 
@@ -148,6 +156,21 @@ def _plus_minus(item: str) -> list[str]:
     if len(PLUS_MINUS.findall(item)) != 1:
         return [item]
     return [PLUS_MINUS.sub("-", item), PLUS_MINUS.sub("+", item)]
+
+
+PLAIN = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,3})?")
+
+
+def _number(item: str, constants) -> tuple[float, sympy.Expr]:
+    """(value, exact expression) of one typed point: a plain decimal directly (what the parser
+    would make of it, at a hundredth of the cost), anything else through the typed-maths parser."""
+    if PLAIN.fullmatch(item):
+        exact = sympy.Rational(item)
+        value = float(exact)
+        if math.isfinite(value):
+            return value, exact
+    expr = parse_typed(item, (), constants)
+    return real_number(expr), expr
 
 
 def _pairs_as_x(text: str, x: str, f) -> tuple[str, list]:
