@@ -4,13 +4,15 @@ finishes (crash-safe, resumable), and write the gradebook, LMS exports, per-stud
 a self-contained class report (``report.html``). Also the CI helpers (``ci``): GitHub Classroom
 workflow and Gradescope autograder bundle.
 
-The batch wing sits between the faces: it may import ``grader.api`` (a submission is graded by
-``api.grade_source``, exactly as ``check`` grades it) and every wing below, never ``grader.cli``;
-the CLI imports it.
+The batch wing sits between the faces: it may import ``grader.api`` and every wing below (a
+submission is graded by ``grader.pipeline``'s ``grade_exercise`` or ``grade_answers``, exactly as
+``check`` grades it), never ``grader.cli``; the CLI imports it.
 
-Modules: ``layout`` (submissions, zips, roster), ``worker`` (grading one submission on a warm
-process), ``journal`` (append-only JSON lines), ``executors`` (local pool, Dask), ``run`` (the
-command), ``gradebook`` (CSV, JSON, LMS), ``html`` (report.html), ``ci`` (workflow, bundle).
+Modules: ``layout`` (submissions, zips, the problems graded, matching files to students),
+``roster`` (plain CSV, Canvas's gradebook export, Moodle's grading worksheet), ``worker``
+(grading one submission on a warm process), ``journal`` (append-only JSON lines),
+``executors`` (local pool, Dask), ``run`` (the command), ``gradebook`` (CSV, JSON, statuses),
+``lms`` (canvas.csv, moodle.csv), ``html`` (report.html), ``ci`` (workflow, bundle).
 """
 
 from grader.batch.run import GradeOptions, grade_class
