@@ -58,9 +58,9 @@ def main() -> None:
 def _diagnose(runs) -> float:
     import numpy as np
 
+    from grader.api import load_problem
     from grader.exercise import feedback
     from grader.exercise.grading import Points
-    from grader.api import load_problem
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.yaml"

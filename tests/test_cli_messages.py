@@ -7,11 +7,11 @@ import re
 from importlib.metadata import version
 
 import pytest
+from conftest import SOLUTIONS, clean_env, run_cli
 from typer.testing import CliRunner
 
 from grader.cli import COMMANDS as LOADED_ON_USE
 from grader.cli import app
-from conftest import SOLUTIONS, clean_env, run_cli
 
 COMMANDS = sorted(LOADED_ON_USE)  # every command, also those added later
 VERSION = f"gradquiz {version('gradquiz')}\n"

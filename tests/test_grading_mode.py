@@ -10,7 +10,6 @@ import textwrap
 
 import pytest
 import yaml
-
 from conftest import SOLUTIONS, clean_env, exercise_text, run_cli, run_cli_many, task
 
 pytestmark = pytest.mark.e2e  # every test here runs the command

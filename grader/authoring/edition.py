@@ -9,7 +9,6 @@ import yaml
 
 from grader.errors import GradquizError
 
-
 EDITION_NOTE = {
     "exercise": "# Student edition made by `gradquiz export` from {source}: given answers and hidden tasks\n"
     "# are left out. Regenerate it rather than editing it.\n",

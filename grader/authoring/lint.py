@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-from grader.exercise import schema
-from grader.exercise import arraytasks
-from grader.exercise.kinds import METHODS
-from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
-from grader.maths.equivalence import TimeLimit, time_limit
 from grader.errors import GradquizError
+from grader.exercise import arraytasks, schema
+from grader.exercise.kinds import METHODS
+from grader.maths.equivalence import TimeLimit, time_limit
 from grader.maths.numerics import fmt
+from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
 
 MIN_POINTS = 5
 SIMPLIFY_SECONDS = 2.0  # time limit of one symbolic reference check
@@ -253,7 +252,7 @@ def at_problems(task):
         where = at_text(task, x)
         low, high = task.bounds[:, 0], task.bounds[:, 1]
         if ((x < low) | (x > high)).any():
-            box = ", ".join(f"{v} in [{fmt(a)}, {fmt(b)}]" for v, (a, b) in zip(task.variables, task.bounds))
+            box = ", ".join(f"{v} in [{fmt(a)}, {fmt(b)}]" for v, (a, b) in zip(task.variables, task.bounds, strict=False))
             yield ("at", j), f"{where} is outside the domain ({box}): move the point into the domain or widen `domain`"
             continue
         with np.errstate(all="ignore"):
@@ -285,7 +284,7 @@ def reference_problem(task, points) -> str | None:
         return None
     rows = np.vstack([task.at, points.x]) if len(task.at) else points.x
     for x in rows:
-        gap = _gap(difference, right, dict(zip(task.symbols, (sympy.Rational(v) for v in x))))
+        gap = _gap(difference, right, dict(zip(task.symbols, (sympy.Rational(v) for v in x), strict=False)))
         if gap is not None:
             return _disagree_message(task, right, x, gap)
     if simplified is not None and any(d.is_number and d != 0 for d in simplified):
@@ -330,7 +329,7 @@ def _gap(difference, right, subs) -> float | None:
 def _disagree_message(task, right, x, gap) -> str:
     from grader.exercise.feedback import at as at_text
 
-    subs = dict(zip(task.symbols, (sympy.Rational(v) for v in x)))
+    subs = dict(zip(task.symbols, (sympy.Rational(v) for v in x), strict=False))
     f_text = _show(task.f, task)
     of = f"f = {f_text}" if task.kind.name == "function" else f"{_answer_name(task)} of f = {f_text}"
     return (

@@ -25,7 +25,7 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from grader.authoring.starters import uses_stubs, fill, stub
+    from grader.authoring.starters import fill, stub, uses_stubs
     from grader.exercise.problem import load_exercise
     from grader.problems.catalogue import kind_of
     from grader.problems.constraints import describe

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import yaml
 
-
 # -- starter -----------------------------------------------------------------------------------
 
 
@@ -45,7 +44,7 @@ def quiz_edition(path, data, positions) -> dict:
 
     quiz = load_quiz(path, data=data, positions=positions)  # refuse to export a broken file
     questions = []
-    for raw, q in zip(data["questions"], quiz.questions):
+    for raw, q in zip(data["questions"], quiz.questions, strict=False):
         kept = {k: v for k, v in raw.items() if k not in ("answer", "hint")}
         if q.kind.name == "expression" and "variables" not in kept and q.variables:
             kept["variables"] = list(q.variables)  # the key named them; the student's answer needs them

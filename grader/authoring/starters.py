@@ -15,9 +15,8 @@ import re
 import textwrap
 from pathlib import Path
 
-
-from grader.errors import GradquizError
 from grader.authoring.templates import TEMPLATES
+from grader.errors import GradquizError
 
 WIDTH = 84  # docstring lines in starters
 
@@ -52,8 +51,8 @@ def write_new(path: Path, text: str, force: bool = False) -> None:
 
 def starter(problem_id: str, problems=(), student: str | None = None) -> str:
     """The student's starter file (exercise) or answers template (quiz), in their variant."""
-    from grader.problems.discovery import find_problem
     from grader.problems.catalogue import kind_of
+    from grader.problems.discovery import find_problem
     from grader.problems.yamlio import load_yaml
 
     path = find_problem(problem_id, problems)
@@ -94,7 +93,7 @@ def exercise_starter(exercise) -> str:
     for task in exercise.tasks:
         if task.spec.visibility == "visible":
             tasks.setdefault(task.spec.function, []).append(task)
-    for function, group in tasks.items():
+    for _function, group in tasks.items():
         lines += ["", stub(group, exercise.params), ""]
     lines += uses_stubs(exercise, set(tasks))
     if hidden:

@@ -125,7 +125,7 @@ def github_workflow(ids=(), problems=(), problems_repo: str | None = None, packa
         {"name": "Install gradquiz", "run": install_script(package, wheel)},
     ]
     runners = step_ids([pid for pid, _, _, _ in chosen])
-    for (pid, _, _, _), step_id in zip(chosen, runners):
+    for (pid, _, _, _), step_id in zip(chosen, runners, strict=False):
         steps.append({
             "name": f"Grade {pid}",
             "id": step_id,
@@ -136,7 +136,7 @@ def github_workflow(ids=(), problems=(), problems_repo: str | None = None, packa
     steps.append({
         "name": "Autograding Reporter",
         "uses": "classroom-resources/autograding-grading-reporter@v1",
-        "env": {results_env(r): "${{ steps.%s.outputs.result }}" % r for r in runners},
+        "env": {results_env(r): "${{ steps." + r + ".outputs.result }}" for r in runners},
         "with": {"runners": ",".join(runners)},
     })
     workflow = {
@@ -309,6 +309,6 @@ def gradescope_bundle(ids=(), problems=(), package: str | None = None) -> bytes:
         add("run_autograder", RUN, 0o755)
         add("grade.py", GRADE)
         add("problems.json", json.dumps(manifest, indent=2) + "\n")
-        for pid, path, _, _ in chosen:
+        for _pid, path, _, _ in chosen:
             add(f"problems/{path.name}", path.read_text(encoding="utf-8"))
     return buffer.getvalue()

@@ -16,8 +16,8 @@ import queue
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from grader.errors import GradquizError
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.batch.files import write_text
-from grader.batch.lms import LMS, cell as _cell, num as _num
+from grader.batch.lms import LMS
+from grader.batch.lms import cell as _cell
+from grader.batch.lms import num as _num
 from grader.problems.yamlio import load_yaml
 
 # The worst status of a student's problems is the student's status.

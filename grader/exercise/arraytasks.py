@@ -67,7 +67,7 @@ def _reference(spec, kind, shapes: dict, data: dict, loc: tuple, params: dict, w
         where.error(here, f"expected {len(shapes)} array formula{'s' if len(shapes) != 1 else ''}, the gradient by "
                           f"{', '.join(shapes)} in that order")
     out: list = []
-    for i, ((name, shape), text) in enumerate(zip(shapes.items(), texts)):
+    for i, ((name, shape), text) in enumerate(zip(shapes.items(), texts, strict=False)):
         at = here + ((i,) if isinstance(spec.reference, list) else ())
         try:
             value = expand(str(text), shapes, data, constants=params, as_array=True)
@@ -145,7 +145,7 @@ def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None,
             "shape",
         )
     rows = [np.shape(v)[0] for _, v in task.data if np.ndim(v) >= 1]
-    for (name, w), g in zip(task.arrays, got):
+    for (name, w), g in zip(task.arrays, got, strict=False):
         if g == w:
             continue
         if len(w) == 2 and g == w[::-1] and w[0] != w[1]:

@@ -228,8 +228,8 @@ def entries_text(task, right) -> str | None:
     if right.size < 2 or right.all() or not right.any():
         return None
     names = entry_names(task)
-    good = [n for n, ok in zip(names, right) if ok]
-    bad = [n for n, ok in zip(names, right) if not ok]
+    good = [n for n, ok in zip(names, right, strict=False) if ok]
+    bad = [n for n, ok in zip(names, right, strict=False) if not ok]
     what = "components" if task.kind.name == "gradient" else "entries"
     return (
         f"By {what}: {_listed(good)} {'is' if len(good) == 1 else 'are'} right (at every check point); "
@@ -278,7 +278,7 @@ def wrong_values(task, points, values, bad, mistake) -> str:
     if not task.shape:
         lines[0] = lines[0][:-1] + f" (off by {fmt(float(got) - float(want))})."
     count = int(bad.sum())
-    errors = np.array([np.max(np.abs(v - e)) for v, e in zip(values, points.expected)])
+    errors = np.array([np.max(np.abs(v - e)) for v, e in zip(values, points.expected, strict=False)])
     worst = int(np.argmax(np.where(bad, errors, -1)))
     lines.append(
         f"Wrong at {count} of {len(points.x)} check points; the largest error is {fmt(errors[worst])} at {at(task, points.x[worst])}."

@@ -16,12 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.exercise import arraytasks, feedback
-from grader.maths.numerics import close, sample_points
 from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as before)
-    FAILURES, MAX_DIMS, MAX_VALUES, _call_error, _fit_shape, _value, checked_run, garbled,
+    FAILURES,
+    MAX_DIMS,
+    MAX_VALUES,
+    _call_error,
+    _fit_shape,
+    _value,
+    checked_run,
+    garbled,
 )
 from grader.exercise.kinds import METHODS
 from grader.exercise.problem import Exercise, Task
+from grader.maths.numerics import close, sample_points
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
 
@@ -229,8 +236,8 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
         names = feedback.entry_names(task)
         flat = right.ravel()
         extra["partial"] = {
-            "earned": [n for n, ok in zip(names, flat) if ok],
-            "missed": [n for n, ok in zip(names, flat) if not ok],
+            "earned": [n for n, ok in zip(names, flat, strict=False) if ok],
+            "missed": [n for n, ok in zip(names, flat, strict=False) if not ok],
             "each": round(float(task.spec.points) / flat.size, 6),
             "score": earned,
         }
@@ -252,7 +259,7 @@ def _entries_close(task: Task, points: Points, values, atol: float, usable) -> t
 def _collect(task: Task, points: Points, results: list[dict]):
     """The returned values as one array, or the first call/shape problem as feedback (and JSON keys)."""
     values = []
-    for x, item in zip(points.x, results):
+    for x, item in zip(points.x, results, strict=False):
         if item.get("ok") is not True:
             error = _call_error(item)
             if task.arrays and error.get("error", {}).get("type") == "NotImplementedError":

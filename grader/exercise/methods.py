@@ -203,7 +203,7 @@ def _printed(exprs: list, variables: tuple, loc: tuple, where: Where) -> tuple[l
     """NumPy source of each expression over the argument names v0, v1, ... (whatever the
     variables are called), and those names."""
     names = [f"v{i}" for i in range(len(variables))]
-    subs = {symbol(v): sympy.Symbol(n) for v, n in zip(variables, names)}
+    subs = {symbol(v): sympy.Symbol(n) for v, n in zip(variables, names, strict=False)}
     printer = _printer()
     out = []
     for e in exprs:
@@ -312,7 +312,7 @@ def problems(task: MethodTask) -> Iterator[tuple[tuple, str]]:
 
 def _descent_problems(task: MethodTask) -> Iterator[tuple[tuple, str]]:
     grad = task.gradient_numeric[0]
-    for j, x0 in enumerate(task.at):
+    for x0 in task.at:
         for lr in task.lr:
             x = np.array(x0, dtype=float)
             for _ in range(max(task.steps, default=0)):

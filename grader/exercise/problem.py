@@ -15,15 +15,14 @@ import numpy as np
 import sympy
 
 from grader.exercise import schema
-from grader.problems.constraints import params_for
 from grader.exercise.kinds import KINDS, METHODS, Kind
+from grader.maths.numerics import lambdify
+from grader.maths.parse import symbol
+from grader.problems.constraints import params_for
 from grader.problems.fields import Where, formula, number, unique
 from grader.problems.placeholders import fill
-from grader.maths.parse import symbol
-from grader.maths.numerics import lambdify
 from grader.problems.variants import student_id
 from grader.problems.yamlio import load_yaml
-
 
 PARTIAL_KINDS = ("gradient", "hessian", "jacobian")
 METHOD_KEYS = ("functions", "h", "order", "uses", "start", "lr", "steps")

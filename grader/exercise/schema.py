@@ -11,8 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictStr, field_validator
 
 from grader.exercise.kinds import KINDS
-from grader.problems.schema import Bound, Formula, Identifier, Name, Param, Strict, _short, one_of
-from grader.problems.schema import key_path, validate  # noqa: F401  (one import for the exercise's users)
+from grader.problems.schema import Bound, Formula, Identifier, Name, Param, Strict, _short, key_path, one_of, validate  # noqa: F401  (one import for the exercise's users)
 
 
 class Task(Strict):

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import sympy
 
-from grader.maths.friendly import lower_case_suggestion
 from grader.maths import functions
+from grader.maths.friendly import lower_case_suggestion
 from grader.maths.functions import _FORBIDDEN_NAMES
-from grader.maths.printing import format_math
 from grader.maths.lexer import _NUM_RE, _check_literal, _literal_value
+from grader.maths.printing import format_math
 from grader.maths.syntax import (
     MAX_AST_DEPTH,
     MAX_NODES,

@@ -70,7 +70,7 @@ def real_mask(guards, symbols, pts, evaluate) -> np.ndarray:
 
 def failing(guards, symbols, point) -> str | None:
     """The text of the first part of the formula that is not real at this exact point."""
-    subs = dict(zip(symbols, point))
+    subs = dict(zip(symbols, point, strict=False))
     for condition, _, text in guards:
         try:
             value = condition.xreplace(subs).evalf(30)

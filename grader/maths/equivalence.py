@@ -27,8 +27,8 @@ f'' or an antiderivative of f typed for f').
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import sympy
@@ -37,9 +37,9 @@ from grader.maths import domains
 from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate, exact_value
 from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
 from grader.maths.numerics import fmt
-from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
 from grader.maths.parse import format_math, symbol
 from grader.maths.seeds import rng
+from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
 
 SAMPLES = 24  # float check points wanted
 MIN_POINTS = 6  # fewer valid points than this: the key's domain must be given
@@ -338,7 +338,7 @@ def _candidates(names, domain, seed) -> list[tuple[sympy.Rational, ...]]:
     if not names:
         return [()]
     columns = [_column(generator, domain.get(n)) for n in names]
-    return list(zip(*columns))
+    return list(zip(*columns, strict=False))
 
 
 def _column(generator, bounds) -> list[sympy.Rational]:

@@ -63,7 +63,7 @@ def _one_float(value) -> complex:
 
 
 def _point_value(expr, symbols, point) -> complex:
-    value = attempt(lambda: complex(expr.evalf(17, subs=dict(zip(symbols, point)))), default=None)
+    value = attempt(lambda: complex(expr.evalf(17, subs=dict(zip(symbols, point, strict=False)))), default=None)
     return np.nan if value is None else value
 
 
@@ -83,7 +83,7 @@ def _precise(expr, symbols, point, budget, guards=()) -> sympy.Float | None:
         return None
 
     def compute():
-        value = expr.xreplace(dict(zip(symbols, point))).evalf(DIGITS)
+        value = expr.xreplace(dict(zip(symbols, point, strict=False))).evalf(DIGITS)
         if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
             return None
         real, imag = value.as_real_imag()
@@ -111,7 +111,7 @@ def exact_value(expr, symbols, point, budget) -> sympy.Rational | None:
         return None
 
     def compute():
-        value = expr.xreplace(dict(zip(symbols, point)))
+        value = expr.xreplace(dict(zip(symbols, point, strict=False)))
         return value if isinstance(value, sympy.Rational) else None
 
     return attempt(compute, min(STEP_SECONDS, budget.left()))

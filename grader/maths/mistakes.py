@@ -29,8 +29,8 @@ Maths is the lowest wing: this module imports only SymPy, NumPy and grader.maths
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import numpy as np
 import sympy
@@ -149,7 +149,7 @@ def _inners(e, x) -> Iterator[tuple[object, object, object]]:
     seen: set = set()
     tried = 0
     for u in sympy.preorder_traversal(e):
-        if u == e or u == x or u in direct or u in seen or not u.has(x) or tried >= 4 * MAX_INNER:
+        if u in (e, x) or u in direct or u in seen or not u.has(x) or tried >= 4 * MAX_INNER:
             continue
         seen.add(u)
         tried += 1
@@ -197,7 +197,7 @@ def _add(e, x):
             dropped = [_dropped(found, prefer_positive) for found in inners]
             named = [d for d in dropped if d is not None]
             if named:
-                wrong = sympy.Add(*[d[0] if d is not None else _d(term, x) for d, term in zip(dropped, terms)])
+                wrong = sympy.Add(*[d[0] if d is not None else _d(term, x) for d, term in zip(dropped, terms, strict=False)])
                 yield "chain_rule", f"The chain rule, in each term of the sum: {named[0][1]}.", wrong
     for i, term in enumerate(terms):
         rest = sympy.Add(*[_d(t, x) for j, t in enumerate(terms) if j != i])

@@ -43,16 +43,16 @@ def sample_points(bounds: np.ndarray, count: int, *seed_parts) -> np.ndarray:
     bounds = np.asarray(bounds, dtype=float)
     n = len(bounds)
     lo, hi = [float(v) for v in bounds[:, 0]], [float(v) for v in bounds[:, 1]]
-    width = [h - l for l, h in zip(lo, hi)]
+    width = [h - a for a, h in zip(lo, hi, strict=False)]
     sequence = _Halton(n, generator)
     gap = [SPECIAL_GAP * w for w in width]
     out = []
     for dim, end, (low, high) in _edges(n)[: count // 2]:
-        point = [l + w * u for l, w, u in zip(lo, width, sequence.clear(lo, width, gap))]
+        point = [a + w * u for a, w, u in zip(lo, width, sequence.clear(lo, width, gap), strict=False)]
         point[dim] = _edge(lo[dim], hi[dim], end, low + (high - low) * generator.random(), gap[dim])
         out.append(point)
     for _ in range(count - len(out)):
-        out.append([l + w * u for l, w, u in zip(lo, width, sequence.clear(lo, width, gap))])
+        out.append([a + w * u for a, w, u in zip(lo, width, sequence.clear(lo, width, gap), strict=False)])
     return np.array(out, dtype=float).reshape(len(out), n)
 
 
@@ -85,7 +85,7 @@ class _Halton:
 
     def next(self) -> list[float]:
         self.index += 1
-        return [(_radical_inverse(self.index, b) + s) % 1.0 for b, s in zip(self.bases, self.shift)]
+        return [(_radical_inverse(self.index, b) + s) % 1.0 for b, s in zip(self.bases, self.shift, strict=False)]
 
     def clear(self, lo, width, gap) -> list[float]:
         """The next point (as fractions of the box) clear of special values: moved just out of
@@ -93,9 +93,9 @@ class _Halton:
         else skipped for the next one."""
         for _ in range(200):
             u = self.next()
-            point = _moved_clear([l + w * v for l, w, v in zip(lo, width, u)], lo, width, gap)
+            point = _moved_clear([a + w * v for a, w, v in zip(lo, width, u, strict=False)], lo, width, gap)
             if point is not None:
-                return [(p - l) / w for p, l, w in zip(point, lo, width)]
+                return [(p - a) / w for p, a, w in zip(point, lo, width, strict=False)]
         return self.next()  # a box too small to avoid every special value
 
 

@@ -46,17 +46,17 @@ import ast
 import keyword
 import math
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 import sympy
 
 from grader.maths.build import Builder
 from grader.maths.friendly import decimal_comma, drop_name_prefix, from_latex
 from grader.maths.functions import FUNCTIONS, MathFunction
-from grader.maths.printing import format_math
 from grader.maths.lexer import _lex
+from grader.maths.printing import format_math
 from grader.maths.rewrite import Rewriter
 from grader.maths.syntax import MAX_NESTING, MAX_NODES, MathSyntaxError, _short, symbol
 
@@ -288,7 +288,7 @@ def _bracketings(text: str) -> list[str]:
     return [o for o in out if o.replace(" ", "") != text.replace(" ", "")]
 
 
-def _run(text, symbols, constants, max_length, mode) -> "_Parser":
+def _run(text, symbols, constants, max_length, mode) -> _Parser:
     if len(text) > max_length:
         raise MathSyntaxError(
             f"the formula is too long ({len(text)} characters; the limit is {max_length})",

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import re
+from fractions import Fraction
 
 import sympy
 from sympy.printing.precedence import precedence

@@ -7,8 +7,8 @@ from __future__ import annotations
 import keyword
 from bisect import bisect_right
 
-from grader.maths.friendly import lower_case_suggestion
 from grader.maths import functions
+from grader.maths.friendly import lower_case_suggestion
 from grader.maths.functions import _INVERSES
 from grader.maths.lexer import (
     _CLOSE,

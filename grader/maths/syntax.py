@@ -3,7 +3,7 @@ the real symbols, and short renderings of text for messages."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import sympy
 
@@ -34,7 +34,7 @@ class MathSyntaxError(ValueError):
         return self.message
 
 
-@lru_cache(maxsize=None)
+@cache
 def symbol(name: str) -> sympy.Symbol:
     """The one way the project makes symbols: real, cached by name."""
     if not isinstance(name, str) or not name:

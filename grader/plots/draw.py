@@ -33,7 +33,7 @@ def _figure(count: int):
 def render(pictures, fmt: str = "svg"):
     """SVG text or PNG bytes of the pictures, stacked."""
     fig, axes = _figure(max(1, len(pictures)))
-    for ax, picture in zip(axes, pictures):
+    for ax, picture in zip(axes, pictures, strict=False):
         DRAW[picture.kind](ax, picture)
     return _bytes(fig, fmt, "gradquiz-" + "-".join(p.id for p in pictures))
 
@@ -229,7 +229,7 @@ def _lesson_curve(ax, d) -> None:
 def _lesson_contour(ax, d) -> None:
     contour = ax.contour(d["gx"], d["gy"], d["f"], levels=14, cmap="viridis")
     ax.clabel(contour, fontsize=7)
-    for (px, py), (u, v) in zip(d["points"], d["gradients"]):
+    for (px, py), (u, v) in zip(d["points"], d["gradients"], strict=False):
         ax.annotate("", (px + u * d["arrow"], py + v * d["arrow"]), (px, py), arrowprops={"color": RED, "width": 1.5, "headwidth": 6})
         ax.scatter([px], [py], color=RED, s=20, zorder=3)
     ax.set_xlabel(d["variables"][0])

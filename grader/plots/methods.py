@@ -50,7 +50,7 @@ def _loglog(task, result, sandbox, Picture):
     got = _values(task, sandbox, calls)
     mine, method = [], []
     with np.errstate(all="ignore"):
-        for h, row in zip(STEPS, got):
+        for h, row in zip(STEPS, got, strict=False):
             s = _stencil(task, 0, x, h)
             forms = _formulas(s, h)
             asked = forms["central"][0] if task.order == 2 else forms["one_sided"][0]

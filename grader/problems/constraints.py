@@ -115,7 +115,7 @@ def every_variant(params: dict, constraints=()) -> list[dict]:
     """All combinations (in file order) that satisfy the constraints; only for finite spaces."""
     names = list(params)
     pools = [choices(params[n]) for n in names]
-    combos = (dict(zip(names, values)) for values in itertools.product(*pools))
+    combos = (dict(zip(names, values, strict=False)) for values in itertools.product(*pools))
     return [c for c in combos if satisfied(constraints, c)]
 
 

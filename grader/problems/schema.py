@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, m
 from grader.errors import GradquizError
 from grader.maths.text import shorten
 
-Number = Union[int, float]
-Formula = Union[StrictStr, int, float]  # a SymPy-syntax formula or a plain number
+Number = Union[int, float]  # noqa: UP007 - a runtime alias pydantic reads
+Formula = Union[StrictStr, int, float]  # noqa: UP007 - a SymPy-syntax formula or a plain number
 Bound = Formula  # a domain end: a number or an exact expression such as "pi/2"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"

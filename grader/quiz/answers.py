@@ -14,12 +14,10 @@ from pathlib import Path
 
 import yaml
 
-
-from grader.problems import schema
 from grader.errors import GradquizError
-from grader.quiz.schema import AnswersSpec
+from grader.problems import schema
 from grader.problems.yamlio import load_yaml
-
+from grader.quiz.schema import AnswersSpec
 
 MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
 

@@ -5,17 +5,17 @@ Every helper reports an authoring error through ``Context.error`` (file, line an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy
 
 from grader.maths import equivalence
 from grader.maths.parse import symbol
 from grader.problems.fields import Where, formula, number
+from grader.problems.variants import exact
 from grader.quiz.model import Question, Unreadable
 from grader.quiz.typed import finite, show_number
-from grader.problems.variants import exact
 
 # ``QuestionSpec`` (grader.quiz.schema) is named in annotations only: the schema imports the
 # registry, which imports the kinds, which import this module.
@@ -27,7 +27,7 @@ SYMBOLIC_SECONDS = 3.0  # deriving an interval or stationary points from f
 class Context:
     """What a kind needs to compile one question."""
 
-    spec: "QuestionSpec"  # noqa: F821 (see above)
+    spec: QuestionSpec  # noqa: F821 (see above)
     loc: tuple
     where: Where
     params: dict

@@ -7,18 +7,17 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.errors import GradquizError
 import grader.quiz.edition as edition
+from grader.errors import GradquizError
+from grader.maths.seeds import grading_salt
+from grader.problems.intake import id_from_name
+from grader.problems.variants import student_id
+from grader.problems.yamlio import Positions
 from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable
 from grader.quiz.schema import AnswersSpec
 from grader.reports import Report, Result
-from grader.maths.seeds import grading_salt
-from grader.problems.intake import id_from_name
-from grader.problems.variants import student_id
-from grader.problems.yamlio import Positions
-
 
 MAX_UNKNOWN_NOTES = 10  # notes about answered ids the quiz does not have
 
@@ -128,7 +127,7 @@ def report_answers(quiz: Quiz, answers: AnswersSpec, positions: Positions | None
 
 def _notes(report, quiz, answers, given, positions, path, grading) -> None:
     ids = [q.id for q in quiz.questions]
-    for key, original in zip(given, (answers.answers or {})):
+    for key, original in zip(given, (answers.answers or {}), strict=False):
         if key in ids:
             continue
         report.unknown.append(key)

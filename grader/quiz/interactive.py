@@ -209,7 +209,7 @@ class Session:
 
         results = grade_questions(self.quiz, self.answers, include_hidden=False)
         if not self.feedback_now:
-            for q, result in zip([q for q in self.quiz.questions if not q.hidden], results):
+            for q, result in zip([q for q in self.quiz.questions if not q.hidden], results, strict=False):
                 self.console.print(f"[bold]{escape(q.id)}[/bold]: {escape(q.prompt)}", highlight=False)
                 self._show(result)
         report = QuizReport(self.quiz.id, "quiz", self.quiz.title, str(output), results, self.quiz.student)

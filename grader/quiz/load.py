@@ -10,23 +10,23 @@ from pathlib import Path
 
 import sympy
 
+import grader.quiz.edition as edition
+from grader.errors import GradquizError
+from grader.maths.functions import helper, helpers, known
+from grader.maths.parse import MathSyntaxError, parse_math
+from grader.maths.printing import written
 from grader.problems import schema
 from grader.problems.constraints import params_for
 from grader.problems.discovery import find_problem
-from grader.errors import GradquizError
-from grader.maths.printing import written
-from grader.maths.functions import helper, helpers, known
-from grader.maths.parse import MathSyntaxError, parse_math
 from grader.problems.fields import Where, formula
 from grader.problems.placeholders import bracketed, fill
-import grader.quiz.edition as edition
+from grader.problems.variants import student_id
+from grader.problems.yamlio import load_yaml
 from grader.quiz.context import Context
 from grader.quiz.kinds import QUESTION_KINDS
 from grader.quiz.model import Question, Quiz
 from grader.quiz.schema import COMMON, QuestionSpec, QuizSpec
 from grader.quiz.typed import show_number
-from grader.problems.variants import student_id
-from grader.problems.yamlio import load_yaml
 
 
 def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None,

@@ -25,8 +25,8 @@ from grader.maths.parse import symbol
 
 @dataclass(frozen=True)
 class Question:
-    spec: "QuestionSpec"  # noqa: F821 (see above)
-    kind: "QuestionKind"
+    spec: QuestionSpec  # noqa: F821 (see above)
+    kind: QuestionKind
     index: int
     line: int | None
     prompt: str
@@ -84,7 +84,7 @@ class Question:
 
 @dataclass(frozen=True)
 class Quiz:
-    spec: "QuizSpec"  # noqa: F821 (see above)
+    spec: QuizSpec  # noqa: F821 (see above)
     path: Path
     questions: tuple[Question, ...]
     params: dict = field(default_factory=dict)
@@ -124,7 +124,7 @@ class QuestionKind:
         """How to type an answer to this question."""
         return self.help
 
-    def compile(self, ctx: "Context") -> dict:  # noqa: F821 (see above)
+    def compile(self, ctx: Context) -> dict:  # noqa: F821 (see above)
         raise NotImplementedError
 
     def read(self, q: Question, raw) -> Any:

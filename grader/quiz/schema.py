@@ -9,7 +9,7 @@ from pydantic import Field, StrictStr, field_validator
 from grader.problems import schema
 from grader.quiz.kinds import QUESTION_KINDS
 
-Choice = Union[StrictStr, int, float]
+Choice = Union[StrictStr, int, float]  # noqa: UP007 - a runtime alias pydantic reads
 
 
 class QuestionSpec(schema.Strict):
@@ -52,7 +52,7 @@ class QuizSpec(schema.Strict):
 class AnswersSpec(schema.Strict):
     quiz: schema.Name | None = None
     student: StrictStr | None = None
-    answers: dict[Union[StrictStr, int], Any] | None = None
+    answers: dict[StrictStr | int, Any] | None = None
 
 
 # The keys every question may have; a kind allows its own `QuestionKind.fields` besides.

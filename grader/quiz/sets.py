@@ -143,7 +143,7 @@ def _inequality(parts, x, constants) -> sympy.Set:
     if x not in sides:
         raise Unreadable(f"an inequality needs the variable {x}, e.g. {x} > 0")
     result = sympy.Reals
-    for left, op, right in zip(sides, signs, sides[1:]):
+    for left, op, right in zip(sides, signs, sides[1:], strict=False):
         if left != x and right != x:
             raise Unreadable(f"write each comparison with {x} on one side, e.g. -1 < {x} < 1")
         if left == x:  # x op value
@@ -209,7 +209,7 @@ def set_difference_witness(a: sympy.Set, b: sympy.Set, tol: float):
         probes = [sympy.Integer(0)]
     else:  # beyond the outer ends by a step that floats can tell from the end (1e16 + 2 cannot)
         probes = [_nice_between(merged[0] - max(2.0, abs(merged[0])), merged[0])]
-        probes += [_nice_between(lo, hi) for lo, hi in zip(merged, merged[1:])]
+        probes += [_nice_between(lo, hi) for lo, hi in zip(merged, merged[1:], strict=False)]
         probes.append(_nice_between(merged[-1], merged[-1] + max(2.0, abs(merged[-1]))))
     for p in probes:
         if bool(a.contains(p)) != bool(b.contains(p)):

@@ -7,8 +7,8 @@ import re
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
 from grader.maths.numerics import fmt
+from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
 from grader.maths.text import shorten
 from grader.quiz.model import Unreadable
 
@@ -96,21 +96,19 @@ def real_number(expr: sympy.Expr) -> float:
 # for "goes up", "goes down" and "stays", each kind naming the three its own way.
 TREND_WORDS = {
     **dict.fromkeys(
-        "increasing increase increases increased inc incr up rising rises rise growing grows "
-        "larger bigger right + ↑ ascending climbing".split()
+        ["increasing", "increase", "increases", "increased", "inc", "incr", "up", "rising", "rises", "rise", "growing", "grows", "larger", "bigger", "right", "+", "↑", "ascending", "climbing"]
         + ["goes up", "going up", "went up", "increase x", "x increases", "it increases", "moves right", "moving right",
            "gets bigger", "getting bigger", "gets larger", "to the right", "x goes up"],
         "up",
     ),
     **dict.fromkeys(
-        "decreasing decrease decreases decreased dec decr down falling falls fall shrinking shrinks "
-        "smaller left - ↓ descending".split()
+        ["decreasing", "decrease", "decreases", "decreased", "dec", "decr", "down", "falling", "falls", "fall", "shrinking", "shrinks", "smaller", "left", "-", "↓", "descending"]
         + ["goes down", "going down", "went down", "decrease x", "x decreases", "it decreases", "moves left", "moving left",
            "gets smaller", "getting smaller", "to the left", "x goes down"],
         "down",
     ),
     **dict.fromkeys(
-        "stationary constant flat stay stays unchanged none neither stop stops zero 0 critical".split()
+        ["stationary", "constant", "flat", "stay", "stays", "unchanged", "none", "neither", "stop", "stops", "zero", "0", "critical"]
         + ["stationary point", "stay put", "no change", "does not change", "doesn't change", "not changing", "x stays",
            "stays the same", "staying", "neither increasing nor decreasing", "flat there"],
         "flat",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from grader.reports.model import Report
-from grader.reports.text import fmt as _fmt, printable
+from grader.reports.text import fmt as _fmt
+from grader.reports.text import printable
 
 
 def render_junit(report: Report) -> str:

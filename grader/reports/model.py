@@ -51,7 +51,7 @@ class Report:
     isolation: dict | None = None  # what the sandbox enforced on this machine (JSON `isolation`)
 
     @classmethod
-    def failed(cls, reason: str, *, file: object = "", id: str = "", kind: str = "") -> "Report":
+    def failed(cls, reason: str, *, file: object = "", id: str = "", kind: str = "") -> Report:
         """A report of score 0 for a check that could not happen: it carries the one-line reason
         (JSON `"error"`, the Gradescope `output`, a JUnit `<error>`), so CI shows it to the student."""
         return cls(id=id, kind=kind, title=id or "gradquiz", file=str(file or ""), results=[], error=reason)

@@ -16,8 +16,8 @@ the parent validates it.
 
 import json
 import linecache
-import socket
 import os
+import socket
 import sys
 import traceback
 
@@ -60,7 +60,7 @@ def _forbidden_proxy(name):
         def __repr__(self):
             return f"<forbidden module {name}>"
 
-        for _op in ("add sub mul truediv pow neg radd rsub rmul rtruediv rpow float int bool".split()):
+        for _op in (["add", "sub", "mul", "truediv", "pow", "neg", "radd", "rsub", "rmul", "rtruediv", "rpow", "float", "int", "bool"]):
             locals()[f"__{_op}__"] = __call__
         del _op
 
@@ -285,8 +285,9 @@ def _prepare(cfg):
         except ImportError:
             pass
     global _np
-    import numpy as _np
     import importlib.util
+
+    import numpy as _np
 
     for name in cfg.get("allow", ()):  # fill the import system's folder caches while it can read them
         try:
@@ -308,7 +309,7 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
     """Confine this process, report how, run the submission, answer requests."""
     os.chdir(cfg["scratch"])
     os.environ.update({"HOME": cfg["scratch"], "TMPDIR": cfg["scratch"]})
-    sys.stdin = open(os.devnull)
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - the child's stdin for its life
     try:
         isolation = confine.confine(cfg, read_fds)
     except BaseException as exc:  # fail closed: nothing of the submission runs unconfined
@@ -405,7 +406,7 @@ def _zygote(parent, confine):
                 os.setsid()
                 confine.die_with_parent(os.getppid())  # the zygote; it dies with the grader
                 control.detach()  # fd 0 is about to become the request pipe
-                for target, fd in zip((0, 1, 2), fds[:3]):
+                for target, fd in zip((0, 1, 2), fds[:3], strict=False):
                     os.dup2(fd, target)
                 result_fd = fds[3]
                 for fd in fds[:3]:

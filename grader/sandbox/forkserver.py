@@ -123,7 +123,7 @@ class ForkServer:
             raise ForkServerError("the fork server could not fork")
         return pid
 
-    def sandbox(self, source: str, filename: str, forbid=(), allow=()) -> "ForkedSandbox":
+    def sandbox(self, source: str, filename: str, forbid=(), allow=()) -> ForkedSandbox:
         forbid, allow = set(forbid), set(allow)
         if not set(self.allow) <= allow - forbid:
             raise ValueError(

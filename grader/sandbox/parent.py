@@ -111,7 +111,7 @@ class Run:
 
 
 # -- every open sandbox, for the signal handlers ----------------------------------------------
-_OPEN: dict[int, "Sandbox"] = {}
+_OPEN: dict[int, Sandbox] = {}
 _PREVIOUS: dict[int, object] = {}
 _CAUGHT = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 

@@ -101,7 +101,7 @@ def program() -> list:
                   for i, v in enumerate(values)]
         block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]
-    for name, (nr, offset, values) in ARG_DENIED.items():
+    for _name, (nr, offset, values) in ARG_DENIED.items():
         checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
         block = [_bpf(LD_ABS, offset), *checks, _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, run_cli
+
 from grader import api
 
 DOC = ROOT / "docs" / "authoring.md"
@@ -113,8 +113,8 @@ def test_the_recorded_report_shown_is_the_real_one(course, tmp_path):
 
 def test_every_field_of_the_formats_is_explained():
     from grader.exercise import schema
-    from grader.quiz import QUESTION_KINDS, QuestionSpec, QuizSpec
     from grader.exercise.kinds import KINDS
+    from grader.quiz import QUESTION_KINDS, QuestionSpec, QuizSpec
 
     text = DOC.read_text(encoding="utf-8")
     names = set()

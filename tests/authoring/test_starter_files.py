@@ -8,8 +8,8 @@ import json
 
 import pytest
 import yaml
-
 from conftest import EXERCISES, ROOT
+
 from grader.authoring.notebook import starter_notebook
 from grader.authoring.quiz_files import quiz_edition, quiz_starter
 from grader.authoring.templates import TEMPLATES

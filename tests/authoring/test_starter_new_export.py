@@ -13,13 +13,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import EXERCISES, SOLUTIONS, clean_env, run_cli
+
 from grader import api
 from grader.authoring.edition import export
 from grader.authoring.starters import starter, template
-from grader.errors import GradquizError
 from grader.authoring.validate import validate_paths
+from grader.errors import GradquizError
 
 BUNDLED = sorted(p.stem for p in EXERCISES.glob("*.yaml"))
 

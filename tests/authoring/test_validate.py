@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import EXERCISES, run_cli
+
 from grader.authoring.validate import validate_paths
 
 HEAD = "id: {id}\ntitle: T\n"
@@ -110,8 +110,8 @@ def test_equivalent_reference_in_another_form_is_accepted(tmp_path):
 
 def test_finite_differences_disagreeing_are_reported(tmp_path, monkeypatch):
     """The second, independent oracle: when the exact check is silent, finite differences still count."""
-    import grader.exercise.grading
     import grader.authoring.lint
+    import grader.exercise.grading
 
     real = grader.exercise.grading.check_points
 

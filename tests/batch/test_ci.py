@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import GRADQUIZ, SOLUTIONS, clean_env, run_cli
 
 from grader.reports.github import def_lines, escape_data, escape_property

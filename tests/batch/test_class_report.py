@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import stat
 
+from test_gradebook import class_plan, records  # noqa: F401 (fixtures)
+
 from grader.batch.files import write_text
 from grader.batch.gradebook import build
 from grader.batch.html import render, write_report
-from test_gradebook import class_plan, records  # noqa: F401 (fixtures)
 
 
 def test_cards_tables_and_statuses(class_plan, records):  # noqa: F811

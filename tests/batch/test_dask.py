@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SOLUTIONS, clean_env, run_cli
 
 pytestmark = pytest.mark.e2e  # every test here runs the command

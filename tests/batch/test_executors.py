@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import SOLUTIONS
+
 from grader.batch.executors import dask_ready, default_jobs, lost_record, run_local, with_payload
 from grader.batch.layout import plan
 from grader.errors import GradquizError

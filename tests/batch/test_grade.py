@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import GRADQUIZ, SOLUTIONS, clean_env, run_cli, run_cli_many
 
 SECRET = "class-test-secret"
@@ -134,7 +133,7 @@ def test_gradebook_equals_check_per_student(graded):
     book = json.loads((out / "gradebook.json").read_text())
     by_student = {s["student"]: s for s in book["students"]}
     totals: dict[str, float] = {}
-    for (student, problem, _), (rc, stdout, stderr) in zip(graded_jobs, runs):
+    for (student, problem, _), (rc, stdout, stderr) in zip(graded_jobs, runs, strict=False):
         assert rc in (0, 1), stderr
         report = json.loads(stdout)
         entry = by_student[student]["problems"][problem]
@@ -295,7 +294,7 @@ def test_zip_traversal_is_refused_for_that_member_only(tmp_path):
 
 
 def test_zip_size_caps(tmp_path, monkeypatch):
-    from grader.batch import layout, unzip
+    from grader.batch import unzip
 
     monkeypatch.setattr(unzip, "ZIP_MAX_FILE", 1000)
     archive = tmp_path / "big.zip"

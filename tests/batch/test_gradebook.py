@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import exercise_text, task
+
 from grader.batch.gradebook import build, run_status, safe_name, to_csv, to_json, write_all
 from grader.batch.layout import plan
 

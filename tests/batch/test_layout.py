@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import exercise_text, task
+
 from grader.batch.layout import extract_zip, find_problems, plan, problem_of
 from grader.errors import GradquizError
 

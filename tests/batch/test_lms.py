@@ -234,8 +234,8 @@ def test_moodle_csv_is_the_worksheet_filled_in(moodle):
     text = (out / "moodle.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == WORKSHEET_HEADER
-    for written, original in zip(rows[1:], WORKSHEET_ROWS):
-        changed = [WORKSHEET_HEADER[i] for i, (a, b) in enumerate(zip(written, original)) if a != b]
+    for written, original in zip(rows[1:], WORKSHEET_ROWS, strict=False):
+        changed = [WORKSHEET_HEADER[i] for i, (a, b) in enumerate(zip(written, original, strict=False)) if a != b]
         assert set(changed) <= {"Grade", "Feedback comments"}
     imported = moodle_import(text)
     assert {pid: grade for pid, (grade, _) in imported.items()} == {"301": 100.0, "302": 0.0, "303": 100.0, "304": 0.0}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import stat
 
 import pytest
-
 from conftest import SOLUTIONS
+
 from grader.batch.layout import Issue, Plan
 from grader.batch.run import GradeOptions, announce, class_secret, grade_class, nothing_graded
 from grader.errors import GradquizError

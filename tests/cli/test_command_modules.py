@@ -8,9 +8,9 @@ import json
 import re
 
 import pytest
+from conftest import EXERCISES, SOLUTIONS
 from typer.testing import CliRunner
 
-from conftest import EXERCISES, SOLUTIONS
 from grader.cli import authoring, check, classes, quiz
 from grader.cli.listing import ANSI, echo, print_catalogue
 from grader.cli.options import emit, typer_app, user_errors

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from conftest import CONSOLE_SCRIPT, GRADQUIZ, SOLUTIONS, clean_env
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,6 @@ convention named, and partial credit where the author sets `partial: true`."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import by_id, task
 
 GRADIENT = task("gradient", "gradient", "x**2*y + z", points=3)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import exercise_text, task
+
 from grader.exercise.feedback import at, call_text, clean_error, exception_text, shape_name, signature, timeout_text
 from grader.exercise.problem import load_exercise
 

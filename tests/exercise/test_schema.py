@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-
 from conftest import run_cli, run_cli_many
 
 BASE = """\
@@ -29,7 +28,7 @@ CHECK = ("check", "sub.py", "--problems", "bad.yaml", "--exercise", "bad")
 
 def edit(*pairs: str, text: str = BASE) -> str:
     """BASE with each (old, new) replacement applied once; every `old` must be there."""
-    for old, new in zip(pairs[::2], pairs[1::2]):
+    for old, new in zip(pairs[::2], pairs[1::2], strict=False):
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
@@ -242,7 +241,7 @@ def outcomes(tmp_path_factory):
     for i, name in enumerate(THROUGH_THE_COMMAND):
         write_case(root / f"case{i}", CASES[name])
         jobs.append((CASES[name].args, root / f"case{i}", None))
-    return dict(zip(THROUGH_THE_COMMAND, run_cli_many(jobs)))
+    return dict(zip(THROUGH_THE_COMMAND, run_cli_many(jobs), strict=False))
 
 
 @pytest.mark.e2e

@@ -7,9 +7,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from conftest import clean_env, run_cli
 
 from grader.exercise.problem import load_exercise
-from conftest import clean_env, run_cli
 
 VARIANT = """
 id: pv
@@ -115,8 +115,9 @@ def test_grading_mode_never_takes_the_student_from_the_file(setup):
 
 
 def test_an_exercise_without_params_says_nothing_about_variants(tmp_path, monkeypatch):
-    from grader import api
     from conftest import SOLUTIONS
+
+    from grader import api
 
     monkeypatch.chdir(tmp_path)
     report = api.check(SOLUTIONS / "exercise1.py")

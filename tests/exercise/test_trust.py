@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import run_cli, run_cli_many, task
+
 from grader.sandbox import Run
 
 # -- replies of any shape, straight into grading (as a sandbox could hand them over) ---------------
@@ -20,9 +20,10 @@ from grader.sandbox import Run
 @pytest.fixture(scope="module")
 def graded_task(tmp_path_factory):
     """A loaded exercise task and its check points (3 random points, no shown ones)."""
+    from conftest import exercise_text
+
     from grader.exercise.grading import check_points
     from grader.exercise.problem import load_exercise
-    from conftest import exercise_text
 
     folder = tmp_path_factory.mktemp("trust")
     path = folder / "tq.yaml"
@@ -237,8 +238,8 @@ def test_the_json_report_says_what_isolation_it_had(tmp_path):
 
 
 def test_grading_mode_warns_when_the_sandbox_enforced_less(capsys):
-    from grader.reports.delivery import isolation_warning as _isolation_warning
     from grader.reports import Report
+    from grader.reports.delivery import isolation_warning as _isolation_warning
 
     report = Report("tq", "exercise", "T", "s.py", [], isolation={"missing": ["landlock", "cgroup memory limit"]})
     _isolation_warning(report, grading=False)

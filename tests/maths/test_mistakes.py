@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from conftest import by_id, exercise_text, task
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import by_id, exercise_text, task
 from grader.maths import mistakes
 from grader.maths.equivalence import compare
 from grader.maths.parse import MAX_LENGTH, parse_math

@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 import pytest
+from conftest import by_id, task
 
 from grader.maths.numerics import sample_points
-from conftest import by_id, task
 
 BOXES = [[[-1, 1]], [[-3, 3]], [[0.5, 2.5]], [[0, 1]], [[-math.pi / 2, math.pi / 2]], [[-1, 1], [0, 2]], [[-2, 2], [-2, 2], [1, 5]]]
 

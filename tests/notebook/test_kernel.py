@@ -11,8 +11,8 @@ import sys
 import textwrap
 
 import pytest
-
 from conftest import clean_env
+
 from grader.errors import GradquizError
 from grader.notebook.kernel import OUTSIDE, kernel_source
 

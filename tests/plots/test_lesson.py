@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import exercise_text, png_size, red_pixels, task
+
 from grader.errors import GradquizError
 from grader.plots.draw import show_problem
 from grader.plots.lesson import lesson_for

@@ -4,7 +4,6 @@ entries are drawn in red (counted in the PNG, found in the SVG); none for a righ
 from __future__ import annotations
 
 import pytest
-
 from conftest import SOLUTIONS, exercise_text, png_size, red_pixels, task
 
 

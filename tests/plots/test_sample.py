@@ -5,8 +5,8 @@ and the picture says so; the student's grid values themselves are tests/plots/te
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import exercise_text, task
+
 from grader.exercise.problem import load_exercise
 from grader.plots.sample import CURVE_POINTS, FIELD_POINTS, collect, picture_for
 from grader.reports.model import Result

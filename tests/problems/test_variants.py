@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 import sympy
+from conftest import clean_env, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import clean_env, run_cli
 from grader import api
 from grader.authoring.starters import starter, substitute
-from grader.problems.constraints import ConstraintError, draw_variant, parse_constraint, show_value
 from grader.errors import GradquizError
-from grader.maths.parse import parse_math
 from grader.exercise.problem import load_exercise
+from grader.maths.parse import parse_math
+from grader.problems.constraints import ConstraintError, draw_variant, parse_constraint, show_value
 from grader.problems.schema import Param
 from grader.problems.variants import draw
 

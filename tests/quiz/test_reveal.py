@@ -8,7 +8,6 @@ import json
 
 import pytest
 import yaml
-
 from conftest import clean_env, run_cli
 
 from grader.quiz import check_answers

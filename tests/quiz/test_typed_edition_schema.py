@@ -11,9 +11,9 @@ import pytest
 import sympy
 
 from grader.errors import GradquizError
+from grader.problems.fields import Where
 from grader.problems.schema import validate
 from grader.problems.yamlio import Positions, load_yaml
-from grader.problems.fields import Where
 from grader.quiz.context import Context, domain_of, one_variable, slope_at
 from grader.quiz.edition import RECORDED, is_edition, only_recorded, with_stand_ins
 from grader.quiz.grade import QuizReport, grade_question

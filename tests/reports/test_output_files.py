@@ -11,7 +11,6 @@ import stat
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import SOLUTIONS, run_cli, run_cli_many
 
 FORMATS = ["text", "json", "junit", "gradescope"]

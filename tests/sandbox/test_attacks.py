@@ -21,11 +21,11 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 import as_user
+import pytest
 from as_user import USERS
 from conftest import by_id, clean_env, exercise_text, task
+
 from grader.sandbox.parent import landlock_abi
 
 pytestmark = pytest.mark.e2e  # every test here runs the command

@@ -14,9 +14,8 @@ import textwrap
 import time
 import xml.etree.ElementTree as ET
 
-import pytest
-
 import as_user
+import pytest
 from as_user import USERS
 from conftest import CAPABILITY_PROBE, by_id, clean_env, run_cli_many, task
 

@@ -13,11 +13,11 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 import as_user
+import pytest
 from as_user import USERS
 from conftest import CAPABILITY_PROBE, clean_env, exercise_text, task
+
 from grader.sandbox import ForkServer, Sandbox, cgroups, parent, replies
 from grader.sandbox.parent import SHM, landlock_abi, temp_root
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 
-from grader.sandbox.output import tail
 from conftest import task
+
+from grader.sandbox.output import tail
 
 
 def test_a_cut_output_starts_at_a_line_and_counts_what_was_dropped():

@@ -5,14 +5,12 @@ from __future__ import annotations
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import format_math, symbol
+from grader.maths.numerics import fmt
+from grader.maths.parse import Reading, format_math, read_math, symbol
 from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind
-from grader.maths.parse import Reading, read_math
-from grader.maths.numerics import fmt
 from grader.quiz.typed import prompt_variables, read_typed, typed_text
-
 
 LETTERS = ("x", "y", "z", "t", "u", "v", "w", "s", "r", "n")  # variables of an answer to a constant key
 
@@ -66,7 +64,7 @@ class Expression(QuestionKind):
             extra["error"] = "undecided"
         elif verdict.counterexample:
             c = verdict.counterexample
-            extra["counterexample"] = {"at": dict(zip(c.variables, c.point)), "answer": c.got, "expected": c.want}
+            extra["counterexample"] = {"at": dict(zip(c.variables, c.point, strict=False)), "answer": c.got, "expected": c.want}
         if not verdict.equal and not verdict.undecided and isinstance(value, Reading):
             for shown, expr in value.alternatives:  # the other reading of 1/2x, e^2x
                 if equivalence.compare(expr, q.key, q.variables, domain=q.domain, seed=q.seed).equal:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import symbol
 from grader.maths.numerics import fmt
+from grader.maths.parse import symbol
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.sets import pieces_of, read_interval, set_difference_witness, show_set

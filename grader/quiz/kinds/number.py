@@ -7,14 +7,13 @@ import math
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import format_math
 from grader.maths.numerics import fmt
+from grader.maths.parse import Reading, format_math
 from grader.problems.fields import formula
+from grader.problems.variants import exact
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
-from grader.maths.parse import Reading
 from grader.quiz.typed import finite, parse_typed, read_typed, real_number, show_number, typed_text
-from grader.problems.variants import exact
 
 
 class Number(QuestionKind):

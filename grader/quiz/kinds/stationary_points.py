@@ -11,8 +11,8 @@ import re
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import symbol
 from grader.maths.numerics import fmt
+from grader.maths.parse import symbol
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind, Unreadable
 from grader.quiz.sets import is_nothing, none_hint
@@ -47,8 +47,8 @@ class StationaryPoints(QuestionKind):
     def judge(self, q, value):
         got = [float(v) for v in value]
         want = [float(v) for v in q.key]
-        wrong = [v for v, g in zip(value, got) if not any(abs(g - w) <= q.tolerance for w in want)]
-        missing = [v for v, w in zip(q.key, want) if not any(abs(g - w) <= q.tolerance for g in got)]
+        wrong = [v for v, g in zip(value, got, strict=False) if not any(abs(g - w) <= q.tolerance for w in want)]
+        missing = [v for v, w in zip(q.key, want, strict=False) if not any(abs(g - w) <= q.tolerance for g in got)]
         lines = list(getattr(value, "notes", ()))
         if not wrong and not missing:
             return Outcome(True, "\n".join(lines + [f"Right: {self.show(q, value)}."]))
