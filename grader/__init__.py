@@ -4,8 +4,7 @@ The small public facade; everything else is internal.
 """
 
 from grader.errors import GradquizError
-
-__version__ = "0.1.0"
+from grader.version import __version__
 
 __all__ = ["GradquizError", "__version__", "check", "load_problem"]
 

@@ -68,19 +68,32 @@ def grade_source(source: str, filename: str, problem_path: Path | None, *, stude
     ``gradquiz grade`` passes what its warm workers keep: ``compiled``, the exercise already
     loaded for this student with its forbid and allow lists, and ``sandbox``, a function
     ``(source, filename, forbid, allow)`` that gives a sandbox (forked from a warm server)."""
-    if compiled is None:
-        data, positions, forbid, allow = exercise_file(problem_path, filename, student, grading)
+    named, entry, lookup = student, None, None
+    student, origin = _student(student, source, grading)
+    if compiled is None:  # the compiled form from the cache: no YAML, no SymPy (grader.exercise.cache)
+        from grader.exercise.cache import Lookup
+
+        lookup = Lookup(problem_path, student, grading)
+        entry = lookup.read()  # validated without NumPy: the child starts before this process loads it
+        if entry and grading and entry["exercise"]["per_student"] and not (named or os.environ.get("GRADQUIZ_STUDENT")):
+            entry = None  # exercise_file refuses it
+    if entry is not None:
+        forbid, allow = entry["exercise"]["forbid"], entry["exercise"]["allow"]
+    elif compiled is None:
+        data, positions, forbid, allow = exercise_file(problem_path, filename, named, grading)
     else:
         problem, forbid, allow = compiled
     start = sandbox or (lambda text, name, deny, permit: _sandbox(text, name, deny, limits, permit))
     pictures = []
-    # Start the child now: it loads numpy and the submission while we load SymPy.
+    # Start the child now: it loads numpy and the submission while we load the grading code.
     with _mapped(start(source, filename, forbid, allow), notebook) as child:
         from grader.exercise.grading import grade
-        from grader.exercise.problem import load_exercise
 
-        student, origin = _student(student, source, grading)
-        if compiled is None:
+        if entry is not None:
+            problem, lookup = lookup.restore(entry), None
+        elif compiled is None:
+            from grader.exercise.problem import load_exercise
+
             problem = load_exercise(problem_path, student, data, positions)
         results = grade(problem, child, include_hidden=grading, salt=_salt() if grading else ())
         if plot:
@@ -99,6 +112,10 @@ def grade_source(source: str, filename: str, problem_path: Path | None, *, stude
         output=(stdout + stderr).strip(),
         isolation=dict(isolation) if isinstance(isolation, dict) else None,
     )
+    if lookup is not None:
+        from grader.exercise.cache import compile_and_store
+
+        compile_and_store(lookup, problem, forbid, allow)
     if notebook is not None:
         report.notes.extend(notebook.notes)
     report.notes += variant_notes(problem, origin, source)
@@ -171,9 +188,7 @@ def variant_notes(problem, origin: str, source: str) -> list[str]:
     """Which variant of an exercise with params was graded, and how to pick another."""
     if not problem.params:
         return []
-    from grader.problems.constraints import describe
-
-    shown = describe(problem.params)
+    shown = problem.variant
     if origin == "none":
         return [
             f"no student id given: graded the default variant ({shown}), which may not be yours; pick yours with "

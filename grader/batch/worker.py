@@ -116,6 +116,7 @@ def _text(report) -> str:
 def _exercise(problem_path: str, student: str):
     """The compiled exercise for this student: compiled once per worker (once per variant)."""
     from grader.api import exercise_file
+    from grader.exercise.cache import Lookup, compile_and_store
     from grader.exercise.problem import load_exercise
 
     path = Path(problem_path)
@@ -123,10 +124,16 @@ def _exercise(problem_path: str, student: str):
     with _lock:
         entry = _exercises.get((problem_path, stamp, None)) or _exercises.get((problem_path, stamp, student))
         if entry is None:
-            data, positions, forbid, allow = exercise_file(path, str(path), student, grading=True)
-            variant = student if isinstance(data, dict) and data.get("params") else None
-            exercise = load_exercise(path, student, data, positions)
-            entry = (exercise, forbid, allow)
+            lookup = Lookup(path, student, grading=True)  # the compiled form, shared with check and notebooks
+            entry = lookup.get()
+            if entry is not None:
+                variant = student if entry[0].data["exercise"]["per_student"] else None
+            else:
+                data, positions, forbid, allow = exercise_file(path, str(path), student, grading=True)
+                variant = student if isinstance(data, dict) and data.get("params") else None
+                exercise = load_exercise(path, student, data, positions)
+                entry = (exercise, forbid, allow)
+                compile_and_store(lookup, exercise, forbid, allow)
             _exercises[(problem_path, stamp, variant)] = entry
     exercise, forbid, allow = entry
     if exercise.student != student:

@@ -12,14 +12,17 @@ feedback names those right at every check point by both checks, and a task with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from grader.exercise import feedback
 from grader.maths.numerics import close, sample_points
-from grader.exercise.problem import Exercise, Task
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
+
+if TYPE_CHECKING:  # a loaded exercise (problem.py, SymPy) or a compiled one (compiled.py), alike
+    from grader.exercise.problem import Exercise, Task
 
 FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order
 
@@ -75,7 +78,7 @@ def _one_by_one(task: Task, x: np.ndarray):
         refs.append(ref)
         fs.append(fx)
     if not kept:
-        return np.arange(0), np.zeros((0,) + task.shape), np.zeros((0, task.f.rows))
+        return np.arange(0), np.zeros((0,) + task.shape), np.zeros((0, task.outputs))
     return np.array(kept), np.concatenate(refs), np.concatenate(fs)
 
 

@@ -1,0 +1,209 @@
+"""The cache of compiled exercises: one JSON file per problem file (and variant), per user.
+
+``GRADQUIZ_CACHE`` names the folder, or ``off``; by default the platform's user cache folder
+(``$XDG_CACHE_HOME/gradquiz``, else ``~/.cache/gradquiz`` on Linux). An entry is keyed by the
+sha256 of the problem file's bytes, the student whose variant it holds (only for a file with
+``params:``, where the id picks the parameters, which the entry records), the gradquiz version and
+the entry format; in grading mode also by the grading secret.
+
+The folder is the student's (on their machine, in their CI job), so an entry is data, never
+code (``grader.exercise.compiled``; programs of ``grader.maths.program``), and never trusted:
+it is read without following a symbolic link, size-limited, parsed as strict JSON, its header
+must repeat the key it was looked up by, and ``compiled.restore`` validates every field and
+program; anything else is ignored and rebuilt. An entry holds only what the problem file holds
+(no check points of grading mode, no submission). In grading mode, where a planted entry could
+change a score, entries are sealed with an HMAC keyed by ``GRADQUIZ_SECRET`` and only a sealed
+entry is read; without a secret, grading mode compiles in memory. Entries are written
+atomically (a fresh temporary file in the folder, renamed over the entry: never through a link).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from grader.exercise import compiled
+
+FORMAT = 1  # bump when the compiled form changes
+MAX_BYTES = 16 << 20
+MAGIC = "gradquiz-compiled"
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when ``GRADQUIZ_CACHE=off``."""
+    value = os.environ.get("GRADQUIZ_CACHE", "").strip()
+    if value.lower() == "off":
+        return None
+    if value:
+        return Path(value).expanduser()
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "gradquiz"
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "gradquiz" / "Cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gradquiz"
+
+
+# the modules whose code makes an entry: an entry made by other code is stale even at the same version
+COMPILER = ("maths/program.py", "maths/mistakes.py", "maths/numerics.py", "exercise/compiled.py",
+            "exercise/kinds.py", "exercise/problem.py", "exercise/feedback.py")
+_code: list = []
+
+
+def _version() -> str:
+    """gradquiz's version and a digest of the compiling code."""
+    if not _code:
+        from grader.version import __version__
+
+        digest = hashlib.sha256()
+        root = Path(__file__).resolve().parent.parent
+        for name in COMPILER:
+            try:
+                digest.update((root / name).read_bytes())
+            except OSError:
+                digest.update(name.encode())
+        _code.append(f"{__version__}+{digest.hexdigest()[:16]}")
+    return _code[0]
+
+
+def _seal(grading: bool) -> bytes | None:
+    """The HMAC key of grading mode's entries (from GRADQUIZ_SECRET); b"" in the student's mode."""
+    if not grading:
+        return b""
+    secret = os.environ.get("GRADQUIZ_SECRET", "")
+    if not secret:
+        return None
+    return hashlib.sha256(b"gradquiz cache\x1f" + secret.encode("utf-8", "surrogateescape")).digest()
+
+
+class Lookup:
+    """One problem file's place in the cache: its key parts, then ``get`` and ``put``."""
+
+    def __init__(self, problem_path: Path, student: str, grading: bool):
+        self.path, self.student = Path(problem_path), student
+        self.root, self.seal = folder(), _seal(grading)
+        self.source = ""
+        if self.usable:
+            try:
+                self.source = hashlib.sha256(self.path.read_bytes()).hexdigest()
+            except OSError:
+                self.root = None
+
+    @property
+    def usable(self) -> bool:
+        return self.root is not None and self.seal is not None
+
+    def header(self, variant: str | None) -> dict:
+        return {"format": MAGIC, "version": FORMAT, "gradquiz": _version(), "source": self.source,
+                "variant": variant, "sealed": bool(self.seal)}
+
+    def name(self, variant: str | None) -> str:
+        key = json.dumps(self.header(variant), sort_keys=True) + hashlib.sha256(self.seal or b"").hexdigest()
+        return hashlib.sha256(key.encode()).hexdigest()[:40] + ".json"
+
+    def read(self) -> dict | None:
+        """A valid entry's compiled data (validated in pure Python: NumPy is not imported yet, so
+        the sandbox's child can start first), else None."""
+        if not self.usable:
+            return None
+        body, per_student = self._read(None), False
+        if body == {"per_student": True}:  # a file with params: the entry of this student's variant
+            body, per_student = self._read(self.student), True
+        if body is None:
+            return None
+        try:
+            compiled.validate(body)
+        except compiled.EntryError:
+            return None
+        return body if body["exercise"]["per_student"] is per_student else None
+
+    def restore(self, body: dict) -> compiled.CompiledExercise:
+        """The exercise of ``read``'s data; a mistake compiled later is stored with it."""
+        exercise = compiled.restore(body, self.path, self.student)
+        exercise.on_change = lambda ex: self.put(ex.data)
+        return exercise
+
+    def get(self):
+        """(compiled exercise, forbid, allow) from a valid entry, else None."""
+        body = self.read()
+        if body is None:
+            return None
+        exercise = self.restore(body)
+        return exercise, exercise.forbid, exercise.allow
+
+    def put(self, body: dict | None) -> None:
+        """Store a compiled exercise (``compiled.dump``'s data); failures are ignored (no cache)."""
+        if not self.usable or body is None:
+            return
+        if body["exercise"]["per_student"]:
+            self._write(None, {"per_student": True})
+            self._write(self.student, body)
+        else:
+            self._write(None, body)
+
+    def _read(self, variant: str | None) -> dict | None:
+        path = self.root / self.name(variant)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read(MAX_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        try:
+            entry = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if not isinstance(entry, dict) or set(entry) != {"header", "body", "mac"}:
+            return None
+        if entry["header"] != self.header(variant) or not isinstance(entry["body"], dict):
+            return None
+        if not isinstance(entry["mac"], str) or not hmac.compare_digest(entry["mac"], self._mac(entry)):
+            return None
+        return entry["body"]
+
+    def _mac(self, entry: dict) -> str:
+        text = json.dumps([entry["header"], entry["body"]], sort_keys=True, allow_nan=False)
+        return hmac.new(self.seal or b"unsealed", text.encode(), hashlib.sha256).hexdigest()
+
+    def _write(self, variant: str | None, body: dict) -> None:
+        entry = {"header": self.header(variant), "body": body}
+        try:
+            entry["mac"] = self._mac(entry)
+            text = json.dumps(entry, allow_nan=False, separators=(",", ":"))
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.root)
+        except (OSError, ValueError, TypeError):
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temp, self.root / self.name(variant))  # a rename replaces a link, never follows it
+        except OSError:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def compile_and_store(lookup: Lookup | None, exercise, forbid: list, allow: list) -> None:
+    """Put a freshly loaded (SymPy) exercise's compiled form in the cache."""
+    if lookup is None or not lookup.usable:
+        return
+    lookup.put(compiled.dump(exercise, forbid, allow))
