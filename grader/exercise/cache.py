@@ -4,7 +4,7 @@
 (``$XDG_CACHE_HOME/gradquiz``, else ``~/.cache/gradquiz`` on Linux). An entry is keyed by the
 sha256 of the problem file's bytes, the student whose variant it holds (only for a file with
 ``params:``, where the id picks the parameters, which the entry records), the gradquiz version and
-the entry format; in grading mode also by the grading secret.
+the entry format and a digest of the compiling code; in grading mode also by the grading secret.
 
 The folder is the student's (on their machine, in their CI job), so an entry is data, never
 code (``grader.exercise.compiled``; programs of ``grader.maths.program``), and never trusted:
@@ -49,17 +49,16 @@ def folder() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gradquiz"
 
 
-# the modules whose code makes an entry: an entry made by other code is stale even at the same version
-COMPILER = ("maths/program.py", "maths/mistakes.py", "maths/numerics.py", "exercise/compiled.py",
+# the modules whose code makes an entry (and __init__.py, which holds the version): an entry made by
+# other code is stale, even at the same version
+COMPILER = ("__init__.py", "maths/program.py", "maths/mistakes.py", "maths/numerics.py", "exercise/compiled.py",
             "exercise/kinds.py", "exercise/problem.py", "exercise/feedback.py")
 _code: list = []
 
 
 def _version() -> str:
-    """gradquiz's version and a digest of the compiling code."""
+    """A digest of gradquiz's version and of the compiling code."""
     if not _code:
-        from grader.version import __version__
-
         digest = hashlib.sha256()
         root = Path(__file__).resolve().parent.parent
         for name in COMPILER:
@@ -67,7 +66,7 @@ def _version() -> str:
                 digest.update((root / name).read_bytes())
             except OSError:
                 digest.update(name.encode())
-        _code.append(f"{__version__}+{digest.hexdigest()[:16]}")
+        _code.append(digest.hexdigest()[:24])
     return _code[0]
 
 
