@@ -189,7 +189,12 @@ class Lookup:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            os.replace(temp, self.root / self.name(variant))  # a rename replaces a link, never follows it
+            target = self.root / self.name(variant)
+            try:
+                os.replace(temp, target)  # a rename replaces a link, never follows it
+            except IsADirectoryError:  # an empty folder planted in the entry's place
+                os.rmdir(target)
+                os.replace(temp, target)
         except OSError:
             try:
                 os.unlink(temp)
