@@ -17,6 +17,7 @@ restore) pair. A kind without one is not compiled: its exercises are loaded with
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 CALLS = ("scalars", "vector")
+MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")  # as api._names keeps them
 
 
 class EntryError(ValueError):
@@ -269,7 +271,7 @@ def validate(data) -> None:
         top = _fields(data, {"exercise": dict, "tasks": list})
         ex = _fields(top["exercise"], {"id": str, "title": str, "intro": str, "hidden_checks": int, "forbid": list,
                                        "allow": list, "per_student": bool, "params": dict, "variant": str})
-        if not all(isinstance(m, str) for m in ex["forbid"] + ex["allow"]):
+        if not all(isinstance(m, str) and MODULE.fullmatch(m) for m in ex["forbid"] + ex["allow"]):
             raise EntryError("forbid/allow")
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in ex["params"].items()):
             raise EntryError("params")

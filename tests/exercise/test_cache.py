@@ -146,6 +146,7 @@ BAD = {
     "a variable out of range": lambda cache, entry: forged(entry, _wrong_variable),
     "a missing task field": lambda cache, entry: forged(entry, lambda b: b["tasks"][0].pop("at")),
     "a string for a number": lambda cache, entry: forged(entry, lambda b: b["tasks"][0]["spec"].update(rtol="1")),
+    "a path in allow": lambda cache, entry: forged(entry, lambda b: b["exercise"].update(allow=["../../etc"])),
     "NaN": lambda cache, entry: entry.write_text(entry.read_text().replace('"atol":', '"atol":NaN,"x":', 1)),
 }
 
