@@ -10,8 +10,11 @@ quantities a student may have returned, the buggy differentiator's slips) is com
 time a wrong answer needs it (``mistakes``) and stored with the rest. Anything asking for the
 SymPy expressions themselves (``task.f``, a picture) compiles the problem with SymPy, once.
 
-Each kind names its compiled form (``Kind.compiled``); ``FORMS`` maps a form to its (dump,
-restore) pair. A kind without one is not compiled: its exercises are loaded with SymPy every time.
+Each kind names its compiled form (``Kind.compiled``); ``FORMS`` maps a form to a ``Form``: how a
+loaded task becomes data (``dump``), how that data is validated (``check``, pure Python) and the
+class of the restored task (``task``, built from the validated data and its exercise). A kind
+added later plugs in with ``FORMS["name"] = Form(...)`` and ``Kind(..., compiled="name")``; a kind
+without one is not compiled: its exercises are loaded with SymPy every time.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from grader.exercise.kinds import KINDS
 from grader.maths import program
@@ -152,7 +155,7 @@ class CompiledExercise:
 
     def __post_init__(self):
         if not self.tasks or self.tasks[0].owner is not self:  # made or copied (dataclasses.replace)
-            self.tasks = tuple(CompiledTask(t, self) for t in self.data["tasks"])
+            self.tasks = tuple(FORMS[t["form"]].task(t, self) for t in self.data["tasks"])
 
     @property
     def id(self) -> str:
@@ -219,7 +222,7 @@ def _dump_task(task, exercise) -> dict:
         "bounds": task.bounds.tolist(), "at": task.at.tolist(), "call": task.call, "line": task.line,
         "hint": task.hint, "form": task.kind.compiled,
     }
-    data.update(FORMS[task.kind.compiled][0](task, exercise))
+    data.update(FORMS[task.kind.compiled].dump(task, exercise))
     return data
 
 
@@ -331,7 +334,7 @@ def _check_task(task) -> None:
         raise EntryError("bounds")
     if task.get("form") != kind.compiled or kind.compiled not in FORMS:
         raise EntryError("form")
-    FORMS[kind.compiled][1](task, n, m, kind.shape(m, n))
+    FORMS[kind.compiled].check(task, n, m, kind.shape(m, n))
 
 
 def _finite(value) -> bool:
@@ -366,5 +369,11 @@ def _programs(programs: list, n: int) -> None:
             raise EntryError(f"program: {exc}") from None
 
 
-FORMS: dict[str, tuple[Callable, Callable]] = {"expressions": (_dump_expressions, _check_expressions)}
+class Form(NamedTuple):
+    dump: Callable  # (loaded task, exercise) -> the form's own keys of the task's data
+    check: Callable  # (task data, n variables, m outputs, answer shape) -> None, or EntryError
+    task: Callable  # (validated task data, CompiledExercise) -> a task grading can use
+
+
+FORMS: dict[str, Form] = {"expressions": Form(_dump_expressions, _check_expressions, CompiledTask)}
 

@@ -73,7 +73,7 @@ class Kind:
     one_variable: bool = False
     fd_order: int = 1  # 0: no finite-difference oracle (f itself)
     # the name of the kind's compiled form (``grader.exercise.compiled.FORMS``: how its tasks are
-    # cached as data, graded without SymPy); None: every check compiles the problem with SymPy
+    # cached as data and graded without SymPy); None: every check compiles the problem with SymPy
     compiled: str | None = None
 
     def shape(self, m: int, n: int) -> tuple[int, ...]:
