@@ -8,7 +8,9 @@ turn, so load on the machine weighs on all of them alike):
 - ``python -m pytest -q`` of a file holding the lesson's three asserts, in a venv with nothing
   but pytest (made once under the cache folder, ``pip install pytest``; ``--pytest PYTHON``
   names another interpreter);
-- ``python -c "import numpy"``, the floor of anything that grades with NumPy.
+- ``python -c "import numpy"``, the floor of anything that grades with NumPy;
+- the same warm check of a right answer through the library (``grader.api.check`` and the text
+  report, no command-line layer), to show what the command's own start costs.
 
 Prints the median wall time of each and its ratio to pytest. Goal: a warm check of a right
 answer at most 1.0x pytest, of a wrong one at most 1.5x.
@@ -38,6 +40,9 @@ def test_derivative():
     assert derivative(0.5) == 1.0
     assert derivative(0.0) == 0.0
 '''
+
+LIBRARY = "import sys; from grader.api import check; from grader.reports.text import plain_text; " \
+          "r = check(sys.argv[1]); print(plain_text(r)); sys.exit(0 if r.passed else 1)"
 
 
 def pytest_python(given: str | None, work: Path) -> str:
@@ -87,6 +92,7 @@ def main() -> None:
         "check wrong, cold cache": (command + ["check", str(WRONG)], cold_env, empty_cold),
         "pytest, three asserts": ([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_exercise1.py"], base, None),
         'python -c "import numpy"': ([sys.executable, "-c", "import numpy"], base, None),
+        "library check right, warm": ([sys.executable, "-c", LIBRARY, str(RIGHT)], warm_env, None),
     }
     for cmd, env, before in rows.values():  # warm the file cache and the compiled entries
         timed(cmd, env, work, before)
