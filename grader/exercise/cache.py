@@ -86,12 +86,15 @@ class Lookup:
     def __init__(self, problem_path: Path, student: str, grading: bool):
         self.path, self.student = Path(problem_path), student
         self.root, self.seal = folder(), _seal(grading)
-        self.source = ""
-        if self.usable:
-            try:
-                self.source = hashlib.sha256(self.path.read_bytes()).hexdigest()
-            except OSError:
-                self.root = None
+        self.source = self._digest() if self.usable else None
+        if self.source is None:
+            self.root = None
+
+    def _digest(self) -> str | None:
+        try:
+            return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            return None
 
     @property
     def usable(self) -> bool:
@@ -137,8 +140,8 @@ class Lookup:
 
     def put(self, body: dict | None) -> None:
         """Store a compiled exercise (``compiled.dump``'s data); failures are ignored (no cache)."""
-        if not self.usable or body is None:
-            return
+        if not self.usable or body is None or self._digest() != self.source:
+            return  # (a file edited meanwhile: what was compiled may be of the new text)
         if body["exercise"]["per_student"]:
             self._write(None, {"per_student": True})
             self._write(self.student, body)

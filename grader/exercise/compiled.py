@@ -1,8 +1,9 @@
 """The compiled form of an exercise: everything grading needs, as JSON data, graded without SymPy.
 
 ``dump(exercise)`` turns a loaded exercise (``problem.load_exercise``, SymPy) into plain data;
-``restore(data, path, student)`` validates that data field by field and rebuilds an exercise
-that grades like the original: each task's ``f`` and reference are programs of
+``validate(data)`` checks such data field by field and program by program (pure Python, before
+NumPy is imported), and ``restore(data, path, student)`` rebuilds an exercise that grades like
+the original: each task's ``f`` and reference are programs of
 ``grader.maths.program`` (data run by a small interpreter, never code), beside its check-point
 plan (bounds, sample count; the points are drawn per run, grading mode's secret ones too),
 fixed points, shape, tolerances and feedback texts. What only a wrong answer needs (the other
@@ -12,9 +13,10 @@ SymPy expressions themselves (``task.f``, a picture) compiles the problem with S
 
 Each kind names its compiled form (``Kind.compiled``); ``FORMS`` maps a form to a ``Form``: how a
 loaded task becomes data (``dump``), how that data is validated (``check``, pure Python) and the
-class of the restored task (``task``, built from the validated data and its exercise). A kind
-added later plugs in with ``FORMS["name"] = Form(...)`` and ``Kind(..., compiled="name")``; a kind
-without one is not compiled: its exercises are loaded with SymPy every time.
+class of the restored task (``task``, built from the validated data and its exercise, kept as its
+``owner``). A kind added later plugs in with ``FORMS["name"] = Form(...)`` and
+``Kind(..., compiled="name")``; a kind without one is not compiled: its exercises are loaded with
+SymPy every time.
 """
 
 from __future__ import annotations
