@@ -92,9 +92,10 @@ def grade_source(source: str, filename: str, problem_path: Path | None, *, stude
         if entry is not None:
             problem, lookup = lookup.restore(entry), None
         elif compiled is None:
+            from grader.exercise.cache import compiled_form
             from grader.exercise.problem import load_exercise
 
-            problem = load_exercise(problem_path, student, data, positions)
+            problem = compiled_form(lookup, load_exercise(problem_path, student, data, positions), forbid, allow)
         results = grade(problem, child, include_hidden=grading, salt=_salt() if grading else ())
         if plot:
             from grader.plots import collect
@@ -113,9 +114,9 @@ def grade_source(source: str, filename: str, problem_path: Path | None, *, stude
         isolation=dict(isolation) if isinstance(isolation, dict) else None,
     )
     if lookup is not None:
-        from grader.exercise.cache import compile_and_store
+        from grader.exercise.cache import store
 
-        compile_and_store(lookup, problem, forbid, allow)
+        store(lookup, problem)
     if notebook is not None:
         report.notes.extend(notebook.notes)
     report.notes += variant_notes(problem, origin, source)

@@ -116,7 +116,7 @@ def _text(report) -> str:
 def _exercise(problem_path: str, student: str):
     """The compiled exercise for this student: compiled once per worker (once per variant)."""
     from grader.api import exercise_file
-    from grader.exercise.cache import Lookup, compile_and_store
+    from grader.exercise.cache import Lookup, compiled_form, store
     from grader.exercise.problem import load_exercise
 
     path = Path(problem_path)
@@ -131,9 +131,9 @@ def _exercise(problem_path: str, student: str):
             else:
                 data, positions, forbid, allow = exercise_file(path, str(path), student, grading=True)
                 variant = student if isinstance(data, dict) and data.get("params") else None
-                exercise = load_exercise(path, student, data, positions)
+                exercise = compiled_form(lookup, load_exercise(path, student, data, positions), forbid, allow)
                 entry = (exercise, forbid, allow)
-                compile_and_store(lookup, exercise, forbid, allow)
+                store(lookup, exercise)
             _exercises[(problem_path, stamp, variant)] = entry
     exercise, forbid, allow = entry
     if exercise.student != student:

@@ -209,8 +209,25 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def compile_and_store(lookup: Lookup | None, exercise, forbid: list, allow: list) -> None:
-    """Put a freshly loaded (SymPy) exercise's compiled form in the cache."""
+def compiled_form(lookup: Lookup | None, exercise, forbid: list, allow: list):
+    """A freshly loaded (SymPy) exercise in its compiled form, graded as a cached one is (what a
+    wrong answer compiles is kept for ``store``), with the SymPy exercise as its ``full``; the
+    exercise itself when there is no cache or no compiled form."""
     if lookup is None or not lookup.usable:
+        return exercise
+    data = compiled.dump(exercise, forbid, allow)
+    if data is None:
+        return exercise
+    restored = compiled.restore(data, lookup.path, lookup.student)
+    restored.__dict__["full"] = exercise  # the cached_property's value: no second SymPy load
+    restored.on_change = lambda ex: None  # stored once, by ``store``, after grading
+    return restored
+
+
+def store(lookup: Lookup | None, exercise) -> None:
+    """Put an exercise made by ``compiled_form`` in the cache (nothing for one kept in SymPy);
+    later additions to it are stored as they are made."""
+    if lookup is None or not isinstance(exercise, compiled.CompiledExercise):
         return
-    lookup.put(compiled.dump(exercise, forbid, allow))
+    lookup.put(exercise.data)
+    exercise.on_change = lambda ex: lookup.put(ex.data)
