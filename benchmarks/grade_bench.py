@@ -128,7 +128,7 @@ CPU = CpuAccount()
 
 
 def grade(subs: Path, out: Path, jobs: int | None, env: dict) -> tuple[float, TreeMemory, str]:
-    cmd = [EXE, "grade", str(subs), "--output", str(out), "--quiet"] + (["--jobs", str(jobs)] if jobs else [])
+    cmd = [EXE, "grade", str(subs), "--exercise", "exercise1", "--output", str(out), "--quiet"] + (["--jobs", str(jobs)] if jobs else [])
     start = time.perf_counter()
     proc = subprocess.Popen(CPU.wrap(cmd), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(proc.pid)

@@ -366,11 +366,11 @@ def grade(
     submissions: List[Path] = typer.Argument(..., help="Folders (a folder or a file per student) or zips of them."),
     output: Path = typer.Option(..., "--output", help="Folder for the gradebook, reports and journal."),
     problems: Optional[List[Path]] = ProblemsOpt,
-    exercise: Optional[str] = typer.Option(None, "--exercise", help="The exercise or quiz every file answers (needed for a file per student)."),
+    exercise: Optional[List[str]] = typer.Option(None, "--exercise", metavar="ID", help="A problem to grade (repeatable; default: every problem given with --problems, GRADQUIZ_PATH or ./exercises and ./quizzes)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: the cores)."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of the class: renames ids, lists who handed in nothing."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="The class: a CSV, Canvas's gradebook export or Moodle's grading worksheet."),
     regrade: Optional[List[str]] = typer.Option(None, "--regrade", help="Grade these students again (repeatable, or a,b,c)."),
-    lms: Optional[LMS] = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv)."),
+    lms: Optional[LMS] = typer.Option(None, "--lms", help="Also write an LMS import file (canvas.csv or moodle.csv: the roster's own export written back)."),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local processes, or a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address (tcp://HOST:8786)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar; one summary line."),
@@ -381,12 +381,13 @@ def grade(
     from grader.batch import GradeOptions, grade_class
 
     options = GradeOptions(
-        submissions=list(submissions), output=output, problems=list(problems or ()), exercise=exercise,
+        submissions=list(submissions), output=output, problems=list(problems or ()),
+        exercises=[e for item in exercise or () for e in item.split(",") if e],
         jobs=jobs, roster=roster, regrade=[s for r in regrade or () for s in r.split(",") if s],
         lms=lms.value if lms else None,
         executor=executor.value, scheduler=scheduler, quiet=quiet,
     )
-    outcome = grade_class(options)
+    outcome = grade_class(options, say=lambda line: typer.echo(line, err=True))
     counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.statuses.items()))
     rate = f" ({outcome.graded / outcome.seconds:.1f}/s)" if outcome.graded and outcome.seconds > 0 else ""
     typer.echo(

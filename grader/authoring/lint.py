@@ -9,6 +9,7 @@ variants is reported once, with how many more variants have it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,13 +95,27 @@ def _add_all(issues: Issues, errors, label: str) -> None:
 
 
 def lint_exercise(path: Path, data, positions):
-    """(error lines, the default variant's Exercise or None): every schema mistake, then every
-    task's mistakes in every variant (a broken task does not hide the others)."""
-    from grader.exercise.problem import load_exercise, task_errors
-
+    """(error lines, the default variant's Exercise or None): every schema mistake, and then every
+    task's mistakes in every variant: the tasks without a schema mistake are compiled and checked
+    too, and a task that does not compile does not keep the others' maths from being checked."""
     spec, errors = schema_errors(schema.Exercise, data, positions, path)
     if errors:
-        return errors, None
+        return _in_line_order(path, errors + _rest_of(path, data, positions, errors, "tasks", _reduced_exercise(path))), None
+    return _lint_tasks(path, data, spec, positions)
+
+
+def _reduced_exercise(path: Path):
+    def lint(data, positions) -> list[str]:
+        spec, more = schema_errors(schema.Exercise, data, positions, path)
+        return [] if more or spec is None else _lint_tasks(path, data, spec, positions)[0]
+
+    return lint
+
+
+def _lint_tasks(path: Path, data, spec, positions):
+    from grader.exercise.problem import Exercise, compiled_tasks, load_exercise, task_errors
+    from grader.problems.variants import student_id
+
     issues = Issues(path)
     variants = _variants(spec, path, positions, issues)
     structure(spec, positions, issues)
@@ -109,13 +124,70 @@ def lint_exercise(path: Path, data, positions):
         label = describe(values)
         try:
             exercise = load_exercise(path, data=data, positions=positions, params=values)
+            tasks = list(enumerate(exercise.tasks))
         except GradquizError as err:
             _add_all(issues, [err, *task_errors(path, spec, positions, values)], label)
-            continue
-        first = first or exercise
-        for task_index, task in enumerate(exercise.tasks):
+            tasks = compiled_tasks(path, spec, positions, values)
+            exercise = Exercise(spec, Path(path), tuple(t for _, t in tasks), values, student_id(None))
+        else:
+            first = first or exercise
+        for task_index, task in tasks:
             check_task(exercise, task, task_index, positions, issues, label)
     return issues.lines(), first
+
+
+def _rest_of(path: Path, data, positions, errors, items: str, lint) -> list[str]:
+    """The mistakes of the tasks (``items``: tasks or questions) the schema accepts, when every
+    schema mistake is inside some task: ``lint(reduced data, positions)`` checks the file without
+    those tasks, and its lines keep the file's line numbers and key paths."""
+    inside = re.compile(rf"^{items}\[(\d+)\]")
+    bad = set()
+    for line in errors:
+        where = line.split(": ", 1)[1] if line.startswith(f"{path}:") else line
+        match = inside.match(where.split(": ", 1)[0])
+        if not match:
+            return []  # a mistake outside the tasks: nothing else can be trusted
+        bad.add(int(match.group(1)))
+    entries = data.get(items) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return []
+    kept = [i for i in range(len(entries)) if i not in bad]
+    if not kept:
+        return []
+    try:
+        lines = lint({**data, items: [entries[i] for i in kept]}, _Renumbered(positions, kept, items))
+    except GradquizError as err:
+        lines = [str(err)]
+    anywhere = re.compile(rf"(?<![\w\]]){items}\[(\d+)\]")
+    return [anywhere.sub(lambda m: f"{items}[{kept[int(m.group(1))]}]" if int(m.group(1)) < len(kept) else m.group(0),
+                         line) for line in lines]
+
+
+def _in_line_order(path: Path, lines: list[str]) -> list[str]:
+    def line_number(text: str) -> int:
+        head = text[len(f"{path}:"):].split(":", 1)[0] if text.startswith(f"{path}:") else ""
+        return int(head) if head.isdigit() else 0
+
+    return sorted(lines, key=line_number)
+
+
+class _Renumbered:
+    """Positions of a file seen through a copy that left some tasks out: ``tasks[j]`` of the copy
+    is ``tasks[kept[j]]`` of the file."""
+
+    def __init__(self, positions, kept: list[int], items: str) -> None:
+        self._positions = positions
+        self._kept = kept
+        self._items = items
+
+    def line_of(self, loc, *args, **kwargs):
+        loc = tuple(loc)
+        if len(loc) > 1 and loc[0] == self._items and isinstance(loc[1], int) and loc[1] < len(self._kept):
+            loc = (self._items, self._kept[loc[1]], *loc[2:])
+        return self._positions.line_of(loc, *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._positions, name)
 
 
 def structure(spec, positions, issues: Issues) -> None:
@@ -288,15 +360,28 @@ def _value(matrix: sympy.Matrix, subs) -> str:
 
 
 def lint_quiz(path: Path, data, positions):
-    """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is used."""
+    """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is
+    used; the questions the schema accepts and those that compile are checked past the others."""
     import grader.quiz.edition as edition
-    from grader.quiz import QuizSpec, load_quiz, validate_quiz
-    from grader.quiz.load import question_errors
+    from grader.quiz import QuizSpec
 
-    spec, errors = schema_errors(QuizSpec, edition.with_stand_ins(data) if edition.is_edition(data) else data,
-                                 positions, path)
+    def stand_in(d):
+        return edition.with_stand_ins(d) if edition.is_edition(d) else d
+
+    spec, errors = schema_errors(QuizSpec, stand_in(data), positions, path)
     if errors:
-        return errors, None
+        def lint(reduced, renamed) -> list[str]:
+            again, more = schema_errors(QuizSpec, stand_in(reduced), renamed, path)
+            return [] if more or again is None else _lint_questions(path, reduced, again, renamed)[0]
+
+        return _in_line_order(path, errors + _rest_of(path, data, positions, errors, "questions", lint)), None
+    return _lint_questions(path, data, spec, positions)
+
+
+def _lint_questions(path: Path, data, spec, positions):
+    from grader.quiz import load_quiz, validate_quiz
+    from grader.quiz.load import compiled_questions, question_errors
+
     issues = Issues(path)
     variants = _variants(spec, path, positions, issues)
     first = None
@@ -306,8 +391,9 @@ def lint_quiz(path: Path, data, positions):
             quiz = load_quiz(path, data=data, positions=positions, params=values)
         except GradquizError as err:
             _add_all(issues, [err, *question_errors(path, data, positions, values)], label)
-            continue
-        first = first or quiz
+            quiz = compiled_questions(path, data, positions, values)
+        else:
+            first = first or quiz
         for line in validate_quiz(quiz):
             where, _, rest = line.partition(f"{path}:")[2].partition(": ")
             key, _, message = rest.partition(": ")

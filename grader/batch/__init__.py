@@ -8,9 +8,11 @@ The batch wing sits between the faces: it may import ``grader.api`` (a submissio
 ``api.grade_source``, exactly as ``check`` grades it) and every wing below, never ``grader.cli``;
 the CLI imports it.
 
-Modules: ``layout`` (submissions, zips, roster), ``worker`` (grading one submission on a warm
-process), ``journal`` (append-only JSON lines), ``executors`` (local pool, Dask), ``run`` (the
-command), ``gradebook`` (CSV, JSON, LMS), ``html`` (report.html), ``ci`` (workflow, bundle).
+Modules: ``layout`` (submissions, zips, the problems graded, matching files to students),
+``roster`` (plain CSV, Canvas's gradebook export, Moodle's grading worksheet), ``worker``
+(grading one submission on a warm process), ``journal`` (append-only JSON lines),
+``executors`` (local pool, Dask), ``run`` (the command), ``gradebook`` (CSV, JSON, statuses),
+``lms`` (canvas.csv, moodle.csv), ``html`` (report.html), ``ci`` (workflow, bundle).
 """
 
 from grader.batch.run import GradeOptions, grade_class

@@ -3,7 +3,9 @@ an LMS import file (Canvas, Moodle) and one report per student.
 
 ``gradebook.csv`` (spec section 6): the first column is the student id, then one column per task
 (``task`` for one problem, ``problem:task`` for several), ``total``, ``max_score``, ``percent``,
-``status`` (ok, late, missing, misnamed, duplicate, unreadable, error) and ``reason``.
+``status`` (ok, late, missing, misnamed, duplicate, unreadable, error, timeout) and ``reason``:
+every status but ok says why. A file that loads with an error (an import error, a failing
+notebook cell, a crash) is ``error``, one that runs out of time ``timeout``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.batch.files import write_text
+from grader.batch.lms import LMS, cell as _cell, num as _num
 from grader.problems.yamlio import load_yaml
 
 # The worst status of a student's problems is the student's status.
-SEVERITY = ["ok", "late", "duplicate", "missing", "misnamed", "unreadable", "error"]
+SEVERITY = ["ok", "late", "duplicate", "missing", "misnamed", "unreadable", "timeout", "error"]
+RUN_ERRORS = ("import", "crash", "garbled")  # a task's `error` that means the file did not run
 
 
 @dataclass
@@ -83,12 +87,16 @@ def build(plan, records: dict) -> tuple[list[ProblemInfo], list[Row]]:
             entry = _empty(info, "error", "not graded yet (run the same command again)")
         else:
             tasks = {t["id"]: t["score"] for t in rec.get("tasks", [])}
+            status, reason = run_status(rec)
+            if status == "ok":  # how the file was found is today's (the plan's); a failed run is the record's
+                status, reason = job.status, job.reason
+            elif job.status != "ok":
+                reason = f"{reason}; {job.reason}"
             entry = {
                 "score": float(rec.get("score") or 0.0),
                 "max_score": float(rec["max_score"]) if rec.get("max_score") is not None else info.max_score,
-                # how the file was found is today's (the plan's); a failed grading is the record's
-                "status": "error" if rec.get("status") == "error" else job.status,
-                "reason": rec.get("reason", "") if rec.get("status") == "error" else job.reason,
+                "status": status,
+                "reason": reason,
                 "tasks": {tid: tasks.get(tid, 0.0) for tid, _ in info.tasks} | tasks,
                 "file": rec.get("file", job.file),
                 "seconds": rec.get("seconds"),
@@ -99,6 +107,34 @@ def build(plan, records: dict) -> tuple[list[ProblemInfo], list[Row]]:
     for row in rows.values():  # keep the problems in the plan's order
         row.problems = {pid: row.problems[pid] for pid in by_id if pid in row.problems}
     return infos, [rows[s] for s in plan.students]
+
+
+def run_status(rec: dict) -> tuple[str, str]:
+    """(status, reason) of a graded record: ``error`` when the grading failed or the file did not
+    load or run (an import error, a failing notebook cell, a crash), ``timeout`` when it ran out of
+    time (a loop at the top level or in a function), else ``ok``."""
+    if rec.get("status") == "error":
+        return "error", rec.get("reason") or "the grading failed"
+    tasks = rec.get("tasks") or []
+    for t in tasks:
+        text = _first_line(t.get("feedback", ""))
+        if t.get("error") == "timeout" or (t.get("error") == "import" and "did not finish loading" in text):
+            return "timeout", f"{t.get('id')}: {text}" if t.get("error") == "timeout" else text
+    for t in tasks:
+        if t.get("error") in RUN_ERRORS:
+            return "error", _first_line(t.get("feedback", ""))
+    return "ok", ""
+
+
+def _first_line(text: str) -> str:
+    """The feedback's first line, with the error it introduces (``...: line 1: NameError: ...``)."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if not lines:
+        return ""
+    first = lines[0]
+    if first.endswith(":") and len(lines) > 1 and not lines[1].startswith("Hint:"):
+        first = f"{first} {lines[1]}"
+    return first if len(first) <= 400 else first[:399] + "…"
 
 
 def _empty(info: ProblemInfo, status: str, reason: str) -> dict:
@@ -112,10 +148,6 @@ def columns(infos: list[ProblemInfo]) -> list[tuple[str, str, str]]:
     return [(f"{i.id}:{tid}" if many else tid, i.id, tid) for i in infos for tid, _ in i.tasks]
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
 def to_csv(infos, rows) -> str:
     cols = columns(infos)
     out = io.StringIO()
@@ -126,12 +158,6 @@ def to_csv(infos, rows) -> str:
         writer.writerow([_cell(row.student), *cells, _num(row.total), _num(row.max_score), _num(row.percent),
                          row.status, _cell(row.reason)])
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (a student's id or file name)."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def to_json(infos, rows) -> str:
@@ -155,60 +181,9 @@ def summary(rows) -> dict:
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
-    graded = [r.percent for r in rows if r.status not in ("missing", "unreadable", "error")]
+    every = [r.percent for r in rows]  # every student on the roster: one who handed in nothing has 0
     return {"students": len(rows), "statuses": counts,
-            "mean_percent": round(sum(graded) / len(graded), 2) if graded else None}
-
-
-# -- LMS imports --------------------------------------------------------------------------------
-def _pick(row: dict, *names: str) -> str:
-    lowered = {k.strip().lower().replace(" ", "_"): v for k, v in row.items()}
-    return next((lowered[n] for n in names if lowered.get(n)), "")
-
-
-def assignment_name(infos) -> str:
-    return infos[0].title if len(infos) == 1 else " + ".join(i.id for i in infos)
-
-
-def to_canvas(infos, rows, roster: dict) -> str:
-    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment;
-    the second row holds the points possible."""
-    name = assignment_name(infos)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", name])
-    writer.writerow(["Points Possible", "", "", "", "", _num(sum(i.max_score for i in infos))])
-    for row in rows:
-        info = roster.get(row.student, {})
-        writer.writerow([
-            _cell(_pick(info, "name", "student_name", "full_name", "sortable_name") or row.student),
-            _cell(_pick(info, "canvas_id", "canvas_user_id")),
-            _cell(_pick(info, "sis_user_id", "sis_id") or row.student),
-            _cell(_pick(info, "sis_login_id", "login", "email")),
-            _cell(_pick(info, "section")),
-            _num(row.total),
-        ])
-    return out.getvalue()
-
-
-def to_moodle(infos, rows, roster: dict) -> str:
-    """Moodle's "Import grades from CSV": identify users by ID number or email address (the
-    columns of Moodle's own plain-text export), one grade column, one feedback column."""
-    name = assignment_name(infos)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["First name", "Last name", "ID number", "Email address", name, f"{name} (feedback)"])
-    for row in rows:
-        info = roster.get(row.student, {})
-        first = _pick(info, "first_name", "firstname", "given_name")
-        last = _pick(info, "last_name", "lastname", "surname", "family_name")
-        feedback = f"{_num(row.total)} / {_num(row.max_score)}" + (f" ({row.status}: {row.reason})" if row.status != "ok" else "")
-        writer.writerow([_cell(first), _cell(last), _cell(_pick(info, "id_number", "idnumber") or row.student),
-                         _cell(_pick(info, "email", "email_address")), _num(row.total), _cell(feedback)])
-    return out.getvalue()
-
-
-LMS = {"canvas": ("canvas.csv", to_canvas), "moodle": ("moodle.csv", to_moodle)}
+            "mean_percent": round(sum(every) / len(every), 2) if every else None}
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -231,7 +206,7 @@ def write_all(out: Path, plan, records: dict, lms: str | None = None, meanwhile=
     write_text(out / "gradebook.json", to_json(infos, rows))
     if lms:
         filename, render = LMS[lms]
-        write_text(out / filename, render(infos, rows, plan.roster))
+        write_text(out / filename, render(infos, rows, plan))
     files = _report_files(out, rows, records)
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="gradquiz-reports") as pool:
         written = [pool.submit(_write_changed, items) for items in files]

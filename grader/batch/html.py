@@ -25,7 +25,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;pa
 th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 pre{white-space:pre-wrap;margin:0;font-size:.85em;color:#444;max-height:9em;overflow:auto}
 .plots{display:flex;flex-wrap:wrap;gap:1em}.plots figure{margin:0;flex:1 1 400px;max-width:540px}.plots svg{width:100%;height:auto}
-.status-ok{color:#1a7f37}.status-error,.status-unreadable{color:#cf222e}.status-missing,.status-misnamed,.status-duplicate{color:#9a6700}
+.status-ok{color:#1a7f37}.status-error,.status-unreadable,.status-timeout{color:#cf222e}.status-missing,.status-misnamed,.status-duplicate{color:#9a6700}
 """
 
 
@@ -36,7 +36,7 @@ def write_report(path, plan, infos, rows, records: dict) -> None:
 def render(plan, infos, rows, records: dict) -> str:
     current = {j.key: j.sha256 for j in plan.jobs}
     graded = [(key, rec) for key, rec in records.items() if current.get(key) == rec.get("sha256")]
-    percents = [r.percent for r in rows if r.status not in ("missing", "unreadable", "error")]
+    percents = [r.percent for r in rows]  # every student on the roster: work that could not be graded counts 0
     tasks = _task_stats(infos, graded)
     statuses = Counter(r.status for r in rows)
     title = ", ".join(i.title for i in infos) or "gradquiz"
@@ -50,11 +50,13 @@ def render(plan, infos, rows, records: dict) -> str:
         f"{escape(time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()))} by gradquiz grade.</p>",
         '<div class="cards">',
         _card("students", len(rows)),
-        _card("mean", f"{sum(percents) / len(percents):.1f}%" if percents else "-"),
-        _card("median", f"{_median(percents):.1f}%" if percents else "-"),
+        _card(f"mean, all {len(rows)} students", f"{sum(percents) / len(percents):.1f}%" if percents else "-"),
+        _card(f"median, all {len(rows)} students", f"{_median(percents):.1f}%" if percents else "-"),
         _card("full marks", sum(p >= 100 for p in percents)),
         *[_card(status, n) for status, n in sorted(statuses.items())],
+        *([_card("files left out (matching nobody on the roster)", len(plan.unmatched))] if plan.unmatched else []),
         "</div>",
+        f'<p class="meta">The mean and median count every student of the class, {_not_ok(statuses)}.</p>',
         "<h2>Scores</h2>",
         _plots(percents, tasks),
         "<h2>Pass rate per task</h2>",
@@ -63,6 +65,8 @@ def render(plan, infos, rows, records: dict) -> str:
         _mistakes(tasks),
         "<h2>Not graded in full</h2>",
         _issues(rows),
+        *(["<h2>Files that match nobody on the roster (not graded)</h2>", _unmatched(plan.unmatched)]
+          if plan.unmatched else []),
         "<h2>Failing submissions</h2>",
         _failing(graded),
         "<h2>Slowest submissions</h2>",
@@ -186,6 +190,18 @@ def _issues(rows) -> str:
         f"<td>{escape(r.reason)}</td></tr>" for r in bad
     )
     return f"<table><tr><th>student</th><th>status</th><th>reason</th></tr>{body}</table>"
+
+
+def _not_ok(statuses: Counter) -> str:
+    left = {s: n for s, n in statuses.items() if s in ("missing", "misnamed", "unreadable", "error", "timeout")}
+    if not left:
+        return "each of them graded"
+    return "with 0% for work that could not be graded (" + ", ".join(f"{n} {s}" for s, n in sorted(left.items())) + ")"
+
+
+def _unmatched(files) -> str:
+    body = "".join(f"<tr><td>{escape(path)}</td><td>{escape(why)}</td></tr>" for path, why in files)
+    return f"<table><tr><th>file</th><th>why</th></tr>{body}</table>"
 
 
 def _failing(graded) -> str:

@@ -2,18 +2,22 @@
 
 Layouts (spec section 6): a folder per student (``subs/<student>/exercise1.py``,
 ``subs/<student>/signs.answers.yaml``), a file per student (``subs/<student>.py``,
-``subs/<student>.answers.yaml``; the problem is ``--exercise``), or a zip of either (extracted
-safely: no absolute or ``..`` paths, no symlinks, capped sizes). A roster CSV renames ids and
-names who handed in nothing.
+``subs/<student>.answers.yaml``; the problem is ``--exercise``), the LMSs' downloads (Canvas's
+flat ``name_[LATE_]USERID_FILEID_file``, Moodle's ``Full Name_PID_assignsubmission_file_/``,
+Gradescope's ``submission_metadata.yml``), or a zip of any of them (extracted safely: no absolute
+or ``..`` paths, no symlinks, capped sizes). A roster (``roster.py``) names the class: files are
+matched to it by the LMS's number (never by a name), and a file that matches nobody is listed in
+``Plan.unmatched``, never given a row.
 
-Every student ends with a job per expected problem, or an ``Issue`` that says why not
-(missing, misnamed, duplicate, unreadable). Problems are looked up as in grading mode:
-``--problems``, ``GRADQUIZ_PATH`` and the bundled set, never the current folder.
+The problems graded are the instructor's: those named with ``--exercise``, else every problem
+given (``--problems``, ``GRADQUIZ_PATH``, the current folder's ``exercises/`` and ``quizzes/``
+unless they lie inside SUBMISSIONS), never what the students' files suggest. Every student ends
+with a job per problem, or an ``Issue`` that says why not (missing, misnamed, duplicate,
+unreadable).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -25,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from grader.batch.roster import Roster, read_roster
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.problems.discovery import bundled, problem_files
@@ -76,7 +81,9 @@ class Plan:
     problems: dict[str, tuple[Path, str]]  # id -> (file, kind) of the expected problems
     students: list[str]  # gradebook order
     roster: dict[str, dict] = field(default_factory=dict)  # id -> its roster row
-    notes: dict[str, list[str]] = field(default_factory=dict)  # id -> remarks (not on the roster, ...)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # id -> remarks
+    unmatched: list[tuple[str, str]] = field(default_factory=list)  # (file, why) of files given to nobody
+    class_list: Roster | None = None  # the roster as read (its kind, header and rows, for the LMS files)
 
 
 @dataclass
@@ -87,6 +94,8 @@ class _File:
     bad: str = ""  # why it cannot be read, if so
     name: str = ""  # the file's name as the student gave it, when the LMS renamed it
     late: bool = False  # the LMS marked it late
+    number: str = ""  # the LMS's number for the student (Canvas user id, Moodle participant id)
+    platform: str = ""  # canvas | moodle | gradescope, when the LMS named the file
 
     @property
     def given(self) -> Path:
@@ -102,27 +111,71 @@ class _File:
 
 
 # -- problems -----------------------------------------------------------------------------------
-def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
-    """Every problem id -> (file, kind), searched as grading mode does (never the current folder)."""
-    paths = [Path(p) for p in problems]
-    for p in paths:
-        if not p.exists():
-            raise GradquizError("no such file or folder (given with --problems)", p)
-    paths += [Path(p) for p in os.environ.get("GRADQUIZ_PATH", "").split(":") if p]
-    paths += bundled()
+@dataclass
+class Problems:
+    """Where the problems come from: every id -> (file, kind), and the instructor's own files."""
+
+    index: dict[str, tuple[Path, str]]
+    given: list[str]  # ids of the problems the instructor gave (not the bundled set), each once, in order
+    looked: list[str]  # where they were looked for, for the message of a run that finds none
+
+
+def _index(files) -> tuple[dict[str, tuple[Path, str]], list[str]]:
     index: dict[str, tuple[Path, str]] = {}
-    for file in problem_files(paths):
+    order = []
+    for file in files:
         try:
             data, _ = load_yaml(file)
         except GradquizError:
             continue
-        if not isinstance(data, dict):
-            continue
+        if not isinstance(data, dict) or not ("tasks" in data or "questions" in data):
+            continue  # answers to a quiz, a course's own settings: no problem
         kind = kind_of(data)
-        for key in (file.stem, str(data.get("id", ""))):
+        declared = str(data.get("id", "") or "")
+        order.append(declared or file.stem)
+        for key in (file.stem, declared):
             if key and key not in index:
                 index[key] = (file, kind)
-    return index
+    return index, order
+
+
+def find_problems(problems=(), *, here: bool = False, avoid=()) -> Problems:
+    """``--problems``, ``GRADQUIZ_PATH``, the current folder's ``exercises/`` and ``quizzes/``
+    (``here``; not when they lie inside one of ``avoid``, the submissions) and the bundled set."""
+    paths = [Path(p) for p in problems]
+    for p in paths:
+        if not p.exists():
+            raise GradquizError("no such file or folder (given with --problems)", p)
+    env = [Path(p) for p in os.environ.get("GRADQUIZ_PATH", "").split(":") if p]
+    looked = [f"--problems {', '.join(map(str, paths))}" if paths else "no --problems",
+              f"GRADQUIZ_PATH={':'.join(map(str, env))}" if env else "GRADQUIZ_PATH unset"]
+    own = paths + env
+    if here:
+        inside = [Path(a).resolve() for a in avoid if Path(a).is_dir()]
+        shipped = {b.resolve() for b in bundled()}
+        folders = [Path.cwd() / "exercises", Path.cwd() / "quizzes"]
+        skipped = [f for f in folders if any(f.resolve() == a or a in f.resolve().parents for a in inside)]
+        used = [f for f in folders if f not in skipped and f.resolve() not in shipped]  # not gradquiz's own source
+        own += used
+        if used:
+            looked.append(" and ".join(map(str, used)))
+        if skipped:
+            looked.append(f"not {' or '.join(map(str, skipped))} (inside the submissions)")
+    given_index, given = _index(problem_files(own))
+    index, _ = _index(problem_files(own + bundled()))
+    seen: set[Path] = set()
+    unique = []
+    for pid in given:  # one id per file (a file is known by its stem and its `id:`)
+        file = given_index[pid][0]
+        if file not in seen:
+            seen.add(file)
+            unique.append(pid)
+    return Problems(index, unique, looked)
+
+
+def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
+    """Every problem id -> (file, kind), searched as grading mode does (never the current folder)."""
+    return find_problems(problems).index
 
 
 # -- reading the submissions --------------------------------------------------------------------
@@ -171,12 +224,17 @@ def collect(sources, unpack_dir: Path, exclude=()) -> list[_File]:
 
 
 # Names the LMSs give what they export:
-# Canvas "Download submissions": a flat folder of `<login>[_LATE]_<user id>_<submission id>_<file>`,
-# the file's name with `-N` before its extension for a resubmission;
-# Moodle "Download all submissions": a folder per student, `<Full Name>_<participant id>_assignsubmission_file_`;
-# Gradescope "Export submissions": `submission_<id>/` folders and `submission_metadata.yml` naming the submitters.
-CANVAS = re.compile(r"^(?P<login>[^_]+)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<name>.+)$")
+# Canvas "Download submissions" (canvas-lms lib/content_zipper.rb): a flat folder of
+# `<sortable name, lowercased, only word characters>[_LATE]_<user id>_<file id>_<file name>`, or
+# `[LATE_]anon_<anonymous id>_...` when the assignment is anonymous; a resubmitted file's name has
+# `-N` before its extension. Moodle "Download all submissions" (mod/assign): a folder per student,
+# `<Full Name>_<participant id>_assignsubmission_file_` (`_file` since Moodle 4.x; blind marking:
+# `Participant_<id>_...`), or flat files `<Full Name>_<id>_assignsubmission_file_<file name>`.
+# Gradescope "Export submissions": `submission_<id>/` folders and `submission_metadata.yml`.
+CANVAS = re.compile(r"^(?P<sortable>.*?)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<file_id>\d+)_(?P<file>.+)$")
+CANVAS_ANONYMOUS = re.compile(r"^(?P<late>LATE_)?anon_(?P<uid>[A-Za-z0-9]+)_(?P<file_id>\d+)_(?P<file>.+)$")
 MOODLE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_[a-z]+_?$")
+MOODLE_FILE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_file_(?P<file>.+)$")
 
 
 def _scan_dir(folder: Path, bad: dict[Path, str], skip=frozenset()) -> list[_File]:
@@ -188,16 +246,31 @@ def _scan_dir(folder: Path, bad: dict[Path, str], skip=frozenset()) -> list[_Fil
         if entry.is_dir() and not entry.is_symlink():
             moodle = MOODLE.match(entry.name)
             owner = submitters.get(entry.name) or (moodle.group("name") if moodle else entry.name)
-            files = [_File(owner, p, "folder", bad.get(p, "")) for p in _walk_student(entry, bad)]
-            out += files or [_File(owner, entry, "folder", "empty")]  # a student who handed in nothing
+            number = moodle.group("pid") if moodle else ""
+            platform = "moodle" if moodle else "gradescope" if entry.name in submitters else ""
+            files = [_File(owner, p, "folder", bad.get(p, ""), number=number, platform=platform)
+                     for p in _walk_student(entry, bad)]
+            # a student who handed in nothing
+            out += files or [_File(owner, entry, "folder", "empty", number=number, platform=platform)]
         elif _candidate(entry) or entry in bad:
-            canvas = CANVAS.match(entry.name)
-            if canvas:
-                given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("name"))
-                out.append(_File(canvas.group("login"), entry, "folder", bad.get(entry, ""), given, bool(canvas.group("late"))))
-            else:
-                out.append(_File(problem_of(entry), entry, "file", bad.get(entry, "")))
+            out.append(_lms_file(entry, bad.get(entry, "")))
     return out
+
+
+def _lms_file(entry: Path, bad: str) -> _File:
+    """A file of a flat folder: an LMS's renamed file (the student's number and file name in it), or a file per student."""
+    moodle = MOODLE_FILE.match(entry.name)
+    if moodle:
+        return _File(moodle.group("name"), entry, "folder", bad, moodle.group("file"), number=moodle.group("pid"),
+                     platform="moodle")
+    canvas = CANVAS_ANONYMOUS.match(entry.name) or CANVAS.match(entry.name)
+    if canvas:
+        given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("file"))
+        anonymous = "sortable" not in canvas.groupdict()
+        owner = f"anon_{canvas.group('uid')}" if anonymous else canvas.group("sortable") or canvas.group("uid")
+        return _File(owner, entry, "folder", bad, given, bool(canvas.group("late")),
+                     number="" if anonymous else canvas.group("uid"), platform="canvas")
+    return _File(problem_of(entry), entry, "file", bad)
 
 
 def _gradescope_submitters(folder: Path) -> dict[str, str]:
@@ -303,85 +376,88 @@ def _copy_member(archive, info, target: Path, room: int) -> tuple[int, str]:
     return written, ""
 
 
-# -- the roster ---------------------------------------------------------------------------------
-ID_COLUMNS = ("student", "id", "student_id", "login", "username")
-NAME_COLUMNS = ("submission", "github", "github_username", "folder")
-
-
-def read_roster(path: Path) -> tuple[list[str], dict[str, str], dict[str, dict]]:
-    """(ids in order, submission name -> id, id -> row) from a roster CSV with a header row.
-
-    The id column is the first of student/id/student_id/login/username (else the first column);
-    an optional submission/github/folder column gives the name used in SUBMISSIONS."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise GradquizError(f"cannot read the roster ({exc})", path) from None
-    if not rows:
-        raise GradquizError("the roster has no students (a header row, then one row per student)", path)
-    columns = {c.strip().lower(): c for c in rows[0] if c}
-    id_col = next((columns[c] for c in ID_COLUMNS if c in columns), next(iter(rows[0])))
-    name_col = next((columns[c] for c in NAME_COLUMNS if c in columns), None)
-    ids, rename, info = [], {}, {}
-    for line, row in enumerate(rows, start=2):
-        sid = (row.get(id_col) or "").strip()
-        if not sid:
-            raise GradquizError(f"no student id in column '{id_col}'", path, line)
-        if sid in info:
-            raise GradquizError(f"student '{sid}' is listed twice", path, line)
-        ids.append(sid)
-        info[sid] = {k: (v or "").strip() for k, v in row.items() if k}
-        name = (row.get(name_col) or "").strip() if name_col else ""
-        rename[name or sid] = sid
-    return ids, rename, info
-
-
 # -- the plan -----------------------------------------------------------------------------------
-def plan(sources, *, problems=(), exercise: str | None = None, roster: Path | None = None,
-         unpack_dir: Path, exclude=()) -> Plan:
-    index = problem_index(problems)
-    if exercise and exercise not in index:
-        raise GradquizError(f"no exercise or quiz with id '{exercise}' (see `gradquiz list`)")
+def plan(sources, *, problems=(), exercises=(), roster: Path | None = None, unpack_dir: Path, exclude=(),
+         here: bool = True) -> Plan:
+    """Who is graded on what: the jobs, the issues, and the files that match nobody on the roster."""
+    found = find_problems(problems, here=here, avoid=sources)
+    index = found.index
+    for pid in exercises:
+        if pid not in index:
+            raise GradquizError(f"no exercise or quiz with id '{pid}' (see `gradquiz list`)")
+    expected = list(dict.fromkeys(exercises)) or found.given
+    if not expected:
+        raise GradquizError("no problems to grade: name them with --exercise ID, or give their files with "
+                            f"--problems DIR (looked in: {'; '.join(found.looked)})")
     files = collect(sources, unpack_dir, exclude)
-    if not exercise and any(f.layout == "file" for f in files):
+    if len(expected) > 1 and any(f.layout == "file" for f in files):
         first = next(f for f in files if f.layout == "file")
         raise GradquizError("a file per student needs --exercise ID (which problem the files answer)", first.path)
-    order, rename, rows = read_roster(roster) if roster else ([], {}, {})
-    by_student: dict[str, list[_File]] = {}
-    notes: dict[str, list[str]] = {}
-    for f in files:
-        sid = rename.get(f.owner, f.owner)
-        mine = by_student.setdefault(sid, [])
-        if f.bad != "empty":
-            mine.append(f)
-        if roster and f.owner not in rename:
-            notes.setdefault(sid, []).append("not on the roster")
-    if exercise:
-        expected = [exercise]
-    else:
-        seen = {f.pid for f in files if f.bad != "empty" and f.pid in index}
-        expected = sorted(seen)
-    students = order + sorted(s for s in by_student if s not in rows)
+    class_list = read_roster(roster) if roster else None
+    by_student, unmatched = _owners(files, class_list)
+    students = class_list.ids if class_list else sorted(by_student)
     jobs, issues = [], []
+    single = len(expected) == 1
     for sid in students:
-        mine = by_student.get(sid, [])
+        mine = [f for f in by_student.get(sid, []) if f.bad != "empty"]
         for pid in expected:
-            job, issue = _choose(sid, pid, index[pid], mine, exercise, index)
+            job, issue = _choose(sid, pid, index[pid], mine, single, index)
             if job:
                 jobs.append(job)
             if issue:
                 issues.append(issue)
-    return Plan(jobs, issues, {p: index[p] for p in expected}, students, rows, notes)
+    rows = class_list.rows if class_list else {}
+    return Plan(jobs, issues, {p: index[p] for p in expected}, students, rows, {}, unmatched, class_list)
 
 
-def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], exercise,
+def _owners(files: list[_File], roster: Roster | None) -> tuple[dict[str, list[_File]], list[tuple[str, str]]]:
+    """Student id -> their files; and the files that match nobody on the roster, with why.
+
+    With a roster, a file the LMS named is matched by the LMS's number only (two students with
+    the same name are two); other files by the roster's submission name or id. Without one, the
+    owner's name is the id, and the number is added when two numbers share a name."""
+    by_student: dict[str, list[_File]] = {}
+    unmatched: list[tuple[str, str]] = []
+    if roster is None:
+        numbers: dict[str, set[str]] = {}
+        for f in files:
+            if f.number:
+                numbers.setdefault(f.owner, set()).add(f.number)
+        for f in files:
+            name = f"{f.owner}_{f.number}" if f.number and len(numbers[f.owner]) > 1 else f.owner
+            by_student.setdefault(name, []).append(f)
+        return by_student, unmatched
+    for f in files:
+        sid: str | None
+        if f.number and roster.numbers:  # the LMS's own key: never a name
+            sid = roster.numbers.get(f.number)
+            what = {"canvas": "Canvas user id", "moodle": "participant id"}.get(f.platform, "number")
+            if sid is None and f.number in roster.left_out:
+                unmatched.append((str(f.path), roster.left_out[f.number]))
+                continue
+            if sid is None:
+                unmatched.append((str(f.path), f"{what} {f.number} ({f.owner}) is not on the roster"))
+                continue
+        else:
+            sid = roster.names.get(f.owner)
+            if sid is None:
+                if f.platform == "canvas":
+                    why = "an anonymous Canvas submission (its user id is not in the name)"
+                else:
+                    why = f"'{f.owner}' is not on the roster"
+                unmatched.append((str(f.path), why))
+                continue
+        by_student.setdefault(sid, []).append(f)
+    return by_student, unmatched
+
+
+def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], single: bool,
             index: dict) -> tuple[Job | None, Issue | None]:
     path, kind = problem
     suffixes = SUFFIXES.get(kind, (".py",))
     named = [f for f in mine if f.layout == "file" or f.pid == pid]
     if not mine:
-        return None, Issue(sid, pid, "missing", "no submission" if not exercise else f"no submission for {pid}")
+        return None, Issue(sid, pid, "missing", f"no submission for {pid}" if single else "no submission")
     wrong_type = [f for f in named if f.suffix not in suffixes]
     named = [f for f in named if f.suffix in suffixes]
     status, reason = "ok", ""
@@ -390,7 +466,7 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], ex
         want = f"{pid}{'.py' if kind == 'exercise' else '.answers.yaml'}"
         if wrong_type:
             return None, Issue(sid, pid, "misnamed", f"{wrong_type[0].given.name} is not a {kind} submission; expected {want}")
-        if exercise and len(others) == 1:  # --exercise names the problem: grade the one candidate
+        if single and len(others) == 1:  # the one problem of the class: grade the one candidate
             named, status = others, "misnamed"
             reason = f"graded {others[0].given.name} as {pid} (expected {want})"
         elif others:

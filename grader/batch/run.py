@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ class GradeOptions:
     submissions: list
     output: Path
     problems: list = field(default_factory=list)
-    exercise: str | None = None
+    exercise: str | None = None  # one problem (kept for callers of the first release); see exercises
+    exercises: list = field(default_factory=list)  # the problems to grade (default: every problem given)
     jobs: int | None = None
     roster: Path | None = None
     regrade: list = field(default_factory=list)
@@ -73,8 +75,13 @@ def class_secret(out: Path) -> str:
         return value
 
 
-def grade_class(opts: GradeOptions, console=None) -> Outcome:
+def grade_class(opts: GradeOptions, console=None, say=None) -> Outcome:
+    """Grade the class; ``say(line)`` (default: stderr) hears which problem files are used and
+    which files match nobody on the roster. A class in which nothing could be graded raises
+    GradquizError (exit 2) once the gradebook is written."""
     from grader.batch import executors
+
+    say = say or (lambda line: print(line, file=sys.stderr, flush=True))
 
     if opts.executor not in ("local", "dask"):
         raise GradquizError(f"--executor must be local or dask, not '{opts.executor}'")
@@ -89,11 +96,17 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
         raise GradquizError("--output is a symbolic link (refused)", out)
     out.mkdir(parents=True, exist_ok=True)
     secret = class_secret(out)
-    plan = layout.plan(opts.submissions, problems=opts.problems, exercise=opts.exercise,
+    named = list(opts.exercises) + ([opts.exercise] if opts.exercise and opts.exercise not in opts.exercises else [])
+    plan = layout.plan(opts.submissions, problems=opts.problems, exercises=named,
                        roster=opts.roster, unpack_dir=state_dir(out) / "unpacked", exclude=(out,))
     unknown = [s for s in opts.regrade if s not in plan.students]
     if unknown:
         raise GradquizError(f"--regrade: no student '{unknown[0]}' in this class")
+    from grader.batch.lms import check
+
+    check(plan, opts.lms, [gradebook.problem_info(p, f, k) for p, (f, k) in plan.problems.items()])
+    for line in announce(plan):
+        say(line)
     path = out / JOURNAL
     done = journal.read(path)
     again = set(opts.regrade)
@@ -131,7 +144,37 @@ def grade_class(opts: GradeOptions, console=None) -> Outcome:
             write_report(out / "report.html", plan, infos, rows, records)
 
     infos, rows = gradebook.write_all(out, plan, records, opts.lms, meanwhile=html)
+    if not plan.jobs:
+        raise GradquizError(nothing_graded(plan))
     return Outcome(len(todo), len(plan.jobs) - len(todo), seconds, rows, infos, out)
+
+
+def announce(plan) -> list[str]:
+    """What the run uses: each problem's file, and the files that match nobody on the roster."""
+    lines = [f"gradquiz: grading {pid} from {path}" for pid, (path, _) in plan.problems.items()]
+    if plan.unmatched:
+        lines.append(f"gradquiz: {len(plan.unmatched)} file{'s' if len(plan.unmatched) != 1 else ''} "
+                     "match nobody on the roster (not graded, no row):")
+        lines += [f"  {_printable(path)}: {_printable(why)}" for path, why in plan.unmatched]
+    return lines
+
+
+def _printable(text: str) -> str:
+    """A student's file name as a terminal shows it safely (no escape sequences)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def nothing_graded(plan) -> str:
+    """Why a class had nothing to grade, and what was looked for."""
+    wanted = ", ".join(f"{pid}{'.py or .ipynb' if kind == 'exercise' else '.answers.yaml'}"
+                       for pid, (_, kind) in plan.problems.items())
+    counts: dict[str, int] = {}
+    for issue in plan.issues:
+        counts[issue.status] = counts.get(issue.status, 0) + 1
+    found = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no students"
+    left = f"; {len(plan.unmatched)} files match nobody on the roster" if plan.unmatched else ""
+    return (f"graded nothing: {len(plan.students)} students ({found}){left}; looked for {wanted} in each "
+            "student's folder (name the problems with --exercise ID, give a roster with --roster)")
 
 
 def _timed_out(record: dict | None, job) -> bool:

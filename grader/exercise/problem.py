@@ -146,6 +146,21 @@ def task_errors(path: Path | str, spec: schema.Exercise, positions, params) -> l
     return found
 
 
+def compiled_tasks(path: Path | str, spec: schema.Exercise, positions, params) -> list[tuple[int, Task]]:
+    """(index, Task) of each task that compiles: ``validate`` checks their maths while it reports
+    the others' compile errors."""
+    from grader.errors import GradquizError
+
+    where = Where(Path(path), positions)
+    out = []
+    for i, t in enumerate(spec.tasks):
+        try:
+            out.append((i, _task(t, i, params, where)))
+        except GradquizError:
+            pass
+    return out
+
+
 def _task(spec: schema.Task, index: int, params, where) -> Task:
     loc = ("tasks", index)
     kind = KINDS[spec.kind]

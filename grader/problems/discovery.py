@@ -1,5 +1,6 @@
 """Where problem files are found (spec section 3), in order:
-each ``--problems PATH``, the folders in ``GRADQUIZ_PATH``, ``./exercises`` and
+each ``--problems PATH`` (a folder: its files, then its ``exercises/`` and ``quizzes/``),
+the folders in ``GRADQUIZ_PATH``, ``./exercises`` and
 ``./quizzes`` of the current folder, then the set shipped with the package. Grading
 mode (``here=False``) leaves out the current folder: it is the student's, and an
 ``exercises/`` planted there must not replace the instructor's exercise.
@@ -15,6 +16,7 @@ from grader.errors import GradquizError
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the grader package
 SUFFIXES = (".yaml", ".yml")
+COURSE_FOLDERS = ("exercises", "quizzes")  # what `--problems DIR` also searches inside DIR
 HEADER = re.compile(r"^\s*#\s*gradquiz:\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\b", re.IGNORECASE)
 # The student a starter was made for: `# gradquiz: exercise1 student=s03` (student mode only).
 STUDENT_HEADER = re.compile(r"^\s*#\s*gradquiz:\s*\S+\s+student\s*=\s*(\S(?:.*\S)?)\s*$", re.IGNORECASE)
@@ -49,8 +51,11 @@ def problem_files(paths) -> list[Path]:
     for path in paths:
         if path.is_file():
             candidates = [path]
-        elif path.is_dir():
+        elif path.is_dir():  # a course folder: its own files, then its exercises/ and quizzes/
             candidates = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+            for sub in COURSE_FOLDERS:
+                if (path / sub).is_dir() and path.name != sub:
+                    candidates += sorted(p for p in (path / sub).iterdir() if p.suffix in SUFFIXES and p.is_file())
         else:
             candidates = []
         for file in candidates:

@@ -66,6 +66,23 @@ def question_errors(path: Path | str, data, positions, params) -> list:
     return found
 
 
+def compiled_questions(path: Path | str, data, positions, params) -> Quiz:
+    """The quiz of the questions that compile (``validate`` checks them while it reports the
+    others' compile errors)."""
+    path = Path(path)
+    if edition.is_edition(data):
+        data = edition.with_stand_ins(data)
+    spec = schema.validate(QuizSpec, data, positions, path)
+    where = Where(path, positions)
+    good = []
+    for i, q in enumerate(spec.questions):
+        try:
+            good.append(_question(q, i, spec.id, "", params, where))
+        except GradquizError:
+            pass
+    return Quiz(spec, path, tuple(good), params, "")
+
+
 def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=()) -> Question:
     kind = QUESTION_KINDS[spec.kind]
     loc = ("questions", index)

@@ -94,11 +94,76 @@ def test_every_broken_task_is_reported_not_only_the_first(tmp_path):
 
 
 def test_every_broken_question_is_reported(tmp_path):
-    lines = errors(tmp_path, ("q.yaml", QUIZ_MISTAKES))
-    assert len(lines) == 1 and lines[0].startswith("q.yaml:14: questions[2].kind: expected one of ")  # the schema first
+    lines = errors(tmp_path, ("q.yaml", QUIZ_MISTAKES))  # a schema mistake and two compile mistakes, in one run
+    assert [line.split(": ")[0:2] for line in lines] == [
+        ["q.yaml:7", "questions[0].answer"], ["q.yaml:12", "questions[1].answer"], ["q.yaml:14", "questions[2].kind"]]
+    assert lines[2].startswith("q.yaml:14: questions[2].kind: expected one of ")
     fixed = QUIZ_MISTAKES.replace("kind: bogus", "kind: sign\n    f: x**2\n    at: 1")
     lines = errors(tmp_path, ("q.yaml", fixed))
     assert [line.split(": ")[0:2] for line in lines] == [["q.yaml:7", "questions[0].answer"], ["q.yaml:12", "questions[1].answer"]]
+
+
+EVERY_ROUND = """
+id: rounds
+title: A mistake of each kind
+tasks:
+  - id: a
+    kind: derivative
+    function: a
+    f: x**2
+    domian: [-1, 1]
+  - id: b
+    kind: derivative
+    function: b
+    f: x**2
+    reference: 3*x
+    domain: [-1, 1]
+  - id: c
+    kind: derivative
+    function: c
+    f: x**2 +
+    domain: [-1, 1]
+  - id: d
+    kind: derivative
+    function: d
+    f: x**3
+    domain: [-1, 1]
+    at: [5]
+"""
+
+QUIZ_EVERY_ROUND = """
+id: qrounds
+title: A mistake of each kind
+questions:
+  - id: typo
+    kind: sign
+    f: x**2
+    att: 1
+  - id: kink
+    kind: sign
+    f: abs(x)
+    at: 0
+  - id: broken
+    kind: expression
+    prompt: Type f'.
+    answer: 2*x +
+"""
+
+
+def test_a_schema_mistake_does_not_hide_the_maths_of_the_other_tasks(tmp_path):
+    """Schema, compile and maths mistakes of one file, all in one run, in line order (issue 15)."""
+    lines = errors(tmp_path, ("rounds.yaml", EVERY_ROUND))
+    assert [line.split(": ")[0:2] for line in lines] == [
+        ["rounds.yaml:8", "tasks[0].domian"], ["rounds.yaml:13", "tasks[1].reference"],
+        ["rounds.yaml:18", "tasks[2].f"], ["rounds.yaml:25", "tasks[3].at[0]"]]
+    assert "the reference 3*x is not the derivative of f = x^2 (that is 2*x)" in lines[1]
+    assert "x = 5 is outside the domain" in lines[3]
+    (tmp_path / "quiz").mkdir()
+    lines = errors(tmp_path / "quiz", ("qrounds.yaml", QUIZ_EVERY_ROUND))
+    assert [line.split(": ")[0:2] for line in lines] == [
+        ["qrounds.yaml:7", "questions[0].att"], ["qrounds.yaml:11", "questions[1].at"],
+        ["qrounds.yaml:15", "questions[2].answer"]]
+    assert "f has a kink at x = 0" in lines[1]
 
 
 def test_the_command_prints_them_all_and_exits_2(tmp_path):

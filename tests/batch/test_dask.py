@@ -82,9 +82,9 @@ def _class(root: Path) -> Path:
 def test_dask_cluster_gives_the_local_gradebook(tmp_path, cluster):
     subs = _class(tmp_path)
     env = clean_env(GRADQUIZ_SECRET=SECRET)
-    rc, out, err = run_cli("grade", subs, "--output", tmp_path / "local", "--quiet", env=env, timeout=180)
+    rc, out, err = run_cli("grade", subs, "--exercise", "exercise1,signs", "--output", tmp_path / "local", "--quiet", env=env, timeout=180)
     assert rc == 0, err
-    rc, out, err = run_cli("grade", subs, "--output", tmp_path / "remote", "--executor", "dask",
+    rc, out, err = run_cli("grade", subs, "--exercise", "exercise1", "--exercise", "signs", "--output", tmp_path / "remote", "--executor", "dask",
                            "--scheduler", cluster, "--quiet", env=env, timeout=240)
     assert rc == 0, err
     assert "graded 7 submissions" in out
@@ -101,6 +101,6 @@ def test_dask_cluster_gives_the_local_gradebook(tmp_path, cluster):
 
 def test_dask_without_scheduler_is_one_line(tmp_path):
     subs = _class(tmp_path)
-    rc, out, err = run_cli("grade", subs, "--output", tmp_path / "out", "--executor", "dask")
+    rc, out, err = run_cli("grade", subs, "--exercise", "exercise1", "--output", tmp_path / "out", "--executor", "dask")
     assert rc == 2
     assert err.strip() == "gradquiz: --executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)"

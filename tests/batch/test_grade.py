@@ -79,7 +79,8 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     subs, problems, roster = make_class(root)
     out = root / "out"
-    rc, stdout, stderr = run_cli("grade", subs, "--problems", problems, "--output", out, "--roster", roster,
+    rc, stdout, stderr = run_cli("grade", subs, "--problems", problems, "--exercise", "exercise1,scaled", "--exercise", "tangent",
+                                 "--output", out, "--roster", roster,
                                  "--lms", "canvas", "--jobs", "2", "--quiet",
                                  env=clean_env(GRADQUIZ_SECRET=SECRET), timeout=240)
     assert rc == 0, stderr
@@ -174,7 +175,8 @@ def test_canvas_export(graded):
 def test_rerun_grades_nothing_and_regrade_one(graded, tmp_path):
     root, subs, problems, roster, out, _ = graded
     before = (out / "journal.jsonl").read_text().count("\n")
-    rc, stdout, stderr = run_cli("grade", subs, "--problems", problems, "--output", out, "--roster", roster,
+    rc, stdout, stderr = run_cli("grade", subs, "--problems", problems, "--exercise", "exercise1,scaled", "--exercise", "tangent",
+                                 "--output", out, "--roster", roster,
                                  "--regrade", "s-bob", "--lms", "moodle", "--quiet",
                                  env=clean_env(GRADQUIZ_SECRET=SECRET), timeout=240)
     assert rc == 0, stderr
@@ -184,7 +186,8 @@ def test_rerun_grades_nothing_and_regrade_one(graded, tmp_path):
     assert {json.loads(line)["student"] for line in lines[before:]} == {"s-bob"}
     moodle = list(csv.reader((out / "moodle.csv").read_text().splitlines()))
     assert moodle[0][:4] == ["First name", "Last name", "ID number", "Email address"]
-    rc, _, stderr = run_cli("grade", subs, "--problems", problems, "--output", out, "--roster", roster,
+    rc, _, stderr = run_cli("grade", subs, "--problems", problems, "--exercise", "exercise1,scaled", "--exercise", "tangent",
+                                 "--output", out, "--roster", roster,
                             "--regrade", "nobody", "--quiet", env=clean_env(GRADQUIZ_SECRET=SECRET))
     assert rc == 2 and stderr.strip() == "gradquiz: --regrade: no student 'nobody' in this class"
 
@@ -199,7 +202,7 @@ def test_reports_follow_the_journal_after_a_rerun(tmp_path):
     _write(subs / "cid" / "exercise1.py", RIGHT)
     out = tmp_path / "out"
     env = clean_env(GRADQUIZ_SECRET=SECRET)
-    rc, stdout, stderr = run_cli("grade", subs, "--output", out, "--quiet", env=env, timeout=240)
+    rc, stdout, stderr = run_cli("grade", subs, "--exercise", "exercise1", "--output", out, "--quiet", env=env, timeout=240)
     assert rc == 0, stderr
     reports = out / "reports"
     original = {name: (reports / name / "exercise1.txt").read_text() for name in ("ann", "ben", "cid")}
@@ -210,7 +213,7 @@ def test_reports_follow_the_journal_after_a_rerun(tmp_path):
     (reports / "ben" / "exercise1.txt").unlink()
     (reports / "ben" / "exercise1.txt").symlink_to(target)
     kept = (reports / "cid" / "exercise1.txt").stat().st_ino
-    rc, stdout, stderr = run_cli("grade", subs, "--output", out, "--quiet", env=env, timeout=240)
+    rc, stdout, stderr = run_cli("grade", subs, "--exercise", "exercise1", "--output", out, "--quiet", env=env, timeout=240)
     assert rc == 0, stderr
     assert "graded 0 submissions" in stdout
     for name in ("ann", "ben", "cid"):
@@ -222,7 +225,9 @@ def test_reports_follow_the_journal_after_a_rerun(tmp_path):
 
 def test_file_per_student_needs_exercise(tmp_path):
     _write(tmp_path / "subs" / "ann.py", RIGHT)
-    rc, stdout, stderr = run_cli("grade", tmp_path / "subs", "--output", tmp_path / "out")
+    _write(tmp_path / "two" / "scaled.yaml", yaml.safe_dump(SCALED, sort_keys=False))
+    _write(tmp_path / "two" / "exercises" / "exercise1.yaml", (SOLUTIONS.parent / "exercises" / "exercise1.yaml").read_text())
+    rc, stdout, stderr = run_cli("grade", tmp_path / "subs", "--problems", tmp_path / "two", "--output", tmp_path / "out")
     assert rc == 2
     assert stderr.strip() == (f"gradquiz: {tmp_path / 'subs' / 'ann.py'}: a file per student needs --exercise ID "
                               "(which problem the files answer)")
@@ -271,7 +276,7 @@ def test_zip_traversal_is_refused(tmp_path):
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("ann/exercise1.py", RIGHT)
         z.writestr("../../escaped.py", "x = 1\n")
-    rc, _, stderr = run_cli("grade", archive, "--output", tmp_path / "out")
+    rc, _, stderr = run_cli("grade", archive, "--exercise", "exercise1", "--output", tmp_path / "out")
     assert rc == 2
     assert stderr.strip() == f"gradquiz: {archive}: the zip member '../../escaped.py' points outside the folder (refused)"
     assert not (tmp_path / "escaped.py").exists()
@@ -329,7 +334,7 @@ def test_killed_run_resumes_and_grades_each_once(tmp_path):
         _write(subs / name / "exercise1.py", SLOW if i % 2 == 0 else SLOW.replace("2 * x", "x"))
     out, journal = tmp_path / "out", tmp_path / "out" / "journal.jsonl"
     env = clean_env(GRADQUIZ_SECRET=SECRET)
-    args = [EXE, "grade", str(subs), "--output", str(out), "--jobs", "1", "--quiet"]
+    args = [EXE, "grade", str(subs), "--exercise", "exercise1", "--output", str(out), "--jobs", "1", "--quiet"]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -355,13 +360,13 @@ def test_killed_run_resumes_and_grades_each_once(tmp_path):
     assert 2 <= done_before < len(names)
     with open(journal, "a") as handle:
         handle.write('{"student": "st05", "problem": "exercise1", "sco')  # torn by a kill mid-write
-    rc, stdout, stderr = run_cli("grade", subs, "--output", out, "--jobs", "2", "--quiet", env=env, timeout=240)
+    rc, stdout, stderr = run_cli("grade", subs, "--exercise", "exercise1", "--output", out, "--jobs", "2", "--quiet", env=env, timeout=240)
     assert rc == 0, stderr
     assert f"graded {len(names) - done_before} submissions" in stdout
     records = [json.loads(line) for line in journal.read_text().splitlines() if line.endswith("}")]
     assert sorted(r["student"] for r in records) == names  # every submission exactly once
     fresh = tmp_path / "fresh"
-    rc, _, stderr = run_cli("grade", subs, "--output", fresh, "--jobs", "2", "--quiet", env=env, timeout=240)
+    rc, _, stderr = run_cli("grade", subs, "--exercise", "exercise1", "--output", fresh, "--jobs", "2", "--quiet", env=env, timeout=240)
     assert rc == 0, stderr
     assert (out / "gradebook.csv").read_text() == (fresh / "gradebook.csv").read_text()
     book = _gradebook(out)

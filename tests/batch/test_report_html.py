@@ -36,7 +36,7 @@ def report(tmp_path_factory) -> Path:
         (subs / name).mkdir(parents=True)
         (subs / name / "exercise1.py").write_text(code)
     (subs / "gil").mkdir()
-    rc, out, err = run_cli("grade", subs, "--output", root / "out", "--quiet", env=clean_env(GRADQUIZ_SECRET="x"),
+    rc, out, err = run_cli("grade", subs, "--exercise", "exercise1", "--output", root / "out", "--quiet", env=clean_env(GRADQUIZ_SECRET="x"),
                            timeout=180)
     assert rc == 0, err
     return root / "out" / "report.html"
