@@ -4,7 +4,8 @@ Runs, in one process tree and in interleaved rounds (each round runs every comma
 turn, so load on the machine weighs on all of them alike):
 
 - ``gradquiz check`` of a right and of a wrong submission, with a warm cache (the problem's
-  compiled form already in ``GRADQUIZ_CACHE``) and a cold one (an empty cache folder each run);
+  compiled form already in ``GRADQUIZ_CACHE``), a cold one (an empty cache folder each run) and
+  none (``GRADQUIZ_CACHE=off``: SymPy on every check, as before the cache);
 - ``python -m pytest -q`` of a file holding the lesson's three asserts, in a venv with nothing
   but pytest (made once under the cache folder, ``pip install pytest``; ``--pytest PYTHON``
   names another interpreter);
@@ -16,6 +17,26 @@ Prints the median wall time of each and its ratio to pytest. Goal: a warm check 
 answer at most 1.0x pytest, of a wrong one at most 1.5x.
 
     python benchmarks/check_bench.py [--rounds 7] [--pytest PYTHON]
+
+Figures (2026-12-04, the 2-core machine shared with other runs, load average 10-14, 9 rounds;
+wall times inflated, CPU times steadier):
+
+| command | wall | x pytest | CPU | x pytest |
+| --- | --- | --- | --- | --- |
+| check right, warm cache | 885 ms | 1.51 | 361 ms | 2.01 |
+| check wrong, warm cache | 980 ms | 1.67 | 382 ms | 2.12 |
+| check right, cold cache | 2028 ms | 3.45 | 685 ms | 3.81 |
+| check right, no cache (off) | 1800 ms | 3.07 | 657 ms | 3.65 |
+| check wrong, no cache (off) | 1929 ms | 3.29 | 700 ms | 3.89 |
+| pytest, three asserts | 587 ms | 1.00 | 180 ms | 1.00 |
+| python -c "import numpy" | 335 ms | 0.57 | 97 ms | 0.54 |
+| library check right, warm | 712 ms | 1.21 | 286 ms | 1.59 |
+
+The cache halves a check's CPU (657 -> 361 ms) and takes SymPy off it, wrong answers included;
+the goal (<= 1.0x pytest) is not met yet: of the warm check's CPU, ~75 ms is the command layer
+(Typer, pydantic through Typer, rich: compare the library row), ~100 ms the sandbox child's
+NumPy (with linalg, random, polynomial and fft preloaded before it is confined) and ~100 ms the
+parent's NumPy (imported while the child loads, so on an idle machine it costs no wall time).
 """
 
 from __future__ import annotations
@@ -58,13 +79,16 @@ def pytest_python(given: str | None, work: Path) -> str:
     return str(python)
 
 
-def timed(cmd: list[str], env: dict, cwd: Path, before=None) -> tuple[float, int]:
+def timed(cmd: list[str], env: dict, cwd: Path, before=None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the command and the processes it waited for, exit code)."""
     if before:
         before()
     start = time.perf_counter()
-    code = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                          check=False).returncode
-    return time.perf_counter() - start, code
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
 def main() -> None:
@@ -90,6 +114,8 @@ def main() -> None:
         "check wrong, warm cache": (command + ["check", str(WRONG)], warm_env, None),
         "check right, cold cache": (command + ["check", str(RIGHT)], cold_env, empty_cold),
         "check wrong, cold cache": (command + ["check", str(WRONG)], cold_env, empty_cold),
+        "check right, no cache (off)": (command + ["check", str(RIGHT)], {**base, "GRADQUIZ_CACHE": "off"}, None),
+        "check wrong, no cache (off)": (command + ["check", str(WRONG)], {**base, "GRADQUIZ_CACHE": "off"}, None),
         "pytest, three asserts": ([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_exercise1.py"], base, None),
         'python -c "import numpy"': ([sys.executable, "-c", "import numpy"], base, None),
         "library check right, warm": ([sys.executable, "-c", LIBRARY, str(RIGHT)], warm_env, None),
@@ -97,16 +123,21 @@ def main() -> None:
     for cmd, env, before in rows.values():  # warm the file cache and the compiled entries
         timed(cmd, env, work, before)
     times: dict[str, list[float]] = {name: [] for name in rows}
+    cpu: dict[str, list[float]] = {name: [] for name in rows}
     codes = {}
     for _ in range(args.rounds):
         for name, (cmd, env, before) in rows.items():
-            elapsed, codes[name] = timed(cmd, env, work, before)
+            elapsed, used, codes[name] = timed(cmd, env, work, before)
             times[name].append(elapsed)
+            cpu[name].append(used)
     median = {name: statistics.median(values) for name, values in times.items()}
-    floor = median["pytest, three asserts"]
-    print(f"median of {args.rounds} interleaved rounds (exit code), ratio to pytest:")
+    median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
+    floor, floor_cpu = median["pytest, three asserts"], median_cpu["pytest, three asserts"]
+    print(f"median of {args.rounds} interleaved rounds: wall time, its ratio to pytest's, (exit code), CPU time "
+          "(the command and the processes it waited for), its ratio:")
     for name, value in median.items():
-        print(f"  {name:<28} {value * 1000:7.0f} ms  ({codes[name]})  {value / floor:5.2f}x")
+        print(f"  {name:<30} {value * 1000:7.0f} ms {value / floor:5.2f}x  ({codes[name]})   "
+              f"cpu {median_cpu[name] * 1000:6.0f} ms {median_cpu[name] / floor_cpu:5.2f}x")
     right, wrong = median["check right, warm cache"] / floor, median["check wrong, warm cache"] / floor
     print(f"goal: warm right <= 1.00x pytest ({right:.2f}x: {'met' if right <= 1.0 else 'NOT met'}), "
           f"warm wrong <= 1.50x ({wrong:.2f}x: {'met' if wrong <= 1.5 else 'NOT met'})")
