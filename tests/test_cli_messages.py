@@ -7,13 +7,13 @@ import re
 from importlib.metadata import version
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
+from grader.cli import COMMANDS as LOADED_ON_USE
 from grader.cli import app
 from conftest import SOLUTIONS, clean_env, run_cli
 
-COMMANDS = sorted(typer.main.get_command(app).commands)  # every command, also those added later
+COMMANDS = sorted(LOADED_ON_USE)  # every command, also those added later
 VERSION = f"gradquiz {version('gradquiz')}\n"
 
 

@@ -35,7 +35,7 @@ def template(kind: str, problem_id: str) -> str:
 
 def write_new(path: Path, text: str, force: bool = False) -> None:
     """Write a generated file, never over someone's work unless ``force``."""
-    from grader.reports.files import write_report
+    from grader.reports.files import write_file
 
     path = Path(path)
     if os.path.lexists(path) and not force:  # a dangling link too: it would be written through
@@ -44,7 +44,7 @@ def write_new(path: Path, text: str, force: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GradquizError(f"cannot write ({exc.strerror})", path) from None
-    write_report(path, text, what="file")  # never through a link, into a FIFO or a device
+    write_file(path, text, what="file")  # never through a link, into a FIFO or a device
 
 
 # -- starter ----------------------------------------------------------------------------------

@@ -4,9 +4,9 @@ finishes (crash-safe, resumable), and write the gradebook, LMS exports, per-stud
 a self-contained class report (``report.html``). Also the CI helpers (``ci``): GitHub Classroom
 workflow and Gradescope autograder bundle.
 
-The batch wing sits between the faces: it may import ``grader.api`` (a submission is graded by
-``api.grade_source``, exactly as ``check`` grades it) and every wing below, never ``grader.cli``;
-the CLI imports it.
+The batch wing sits between the faces: it may import ``grader.api`` and every wing below (a
+submission is graded by ``grader.pipeline``'s ``grade_exercise`` or ``grade_answers``, exactly as
+``check`` grades it), never ``grader.cli``; the CLI imports it.
 
 Modules: ``layout`` (submissions, zips, the problems graded, matching files to students),
 ``roster`` (plain CSV, Canvas's gradebook export, Moodle's grading worksheet), ``worker``

@@ -33,6 +33,7 @@ from grader.batch.roster import Roster, read_roster
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.problems.discovery import bundled, problem_files
+from grader.problems.intake import id_from_name
 from grader.problems.yamlio import load_yaml
 
 SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
@@ -181,11 +182,7 @@ def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
 # -- reading the submissions --------------------------------------------------------------------
 def problem_of(path: Path) -> str:
     """The problem id a file's name gives: ``exercise1.py`` -> exercise1, ``signs.answers.yaml`` -> signs."""
-    name = path.name
-    for end in (".answers.yaml", ".answers.yml", ".yaml", ".yml", ".py", ".ipynb"):
-        if name.endswith(end):
-            return name[: -len(end)]
-    return path.stem
+    return id_from_name(path)
 
 
 def _candidate(path: Path) -> bool:

@@ -12,7 +12,6 @@ The record is plain JSON: the journal line, the gradebook row's source and the s
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import queue
 import socket
@@ -23,7 +22,7 @@ from pathlib import Path
 from grader.errors import GradquizError
 
 _lock = threading.Lock()
-_exercises: dict = {}  # (problem file, mtime, variant key) -> (Exercise, forbid, allow)
+_exercises: dict = {}  # (problem file, mtime, variant key) -> pipeline.CompiledExercise
 _quizzes: dict = {}
 _keeper = None  # the queue of the thread that starts fork servers and asks them to fork
 _keeper_lock = threading.Lock()
@@ -115,64 +114,27 @@ def _text(report) -> str:
 # -- exercises ----------------------------------------------------------------------------------
 def _exercise(problem_path: str, student: str):
     """The compiled exercise for this student: compiled once per worker (once per variant)."""
-    from grader.api import exercise_file
-    from grader.exercise.cache import Lookup, compiled_form, store
-    from grader.exercise.problem import load_exercise
+    from grader.pipeline.cached import exercise_source
 
     path = Path(problem_path)
     stamp = path.stat().st_mtime_ns
     with _lock:
         entry = _exercises.get((problem_path, stamp, None)) or _exercises.get((problem_path, stamp, student))
-        if entry is None:
-            lookup = Lookup(path, student, grading=True)  # the compiled form, shared with check and notebooks
-            entry = lookup.get()
-            if entry is not None:
-                variant = student if entry[0].data["exercise"]["per_student"] else None
-            else:
-                data, positions, forbid, allow = exercise_file(path, str(path), student, grading=True)
-                variant = student if isinstance(data, dict) and data.get("params") else None
-                exercise = compiled_form(lookup, load_exercise(path, student, data, positions), forbid, allow)
-                entry = (exercise, forbid, allow)
-                store(lookup, exercise)
-            _exercises[(problem_path, stamp, variant)] = entry
-    exercise, forbid, allow = entry
-    if exercise.student != student:
-        exercise = dataclasses.replace(exercise, student=student)
-    return exercise, forbid, allow
-
-
-def _salt() -> tuple:
-    """Grading mode's secret check points (the same as `check --grading` with this GRADQUIZ_SECRET)."""
-    from grader.maths.seeds import grading_salt
-
-    return tuple(grading_salt())
-
-
-
-
-def _read_submission(path: Path) -> str:
-    """The submission's text, refusing a symlink (grading mode) without following it."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        if path.is_symlink():
-            raise GradquizError("the submission is a symbolic link (refused in grading mode)", path) from None
-        raise GradquizError(f"cannot read the file ({exc.strerror})", path) from None
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GradquizError(f"the file is not UTF-8 text (byte {exc.start})", path) from None
+        if entry is None:  # the compiled form, shared with check and notebooks (sealed by the secret)
+            problem = exercise_source(path, str(path), student, grading=True)
+            entry = problem.compile(student)
+            _exercises[(problem_path, stamp, student if problem.per_student else None)] = entry
+    return entry
 
 
 def _grade_exercise(job: dict):
-    """The same grading as `gradquiz check --grading --student S` (``api.grade_source``), with the
-    exercise compiled once per worker and the sandbox forked from the worker's warm server."""
-    from grader import api
+    """The same grading as `gradquiz check --grading --student S` (``pipeline.grade_exercise``), with
+    the exercise compiled once per worker and the sandbox forked from the worker's warm server."""
+    from grader.pipeline import grade_exercise
+    from grader.problems import intake
 
     path = Path(job["file"])
-    source = _read_submission(path)
+    source = intake.read_submission(path, grading=True, folders=False)
     notebook = None
     if path.suffix == ".ipynb":  # its code cells, errors mapped back to "cell 3, line 2"
         from grader.notebook import notebook_source
@@ -180,9 +142,9 @@ def _grade_exercise(job: dict):
         notebook = notebook_source(path, source)
         source = notebook.source
     compiled = _exercise(job["problem_path"], job["student"])
-    report = api.grade_source(source, str(path), Path(job["problem_path"]), student=job["student"], grading=True,
-                              notebook=notebook, compiled=compiled, sandbox=_sandbox)
-    report.notes[:0] = api.header_notes(source, report.id, path.stem, grading=True)
+    report = grade_exercise(source, str(path), compiled, student=job["student"], grading=True, notebook=notebook,
+                            sandbox=_sandbox)
+    report.notes[:0] = intake.header_notes(source, report.id, intake.id_from_name(path), grading=True)
     return report
 
 
@@ -266,43 +228,27 @@ def _sandbox(source: str, path, forbid, allow):
 
 # -- quizzes ------------------------------------------------------------------------------------
 def _grade_quiz(job: dict):
-    from grader.quiz import grade as quiz_grade
-    from grader.quiz.answers import read_answers
+    """The same grading as `gradquiz check --grading --student S` (``pipeline.grade_answers``), with
+    the quiz compiled once per worker, student and grading secret."""
+    from grader.maths.seeds import grading_salt
+    from grader.pipeline import grade_answers
+    from grader.problems import intake
+    from grader.quiz.answers import MAX_BYTES, read_answers
     from grader.quiz.load import load_quiz
 
     path = Path(job["file"])
-    if path.is_symlink():
-        raise GradquizError("the answers file is a symbolic link (refused in grading mode)", path)
-    answers, positions = read_answers(path)
+    text = intake.read_submission(path, grading=True, folders=False, what="answers file", max_bytes=MAX_BYTES)
+    answers, positions = read_answers(path, text)
     student = job["student"]
     problem_path = Path(job["problem_path"])
-    salt = _salt()
+    salt = tuple(grading_salt())
     key = (job["problem_path"], problem_path.stat().st_mtime_ns, student, salt)
     with _lock:
         quiz = _quizzes.get(key)
         if quiz is None:
             extra = {"salt": salt} if salt else {}
             quiz = _quizzes[key] = load_quiz(problem_path, student=student, **extra)
-    given = {str(k): v for k, v in (answers.answers or {}).items()}
-    report = quiz_grade.QuizReport(
-        id=quiz.id,
-        kind="quiz",
-        title=quiz.title,
-        file=str(path),
-        results=quiz_grade.grade_answers(quiz, given, include_hidden=True),
-        student=student,
-    )
-    quiz_grade._notes(report, quiz, answers, given, positions, path, True)
-    if hasattr(report, "isolation"):
-        from grader.api import QUIZ_ISOLATION
-
-        report.isolation = dict(QUIZ_ISOLATION)
-    if answers.quiz and answers.quiz != quiz.id:  # as `check --grading` says it
-        report.notes.append(
-            f"the file's `quiz: {answers.quiz}` was not followed: grading mode grades the quiz named by "
-            f"--exercise or the file name ('{quiz.id}')"
-        )
-    return report
+    return grade_answers(quiz, answers, positions=positions, file=path, grading=True, student=student)
 
 
 # -- remote workers (Dask) ----------------------------------------------------------------------
@@ -325,10 +271,9 @@ def grade_remote(job: dict, secret: str | None = None) -> dict:
     digest = hashlib.sha256(problem_text.encode()).hexdigest()[:16]
     problem = _remote_root / "problems" / digest / Path(job["problem_path"]).name
     if not problem.exists():
-        problem.parent.mkdir(parents=True, exist_ok=True)
-        tmp = problem.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(problem_text, encoding="utf-8")
-        os.replace(tmp, problem)
+        from grader.reports.files import replace_file
+
+        replace_file(problem, problem_text)
     folder = Path(tempfile.mkdtemp(dir=_remote_root))
     try:
         local = folder / Path(job["file"]).name

@@ -123,9 +123,10 @@ class Lookup:
             return None
         return body if body["exercise"]["per_student"] is per_student else None
 
-    def restore(self, body: dict) -> compiled.CompiledExercise:
-        """The exercise of ``read``'s data; a mistake compiled later is stored with it."""
-        exercise = compiled.restore(body, self.path, self.student)
+    def restore(self, body: dict, student: str | None = None) -> compiled.CompiledExercise:
+        """The exercise of ``read``'s data (for ``student``, by default the one it was looked up
+        for: the same variant); a mistake compiled later is stored with it."""
+        exercise = compiled.restore(body, self.path, self.student if student is None else student)
         exercise.on_change = lambda ex: self.put(ex.data)
         return exercise
 
@@ -221,13 +222,13 @@ def compiled_form(lookup: Lookup | None, exercise, forbid: list, allow: list):
         return exercise
     restored = compiled.restore(data, lookup.path, lookup.student)
     restored.__dict__["full"] = exercise  # the cached_property's value: no second SymPy load
-    restored.on_change = lambda ex: None  # stored once, by ``store``, after grading
+    restored.on_change = lambda ex: None  # stored by ``store``
     return restored
 
 
 def store(lookup: Lookup | None, exercise) -> None:
     """Put an exercise made by ``compiled_form`` in the cache (nothing for one kept in SymPy);
-    later additions to it are stored as they are made."""
+    later additions to it (what a wrong answer compiles) are stored as they are made."""
     if lookup is None or not isinstance(exercise, compiled.CompiledExercise):
         return
     lookup.put(exercise.data)

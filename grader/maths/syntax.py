@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import sympy
 
+from grader.maths.text import shorten
+
 # --------------------------------------------------------------------------
 # limits
 # --------------------------------------------------------------------------
@@ -40,8 +42,7 @@ def symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
-def _short(text: str, limit: int = 20) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+_short = shorten  # the parser's modules import it under this name
 
 
 def _char_name(c: str) -> str:

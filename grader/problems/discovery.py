@@ -139,15 +139,6 @@ def _declared_id(file: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def submission_id(path: Path, source: str, explicit: str | None = None, *, header: bool = True) -> str:
-    """``--exercise ID``, else a ``# gradquiz: ID`` comment in the first lines (not in grading
-    mode: ``header=False``), else the stem."""
-    if explicit:
-        return explicit
-    named = header_id(source) if header else None
-    return named or path.stem
-
-
 def header_id(source: str) -> str | None:
     """The id a ``# gradquiz: ID`` line in the first lines names, if any."""
     for line in source.splitlines()[:10]:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from grader.errors import GradquizError
+from grader.maths.text import shorten
 
 Number = Union[int, float]
 Formula = Union[StrictStr, int, float]  # a SymPy-syntax formula or a plain number
@@ -111,8 +112,7 @@ def _fields_at(model, loc) -> list[str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(repr(value), 60)
 
 
 def validate(model: type[BaseModel], data: Any, positions, path):

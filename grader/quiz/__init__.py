@@ -46,7 +46,7 @@ The package, from the edge in:
   ``typed`` and ``sets`` what they share to read and show answers;
 - ``grade``: a typed answer, a quiz's answers or an answers file graded into a Report;
 - ``answers``: reading and writing answers files; ``edition``: the student edition;
-- ``interactive``: `gradquiz quiz`, one question at a time.
+- ``interactive``: the terminal session of `gradquiz quiz` (the command itself is ``grader.cli.quiz``).
 
 Imports run one way: the registry (``kinds``) imports the kinds, the kinds import the model
 and the helpers (``context``, ``typed``, ``sets``), never the registry, the loader or this
@@ -73,8 +73,8 @@ _PUBLIC = {
     "Unreadable": "grader.quiz.model",
     "check_answers": "grader.quiz.grade",
     "find_quiz": "grader.quiz.load",
-    "grade_answers": "grader.quiz.grade",
     "grade_question": "grader.quiz.grade",
+    "grade_questions": "grader.quiz.grade",
     "help_text": "grader.quiz.model",
     "load_quiz": "grader.quiz.load",
     "read_answers": "grader.quiz.answers",

@@ -1,7 +1,7 @@
 """Answers files (spec section 2): ``quiz: ID``, optional ``student: ID``, ``answers: {id: answer}``.
 
 ``read_answers`` reads one for ``gradquiz check``; ``save_answers`` writes what
-``gradquiz quiz`` collected (atomically, with ``grader.reports.files.write_report``, keeping answers to questions the quiz no longer
+``gradquiz quiz`` collected (atomically, with ``grader.reports.files.write_file``, keeping answers to questions the quiz no longer
 has), ``saved_answers`` reads back what an earlier session or ``gradquiz starter`` left
 there (so ``gradquiz quiz`` resumes instead of overwriting), and ``answers_head`` is the
 top both ``quiz`` and ``starter`` write.
@@ -24,17 +24,19 @@ from grader.problems.yamlio import load_yaml
 MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
 
 
-def read_answers(path: Path | str):
-    """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line."""
+def read_answers(path: Path | str, text: str | None = None):
+    """(AnswersSpec, positions) of an answers file, or a GradquizError naming file and line
+    (``text``: its contents, read by ``grader.problems.intake.read_submission`` with the cap below)."""
     path = Path(path)
+    if text is None:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # load_yaml names the problem
+        if size > MAX_BYTES:
+            raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
     try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # load_yaml names the problem
-    if size > MAX_BYTES:
-        raise GradquizError(f"the answers file is too large ({size // 1024} KB; at most {MAX_BYTES // 1024} KB)", path)
-    try:
-        data, positions = load_yaml(path)
+        data, positions = load_yaml(path, text)
     except GradquizError as err:
         if "expected ',' or ']'" in err.message or "expected ',' or '}'" in err.message:
             err.message += " (quote answers that start with [ or {, e.g. '[0, oo)')"
@@ -104,6 +106,6 @@ def save_answers(quiz, answers: dict, output: Path) -> None:
         f"# Grade them with: gradquiz check {output.name}\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    from grader.reports.files import write_report
+    from grader.reports.files import write_file
 
-    write_report(output, header + body, what="answers")
+    write_file(output, header + body, what="answers")

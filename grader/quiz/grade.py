@@ -12,9 +12,12 @@ import grader.quiz.edition as edition
 from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable
+from grader.quiz.schema import AnswersSpec
 from grader.reports import Report, Result
 from grader.maths.seeds import grading_salt
+from grader.problems.intake import id_from_name
 from grader.problems.variants import student_id
+from grader.problems.yamlio import Positions
 
 
 MAX_UNKNOWN_NOTES = 10  # notes about answered ids the quiz does not have
@@ -63,21 +66,31 @@ def grade_question(q: Question, raw) -> Result:
     return Result(q.id, score, float(q.spec.points), outcome.passed, text, q.hidden, {**extra, **outcome.extra})
 
 
-def grade_answers(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> list[Result]:
+def grade_questions(quiz: Quiz, answers: dict, *, include_hidden: bool = True) -> list[Result]:
+    """One Result per question (hidden ones only with ``include_hidden``), in the quiz's order."""
     return [grade_question(q, answers.get(q.id)) for q in quiz.questions if include_hidden or not q.hidden]
 
 
-def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = False) -> Report:
-    """Grade a quiz answers file (spec section 2).
+def check_answers(path, *, problems=(), quiz: str | None = None, student: str | None = None, grading: bool = False,
+                  text: str | None = None) -> QuizReport:
+    """Grade a quiz answers file (spec section 2); ``text``: its contents when the caller has read
+    them already (``check`` reads every file through ``grader.problems.intake``).
 
     In grading mode the file is data only: the quiz is ``quiz`` (``--exercise``) or the file's
     name (``ID.yaml`` or ``ID.answers.yaml``), never its ``quiz:`` key; the student is ``student``
     or ``GRADQUIZ_STUDENT``, never its ``student:`` key; points come from the grading secret.
     """
     path = Path(path)
-    answers, positions = read_answers(path)
+    answers, positions = read_answers(path, text)
+    loaded = answers_quiz(path, answers, positions, problems=problems, quiz=quiz, student=student, grading=grading)
+    return report_answers(loaded, answers, positions, file=path, grading=grading)
+
+
+def answers_quiz(path: Path, answers: AnswersSpec, positions: Positions, *, problems=(), quiz: str | None = None,
+                 student: str | None = None, grading: bool = False) -> Quiz:
+    """The quiz an answers file is graded against, loaded for the student it is graded as."""
     if grading:
-        quiz_id = quiz or answers_stem(path)
+        quiz_id = quiz or id_from_name(path)
         chosen = student_id(student)
         where = (path, None)
     else:
@@ -87,29 +100,29 @@ def check_answers(path, *, problems=(), quiz: str | None = None, student: str | 
     if not quiz_id:
         raise GradquizError("missing required key 'quiz' (the id of the quiz these answers are for)", path, 1)
     salt = grading_salt() if grading else ()
-    loaded = find_quiz(quiz_id, problems, chosen, where, grading=grading, salt=salt)
+    return find_quiz(quiz_id, problems, chosen, where, grading=grading, salt=salt)
+
+
+def report_answers(quiz: Quiz, answers: AnswersSpec, positions: Positions | None = None, *, file: Path | str | None,
+                   grading: bool, student: str | None = None) -> QuizReport:
+    """The report of a quiz's answers with its notes (answers to questions the quiz does not have,
+    the variant, hidden questions); ``file``: the answers file, or None for answers given as data."""
     given = {str(k): v for k, v in (answers.answers or {}).items()}
     report = QuizReport(
-        id=loaded.id,
+        id=quiz.id,
         kind="quiz",
-        title=loaded.title,
-        file=str(path),
-        results=grade_answers(loaded, given, include_hidden=grading),
-        student=chosen,
+        title=quiz.title,
+        file=str(file) if file is not None else "",
+        results=grade_questions(quiz, given, include_hidden=grading),
+        student=quiz.student if student is None else student,
     )
-    _notes(report, loaded, answers, given, positions, path, grading)
-    if grading and answers.quiz and answers.quiz != loaded.id:
+    _notes(report, quiz, answers, given, positions or Positions(), file, grading)
+    if grading and answers.quiz and answers.quiz != quiz.id:
         report.notes.append(
             f"the file's `quiz: {answers.quiz}` was not followed: grading mode grades the quiz named by "
-            f"--exercise or the file name ('{loaded.id}')"
+            f"--exercise or the file name ('{quiz.id}')"
         )
     return report
-
-
-def answers_stem(path: Path) -> str:
-    """The quiz id a file name gives: ``ID.yaml``, ``ID.answers.yaml`` (or ``.yml``)."""
-    stem = path.stem
-    return stem[: -len(".answers")] if stem.endswith(".answers") and len(stem) > len(".answers") else stem
 
 
 def _notes(report, quiz, answers, given, positions, path, grading) -> None:
@@ -122,10 +135,11 @@ def _notes(report, quiz, answers, given, positions, path, grading) -> None:
             continue
         close = [i for i in ids if i.casefold() == key.casefold()] or difflib.get_close_matches(key, ids, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        line = positions.line_of(("answers", original))
-        report.notes.append(f"{path}:{line}: answers.{key}: quiz '{quiz.id}' has no question '{key}'{hint}; this answer was not graded")
+        where = f"{path}:{positions.line_of(('answers', original))}: " if path is not None else ""
+        report.notes.append(f"{where}answers.{key}: quiz '{quiz.id}' has no question '{key}'{hint}; this answer was not graded")
     if len(report.unknown) > MAX_UNKNOWN_NOTES:
-        report.notes.append(f"{path}: {len(report.unknown) - MAX_UNKNOWN_NOTES} more answers to questions quiz '{quiz.id}' does not have; not graded")
+        where = f"{path}: " if path is not None else ""
+        report.notes.append(f"{where}{len(report.unknown) - MAX_UNKNOWN_NOTES} more answers to questions quiz '{quiz.id}' does not have; not graded")
     if quiz.params and not report.student:
         from grader.problems.constraints import describe
 

@@ -1,4 +1,5 @@
-"""`gradquiz quiz ID`: take a quiz in the terminal, one question at a time.
+"""A quiz in the terminal, one question at a time (the `gradquiz quiz ID` command is in
+``grader.cli.quiz``; this module is Typer-free).
 
 Each question is shown with its choices and a line on how to type the answer. A
 formula is echoed back as it was read ("read as: 3*x^2") and, when that differs from
@@ -24,50 +25,7 @@ before) are saved, nothing is graded, and the exit status is 130.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
-from typing import List, Optional
-
-import typer
-
-
-class FeedbackWhen(str, Enum):
-    now = "now"
-    end = "end"
-
-
-def quiz_command(
-    quiz_id: str = typer.Argument(..., metavar="ID", help="The quiz to take (see `gradquiz list`)."),
-    problems: Optional[List[Path]] = typer.Option(None, "--problems", metavar="PATH", help="A problem file or folder to search first (repeatable)."),
-    student: Optional[str] = typer.Option(None, "--student", metavar="ID", help="Student id: picks the variant (default: $GRADQUIZ_STUDENT)."),
-    feedback: FeedbackWhen = typer.Option(FeedbackWhen.now, "--feedback", help="Feedback after each question (now) or at the end."),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Where to save the answers (default: ./ID.answers.yaml)."),
-    force: bool = typer.Option(
-        False, "--force", help="Start afresh, replacing the answers file (default: resume it, keeping its answers)."
-    ),
-    show_version: bool = typer.Option(
-        False, "--version", callback=lambda v: _print_version(v), is_eager=True, expose_value=False,
-        help="Print the version and exit.",
-    ),
-):
-    """Take a quiz in the terminal; saves an answers file that `gradquiz check` grades.
-
-    An existing answers file is resumed: its answers are kept and only the unanswered
-    questions are asked.
-    """
-    from rich.console import Console
-
-    quiz, target, saved = open_session(quiz_id, problems or (), student, output, force)
-    session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now, saved)
-    raise typer.Exit(session.run(target))
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        from importlib.metadata import version
-
-        typer.echo(f"gradquiz {version('gradquiz')}")
-        raise typer.Exit(0)
 
 
 def open_session(quiz_id: str, problems, student: str | None, output: Path | None, force: bool):
@@ -211,9 +169,9 @@ class Session:
     def _finish(self, output: Path) -> int:
         from rich.markup import escape
 
-        from grader.quiz import QuizReport, grade_answers, save_answers
+        from grader.quiz import QuizReport, grade_questions, save_answers
 
-        results = grade_answers(self.quiz, self.answers, include_hidden=False)
+        results = grade_questions(self.quiz, self.answers, include_hidden=False)
         if not self.feedback_now:
             for q, result in zip([q for q in self.quiz.questions if not q.hidden], results):
                 self.console.print(f"[bold]{escape(q.id)}[/bold]: {escape(q.prompt)}", highlight=False)

@@ -9,6 +9,7 @@ import sympy
 from grader.maths import equivalence
 from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
 from grader.maths.numerics import fmt
+from grader.maths.text import shorten
 from grader.quiz.model import Unreadable
 
 MAX_ANSWER = 2000  # characters in one typed answer
@@ -50,8 +51,8 @@ def typed_text(raw) -> str:
 
 
 def short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """An answer quoted in a message: its repr, at most 40 characters."""
+    return shorten(repr(value), 40)
 
 
 def parse_typed(text: str, symbols=(), constants=None) -> sympy.Expr:

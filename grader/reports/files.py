@@ -1,4 +1,4 @@
-"""Writing a report (or any output file the grader makes) safely: ``write_report(path, text)``.
+"""Writing a report (or any output file the grader makes) safely: ``write_file(path, text)``.
 
 The folder being graded belongs to a student, who can plant things where a report will be
 written: a symbolic link to a file of the grader's user (root on Gradescope), a FIFO that
@@ -18,6 +18,11 @@ blocks the writer forever, a device, or a linked folder that leads somewhere els
   changes nothing.
 
 Every refusal is a GradquizError (exit 2, one line naming the file).
+
+``replace_file(path, text)`` is the same atomic write for a folder the grader owns (``gradquiz
+grade``'s output folder): the folder is made when missing and must not be a link, the file is
+created 0600, and whatever is at the target (a report a student's file replaced by a link) is
+replaced by the rename, never written through.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from pathlib import Path
 
 from grader.errors import GradquizError
 
-def write_report(path, text: str, *, what: str = "report") -> None:
+
+def write_file(path, text: str, *, what: str = "report") -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically, never through a link, FIFO or device.
 
     ``what`` names the file in error lines ("the {what}", "the answers")."""
@@ -48,7 +54,29 @@ def write_report(path, text: str, *, what: str = "report") -> None:
         raise GradquizError(f"cannot write the {what} ({exc.strerror})", path) from None
     try:
         _check_target(path, dir_fd, what)
-        _replace(path, text.encode("utf-8"), dir_fd, what)
+        _replace(path, text.encode("utf-8"), dir_fd, what, _mode())
+    finally:
+        os.close(dir_fd)
+
+
+def replace_file(path: Path | str, text: str, *, mode: int = 0o600) -> None:
+    """Write ``text`` to ``path`` in a folder of the grader's own (made when missing), atomically:
+    the rename replaces whatever the name holds, a symbolic link included, and never follows it."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GradquizError(f"cannot write ({exc.strerror})", path) from None
+    if path.parent.is_symlink():
+        raise GradquizError("refusing to write into a symbolic link", path.parent)
+    flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        dir_fd = os.open(path.parent, flags)
+    except OSError as exc:
+        raise GradquizError(f"cannot write ({exc.strerror})", path) from None
+    try:
+        data = text.encode("utf-8", "backslashreplace")  # a file name that is not UTF-8: escaped
+        _replace(path, data, dir_fd, None, mode)
     finally:
         os.close(dir_fd)
 
@@ -92,7 +120,9 @@ def _mode() -> int:
     return 0o666 & ~mask & ~0o002
 
 
-def _replace(path: Path, data: bytes, dir_fd: int, what: str) -> None:
+def _replace(path: Path, data: bytes, dir_fd: int, what: str | None, mode: int) -> None:
+    """A temp file beside the target, written, given ``mode`` and renamed over the target."""
+    failed = f"cannot write the {what}" if what else "cannot write"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
         temp = f".{path.name[:200]}.{secrets.token_hex(6)}.tmp"
@@ -102,17 +132,17 @@ def _replace(path: Path, data: bytes, dir_fd: int, what: str) -> None:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise GradquizError(f"cannot write the {what} ({exc.strerror})", path) from None
+            raise GradquizError(f"{failed} ({exc.strerror})", path) from None
     else:
-        raise GradquizError(f"cannot write the {what} (no free temporary name)", path)
+        raise GradquizError(f"{failed} (no free temporary name)", path)
     try:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                os.fchmod(handle.fileno(), _mode())
+                os.fchmod(handle.fileno(), mode)
             os.replace(temp, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         except OSError as exc:
-            raise GradquizError(f"cannot write the {what} ({exc.strerror})", path) from None
+            raise GradquizError(f"{failed} ({exc.strerror})", path) from None
     except BaseException:
         try:
             os.unlink(temp, dir_fd=dir_fd)

@@ -234,7 +234,7 @@ def test_the_json_report_says_what_isolation_it_had(tmp_path):
 
 
 def test_grading_mode_warns_when_the_sandbox_enforced_less(capsys):
-    from grader.cli import _isolation_warning
+    from grader.reports.delivery import isolation_warning as _isolation_warning
     from grader.reports import Report
 
     report = Report("tq", "exercise", "T", "s.py", [], isolation={"missing": ["landlock", "cgroup memory limit"]})

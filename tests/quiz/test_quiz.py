@@ -646,9 +646,9 @@ def test_bundled_full_marks_answers_score_full_marks(quiz_id, monkeypatch):
     variant = "params" in yaml.safe_load((QUIZZES / f"{quiz_id}.yaml").read_text())
     report = check(path, grading=not variant, exercise=quiz_id)
     if variant:  # the hidden questions too, through the library
-        from grader.quiz import grade_answers
+        from grader.quiz import grade_questions
 
-        report.results = grade_answers(load_quiz(QUIZZES / f"{quiz_id}.yaml", ""), answered, include_hidden=True)
+        report.results = grade_questions(load_quiz(QUIZZES / f"{quiz_id}.yaml", ""), answered, include_hidden=True)
     failed = {r.id: r.feedback for r in report.results if not r.passed}
     assert report.exit_code == 0 and not failed, failed
     assert report.score == report.max_score > 0 and len(report.results) == len(answered)
