@@ -18,25 +18,27 @@ answer at most 1.0x pytest, of a wrong one at most 1.5x.
 
     python benchmarks/check_bench.py [--rounds 7] [--pytest PYTHON]
 
-Figures (2026-12-04, the 2-core machine shared with other runs, load average 10-14, 9 rounds;
-wall times inflated, CPU times steadier):
+Figures (2026-12-04, 16:30 UTC, after main's lazy command start was merged; the 2-core machine
+shared with other runs, load average ~7-12, 9 rounds; wall times inflated, CPU times steadier):
 
 | command | wall | x pytest | CPU | x pytest |
 | --- | --- | --- | --- | --- |
-| check right, warm cache | 885 ms | 1.51 | 361 ms | 2.01 |
-| check wrong, warm cache | 980 ms | 1.67 | 382 ms | 2.12 |
-| check right, cold cache | 2028 ms | 3.45 | 685 ms | 3.81 |
-| check right, no cache (off) | 1800 ms | 3.07 | 657 ms | 3.65 |
-| check wrong, no cache (off) | 1929 ms | 3.29 | 700 ms | 3.89 |
-| pytest, three asserts | 587 ms | 1.00 | 180 ms | 1.00 |
-| python -c "import numpy" | 335 ms | 0.57 | 97 ms | 0.54 |
-| library check right, warm | 712 ms | 1.21 | 286 ms | 1.59 |
+| check right, warm cache | 543 ms | 2.08 | 338 ms | 2.02 |
+| check wrong, warm cache | 569 ms | 2.18 | 346 ms | 2.07 |
+| check right, cold cache | 1024 ms | 3.92 | 578 ms | 3.46 |
+| check wrong, cold cache | 1095 ms | 4.20 | 650 ms | 3.89 |
+| check right, no cache (off) | 1011 ms | 3.87 | 586 ms | 3.51 |
+| check wrong, no cache (off) | 1115 ms | 4.27 | 644 ms | 3.86 |
+| pytest, three asserts | 261 ms | 1.00 | 167 ms | 1.00 |
+| python -c "import numpy" | 189 ms | 0.73 | 100 ms | 0.60 |
+| library check right, warm | 471 ms | 1.81 | 289 ms | 1.73 |
 
-The cache halves a check's CPU (657 -> 361 ms) and takes SymPy off it, wrong answers included;
-the goal (<= 1.0x pytest) is not met yet: of the warm check's CPU, ~75 ms is the command layer
-(Typer, pydantic through Typer, rich: compare the library row), ~100 ms the sandbox child's
-NumPy (with linalg, random, polynomial and fft preloaded before it is confined) and ~100 ms the
-parent's NumPy (imported while the child loads, so on an idle machine it costs no wall time).
+The cache takes SymPy off a check, wrong answers included, and nearly halves it (1011 -> 543 ms
+wall, 586 -> 338 ms CPU); the goal (<= 1.0x pytest) is not met: of the warm check, ~50 ms CPU is
+the command layer (compare the library row), ~100 ms the parent's NumPy (imported while the
+child loads: no wall time on an idle machine) and most of the rest the sandbox child's start
+(an interpreter, NumPy with linalg, random, polynomial and fft preloaded before it is confined),
+which the wall time waits for.
 """
 
 from __future__ import annotations
