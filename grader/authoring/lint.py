@@ -17,6 +17,8 @@ import numpy as np
 import sympy
 
 from grader.exercise import schema
+from grader.exercise import arraytasks
+from grader.exercise.kinds import METHODS
 from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
 from grader.maths.equivalence import TimeLimit, time_limit
 from grader.errors import GradquizError
@@ -212,6 +214,12 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
     def add(sub, message):
         issues.add(positions.line_of(loc + sub), schema.key_path(loc + sub), message, label)
 
+    if task.kind.name in METHODS:  # the student's function takes a function: no domain, no reference
+        from grader.exercise.methods import problems
+
+        for sub, message in problems(task):
+            add(sub, message)
+        return
     points = check_points(task, exercise)
     for sub, message in at_problems(task):
         add(sub, message)
@@ -222,7 +230,9 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
             f"only {len(points.x)} of {task.spec.samples + len(task.at)} check points in the domain have f and the "
             f"reference finite; need at least {wanted}: change `domain` to where f is defined (or raise `samples`)",
         )
-    wrong = reference_problem(task, points) if task.spec.reference is not None else None
+    wrong = None
+    if task.spec.reference is not None:  # over array parameters: checked at the points (the formulas are long)
+        wrong = arraytasks.reference_problem(task, points) if task.arrays else reference_problem(task, points)
     if wrong:
         add(("reference",), wrong)
     elif points.disagree:

@@ -15,7 +15,7 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from grader.authoring.starters import fill, stub
+    from grader.authoring.starters import uses_stubs, fill, stub
     from grader.exercise.problem import load_exercise
     from grader.problems.catalogue import kind_of
     from grader.problems.constraints import describe
@@ -50,6 +50,9 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
             groups.setdefault(task.spec.function, []).append(task)
     for group in groups.values():
         cells.append(new_code_cell(stub(group, exercise.params)))
+    uses = "\n".join(uses_stubs(exercise, set(groups))).strip()
+    if uses:  # autodiff: the functions the student writes for their own numbers
+        cells.append(new_code_cell(uses))
     arguments = repr(spec.id) + (f", student={exercise.student!r}" if exercise.student else "")
     cells.append(new_code_cell(f"from grader import check\n\ncheck({arguments})"))
     notebook = new_notebook(cells=cells, metadata={

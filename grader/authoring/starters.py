@@ -96,6 +96,7 @@ def exercise_starter(exercise) -> str:
             tasks.setdefault(task.spec.function, []).append(task)
     for function, group in tasks.items():
         lines += ["", stub(group, exercise.params), ""]
+    lines += uses_stubs(exercise, set(tasks))
     if hidden:
         lines.append(
             f"# {hidden} hidden check{'s' if hidden > 1 else ''} will also run when your work is graded: "
@@ -107,6 +108,8 @@ def exercise_starter(exercise) -> str:
 def stub(tasks, params) -> str:
     first = tasks[0]
     args = "p" if first.call == "vector" else ", ".join(first.variables)
+    if first.call == "args":  # the methods' kinds: arguments of their own
+        args = first.arguments
     body = []
     for i, task in enumerate(tasks):
         if i:
@@ -115,7 +118,30 @@ def stub(tasks, params) -> str:
     return "\n".join([f"def {first.spec.function}({args}):", _docstring("    ", body), "    raise NotImplementedError"])
 
 
+def uses_stubs(exercise, defined: set) -> list[str]:
+    """For autodiff tasks, a stub per name in ``uses`` (the functions the student writes for their own numbers)."""
+    names: list[str] = []
+    for task in exercise.tasks:
+        if task.kind.name == "autodiff" and task.spec.visibility == "visible":
+            names += [n for n in task.uses if n not in names and n not in defined]
+    out = []
+    for name in names:
+        text = (f"{name} for your own numbers (such as dual numbers, value and derivative): the functions your "
+                f"derivative function is given call it.")
+        out += ["", f"def {name}(u):", _docstring("    ", textwrap.wrap(text, WIDTH)), "    raise NotImplementedError", ""]
+    return out
+
+
 def _task_text(task, params) -> list[str]:
+    if task.call == "args":
+        if task.kind.name in ("gradient", "function"):
+            from grader.exercise.arraytasks import starter_text
+        else:
+            from grader.exercise.methods import starter_text
+        lines = starter_text(task)
+        if params and task.spec.f is not None and not isinstance(task.spec.f, list):  # the student's values in f
+            lines = [line.replace(str(task.spec.f), substitute(str(task.spec.f), params)) for line in lines]
+        return [wrapped for line in lines for wrapped in (textwrap.wrap(line, WIDTH, break_long_words=False) or [""])]
     names = ", ".join(task.variables)
     f_text = shown_formula(task.spec.f, task.f, params)
     what = _WHAT.get(task.kind.name, _fallback)(task, names, f_text)

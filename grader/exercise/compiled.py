@@ -79,6 +79,7 @@ class CompiledTask:
         self.variables = tuple(data["variables"])
         self.outputs, self.wrt, self.call = data["outputs"], data["wrt"], data["call"]
         self.line, self.hint = data["line"], data["hint"]
+        self.arrays = ()  # array parameters (and their data) keep SymPy: never in a compiled task
         self.bounds = np.array(data["bounds"], dtype=float).reshape(len(self.variables), 2)
         self.at = np.array(data["at"], dtype=float).reshape(len(data["at"]), len(self.variables))
 
@@ -188,7 +189,10 @@ class CompiledExercise:
 
 # ---------------------------------------------------------------------------------- dumping
 def compilable(exercise) -> bool:
-    return all(task.kind.compiled in FORMS for task in exercise.tasks)
+    """Every task's kind has a compiled form (and no task has array parameters or data: those
+    keep SymPy for now)."""
+    return all(task.kind.compiled in FORMS and not getattr(task, "arrays", ()) and not getattr(task, "data", ())
+               for task in exercise.tasks)
 
 
 def dump(exercise, forbid: list, allow: list) -> dict | None:

@@ -18,11 +18,22 @@ import numpy as np
 
 from grader.exercise import feedback
 from grader.maths.numerics import close, sample_points
+from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as before)
+    FAILURES, MAX_DIMS, MAX_VALUES, _call_error, _fit_shape, _value, checked_run, garbled,
+)
+from grader.exercise.kinds import METHODS
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
 
 if TYPE_CHECKING:  # a loaded exercise (problem.py, SymPy) or a compiled one (compiled.py), alike
     from grader.exercise.problem import Exercise, Task
+
+def _arraytasks():
+    """Tasks over array parameters (SymPy at import): only for a task that has them."""
+    from grader.exercise import arraytasks
+
+    return arraytasks
+
 
 FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order
 
@@ -129,18 +140,27 @@ def grade(exercise: Exercise, sandbox: Sandbox, *, include_hidden: bool = True, 
 
 
 def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = ()) -> Result:
+    if task.kind.name in METHODS:  # the student's function takes a function
+        from grader.exercise import method_grading
+
+        return method_grading.grade_task(task, exercise, sandbox, salt)  # type: ignore[arg-type]
     points = check_points(task, exercise, salt)
     spec = task.spec
     hidden = spec.visibility == "hidden"
     if len(points.x) == 0:
         return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
-    run = checked_run(run_calls(sandbox, spec.function, task.call, points.x.tolist(), spec.timeout), len(points.x))
+    calls = points.x.tolist()
+    if task.arrays:  # name(W, b, X, y): the parameters' entries in their shapes, then the data
+        calls = [_arraytasks().arguments(task, x) for x in points.x]
+    run = checked_run(run_calls(sandbox, spec.function, task.call, calls, spec.timeout, len(task.arrays)), len(points.x))
+    if task.arrays and run.failure == "timeout":
+        run.detail["point"] = points.x[run.detail["done"]].tolist()
     verdict = judge(task, points, run)
     score = spec.points if verdict.passed else verdict.earned
     return Result(spec.id, float(score), float(spec.points), verdict.passed, verdict.text, hidden, verdict.extra, verdict.trace)
 
 
-def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout: float) -> Run:
+def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout: float, parts: int = 0) -> Run:
     """All the task's calls within ``timeout`` seconds together, in one request answered call by
     call, so that a timeout tells a single call that never returns from calls that are each too slow.
 
@@ -150,7 +170,9 @@ def run_calls(sandbox: Sandbox, function: str, call: str, points: list, timeout:
     """
     # run_each waits for the file to load under its own limit before the task's clock starts,
     # and a missing function is the child's first reply
-    run = checked_run(sandbox.run_each(function, call, points, timeout), len(points))
+    each = sandbox.run_each(function, call, points, timeout, parts=parts) if parts > 1 else \
+        sandbox.run_each(function, call, points, timeout)
+    run = checked_run(each, len(points))
     if run.failure == "timeout":
         done = run.detail.get("done")
         done = done if isinstance(done, int) and not isinstance(done, bool) and 0 <= done < len(points) else 0
@@ -173,7 +195,10 @@ class Verdict:
 def judge(task: Task, points: Points, run: Run) -> Verdict:
     hint = [f"Hint: {task.hint.strip()}"] if task.hint else []
     if run.results is None:
-        return Verdict(False, "\n".join([feedback.run_failure(task, run), *hint]), {"error": run.failure})
+        text = feedback.run_failure(task, run)
+        if task.arrays and run.failure == "missing":  # called name(W, b, X, y)
+            text = _arraytasks().missing(task)
+        return Verdict(False, "\n".join([text, *hint]), {"error": run.failure})
     values, problem, extra = _collect(task, points, run.results)
     if problem:
         return Verdict(False, "\n".join([problem, *hint]), extra)
@@ -198,7 +223,8 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     if ok_ref.all() and ok_fd.all():
         return Verdict(True, feedback.passed(task, points, usable), extra, trace=trace)
     with np.errstate(all="ignore"):  # a student's inf or nan must not print warnings
-        mistake = feedback.diagnose(task, points, values)
+        # over array parameters, the slips of ML gradients (the rules' slips of f's long expansion would not help)
+        mistake = _arraytasks().diagnose(task, points, values) if task.arrays else feedback.diagnose(task, points, values)
         text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
@@ -233,41 +259,14 @@ def _entries_close(task: Task, points: Points, values, atol: float, usable) -> t
     return np.asarray(ref, dtype=bool), np.asarray(fd, dtype=bool)
 
 
-FAILURES = ("import", "missing", "timeout", "crash", "garbled")
-MAX_DIMS, MAX_VALUES = 8, 1_000_000  # of one returned value
-
-
-def garbled(why: str) -> Run:
-    return Run(failure="garbled", detail={"reason": why})
-
-
-def checked_run(run, count: int) -> Run:
-    """The sandbox's Run as this module relies on it, else a garbled one: the parent trusts
-    nothing that came from the child's side, whatever shape it has (defence in depth: the
-    sandbox validates replies too)."""
-    results = getattr(run, "results", None)
-    failure = getattr(run, "failure", None)
-    detail = getattr(run, "detail", None)
-    detail = dict(detail) if isinstance(detail, dict) else {}
-    if results is None:
-        if failure not in FAILURES:
-            return garbled("unknown failure")
-        for key in ("timeout", "returncode"):
-            value = detail.get(key)
-            if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)):
-                detail.pop(key)
-        return Run(failure=failure, detail=detail)
-    if not isinstance(results, list) or len(results) != count or not all(isinstance(r, dict) for r in results):
-        return garbled("results")
-    return Run(results=results)
-
-
 def _collect(task: Task, points: Points, results: list[dict]):
     """The returned values as one array, or the first call/shape problem as feedback (and JSON keys)."""
     values = []
     for x, item in zip(points.x, results):
         if item.get("ok") is not True:
             error = _call_error(item)
+            if task.arrays and error.get("error", {}).get("type") == "NotImplementedError":
+                return None, _arraytasks().not_written(task), {"error": "call"}
             extra = {"error": "call"}
             if feedback.calling_convention(task, error.get("error")):
                 extra["mistake"] = "calling_convention"
@@ -276,48 +275,16 @@ def _collect(task: Task, points: Points, results: list[dict]):
         if value is None:
             return None, feedback.run_failure(task, garbled("value")), {"error": "garbled"}
         data, shape = value
+        if task.arrays:  # one array per parameter (several: "parts", their shapes)
+            fixed, problem, mistake = _arraytasks().fit(task, data, shape, item.get("parts"))
+            if fixed is None or fixed.size != (int(np.prod(task.shape)) if task.shape else 1):
+                text = f"`{task.spec.function}` returned the wrong shape: {problem or 'arrays of the wrong sizes'}"
+                return None, text, {"error": "call", "mistake": mistake or "shape"}
+            values.append(fixed)
+            continue
         fixed = _fit_shape(data, shape, task.shape)
         if fixed is None:
             text = feedback.shape_problem(task, x, shape, data, points)
             return None, text, {"error": "call", "mistake": feedback.shape_mistake(task, shape)}
         values.append(fixed)
     return np.array(values).reshape((len(values),) + task.shape), None, {}
-
-
-def _value(item: dict):
-    """(data, shape) of one returned value, or None when the reply does not hold one."""
-    shape, data = item.get("shape", ()), item.get("data", [])
-    if not isinstance(shape, (list, tuple)) or len(shape) > MAX_DIMS or not isinstance(data, list):
-        return None
-    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_VALUES for n in shape):
-        return None
-    if len(data) > MAX_VALUES or len(data) != int(np.prod(shape, dtype=float)):
-        return None
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data):
-        return None
-    try:
-        return np.array(data, dtype=float), tuple(shape)
-    except (OverflowError, ValueError):  # an integer too large for a float
-        return None
-
-
-def _call_error(item: dict) -> dict:
-    """A failed call's description with only the keys and types feedback uses."""
-    out = {}
-    returned = item.get("returned")
-    if isinstance(returned, str):
-        out["returned"] = returned[:200]
-    error = item.get("error")
-    if isinstance(error, dict):
-        out["error"] = feedback.clean_error(error)
-    elif "returned" not in out:
-        out["error"] = {"type": "Error", "message": "(no description)"}
-    return out
-
-
-def _fit_shape(data: np.ndarray, shape: tuple, want: tuple):
-    if shape == want:
-        return data.reshape(want)
-    if not want and data.size == 1:  # a scalar task: [v] and [[v]] are fine too
-        return data.reshape(())
-    return None

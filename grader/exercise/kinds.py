@@ -66,7 +66,7 @@ def _second(fnum: FNum, x: np.ndarray, i: int, j: int) -> np.ndarray:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    default_call: str  # "scalars" | "vector"
+    default_call: str  # "scalars" | "vector" | "args" (the methods: arguments of their own)
     describe: str  # what the student's function returns, for starters and feedback
     vector_f: bool = False  # f is a list of expressions (jacobian)
     needs_wrt: bool = False
@@ -108,6 +108,10 @@ SHAPES = {
     "gradient": lambda m, n: (n,),
     "hessian": lambda m, n: (n, n),
     "jacobian": lambda m, n: (m, n),
+    "numerical_derivative": lambda m, n: (),
+    "numerical_gradient": lambda m, n: (n,),
+    "autodiff": lambda m, n: (),
+    "gradient_descent": lambda m, n: (n,) if n > 1 else (),
 }
 
 REFERENCES = {
@@ -140,4 +144,13 @@ KINDS: dict[str, Kind] = {
     "gradient": Kind("gradient", "vector", "the gradient, a vector of length n", compiled="expressions"),
     "hessian": Kind("hessian", "vector", "the Hessian, an n x n matrix", fd_order=2, compiled="expressions"),
     "jacobian": Kind("jacobian", "vector", "the Jacobian, an m x n matrix", vector_f=True, compiled="expressions"),
+    # the methods (spec section 6): the student's function takes a function; graded by grader.exercise.methods
+    "numerical_derivative": Kind("numerical_derivative", "args", "an estimate of f'(x), a number", fd_order=0),
+    "numerical_gradient": Kind("numerical_gradient", "args", "an estimate of the gradient of f at x, a 1-D array",
+                               fd_order=0),
+    "autodiff": Kind("autodiff", "args", "f'(x) by automatic differentiation, a number", fd_order=0),
+    "gradient_descent": Kind("gradient_descent", "args", "the point after the last step (a number for one "
+                             "variable, else a 1-D array)", fd_order=0),
 }
+
+METHODS = ("numerical_derivative", "numerical_gradient", "autodiff", "gradient_descent")

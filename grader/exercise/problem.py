@@ -19,7 +19,7 @@ import sympy
 
 from grader.exercise import schema
 from grader.problems.constraints import describe, params_for
-from grader.exercise.kinds import KINDS, Kind
+from grader.exercise.kinds import KINDS, METHODS, Kind
 from grader.problems.fields import Where, formula, number, unique
 from grader.problems.placeholders import fill
 from grader.maths.parse import symbol
@@ -30,6 +30,7 @@ from grader.problems.yamlio import load_yaml
 
 
 PARTIAL_KINDS = ("gradient", "hessian", "jacobian")
+METHOD_KEYS = ("functions", "h", "order", "uses", "start", "lr", "steps")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Task:
     call: str
     line: int | None
     hint: str | None = None  # the spec's hint with {param} placeholders filled in
+    arrays: tuple = ()  # array parameters: ((name, shape), ...); variables are then their entries
+    data: tuple = ()  # ((name, array), ...): passed after the parameters
 
     @property
     def id(self) -> str:
@@ -58,6 +61,11 @@ class Task:
     def outputs(self) -> int:
         """m, the number of expressions in f."""
         return self.f.rows
+
+    @property
+    def arguments(self) -> str:
+        """The student's function's arguments over array parameters: the parameters, then the data."""
+        return ", ".join([n for n, _ in self.arrays] + [n for n, _ in self.data])
 
     @cached_property
     def symbols(self):
@@ -164,6 +172,11 @@ def compiled_tasks(path: Path | str, spec: schema.Exercise, positions, params) -
 def _task(spec: schema.Task, index: int, params, where) -> Task:
     loc = ("tasks", index)
     kind = KINDS[spec.kind]
+    if kind.name in METHODS:
+        from grader.exercise.methods import compile_task
+
+        return compile_task(spec, index, kind, params, where)  # type: ignore[return-value]
+    _classic_keys(spec, kind, loc, where)
     texts = spec.f if isinstance(spec.f, list) else [spec.f]
     if kind.vector_f and not isinstance(spec.f, list):
         where.error(loc + ("f",), "a jacobian needs f as a list of expressions, one per output")
@@ -171,11 +184,19 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
         where.error(loc + ("f",), f"a {spec.kind} task needs one expression for f, not a list")
     if not texts:
         where.error(loc + ("f",), "f is empty")
-    allowed = tuple(spec.variables) if spec.variables is not None else None
-    exprs = [
-        formula(t, loc + ("f",) + ((i,) if kind.vector_f else ()), where, symbols=allowed, constants=params)
-        for i, t in enumerate(texts)
-    ]
+    arrays = data = ()
+    array_reference = None
+    if isinstance(spec.variables, dict):  # array parameters over data: f expanded in their entries
+        from grader.exercise.arraytasks import compile_arrays
+
+        expanded, allowed, arrays, data, array_reference = compile_arrays(spec, kind, loc, params, where)
+        exprs = [expanded]
+    else:
+        allowed = tuple(spec.variables) if spec.variables is not None else None
+        exprs = [
+            formula(t, loc + ("f",) + ((i,) if kind.vector_f else ()), where, symbols=allowed, constants=params)
+            for i, t in enumerate(texts)
+        ]
     variables = allowed or tuple(sorted({s.name for e in exprs for s in e.free_symbols}))
     if not variables:
         where.error(loc + ("f",), "f has no variables; add `variables: [x]`")
@@ -192,11 +213,30 @@ def _task(spec: schema.Task, index: int, params, where) -> Task:
     wrt = _wrt(spec, kind, variables, loc, where)
     f = sympy.Matrix(exprs)
     symbols = [symbol(v) for v in variables]
-    reference = _reference(spec, kind, f, symbols, variables, wrt, params, loc, where)
-    bounds = _bounds(spec.domain, variables, params, loc, where)
+    if array_reference is not None:  # the author's gradient in the array vocabulary, entry by entry
+        reference = sympy.Matrix(array_reference).reshape(len(array_reference), 1)
+    else:
+        reference = _reference(spec, kind, f, symbols, variables, wrt, params, loc, where)
+    domain = spec.domain
+    if arrays and isinstance(domain, dict):  # an interval per parameter bounds each of its entries
+        from grader.exercise.arraytasks import entry_domains
+
+        domain = entry_domains(domain, arrays, loc, where)
+    bounds = _bounds(domain, variables, params, loc, where)
     at = _points(spec.at, len(variables), params, loc, where)
-    call = spec.call or kind.default_call
-    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc), fill(spec.hint, params))
+    call = "args" if arrays else spec.call or kind.default_call
+    return Task(spec, kind, variables, f, reference, wrt, bounds, at, call, where.positions.line_of(loc),
+                fill(spec.hint, params), arrays, data)
+
+
+def _classic_keys(spec: schema.Task, kind: Kind, loc, where) -> None:
+    """``f`` and ``domain`` are required (the methods' kinds do without them); the methods' keys are not for these."""
+    for key in ("f", "domain"):
+        if getattr(spec, key) is None:
+            where.error(loc + (key,), f"missing required key '{key}'")
+    for key in METHOD_KEYS:
+        if key in spec.model_fields_set:
+            where.error(loc + (key,), f"`{key}` is for the tasks of kind {', '.join(METHODS)}, not {kind.name}")
 
 
 def _wrt(spec, kind, variables, loc, where) -> int:

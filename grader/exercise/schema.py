@@ -6,7 +6,7 @@ GradquizError naming file, line and key path.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictStr, field_validator
 
@@ -19,11 +19,12 @@ class Task(Strict):
     id: Name
     kind: StrictStr
     function: Identifier
-    f: Formula | list[Formula]
-    variables: list[Identifier] | None = None
+    f: Formula | list[Formula] | None = None  # required by every kind but the methods' (kinds.METHODS)
+    # names, or names and shapes of array parameters: {W: [3, 2], b: [2]} (gradient and function tasks)
+    variables: list[Identifier] | dict[Identifier, list[Annotated[int, Field(ge=1, le=64)]]] | None = None
     reference: Formula | list[Formula | list[Formula]] | None = None
     wrt: Identifier | None = None
-    domain: tuple[Bound, Bound] | dict[Identifier, tuple[Bound, Bound]]
+    domain: tuple[Bound, Bound] | dict[Identifier, tuple[Bound, Bound]] | None = None
     at: list[Formula | list[Formula]] = []
     samples: int = Field(20, ge=0, le=1000)
     rtol: float = Field(1e-7, ge=0, le=1)
@@ -34,6 +35,15 @@ class Task(Strict):
     call: Literal["scalars", "vector"] | None = None
     visibility: Literal["visible", "hidden"] = "visible"
     partial: bool = False  # gradient, hessian, jacobian: points shared by component or entry
+    # the methods' kinds (spec section 6): numerical_derivative, numerical_gradient, autodiff, gradient_descent
+    functions: list[Formula] | None = None  # the f passed to the student's function
+    h: list[Annotated[float, Field(gt=0, le=1)]] = []  # steps
+    order: Literal[1, 2] | None = None  # the order of accuracy asked for (default 2)
+    uses: list[Identifier] = []  # autodiff: names the student's file defines for its own numbers
+    start: list[Formula | list[Formula]] = []  # gradient_descent: starting points
+    lr: list[Annotated[float, Field(gt=0, le=100)]] = []  # gradient_descent: learning rates
+    steps: list[Annotated[int, Field(ge=0, le=100_000)]] = []  # gradient_descent: numbers of steps
+    data: dict[Identifier, Formula | list] | None = None  # array tasks: fixed arrays after the parameters
 
     @field_validator("kind")
     @classmethod

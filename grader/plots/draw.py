@@ -154,7 +154,43 @@ def _finish(ax, picture) -> None:
     ax.legend(fontsize=8, loc="best")
 
 
-DRAW = {"curve": _curve, "field": _field, "heatmap": _heatmap}
+def _loglog(ax, picture) -> None:
+    """A numerical task: the student's error and the asked method's against h, both axes logarithmic."""
+    d = picture.data
+    h = d["h"]
+    for values, style in ((d["method"], {"color": GREY, "linestyle": "--", "linewidth": 2, "label": d["method_name"]}),
+                          (d["yours"], {"color": BLUE if d["passed"] else RED, "marker": "o", "markersize": 3,
+                                        "label": "yours"})):
+        keep = np.isfinite(values) & (values > 0)
+        if keep.any():
+            ax.loglog(h[keep], values[keep], **style)
+    ax.set_xlabel("h")
+    ax.set_ylabel("error against the exact derivative")
+    ax.invert_xaxis()
+    _finish(ax, picture)
+
+
+def _path(ax, picture) -> None:
+    """A descent: the reference path and the student's, on the contours of f (or on f's curve)."""
+    d = picture.data
+    right, yours = d["right"], d["yours"]
+    colour = BLUE if d["passed"] else RED
+    if "gx" in d:
+        contour = ax.contour(d["gx"], d["gy"], d["f"], levels=14, cmap="viridis", linewidths=0.8)
+        ax.clabel(contour, fontsize=7)
+        ax.plot(right[:, 0], right[:, 1], color=GREY, linestyle="--", marker="o", markersize=3, label="x <- x - lr * grad(x)")
+        ax.plot(yours[:, 0], yours[:, 1], color=colour, marker=".", markersize=4, label="yours, after k steps")
+        ax.set_xlabel(picture.variables[0])
+        ax.set_ylabel(picture.variables[1])
+    else:
+        ax.plot(d["grid"], d["f"], color=GREY, linewidth=1.5, label="f")
+        ax.plot(right[:, 0], d["f_right"], color=GREY, linestyle="--", marker="o", markersize=3, label="x <- x - lr * grad(x)")
+        ax.plot(yours[:, 0], d["f_yours"], color=colour, marker=".", markersize=4, label="yours, after k steps")
+        ax.set_xlabel(picture.variables[0])
+    _finish(ax, picture)
+
+
+DRAW = {"curve": _curve, "field": _field, "heatmap": _heatmap, "loglog": _loglog, "path": _path}
 
 
 # --------------------------------------------------------------------------- the lesson's picture

@@ -29,7 +29,8 @@ def lesson_for(path, student=None) -> dict:
 
     exercise = load_exercise(path, student, data, positions)
     for task in exercise.tasks:
-        if task.f.rows == 1 and task.spec.visibility == "visible":
+        formula = task.call != "args"  # not a method's task (takes a function) nor one over array parameters
+        if formula and task.f.rows == 1 and task.spec.visibility == "visible":
             xs = task.symbols
             return _data(exercise.spec.title, task.f[0], xs, task.bounds, task.at)
     raise GradquizError("this exercise has no task with one function f to draw", path)

@@ -4,7 +4,8 @@ Started by ``grader.sandbox`` as ``python -I child.py RESULT_FD PARENT_PID`` in 
 session, or forked by the fork server (``child.py --zygote PARENT_PID``, see
 ``forkserver.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
 grader imports). Protocol, one JSON object per line: the parent writes the config on fd 0
-and then requests ``{"function": name, "call": "scalars"|"vector", "points": [[...], ...]}``;
+and then requests ``{"function": name, "call": "scalars"|"vector"|"args", "points": [[...], ...]}``
+(``"args"``: each point a list of arguments, see ``_argument``);
 the child answers on fd ``RESULT_FD`` with ``{"isolation": {...}}`` once confined (before
 the submission runs), then ``{"ready": true}`` or ``{"import_error": {...}}``, then
 ``{"results": [...]}`` or ``{"missing": true}`` per request (a request with ``"each": true``
@@ -162,8 +163,59 @@ def _to_plain(value):
     return {"ok": True, "shape": list(array.shape), "data": [float(v) for v in array.ravel()]}
 
 
-def _call_all(function, request, filename):
+def _argument(spec, module):
+    """One argument of an ``"args"`` call: a number, an integer, an array, or a function built
+    from the grader's source text (NumPy code, or Python over names the student's file defines,
+    ``uses``) in a namespace of its own: the callable reaches numpy and those names, nothing of
+    this script. A fresh one per call, so nothing a call leaves in it reaches the next."""
+    if "number" in spec:
+        return float(spec["number"])
+    if "int" in spec:
+        return int(spec["int"])
+    if "array" in spec:
+        return _np.array(spec["array"], dtype=float)
+    names = {"__builtins__": {}, "numpy": _np, "abs": abs}
+    for name in spec.get("uses", ()):
+        if name not in module.__dict__:
+            raise NameError(f"your file does not define `{name}`, which the functions you are given use")
+        names[name] = module.__dict__[name]
+    return eval(spec["source"], names)
+
+
+def _to_parts(value, count):
+    """Several returned arrays (a tuple or list of ``count``), flattened into one value whose
+    ``parts`` holds each one's shape."""
+    if not isinstance(value, (tuple, list)) or len(value) != count:
+        what = f"a {type(value).__name__} of {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
+        return {"ok": False, "returned": str(what)[:100]}
+    items = [_to_plain(v) for v in value]
+    for item in items:
+        if not item["ok"]:
+            return item
+    data = [v for item in items for v in item["data"]]
+    if len(data) > 100_000:
+        return {"ok": False, "returned": f"arrays of {len(data)} numbers"}
+    return {"ok": True, "shape": [len(data)], "data": data, "parts": [item["shape"] for item in items]}
+
+
+def _call_args(function, request, filename, module):
+    """Calls whose points are lists of arguments (``_argument``); ``parts``: how many arrays
+    each call returns (0: one value)."""
+    out = []
+    parts = request.get("parts", 0)
+    for point in request["points"]:
+        try:
+            value = function(*[_argument(a, module) for a in point])
+            out.append(_to_parts(value, parts) if parts else _to_plain(value))
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt too: they fail this call only
+            out.append({"ok": False, "error": _describe(exc, filename)})
+    return out
+
+
+def _call_all(function, request, filename, module=None):
     numpy = _np
+    if request["call"] == "args":
+        return _call_args(function, request, filename, module)
     out = []
     for point in request["points"]:
         try:
@@ -281,9 +333,9 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
             continue
         if request.get("each"):  # one reply per call, so the parent knows how far a slow task got
             for point in request["points"]:
-                _send(result_fd, {"results": _call_all(function, {**request, "points": [point]}, filename)})
+                _send(result_fd, {"results": _call_all(function, {**request, "points": [point]}, filename, module)})
         else:
-            _send(result_fd, {"results": _call_all(function, request, filename)})
+            _send(result_fd, {"results": _call_all(function, request, filename, module)})
 
 
 def _zygote(parent, confine):

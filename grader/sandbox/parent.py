@@ -331,7 +331,7 @@ class Sandbox:
             return Run(failure="missing")
         return Run(results=reply["results"])
 
-    def run_each(self, function: str, call: str, points: list, timeout: float) -> Run:
+    def run_each(self, function: str, call: str, points: list, timeout: float, parts: int = 0) -> Run:
         """``run`` in one request whose calls the child answers one by one, all within
         ``timeout``: a timeout's ``detail`` says how many calls returned (``done``) and when
         the last of them did (``elapsed``, seconds after the request)."""
@@ -339,7 +339,10 @@ class Sandbox:
         if failed:
             return failed
         start = time.monotonic()
-        if not self._write({"function": function, "call": call, "points": points, "each": True}, timeout):
+        request = {"function": function, "call": call, "points": points, "each": True}
+        if parts:  # each call returns that many arrays (child.py: _to_parts)
+            request["parts"] = parts
+        if not self._write(request, timeout):
             return self._crashed(timeout)
         results: list = []
         last = start

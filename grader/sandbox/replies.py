@@ -31,16 +31,18 @@ def _error(value) -> bool:
 
 
 def _item(value) -> bool:
-    """One call's result: {"ok": true, "shape", "data"} or {"ok": false, "returned"|"error"}."""
+    """One call's result: {"ok": true, "shape", "data"[, "parts"]} or {"ok": false, "returned"|"error"}."""
     if not isinstance(value, dict) or type(value.get("ok")) is not bool:
         return False
     if not value["ok"]:
         if set(value) == {"ok", "returned"}:
             return _string(value["returned"], 200)
         return set(value) == {"ok", "error"} and _error(value["error"])
-    if set(value) != {"ok", "shape", "data"}:
+    if set(value) - {"parts"} != {"ok", "shape", "data"}:
         return False
     shape, data = value["shape"], value["data"]
+    if "parts" in value and not _parts(value["parts"], data):
+        return False
     if not isinstance(shape, list) or len(shape) > MAX_DIMS:
         return False
     if not all(type(n) is int and 0 <= n <= MAX_VALUES for n in shape):
@@ -48,6 +50,18 @@ def _item(value) -> bool:
     if not isinstance(data, list) or len(data) != math.prod(shape) or len(data) > MAX_VALUES:
         return False
     return all(type(v) is float or type(v) is int for v in data)
+
+
+def _parts(parts, data) -> bool:
+    """The shapes of several returned arrays, flattened one after another into ``data``."""
+    if not isinstance(parts, list) or not 0 < len(parts) <= 64 or not isinstance(data, list):
+        return False
+    for shape in parts:
+        if not isinstance(shape, list) or len(shape) > MAX_DIMS:
+            return False
+        if not all(type(n) is int and 0 <= n <= MAX_VALUES for n in shape):
+            return False
+    return sum(math.prod(shape) for shape in parts) == len(data)
 
 
 def _isolation(value) -> bool:

@@ -50,7 +50,7 @@ def test_the_example_files_validate(course):
     rc, out, err = run_cli("validate", "exercises", "quizzes", cwd=course)
     assert (rc, err) == (0, ""), err
     names = [n for n in files() if n.startswith(("exercises/", "quizzes/"))]
-    assert len(names) == 4
+    assert len(names) == 6
     for name in names:
         assert f"{name}: ok" in out
 

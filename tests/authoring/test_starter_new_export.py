@@ -116,6 +116,8 @@ def test_starter_for_every_bundled_exercise_scores_0_with_not_written_yet(exerci
     problem = load_exercise(EXERCISES / f"{exercise}.yaml")
     for task in problem.tasks:
         want = ["p"] if task.call == "vector" else list(task.variables)
+        if task.call == "args":  # a method's (f, x, h) or, over array parameters, (W, b, X, y)
+            want = task.arguments.split(", ")
         assert defined[task.spec.function] == want
     namespace: dict = {}
     exec(compile(text, "starter.py", "exec"), namespace)  # imports cleanly

@@ -38,7 +38,7 @@ def test_schema_error_names_line_key_path_expected_and_got(tmp_path):
     text = one_task("id: d\nkind: derivitive\nfunction: d\nf: x**2\ndomain: [-1, 1]")
     assert errors(tmp_path, ("p.yaml", text)) == [
         "p.yaml:5: tasks[0].kind: expected one of function, derivative, second_derivative, partial, gradient, "
-        "hessian, jacobian but got 'derivitive'"
+        "hessian, jacobian, numerical_derivative, numerical_gradient, autodiff, gradient_descent but got 'derivitive'"
     ]
 
 

@@ -78,7 +78,7 @@ questions:
 def test_every_schema_mistake_in_a_file_is_reported(tmp_path):
     assert errors(tmp_path, ("bad.yaml", MANY_SCHEMA_MISTAKES)) == [
         "bad.yaml:5: tasks[0].kind: expected one of function, derivative, second_derivative, partial, gradient, "
-        "hessian, jacobian but got 'derivitive'",
+        "hessian, jacobian, numerical_derivative, numerical_gradient, autodiff, gradient_descent but got 'derivitive'",
         "bad.yaml:11: tasks[1].function: expected a Python name (letters, digits and _, not starting with a digit), got '3b'",
         "bad.yaml:13: tasks[1].domian: unknown key 'domian' (did you mean 'domain'?)",
         "bad.yaml:19: tasks[2].samples: input should be greater than or equal to 0, got -1",

@@ -21,7 +21,8 @@ tasks:
     domain: [-1, 1]
 """
 # line:  1 id, 2 title, 3 tasks, 4 "- id", 5 kind, 6 function, 7 f, 8 domain
-KINDS = "function, derivative, second_derivative, partial, gradient, hessian, jacobian"
+KINDS = ("function, derivative, second_derivative, partial, gradient, hessian, jacobian, numerical_derivative, "
+         "numerical_gradient, autodiff, gradient_descent")
 SUBMISSION = "def derivative(x):\n    return 2 * x\n"
 CHECK = ("check", "sub.py", "--problems", "bad.yaml", "--exercise", "bad")
 

@@ -96,3 +96,34 @@ def test_the_docs_show_one_picture_of_each_kind():
         png = (ROOT / "docs" / name).read_bytes()
         assert png_size(png) == (640, 360) and len(png) < 80_000
         assert red_pixels(png) > 50, name  # each shows its failing points, arrows, entry or tangents in red
+
+
+def test_the_methods_draw_error_against_h_and_the_descent_path(tmp_path):
+    """exercise9: the numerical tasks' error against h (log-log), the descents' paths on f;
+    red only where the task failed (the forward difference for `central`, the off-by-one path)."""
+    from grader.api import check
+
+    pictures = {}
+    for name in ("exercise9", "exercise9_wrong"):
+        out = tmp_path / f"{name}.png"
+        report = check(SOLUTIONS / f"{name}.py", exercise="exercise9", grading=True, plot=out)
+        assert len(report.results) == 6
+        pictures[name] = out.read_bytes()
+    assert png_size(pictures["exercise9"]) == (640, 5 * 360)  # autodiff has no picture
+    assert red_pixels(pictures["exercise9"]) == 0
+    assert red_pixels(pictures["exercise9_wrong"]) > 300
+
+
+def test_gradients_over_data_draw_their_errors_by_entry(tmp_path):
+    """exercise10: a heat map per gradient task (of the parameter with the most wrong entries),
+    wrong entries outlined in red; the `function` task draws nothing."""
+    from grader.api import check
+
+    pictures = {}
+    for name in ("exercise10", "exercise10_wrong"):
+        out = tmp_path / f"{name}.png"
+        check(SOLUTIONS / f"{name}.py", exercise="exercise10", grading=True, plot=out)
+        pictures[name] = out.read_bytes()
+    assert png_size(pictures["exercise10"]) == (640, 4 * 360)
+    assert red_pixels(pictures["exercise10"]) == 0
+    assert red_pixels(pictures["exercise10_wrong"]) > 300
