@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXE, EXERCISES, SOLUTIONS, clean_env, run_cli
+from conftest import EXERCISES, SOLUTIONS, clean_env, run_cli
 
 from grader.api import check
 from grader.reports import render_json
@@ -288,7 +288,6 @@ def test_the_command_imports_no_sympy_on_a_warm_check_right_or_wrong(tmp_path):
 
 
 def test_the_command_reports_the_same_with_the_cache_on_and_off(tmp_path):
-    assert EXE
     for name in ("exercise6.py", "exercise6_wrong.py", "exercise1.ipynb", "exercise1_wrong.ipynb"):
         args = ("check", SOLUTIONS / name, "--format", "json")
         off = run_cli(*args, env=clean_env(GRADQUIZ_CACHE="off"))
