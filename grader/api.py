@@ -24,6 +24,7 @@ from grader.pipeline import (
     grade_exercise,
     read_exercise,
 )
+from grader.pipeline.cached import exercise_source
 from grader.problems import intake
 from grader.reports import Report
 from grader.sandbox import Limits
@@ -80,7 +81,7 @@ def check(path: str | Path, answers: Mapping[Any, Any] | None = None, *, problem
         notebook = notebook_source(path, source)
         source = notebook.source
     problem_path = intake.find_exercise(path, source, exercise, problems, grading)
-    problem = read_exercise(problem_path, str(path), student, grading)
+    problem = exercise_source(problem_path, str(path), student, grading, source)  # compiled, from the cache
     report = grade_exercise(source, str(path), problem, student=student, grading=grading, limits=limits,
                             notebook=notebook, plot=plot or False)
     report.notes[:0] = intake.header_notes(source, report.id, intake.id_from_name(path), grading=grading,
@@ -142,8 +143,9 @@ def check_in_kernel(problem_id: str, *, answers: Mapping[Any, Any] | None = None
 
     notebook = kernel_source(_function_names(data), problem_id)
     name = f"{problem_id} (this notebook)"
-    return grade_exercise(notebook.source, name, read_exercise(problem_path, name, student, grading), student=student,
-                          grading=grading, limits=limits, notebook=notebook, plot=plot)
+    problem = exercise_source(problem_path, name, student, grading, notebook.source)
+    return grade_exercise(notebook.source, name, problem, student=student, grading=grading, limits=limits,
+                          notebook=notebook, plot=plot)
 
 
 def _function_names(data: Any) -> list[str]:

@@ -11,11 +11,13 @@ or end to end through the command.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -45,9 +47,19 @@ def _require_e2e() -> None:
         pytest.fail(f"{_current[0].nodeid} runs the gradquiz command: mark it @pytest.mark.e2e")
 
 
+# The compiled problems' cache of the whole run: GRADQUIZ_CACHE as the suite was started with
+# (`GRADQUIZ_CACHE=off python -m pytest` runs it without a cache), else a folder of its own, never
+# the user's cache. Tests and the commands they run keep it.
+CACHE = os.environ.get("GRADQUIZ_CACHE") or tempfile.mkdtemp(prefix="gradquiz-test-cache-")
+if not os.environ.get("GRADQUIZ_CACHE"):
+    atexit.register(shutil.rmtree, CACHE, True)
+
+
 def clean_env(**extra) -> dict:
-    """The environment minus any GRADQUIZ_* setting of the caller, plus ``extra``."""
+    """The environment minus any GRADQUIZ_* setting of the caller (but the run's GRADQUIZ_CACHE),
+    plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
+    env["GRADQUIZ_CACHE"] = CACHE
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -145,9 +157,11 @@ class Workspace:
 
 @pytest.fixture(autouse=True)
 def _no_gradquiz_settings(monkeypatch):
-    """Tests start from a clean slate: no GRADQUIZ_PATH, GRADQUIZ_STUDENT or GRADQUIZ_GRADING."""
+    """Tests start from a clean slate: no GRADQUIZ_PATH, GRADQUIZ_STUDENT or GRADQUIZ_GRADING (and
+    the run's GRADQUIZ_CACHE)."""
     for name in [k for k in os.environ if k.startswith("GRADQUIZ_")]:
         monkeypatch.delenv(name)
+    monkeypatch.setenv("GRADQUIZ_CACHE", CACHE)
 
 
 @pytest.fixture

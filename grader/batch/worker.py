@@ -114,14 +114,14 @@ def _text(report) -> str:
 # -- exercises ----------------------------------------------------------------------------------
 def _exercise(problem_path: str, student: str):
     """The compiled exercise for this student: compiled once per worker (once per variant)."""
-    from grader.pipeline import read_exercise
+    from grader.pipeline.cached import exercise_source
 
     path = Path(problem_path)
     stamp = path.stat().st_mtime_ns
     with _lock:
         entry = _exercises.get((problem_path, stamp, None)) or _exercises.get((problem_path, stamp, student))
-        if entry is None:
-            problem = read_exercise(path, str(path), student, grading=True)
+        if entry is None:  # the compiled form, shared with check and notebooks (sealed by the secret)
+            problem = exercise_source(path, str(path), student, grading=True)
             entry = problem.compile(student)
             _exercises[(problem_path, stamp, student if problem.per_student else None)] = entry
     return entry

@@ -17,7 +17,6 @@ import functools
 import re
 
 import numpy as np
-import sympy
 
 from grader.maths.numerics import close, fmt, fmt_pair, lambdify
 from grader.reports.safe import one_line
@@ -217,7 +216,7 @@ def entry_names(task) -> list[str]:
             for j, b in enumerate(v)
         ]
     if kind == "jacobian":
-        return [f"J[{i}][{j}] = ∂f{i}/∂{b}" for i in range(task.f.rows) for j, b in enumerate(v)]
+        return [f"J[{i}][{j}] = ∂f{i}/∂{b}" for i in range(task.outputs) for j, b in enumerate(v)]
     size = int(np.prod(task.shape)) if task.shape else 1
     return [f"entry {k}" for k in range(size)]
 
@@ -324,20 +323,48 @@ def diagnose(task, points, values):
 
 def rule_slip(task, points, flat_s, flat_r, scale):
     """The rule of calculus the values show was broken (a buggy differentiator's answer), or None."""
-    from grader.maths import mistakes
+    from grader.maths.slips import match
 
-    slips = _slips(task.kind.name, sympy.ImmutableMatrix(task.f), tuple(task.symbols), task.wrt)
+    compiled = _compiled_mistakes(task)
+    if compiled is not None:  # a compiled task: the slips as programs, no SymPy
+        from grader.maths.program import values
 
-    def values_of(expr):
+        slips = [_CompiledSlip(note, sentence, programs, up) for note, sentence, up, programs in compiled["slips"]]
+        return match(slips, lambda programs: values(programs, points.x, flat_s.shape[1]), flat_s, flat_r,
+                     lambda a, b: _same(a, b, scale))
+
+    def values_of_expr(expr):
         return _evaluate(expr, task.symbols, points.x, flat_s.shape[1])
 
-    return mistakes.match(slips, values_of, flat_s, flat_r, lambda a, b: _same(a, b, scale))
+    return match(slips_of(task), values_of_expr, flat_s, flat_r, lambda a, b: _same(a, b, scale))
+
+
+class _CompiledSlip:
+    """A slip of a compiled task: its expression is a list of programs (one per entry)."""
+
+    def __init__(self, note: str, sentence: str, expr: list, up_to_constant: bool):
+        self.note, self.sentence, self.expr, self.up_to_constant = note, sentence, expr, up_to_constant
+
+
+def _compiled_mistakes(task) -> dict | None:
+    """A compiled task's mistake programs (compiled and stored on first need), else None."""
+    mistakes = getattr(task, "mistakes", None)
+    return mistakes() if callable(mistakes) else None
+
+
+def slips_of(task) -> tuple:
+    """The buggy differentiator's answers for a task loaded with SymPy."""
+    import sympy
+
+    return _slips(task.kind.name, sympy.ImmutableMatrix(task.f), tuple(task.symbols), task.wrt)
 
 
 @functools.lru_cache(maxsize=256)
 def _slips(kind: str, f, symbols: tuple, wrt: int) -> list:
     """The buggy differentiator's answers for one task: the same for every submission (a class
     graded on a warm worker works them out once)."""
+    import sympy
+
     from grader.maths import mistakes
     from grader.maths.equivalence import attempt
 
@@ -367,6 +394,19 @@ def _ratio(s, r, scale):
 
 def _alternatives(task, points):
     """Other quantities the student may have returned instead, at the check points."""
+    compiled = _compiled_mistakes(task)
+    if compiled is not None:
+        from grader.maths.program import values
+
+        for note, sentence, program in compiled["alternatives"]:
+            yield note, sentence, values([program], points.x, 1)
+        return
+    for note, sentence, expr in alternative_expressions(task):
+        yield note, sentence, _evaluate(expr, task.symbols, points.x)
+
+
+def alternative_expressions(task) -> list:
+    """(note, sentence, SymPy expression) of each other quantity a student may return."""
     kind = task.kind.name
     xs = task.symbols
     f = task.f[0]
@@ -382,8 +422,7 @@ def _alternatives(task, points):
         for i, other in enumerate(xs):
             if i != task.wrt:
                 options.append(("wrong_variable", f"You differentiated by {other}; this task asks for the derivative by {xs[task.wrt]}.", f.diff(other)))
-    for note, sentence, expr in options:
-        yield note, sentence, _evaluate(expr, xs, points.x)
+    return options
 
 
 @functools.lru_cache(maxsize=1024)

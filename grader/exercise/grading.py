@@ -12,10 +12,11 @@ feedback names those right at every check point by both checks, and a task with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from grader.exercise import arraytasks, feedback
+from grader.exercise import feedback
 from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as before)
     FAILURES,
     MAX_DIMS,
@@ -27,10 +28,20 @@ from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as
     garbled,
 )
 from grader.exercise.kinds import METHODS
-from grader.exercise.problem import Exercise, Task
 from grader.maths.numerics import close, sample_points
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
+
+if TYPE_CHECKING:  # a loaded exercise (problem.py, SymPy) or a compiled one (compiled.py), alike
+    from grader.exercise.problem import Exercise, Task
+
+
+def _arraytasks():
+    """Tasks over array parameters (SymPy at import): only for a task that has them."""
+    from grader.exercise import arraytasks
+
+    return arraytasks
+
 
 FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order
 
@@ -86,7 +97,7 @@ def _one_by_one(task: Task, x: np.ndarray):
         refs.append(ref)
         fs.append(fx)
     if not kept:
-        return np.arange(0), np.zeros((0,) + task.shape), np.zeros((0, task.f.rows))
+        return np.arange(0), np.zeros((0,) + task.shape), np.zeros((0, task.outputs))
     return np.array(kept), np.concatenate(refs), np.concatenate(fs)
 
 
@@ -148,7 +159,7 @@ def grade_task(task: Task, exercise: Exercise, sandbox: Sandbox, salt: tuple = (
         return Result(spec.id, 0.0, spec.points, False, feedback.no_points(task), hidden)
     calls = points.x.tolist()
     if task.arrays:  # name(W, b, X, y): the parameters' entries in their shapes, then the data
-        calls = [arraytasks.arguments(task, x) for x in points.x]
+        calls = [_arraytasks().arguments(task, x) for x in points.x]
     run = checked_run(run_calls(sandbox, spec.function, task.call, calls, spec.timeout, len(task.arrays)), len(points.x))
     if task.arrays and run.failure == "timeout":
         run.detail["point"] = points.x[run.detail["done"]].tolist()
@@ -194,7 +205,7 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
     if run.results is None:
         text = feedback.run_failure(task, run)
         if task.arrays and run.failure == "missing":  # called name(W, b, X, y)
-            text = arraytasks.missing(task)
+            text = _arraytasks().missing(task)
         return Verdict(False, "\n".join([text, *hint]), {"error": run.failure})
     values, problem, extra = _collect(task, points, run.results)
     if problem:
@@ -221,7 +232,7 @@ def judge(task: Task, points: Points, run: Run) -> Verdict:
         return Verdict(True, feedback.passed(task, points, usable), extra, trace=trace)
     with np.errstate(all="ignore"):  # a student's inf or nan must not print warnings
         # over array parameters, the slips of ML gradients (the rules' slips of f's long expansion would not help)
-        mistake = arraytasks.diagnose(task, points, values) if task.arrays else feedback.diagnose(task, points, values)
+        mistake = _arraytasks().diagnose(task, points, values) if task.arrays else feedback.diagnose(task, points, values)
         text = feedback.wrong_values(task, points, values, bad, mistake)
     if mistake:
         extra["mistake"] = mistake[0]
@@ -263,7 +274,7 @@ def _collect(task: Task, points: Points, results: list[dict]):
         if item.get("ok") is not True:
             error = _call_error(item)
             if task.arrays and error.get("error", {}).get("type") == "NotImplementedError":
-                return None, arraytasks.not_written(task), {"error": "call"}
+                return None, _arraytasks().not_written(task), {"error": "call"}
             extra = {"error": "call"}
             if feedback.calling_convention(task, error.get("error")):
                 extra["mistake"] = "calling_convention"
@@ -273,7 +284,7 @@ def _collect(task: Task, points: Points, results: list[dict]):
             return None, feedback.run_failure(task, garbled("value")), {"error": "garbled"}
         data, shape = value
         if task.arrays:  # one array per parameter (several: "parts", their shapes)
-            fixed, problem, mistake = arraytasks.fit(task, data, shape, item.get("parts"))
+            fixed, problem, mistake = _arraytasks().fit(task, data, shape, item.get("parts"))
             if fixed is None or fixed.size != (int(np.prod(task.shape)) if task.shape else 1):
                 text = f"`{task.spec.function}` returned the wrong shape: {problem or 'arrays of the wrong sizes'}"
                 return None, text, {"error": "call", "mistake": mistake or "shape"}

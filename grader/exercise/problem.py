@@ -1,5 +1,8 @@
 """Load an exercise file into ready-to-grade tasks (SymPy references, numeric callables).
 
+This is the compiling path (SymPy); a compiled exercise (``grader.exercise.cache``) is graded
+without it.
+
 Schema errors come from ``grader.exercise.schema``; this module adds the checks a schema cannot
 make (formulas parse, variables agree, shapes fit, domains are intervals) and names
 the file, line and key path in each.
@@ -18,7 +21,8 @@ from grader.exercise import schema
 from grader.exercise.kinds import KINDS, METHODS, Kind
 from grader.maths.numerics import lambdify
 from grader.maths.parse import symbol
-from grader.problems.constraints import params_for
+from grader.maths.program import rows as _rows
+from grader.problems.constraints import describe, params_for
 from grader.problems.fields import Where, formula, number, unique
 from grader.problems.placeholders import fill
 from grader.problems.variants import student_id
@@ -53,6 +57,11 @@ class Task:
         return self.kind.shape(self.f.rows, len(self.variables))
 
     @property
+    def outputs(self) -> int:
+        """m, the number of expressions in f."""
+        return self.f.rows
+
+    @property
     def arguments(self) -> str:
         """The student's function's arguments over array parameters: the parameters, then the data."""
         return ", ".join([n for n, _ in self.arrays] + [n for n, _ in self.data])
@@ -82,15 +91,6 @@ class Task:
         return self.reference_rows(np.asarray(x, dtype=float).reshape(1, -1))[0]
 
 
-def _rows(values, k: int, shape: tuple) -> np.ndarray:
-    """A lambdified list (or list of rows) of expressions, each evaluated at k points or a
-    constant, as k x shape floats."""
-    nested = len(values) > 0 and isinstance(values[0], (list, tuple))
-    entries = [v for row in values for v in row] if nested else list(values)
-    columns = [np.broadcast_to(np.asarray(v, dtype=float), (k,)) for v in entries]
-    return np.stack(columns, axis=-1).reshape((k,) + shape)
-
-
 @dataclass(frozen=True)
 class Exercise:
     spec: schema.Exercise
@@ -112,6 +112,11 @@ class Exercise:
     def intro(self) -> str:
         """The intro with {param} placeholders filled in (as quiz prompts are)."""
         return fill(self.spec.intro, self.params)
+
+    @property
+    def variant(self) -> str:
+        """The variant's parameters for messages (``a=2, n=3``), '' without params."""
+        return describe(self.params) if self.params else ""
 
 
 def load_exercise(path: Path | str, student: str | None = None, data=None, positions=None, params=None) -> Exercise:

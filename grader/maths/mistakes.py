@@ -32,10 +32,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import sympy
 
 from grader.maths.printing import hand_written
+from grader.maths.slips import match  # noqa: F401  (SymPy-free: compiled tasks match their slips with it)
 
 MAX_SLIPS = 120  # candidates per task: each costs a lambdify when a submission is wrong
 
@@ -379,19 +379,3 @@ def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Calla
 def _lower(sentence: str) -> str:
     return sentence[:1].lower() + sentence[1:]
 
-
-# --------------------------------------------------------------------------- matching
-
-
-def match(slips, values_of: Callable, got: np.ndarray, want: np.ndarray, same: Callable) -> Slip | None:
-    """The first slip whose values (``values_of(expr)``: k x m, or None) equal the student's
-    ``got`` but not the right ``want``; an antiderivative may differ by a constant."""
-    for slip in slips:
-        values = values_of(slip.expr)
-        if values is None or values.shape != got.shape or not np.all(np.isfinite(values)):
-            continue
-        if slip.up_to_constant:
-            values = values + (got - values)[0]
-        if not same(values, want) and same(got, values):
-            return slip
-    return None

@@ -7,10 +7,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from grader.errors import GradquizError
+
+yaml: Any = None  # PyYAML, imported on first use: a check of an already compiled problem reads no YAML
+
+
+def _load_pyyaml() -> None:
+    global yaml
+    if yaml is None:
+        import yaml as module
+
+        yaml = module
 
 MAX_NODES = 100_000  # aliases can multiply a small file into a huge tree
 MAX_DEPTH = 64  # levels of nesting kept (deeper is refused, with its line)
@@ -48,6 +57,7 @@ def load_yaml(path: Path | str, text: str | None = None):
 def _compose(text: str, path: Path):
     """(loader, node tree): with libyaml when PyYAML has it (five times faster on a long answers
     file); on an error, PyYAML's own parser says what and where, as it always has."""
+    _load_pyyaml()
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         loader = fast(text)

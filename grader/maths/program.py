@@ -1,0 +1,236 @@
+"""Expressions as data: SymPy expressions compiled to small programs a tiny interpreter runs on NumPy.
+
+A compiled problem (``grader.exercise.compiled``) is cached on disk, in a folder a student may
+control, so an expression is stored as data, never as code: a program is a nested JSON list
+whose nodes are
+
+| node | meaning |
+| --- | --- |
+| ``["v", i]`` | the i-th variable (a column of the check points) |
+| ``["n", 2]``, ``["n", 0.5]``, ``["n", true]`` | a number (an int stays an int, as in Python) |
+| ``["c", "pi"]`` | a NumPy constant: ``pi``, ``e``, ``euler_gamma``, ``nan``, ``inf`` |
+| ``["+", a, b]`` (``-``, ``*``, ``/``, ``**``) | Python's binary operator on a and b |
+| ``["neg", a]``, ``["pos", a]`` | unary minus and plus |
+| ``["f", "sin", a, ...]`` | a function of the whitelist ``ARITY`` (NumPy's, plus ``abs``) |
+| ``["max", a, ...]``, ``["min", a, ...]`` | ``functools.reduce(numpy.maximum/minimum, [a, ...])`` |
+| ``["select", [c, ...], [v, ...], d]`` | ``numpy.select([c, ...], [v, ...], default=d)`` |
+
+``compile_expression`` makes a program from the very text ``sympy.lambdify`` would run (the
+project's NumPy printer, ``numerics.lambdify``), read with ``ast`` and whitelisted node by
+node, so ``evaluate`` performs the same operations in the same order on the same numbers:
+the same values, bit for bit (``grader.exercise.compiled`` checks that on the problem's
+points before it trusts a program). ``check`` validates a program read from disk (pure Python:
+unknown nodes, arities, variables out of range, sizes), before ``evaluate`` runs it. Nothing
+here imports SymPy but ``compile_expression``, nor NumPy until a program runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import operator
+
+MAX_DEPTH = 200  # nesting of one program
+MAX_NODES = 50_000  # nodes of one program
+MAX_INT = 2**63  # an integer constant's size (Python's integers have none)
+
+BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+UNARY = {"neg": operator.neg, "pos": operator.pos}
+AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+AST_UNARY = {ast.USub: "neg", ast.UAdd: "pos"}
+# the functions a program may call (NumPy's of that name, and Python's abs), by arity
+UNARY_FUNCTIONS = (
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
+    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "sign", "floor", "ceil", "exp2", "absolute",
+    "fabs", "logical_not", "abs",
+)
+BINARY_FUNCTIONS = (
+    "arctan2", "heaviside", "hypot", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "mod",
+)
+ARITY = {**dict.fromkeys(UNARY_FUNCTIONS, 1), **dict.fromkeys(BINARY_FUNCTIONS, 2)}
+CONSTANTS = ("pi", "e", "euler_gamma", "nan", "inf")
+REDUCE = {"maximum": "max", "minimum": "min"}
+
+
+class ProgramError(ValueError):
+    """A program (or an expression to compile) outside the whitelist."""
+
+
+# ----------------------------------------------------------------------------- validate, run
+def check(program, variables: int) -> None:
+    """Raise ProgramError unless ``program`` is well formed over ``variables`` variables: only
+    whitelisted nodes, functions with their arity, numbers of bounded size, variables in range,
+    at most MAX_DEPTH deep and MAX_NODES large. Pure Python (a cached entry is validated before
+    NumPy is imported)."""
+    budget = [MAX_NODES]
+    stack = [(program, 0)]
+    while stack:
+        node, depth = stack.pop()
+        budget[0] -= 1
+        if depth > MAX_DEPTH or budget[0] < 0:
+            raise ProgramError("program too deep or too large")
+        stack.extend((child, depth + 1) for child in _children(node, variables))
+
+
+def _children(node, variables: int) -> list:
+    if not isinstance(node, list) or not node or not isinstance(node[0], str):
+        raise ProgramError("malformed node")
+    op, args = node[0], node[1:]
+    if op == "v":
+        if len(args) != 1 or type(args[0]) is not int or not 0 <= args[0] < variables:
+            raise ProgramError("bad variable")
+        return []
+    if op == "n":
+        number = args[0] if len(args) == 1 else None
+        if type(number) not in (int, float, bool) or (type(number) is int and abs(number) > MAX_INT):
+            raise ProgramError("bad number")
+        if type(number) is float and not math.isfinite(number):
+            raise ProgramError("bad number")
+        return []
+    if op == "c":
+        if len(args) != 1 or args[0] not in CONSTANTS:
+            raise ProgramError("unknown constant")
+        return []
+    if (op in BINARY and len(args) == 2) or (op in UNARY and len(args) == 1) or (op in ("max", "min") and args):
+        return args
+    if op == "f":
+        if not args or not isinstance(args[0], str) or ARITY.get(args[0]) != len(args) - 1:
+            raise ProgramError("unknown function or wrong arity")
+        return args[1:]
+    if op == "select":
+        if len(args) != 3 or not isinstance(args[0], list) or not isinstance(args[1], list) or (
+                len(args[0]) != len(args[1])):
+            raise ProgramError("bad select")
+        return [*args[0], *args[1], args[2]]
+    raise ProgramError(f"unknown node or arity {op[:20]!r}")
+
+
+def evaluate(program, columns) -> object:
+    """The value of a program (checked by ``check``) with variable i bound to ``columns[i]``
+    (arrays or numbers): Python's operators and NumPy's functions, as the printed code does."""
+    op, args = program[0], program[1:]
+    if op == "v":
+        return columns[args[0]]
+    if op == "n":
+        return args[0]
+    if op in BINARY:
+        a, b = evaluate(args[0], columns), evaluate(args[1], columns)
+        if op == "**" and type(a) is int and type(b) is int and abs(b) > 64:
+            raise ProgramError("integer power too large")
+        return BINARY[op](a, b)
+    if op in UNARY:
+        return UNARY[op](evaluate(args[0], columns))
+    np = _numpy()
+    if op == "c":
+        return getattr(np, args[0])
+    if op == "f":
+        fn = abs if args[0] == "abs" else getattr(np, args[0])
+        return fn(*[evaluate(a, columns) for a in args[1:]])
+    if op in ("max", "min"):
+        return functools.reduce(np.maximum if op == "max" else np.minimum, [evaluate(a, columns) for a in args])
+    return np.select([evaluate(a, columns) for a in args[0]], [evaluate(a, columns) for a in args[1]],
+                     default=evaluate(args[2], columns))
+
+
+def _numpy():
+    import numpy
+
+    return numpy
+
+
+def rows(values, k: int, shape: tuple):
+    """A list (or list of rows) of expression values, each at k points or a constant, as
+    k x shape floats (what lambdify of a list of expressions returns, or ``evaluate`` of each)."""
+    np = _numpy()
+    nested = len(values) > 0 and isinstance(values[0], (list, tuple))
+    entries = [v for row in values for v in row] if nested else list(values)
+    columns = [np.broadcast_to(np.asarray(v, dtype=float), (k,)) for v in entries]
+    return np.stack(columns, axis=-1).reshape((k,) + shape)
+
+
+def run_rows(programs: list, x, shape: tuple):
+    """Each entry's program evaluated at every row of ``x`` (k x n) at once, as k x shape floats."""
+    np = _numpy()
+    columns = list(np.asarray(x, dtype=float).T)
+    return rows([evaluate(p, columns) for p in programs], len(x), shape)
+
+
+def values(programs: list, x, size: int):
+    """k x size values of a candidate answer at the rows of ``x`` (NaN where undefined), or None
+    when it cannot be evaluated (as ``feedback._evaluate`` of its SymPy form)."""
+    np = _numpy()
+    if len(programs) != size:
+        return None
+    with np.errstate(all="ignore"):
+        try:
+            return run_rows(programs, x, (size,))
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+
+
+# ------------------------------------------------------------------------------------ compile
+def compile_expression(variables, expr) -> list:
+    """The program of one SymPy expression in ``variables`` (names), from the text lambdify runs.
+    ProgramError when that text leaves the whitelist (the caller then keeps SymPy)."""
+    from sympy.printing.numpy import NumPyPrinter
+
+    printer = NumPyPrinter({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True})
+    text = printer.doprint(expr)
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ProgramError("not an expression") from None
+    names = {name: i for i, name in enumerate(variables)}
+    try:
+        program = _node(tree, names)
+    except RecursionError:
+        raise ProgramError("too deep") from None
+    check(program, len(variables))
+    return program
+
+
+def _node(tree: ast.AST, names: dict) -> list:
+    if isinstance(tree, ast.Constant) and type(tree.value) in (int, float, bool):
+        return ["n", tree.value]
+    if isinstance(tree, ast.Name) and tree.id in names:
+        return ["v", names[tree.id]]
+    if isinstance(tree, ast.BinOp) and type(tree.op) in AST_BINARY:
+        return [AST_BINARY[type(tree.op)], _node(tree.left, names), _node(tree.right, names)]
+    if isinstance(tree, ast.UnaryOp) and type(tree.op) in AST_UNARY:
+        return [AST_UNARY[type(tree.op)], _node(tree.operand, names)]
+    numpy_name = _numpy_attribute(tree)
+    if numpy_name in CONSTANTS:
+        return ["c", numpy_name]
+    if isinstance(tree, ast.Call):
+        return _call(tree, names)
+    raise ProgramError(f"unsupported: {ast.dump(tree)[:80]}")
+
+
+def _call(tree: ast.Call, names: dict) -> list:
+    fn = _numpy_attribute(tree.func)
+    if isinstance(tree.func, ast.Name) and tree.func.id == "abs" and len(tree.args) == 1 and not tree.keywords:
+        return ["f", "abs", _node(tree.args[0], names)]
+    if fn in ARITY and fn != "abs" and len(tree.args) == ARITY[fn] and not tree.keywords:
+        return ["f", fn, *[_node(a, names) for a in tree.args]]
+    if fn == "select" and len(tree.args) == 2 and all(isinstance(a, ast.List) for a in tree.args):
+        default = [k.value for k in tree.keywords if k.arg == "default"]
+        if len(tree.keywords) != 1 or not default:
+            raise ProgramError("unsupported select")
+        conditions, values = ([_node(e, names) for e in a.elts] for a in tree.args)
+        return ["select", conditions, values, _node(default[0], names)]
+    reduce = isinstance(tree.func, ast.Attribute) and tree.func.attr == "reduce" and isinstance(
+        tree.func.value, ast.Name) and tree.func.value.id == "functools"
+    if reduce and len(tree.args) == 2 and not tree.keywords and isinstance(tree.args[1], ast.List):
+        kind = REDUCE.get(_numpy_attribute(tree.args[0]) or "")
+        if kind and tree.args[1].elts:
+            return [kind, *[_node(e, names) for e in tree.args[1].elts]]
+    raise ProgramError(f"unsupported call: {ast.dump(tree.func)[:80]}")
+
+
+def _numpy_attribute(tree: ast.AST) -> str | None:
+    """``numpy.NAME`` -> NAME."""
+    if isinstance(tree, ast.Attribute) and isinstance(tree.value, ast.Name) and tree.value.id == "numpy":
+        return tree.attr
+    return None
