@@ -260,6 +260,24 @@ CHEATS = {  # the exact derivative with no difference quotient, made to change w
     ),
 }
 
+KNOWN_CHEATS = {  # open holes (test marked xfail below): the derivative written by hand from the starter's list
+    "hardcoded_derivative": (
+        {**ND, "functions": ["sin(x)"]},
+        """
+        return math.cos(x) + 1e-6 * h * h  # never calls f; the fake term makes it change with h
+    """,
+    ),
+    "hardcoded_descent": (
+        GD,
+        """
+        x = numpy.array(x0, dtype=float)  # the gradient of the starter's f by hand; grad never called
+        for _ in range(steps):
+            x = x - lr * numpy.array([2 * (x[0] - 1), 6 * (x[1] + 2)])
+        return x
+    """,
+    ),
+}
+
 HOSTILE = {  # name: (task keys, body, a piece of the feedback)
     "returns_inf": (ND, "return float('inf')", "returned inf"),
     "returns_huge_path": (GD, "return numpy.array([1e308, -1e308]) * (1 if steps % 2 else -1)", "returned"),
@@ -315,7 +333,7 @@ ARGS = {
 
 def _tasks() -> list[dict]:
     out = []
-    for name, (keys, *_) in {**CONFINED, **CHEATS, **HOSTILE}.items():
+    for name, (keys, *_) in {**CONFINED, **CHEATS, **KNOWN_CHEATS, **HOSTILE}.items():
         out.append({"id": name, "function": name, **keys, "timeout": 3 if name == "hostile_float" else 10})
     out.append({"id": "honest", "function": "honest", **ND})
     out.append({"id": "hidden", "function": "honest", **ND, "functions": ["cosh(3*x)"], "visibility": "hidden"})
@@ -325,7 +343,7 @@ def _tasks() -> list[dict]:
 def _source(constants: dict) -> str:
     code = "# gradquiz: tq\n" + PRELUDE + "".join(f"{k} = {v!r}\n" for k, v in constants.items())
     kinds = {t["id"]: t["kind"] for t in _tasks()}
-    for name, (_, body, *_) in {**CONFINED, **CHEATS, **HOSTILE}.items():
+    for name, (_, body, *_) in {**CONFINED, **CHEATS, **KNOWN_CHEATS, **HOSTILE}.items():
         code += f"\n\ndef {name}({ARGS[kinds[name]]}):\n    NAME = {name!r}\n"
         code += textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
     return code + "\n\ndef honest(f, x, h):\n    return central(f, x, h)\n"
@@ -474,6 +492,19 @@ def test_the_exact_derivative_through_f_earns_nothing(runs, who, name):
     """f takes real floats only: a complex step or dual numbers through it fail the task."""
     result = by_id(graded(runs, who, "check").report)[name]
     assert not result["passed"] and result["score"] == 0.0, result["feedback"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: a methods task's starter lists its functions (and points), so a student can return their "
+    "derivatives written by hand plus a made-up h term (1e-6*h*h) without calling f, or descend with a gradient "
+    "derived by hand without calling grad; by values alone this is a more accurate stencil (which the task "
+    "accepts) or a right descent. Mitigation: hidden tasks over functions the starter does not name.",
+)
+@pytest.mark.parametrize("name", list(KNOWN_CHEATS))
+def test_a_derivative_written_by_hand_earns_nothing(runs, name):
+    result = by_id(graded(runs, "user", "check").report)[name]
+    assert not result["passed"], result["feedback"]
 
 
 @pytest.mark.parametrize("who", USERS)
