@@ -12,7 +12,8 @@ Modules: ``layout`` (submissions, zips, the problems graded, matching files to s
 ``roster`` (plain CSV, Canvas's gradebook export, Moodle's grading worksheet), ``worker``
 (grading one submission on a warm process), ``journal`` (append-only JSON lines),
 ``executors`` (local pool, Dask), ``run`` (the command), ``gradebook`` (CSV, JSON, statuses),
-``lms`` (canvas.csv, moodle.csv), ``html`` (report.html), ``ci`` (workflow, bundle).
+``lms`` (canvas.csv, moodle.csv), ``html`` (report.html), ``ci`` (workflow, bundle),
+``wheel`` (a wheel of the running gradquiz for CI), ``classroom`` (the workflow's grading step).
 """
 
 from grader.batch.run import GradeOptions, grade_class

@@ -1,18 +1,32 @@
 """Ready-made CI for a course: a GitHub Classroom autograding workflow (``gradquiz ci github``)
 and a Gradescope autograder bundle (``gradquiz ci gradescope``).
 
-The workflow gives each problem a GitHub Classroom ``autograding-command-grader`` step (its
-points when ``gradquiz check`` exits 0) and a feedback step whose ``gradquiz check`` runs under
-``GITHUB_ACTIONS=true``: annotations on the student's lines and a summary table with every
-task's points. The bundle holds ``setup.sh`` (installs gradquiz), ``run_autograder`` (grades
-``/autograder/submission`` in grading mode into ``/autograder/results/results.json``; the root is
-``$GRADQUIZ_AUTOGRADER_ROOT`` when set) and the problem files.
+Both install the exact grader the instructor ran: a wheel of the running gradquiz
+(``grader.batch.wheel``), put in the template repository (``.github/gradquiz/``) or the zip;
+``--package SPEC`` installs something else. Both grade in grading mode, each problem pinned by
+id, with problems the instructor supplies, never the student's files.
+
+The workflow checks the student's repository out into ``submission/`` and, with
+``--problems-repo``, the private problems repository into ``gradquiz-problems/`` (on
+``GRADQUIZ_PATH``); without it, only the wheel's bundled problems can be graded. A step per
+problem runs ``gradquiz ci github-result --exercise ID`` (``grader.batch.classroom``): text,
+annotations and summary once, and the Classroom reporter's result format (a test per task or
+question, partial credit included) as the step's ``result`` output; the Classroom reporter adds
+them up. The Classroom command grader is not used: it gives all or nothing per command, passes
+only PATH and HOME to it (no secret) and reads ``max-score`` with ``parseInt``.
+
+The bundle holds ``setup.sh`` (installs the wheel into ``/autograder/venv``), ``run_autograder``
+(grades ``/autograder/submission`` into ``/autograder/results/results.json``; the root is
+``$GRADQUIZ_AUTOGRADER_ROOT`` when set), ``grade.py`` and the problem files.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import shlex
 import zipfile
 from pathlib import Path
 
@@ -28,9 +42,10 @@ def _problems(ids, problems) -> list[tuple[str, Path, str, float]]:
     with neither, every problem grading mode finds (``GRADQUIZ_PATH`` and the bundled course)."""
     index = problem_index(problems)
     if not ids:
+        given = {f.resolve() for p in problems for f in (Path(p), Path(p) / "exercises", Path(p) / "quizzes")}
         chosen = []
         for file in sorted({index[k][0] for k in index}):
-            if not problems or any(Path(p).resolve() in (file.resolve(), file.resolve().parent) for p in problems):
+            if not problems or given & {file.resolve(), file.resolve().parent}:
                 chosen.append(file.stem)
         ids = chosen
     out = []
@@ -49,41 +64,79 @@ def submission_name(pid: str, kind: str) -> str:
     return f"{pid}.py" if kind == "exercise" else f"{pid}.answers.yaml"
 
 
-def github_workflow(ids=(), problems=(), problems_repo: str | None = None, package: str = "gradquiz") -> str:
-    """The text of ``.github/workflows/classroom.yml``."""
+def step_ids(pids) -> list[str]:
+    """A step id per problem that GitHub accepts (a letter or ``_`` first; letters, digits, ``_``
+    and ``-``) and the reporter finds: it reads ``<ID UPPERCASED>_RESULTS``, so the workflow's env
+    names are exactly that (``mlc_ex``: ``MLC_EX_RESULTS``). Unique regardless of case."""
+    out: list[str] = []
+    used: set[str] = set()
+    for pid in pids:
+        base = re.sub(r"[^A-Za-z0-9_-]", "-", pid)
+        if not re.match(r"[A-Za-z_]", base):
+            base = "p" + base
+        sid, n = base, 2
+        while sid.lower() in used:
+            sid, n = f"{base}-{n}", n + 1
+        used.add(sid.lower())
+        out.append(sid)
+    return out
+
+
+def results_env(step_id: str) -> str:
+    """The env name the Classroom reporter reads for a runner (``process.env[ID.toUpperCase() + "_RESULTS"]``)."""
+    return f"{step_id.strip().upper()}_RESULTS"
+
+
+PROBLEMS_DIR = "gradquiz-problems"  # where the workflow checks out --problems-repo, beside the submission
+SUBMISSION_DIR = "submission"  # where it checks out the student's repository
+
+
+def install_script(package: str | None, wheel: str | None) -> str:
+    """The install step: a fresh venv on the runner, gradquiz (the wheel, or ``package``) in it, on PATH."""
+    spec = f"{SUBMISSION_DIR}/.github/gradquiz/{wheel}" if package is None else package
+    return ('python -m venv "$RUNNER_TEMP/gradquiz"\n'
+            f'"$RUNNER_TEMP/gradquiz/bin/python" -m pip install --quiet {shlex.quote(spec)}\n'
+            'echo "$RUNNER_TEMP/gradquiz/bin" >> "$GITHUB_PATH"\n')
+
+
+def github_workflow(ids=(), problems=(), problems_repo: str | None = None, package: str | None = None,
+                    wheel: str | None = None) -> str:
+    """The text of ``.github/workflows/classroom.yml``: grade each problem in grading mode with
+    ``gradquiz ci github-result`` (a step of ours whose ``result`` output is the Classroom
+    reporter's format, a test per task), then the Classroom reporter."""
     chosen = _problems(ids, problems)
-    flags = " --problems .gradquiz-problems" if problems_repo else ""
-    setup = f"pip install '{package}'"
-    steps: list[dict] = [{"name": "Checkout code", "uses": "actions/checkout@v4"}]
+    if package is None and wheel is None:
+        raise GradquizError("the workflow installs a wheel (ci github writes it) or --package SPEC")
+    if problems_repo is None and package is None:
+        _bundled_only(chosen)
+    steps: list[dict] = [{"name": "Checkout the submission", "uses": "actions/checkout@v4",
+                          "with": {"path": SUBMISSION_DIR}}]
+    env = {"GRADQUIZ_SECRET": "${{ secrets.GRADQUIZ_SECRET }}", "GRADQUIZ_STUDENT": "${{ github.actor }}"}
     if problems_repo:
         steps.append({
             "name": "Checkout the problem files",
             "uses": "actions/checkout@v4",
-            "with": {"repository": problems_repo, "path": ".gradquiz-problems",
+            "with": {"repository": problems_repo, "path": PROBLEMS_DIR,
                      "token": "${{ secrets.GRADQUIZ_PROBLEMS_TOKEN || github.token }}"},
         })
+        env["GRADQUIZ_PATH"] = ":".join(f"../{PROBLEMS_DIR}{sub}" for sub in ("", "/exercises", "/quizzes"))
     steps += [
         {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}},
-        {"name": "Install gradquiz", "run": setup},
+        {"name": "Install gradquiz", "run": install_script(package, wheel)},
     ]
-    runners = []
-    for pid, _, kind, points in chosen:
-        step_id = "".join(c if c.isalnum() else "-" for c in pid).lower()
-        runners.append(step_id)
+    runners = step_ids([pid for pid, _, _, _ in chosen])
+    for (pid, _, _, _), step_id in zip(chosen, runners):
         steps.append({
-            "name": pid,
+            "name": f"Grade {pid}",
             "id": step_id,
-            "uses": "classroom-resources/autograding-command-grader@v1",
-            "with": {"test-name": pid, "setup-command": "", "timeout": 10, "max-score": int(points) if points == int(points) else points,
-                     "command": f"gradquiz check {submission_name(pid, kind)}{flags}"},
+            "working-directory": SUBMISSION_DIR,
+            "env": dict(env),
+            "run": f"gradquiz ci github-result --exercise {shlex.quote(pid)}",
         })
-    feedback = "".join(f"gradquiz check {submission_name(pid, kind)}{flags} --output gradquiz-{pid}.xml || true\n"
-                       for pid, _, kind, _ in chosen)
-    steps.append({"name": "Feedback (annotations and summary)", "if": "always()", "run": feedback})
     steps.append({
         "name": "Autograding Reporter",
         "uses": "classroom-resources/autograding-grading-reporter@v1",
-        "env": {f"{r.upper().replace('-', '_')}_RESULTS": "${{steps.%s.outputs.result}}" % r for r in runners},
+        "env": {results_env(r): "${{ steps.%s.outputs.result }}" % r for r in runners},
         "with": {"runners": ",".join(runners)},
     })
     workflow = {
@@ -96,8 +149,52 @@ def github_workflow(ids=(), problems=(), problems_repo: str | None = None, packa
             "steps": steps,
         }},
     }
-    header = "# GitHub Classroom autograding for gradquiz problems (written by `gradquiz ci github`).\n"
+    header = ("# GitHub Classroom autograding for gradquiz problems (written by `gradquiz ci github`).\n"
+              "# Secrets: GRADQUIZ_SECRET (grading mode's check points)"
+              + (", GRADQUIZ_PROBLEMS_TOKEN (reads the problems repository)" if problems_repo else "") + ".\n")
     return header + yaml.dump(workflow, Dumper=_Dumper, sort_keys=False, width=1000)
+
+
+def write_github(ids=(), problems=(), problems_repo: str | None = None, package: str | None = None,
+                 output: Path | None = None, force: bool = False) -> list[Path]:
+    """Write the workflow (default ``.github/workflows/classroom.yml``) and, unless ``package``,
+    the wheel into the repository's ``.github/gradquiz/`` (older gradquiz wheels there removed)."""
+    from grader.authoring.starters import write_new
+    from grader.batch.wheel import build_wheel
+
+    path = output or Path(".github/workflows/classroom.yml")
+    if os.path.lexists(path) and not force:  # before the wheel is built: nothing written
+        raise GradquizError("already exists; choose another --output (or add --force to overwrite it)", path)
+    wheel = build_wheel() if package is None else None
+    text = github_workflow(ids, problems, problems_repo, package, wheel[0] if wheel else None)
+    written = []
+    if wheel:
+        in_repo = path.parent.name == "workflows" and path.parent.parent.name == ".github"
+        folder = (path.parent.parent if in_repo else Path(".github")) / "gradquiz"
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("gradquiz-*.whl"):
+            if old.name != wheel[0]:
+                old.unlink()
+        (folder / wheel[0]).write_bytes(wheel[1])
+        written.append(folder / wheel[0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_new(path, text, force)
+    return [path, *written]
+
+
+def _bundled_only(chosen) -> None:
+    """Without --problems-repo the runner has only the wheel's bundled problems: refuse others
+    rather than grade against files in the student's repository (which would hold the keys)."""
+    from grader.problems.discovery import bundled
+
+    homes = {folder.resolve() for folder in bundled()}
+    for pid, path, _, _ in chosen:
+        if path.resolve().parent not in homes:
+            raise GradquizError(
+                f"'{pid}' ({path}) is not one of gradquiz's bundled problems, and the workflow never reads problems "
+                "from the student's repository: keep your problem files in a private repository and pass "
+                "--problems-repo OWNER/REPO"
+            )
 
 
 class _Dumper(yaml.SafeDumper):
@@ -114,10 +211,14 @@ _Dumper.add_representer(str, _text)
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image (Ubuntu, as root).
+# GRADQUIZ_AUTOGRADER_ROOT moves /autograder (for tests).
 set -euo pipefail
-apt-get update -q && apt-get install -y -q python3 python3-pip python3-venv
-python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install --quiet {package}
+ROOT="${{GRADQUIZ_AUTOGRADER_ROOT:-/autograder}}"
+if ! python3 -m venv "$ROOT/venv" >/dev/null 2>&1; then
+    apt-get update -q && apt-get install -y -q python3 python3-pip python3-venv
+    python3 -m venv "$ROOT/venv"
+fi
+"$ROOT/venv/bin/python" -m pip install --quiet {spec}
 """
 
 RUN = """#!/usr/bin/env bash
@@ -150,11 +251,12 @@ total = {"score": 0.0, "max_score": 0.0, "tests": [], "output": ""}
 lines = []
 env = dict(os.environ, GRADQUIZ_GRADING="1")
 for item in problems:
-    found = [p for p in sorted(submission.rglob(item["file"])) if p.is_file() and not p.is_symlink()]
+    found = [p for name in item["files"] for p in sorted(submission.rglob(name)) if p.is_file() and not p.is_symlink()]
     if not found:
         total["max_score"] += item["points"]
         total["tests"].append({"name": item["id"], "score": 0, "max_score": item["points"], "status": "failed",
-                               "output": "No %s in the submission: name your file %s." % (item["file"], item["file"])})
+                               "output": "No %s in the submission: name your file %s."
+                                         % (" or ".join(item["files"]), item["file"])})
         lines.append("%s: missing %s" % (item["id"], item["file"]))
         continue
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,11 +284,17 @@ total["output"] = "\\n".join(line for line in lines if line)
 '''
 
 
-def gradescope_bundle(ids=(), problems=(), package: str = "gradquiz") -> bytes:
-    """The autograder zip: setup.sh, run_autograder, grade.py, problems.json and problems/."""
+def gradescope_bundle(ids=(), problems=(), package: str | None = None) -> bytes:
+    """The autograder zip: setup.sh (installs the wheel of the running gradquiz that the zip holds,
+    or ``package``), run_autograder, grade.py, problems.json and problems/."""
+    from grader.batch.classroom import submission_names
+    from grader.batch.wheel import build_wheel
+
     chosen = _problems(ids, problems)
-    manifest = [{"id": pid, "kind": kind, "points": points, "file": submission_name(pid, kind)}
-                for pid, _, kind, points in chosen]
+    manifest = [{"id": pid, "kind": kind, "points": points, "file": submission_name(pid, kind),
+                 "files": submission_names(pid, kind)} for pid, _, kind, points in chosen]
+    wheel = build_wheel() if package is None else None
+    spec = f'"$ROOT/source/{wheel[0]}"' if wheel else shlex.quote(package or "gradquiz")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         def add(name, text, mode=0o644):
@@ -195,7 +303,9 @@ def gradescope_bundle(ids=(), problems=(), package: str = "gradquiz") -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, text)
 
-        add("setup.sh", SETUP.format(package=package), 0o755)
+        add("setup.sh", SETUP.format(spec=spec), 0o755)
+        if wheel:
+            add(wheel[0], wheel[1])
         add("run_autograder", RUN, 0o755)
         add("grade.py", GRADE)
         add("problems.json", json.dumps(manifest, indent=2) + "\n")

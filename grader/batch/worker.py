@@ -247,7 +247,7 @@ def _grade_quiz(job: dict):
         quiz = _quizzes.get(key)
         if quiz is None:
             extra = {"salt": salt} if salt else {}
-            quiz = _quizzes[key] = load_quiz(problem_path, student=student, **extra)
+            quiz = _quizzes[key] = load_quiz(problem_path, student=student, grading=True, **extra)
     return grade_answers(quiz, answers, positions=positions, file=path, grading=True, student=student)
 
 

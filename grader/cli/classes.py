@@ -74,12 +74,14 @@ def grade(
 class CI(str, Enum):
     github = "github"
     gradescope = "gradescope"
+    github_result = "github-result"
 
 
 @app.command()
 @user_errors
 def ci(
-    target: CI = typer.Argument(..., help="github (a GitHub Classroom workflow) or gradescope (an autograder zip)."),
+    target: CI = typer.Argument(..., help="github (a GitHub Classroom workflow), gradescope (an autograder zip), or "
+                                          "github-result (the workflow's grading step: one --exercise, here)."),
     exercise: list[str] | None = typer.Option(
         None, "--exercise", help="A problem to grade (repeatable; default: all of --problems)."
     ),
@@ -87,28 +89,36 @@ def ci(
     problems_repo: str | None = typer.Option(
         None, "--problems-repo", help="github: OWNER/REPO holding the problem files, checked out by the workflow."
     ),
-    package: str = typer.Option(
-        "gradquiz", "--package", help="What `pip install` installs (e.g. git+https://github.com/ORG/gradquiz)."
+    package: str | None = typer.Option(
+        None, "--package", help="What `pip install` installs (default: a wheel of this gradquiz, written beside the "
+                                "workflow or into the zip; e.g. git+https://github.com/ORG/gradquiz)."
     ),
     output: Path | None = typer.Option(
-        None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip)."
+        None, "--output", help="Where to write (default: .github/workflows/classroom.yml, autograder.zip; "
+                               "github-result: the result's JSON)."
     ),
     force: bool = ForceOpt,
     show_version: bool = VersionOpt,
 ) -> None:
     """Write CI for a course: a GitHub Classroom autograding workflow, or a Gradescope autograder bundle."""
-    from grader.authoring.starters import write_new
     from grader.batch import ci as make
 
+    if target is CI.github_result:
+        from grader.batch import classroom
+
+        if len(exercise or ()) != 1:
+            raise GradquizError("ci github-result grades one problem: give --exercise ID once")
+        report, result = classroom.grade_step((exercise or [""])[0], problems or ())
+        classroom.annotate(report, result["max_score"])
+        classroom.publish(result, output)
+        return
     if target is CI.github:
-        text = make.github_workflow(exercise or (), problems or (), problems_repo, package)
-        path = output or Path(".github/workflows/classroom.yml")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_new(path, text, force)
-    else:
-        data = make.gradescope_bundle(exercise or (), problems or (), package)
-        path = output or Path("autograder.zip")
-        if path.exists() and not force:
-            raise GradquizError("exists; pass --force to overwrite it", path)
-        path.write_bytes(data)
+        for written in make.write_github(exercise or (), problems or (), problems_repo, package, output, force):
+            typer.echo(f"wrote {written}", err=True)
+        return
+    data = make.gradescope_bundle(exercise or (), problems or (), package)
+    path = output or Path("autograder.zip")
+    if path.exists() and not force:
+        raise GradquizError("exists; pass --force to overwrite it", path)
+    path.write_bytes(data)
     typer.echo(f"wrote {path}", err=True)

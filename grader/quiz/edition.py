@@ -17,6 +17,9 @@ from grader.quiz.model import Outcome
 # What an answer key is replaced by while a student edition loads: it is never judged.
 STAND_INS = {"choice": 0, "number": 0, "expression": "0", "interval": "all", "stationary_points": "none"}
 RECORDED = "Recorded: {answer}. It is graded later with the instructor's answer key."
+# Grading mode refuses a student edition: its answers could only be recorded, and would earn nothing or everything.
+UNGRADABLE = ("quiz '{id}' is a student edition (no answer keys): grading mode cannot grade its answers; "
+              "give the instructor's quiz file (--problems, GRADQUIZ_PATH)")
 
 
 def is_edition(data) -> bool:

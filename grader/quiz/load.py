@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from grader.problems import schema
@@ -25,12 +26,16 @@ from grader.problems.yamlio import load_yaml
 
 
 def load_quiz(path: Path | str, student: str | None = None, data=None, positions=None, params=None,
-              salt: tuple = ()) -> Quiz:
+              salt: tuple = (), grading: bool = False) -> Quiz:
     """``params`` overrides the student's drawn variant (``validate`` checks each variant);
-    ``salt``: further seed parts of the questions' random points (grading mode's secret)."""
+    ``salt``: further seed parts of the questions' random points (grading mode's secret).
+    ``grading``: refuse a student edition (its answers could only be recorded, never earn points)
+    and keep each key out of the feedback unless the question or the quiz says ``reveal: true``."""
     path = Path(path)
     if data is None:
         data, positions = load_yaml(path)
+    if grading and edition.is_edition(data):
+        raise GradquizError(edition.UNGRADABLE.format(id=data.get("id") or path.stem), path)
     if edition.is_edition(data):  # a student edition: no answer keys; answers are recorded
         data = edition.with_stand_ins(data)
     spec = schema.validate(QuizSpec, data, positions, path)
@@ -44,9 +49,16 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
             where.error(("questions", i, "id"), f"duplicate id '{q.id}' (also question {seen[q.id]})")
         seen[q.id] = i
     questions = tuple(_question(q, i, spec.id, student, params, where, salt) for i, q in enumerate(spec.questions))
+    if grading:
+        questions = tuple(replace(q, reveal=_reveals(q.spec, spec)) for q in questions)
     if spec.student_edition:
         questions = edition.recorded(questions)
     return Quiz(spec, path, questions, params, student)
+
+
+def _reveals(question: QuestionSpec, quiz: QuizSpec) -> bool:
+    """Whether grading mode's feedback may show this question's key: its own `reveal:`, else the quiz's."""
+    return question.reveal if question.reveal is not None else quiz.reveal
 
 
 def question_errors(path: Path | str, data, positions, params) -> list:
@@ -121,7 +133,7 @@ def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None
             f"quiz '{quiz_id}' has a variant per student: grading it needs --student ID or GRADQUIZ_STUDENT "
             "(an answers file's `student:` is not trusted)", where[0]
         )
-    return load_quiz(quiz_path, student, data, positions, salt=salt)
+    return load_quiz(quiz_path, student, data, positions, salt=salt, grading=grading)
 
 
 def validate_quiz(quiz: Quiz) -> list[str]:

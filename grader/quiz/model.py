@@ -38,6 +38,7 @@ class Question:
     hint: str | None = None
     domain: dict | None = None
     seed: tuple = ()
+    reveal: bool = True  # the feedback may show the key (grading mode hides it unless the file says `reveal: true`)
 
     @property
     def id(self) -> str:

@@ -28,6 +28,7 @@ class QuestionSpec(schema.Strict):
     domain: tuple[schema.Bound, schema.Bound] | dict[schema.Identifier, tuple[schema.Bound, schema.Bound]] | None = None
     where: Literal["increasing", "decreasing"] | None = None
     partial: bool = False  # stationary_points, interval: credit for each point or piece found, less for extras
+    reveal: bool | None = None  # grading mode's feedback shows the key (default: the quiz's `reveal`)
 
     @field_validator("kind")
     @classmethod
@@ -43,6 +44,7 @@ class QuizSpec(schema.Strict):
     constraints: list[StrictStr] = []  # e.g. "a != b": params are redrawn until each holds (grader.problems.constraints)
     hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden questions left out
     student_edition: bool = False  # set by `gradquiz export`: answer keys left out, answers recorded
+    reveal: bool = False  # grading mode's feedback shows every question's key (a question may say otherwise)
     questions: list[QuestionSpec] = Field(min_length=1)
 
 
@@ -53,4 +55,4 @@ class AnswersSpec(schema.Strict):
 
 
 # The keys every question may have; a kind allows its own `QuestionKind.fields` besides.
-COMMON = frozenset({"id", "kind", "prompt", "points", "hint", "visibility"})
+COMMON = frozenset({"id", "kind", "prompt", "points", "hint", "visibility", "reveal"})

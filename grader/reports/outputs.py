@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.errors import GradquizError
 
-FORMATS = ("text", "json", "junit", "gradescope")
+FORMATS = ("text", "json", "junit", "gradescope", "classroom")
 EXTENSIONS = {".json": "json", ".xml": "junit", ".txt": "text"}
 
 

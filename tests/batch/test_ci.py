@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -85,7 +86,7 @@ def test_several_outputs_in_one_run(pair, tmp_path):
                            tmp_path / "gs" / "results.json", cwd=tmp_path)
     assert "tests" in json.loads((tmp_path / "gs" / "results.json").read_text())
     rc, out, err = run_cli("check", sub, "--problems", problems, "--output", "pdf:x.pdf", cwd=tmp_path)
-    assert rc == 2 and err.strip() == "gradquiz: pdf:x.pdf: unknown report format 'pdf' (one of text, json, junit, gradescope)"
+    assert rc == 2 and err.strip() == "gradquiz: pdf:x.pdf: unknown report format 'pdf' (one of text, json, junit, gradescope, classroom)"
 
 
 def test_reports_to_files_and_the_text_to_the_terminal(pair, tmp_path):
@@ -151,14 +152,16 @@ def test_ci_github_writes_a_classroom_workflow(tmp_path):
     job = workflow["jobs"]["run-autograding-tests"]
     steps = {s.get("name"): s for s in job["steps"]}
     assert steps["Checkout the problem files"]["with"]["repository"] == "course/problems"
-    assert steps["exercise1"]["uses"] == "classroom-resources/autograding-command-grader@v1"
-    assert steps["exercise1"]["with"]["command"] == "gradquiz check exercise1.py --problems .gradquiz-problems"
-    assert steps["exercise1"]["with"]["max-score"] == 3
-    assert steps["signs"]["with"]["command"] == "gradquiz check signs.answers.yaml --problems .gradquiz-problems"
+    assert steps["Grade exercise1"]["run"] == "gradquiz ci github-result --exercise exercise1"
+    assert steps["Grade exercise1"]["env"]["GRADQUIZ_PATH"] == (
+        "../gradquiz-problems:../gradquiz-problems/exercises:../gradquiz-problems/quizzes")
+    assert steps["Grade signs"]["run"] == "gradquiz ci github-result --exercise signs"
+    wheels = list((tmp_path / ".github" / "gradquiz").glob("gradquiz-*-py3-none-any.whl"))
+    assert len(wheels) == 1 and f"submission/.github/gradquiz/{wheels[0].name}" in steps["Install gradquiz"]["run"]
     reporter = steps["Autograding Reporter"]
     assert reporter["with"]["runners"] == "exercise1,signs"
-    assert reporter["env"]["EXERCISE1_RESULTS"] == "${{steps.exercise1.outputs.result}}"
-    assert "gradquiz check exercise1.py" in steps["Feedback (annotations and summary)"]["run"]
+    assert reporter["env"]["EXERCISE1_RESULTS"] == "${{ steps.exercise1.outputs.result }}"
+    assert "autograding-command-grader" not in path.read_text()  # all or nothing per command: not used
     assert workflow["on"] == ["push", "workflow_dispatch", "repository_dispatch"]
     rc, _, err = run_cli("ci", "github", "--exercise", "exercise1", "--output", path, cwd=tmp_path)
     assert rc == 2 and "already exists" in err
@@ -216,9 +219,53 @@ def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     mode finds, here the bundled course."""
     rc, out, err = run_cli("ci", "github", "--output", tmp_path / "wf.yml", cwd=tmp_path)
     assert rc == 0, err
-    steps = {s.get("name") for s in yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]["steps"]}
+    job = yaml.safe_load((tmp_path / "wf.yml").read_text())["jobs"]["run-autograding-tests"]
+    steps = {s.get("id") for s in job["steps"]}
     assert {"exercise1", "exercise8", "signs", "descent"} <= steps
     rc, out, err = run_cli("ci", "gradescope", "--output", tmp_path / "ag.zip", cwd=tmp_path)
     assert rc == 0, err
     names = set(zipfile.ZipFile(tmp_path / "ag.zip").namelist())
     assert {"problems/exercise1.yaml", "problems/signs.yaml", "run_autograder"} <= names
+
+
+def test_gradescope_bundle_installs_its_wheel_and_grades_a_notebook(tmp_path):
+    """setup.sh installs the wheel the zip holds into a fresh venv (no package index has gradquiz);
+    run_autograder then grades with that install: a notebook where the .py is absent, and wrong
+    quiz answers without their keys in the feedback, as `check --grading` scores them."""
+    rc, out, err = run_cli("ci", "gradescope", "--exercise", "exercise1", "--exercise", "signs",
+                           "--output", tmp_path / "autograder.zip", cwd=tmp_path)
+    assert rc == 0, err
+    names = set(zipfile.ZipFile(tmp_path / "autograder.zip").namelist())
+    wheel = [n for n in names if n.endswith("-py3-none-any.whl")]
+    assert len(wheel) == 1 and wheel[0].startswith("gradquiz-")
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as z:
+        z.extractall(root / "source")
+    assert f'"$ROOT/source/{wheel[0]}"' in (root / "source" / "setup.sh").read_text()
+    env = clean_env(GRADQUIZ_AUTOGRADER_ROOT=root)
+    proc = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                          timeout=900, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    installed = subprocess.run([str(root / "venv" / "bin" / "python"), "-c", "import grader; print(grader.__file__)"],
+                               capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert installed.stdout.startswith(str(root / "venv")), installed
+    (root / "submission").mkdir()
+    shutil.copy(SOLUTIONS / "exercise1.ipynb", root / "submission" / "exercise1.ipynb")
+    shutil.copy(SOLUTIONS / "signs_wrong.answers.yaml", root / "submission" / "signs.answers.yaml")
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
+                          timeout=300, env=clean_env(GRADQUIZ_AUTOGRADER_ROOT=root, GRADQUIZ_SECRET="gs"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    tests = {t["name"]: t for t in results["tests"]}
+    assert tests["exercise1: derivative"]["score"] == 3
+    assert [tests[f"signs: q{i}"]["score"] for i in range(1, 5)] == [0, 0, 0, 0]
+    shown = " ".join(t["output"] for t in results["tests"])
+    assert "The answer is 1" not in shown and "expected value 1" not in shown and "decreasing" not in shown
+    graded = []
+    for name, pid in (("exercise1.ipynb", "exercise1"), ("signs.answers.yaml", "signs")):
+        rc, out, err = run_cli("check", root / "submission" / name, "--grading", "--exercise", pid, "--format", "json",
+                               cwd=tmp_path, env=clean_env(GRADQUIZ_SECRET="gs"))
+        assert rc in (0, 1), err
+        graded.append(json.loads(out))
+    assert results["score"] == sum(r["score"] for r in graded) == 3
+    assert results["max_score"] == sum(r["max_score"] for r in graded)

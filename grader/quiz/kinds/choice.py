@@ -49,6 +49,8 @@ class Choice(QuestionKind):
     def judge(self, q, value):
         if value == q.key:
             return Outcome(True, f"Right: {q.choices[value]}.")
+        if not q.reveal:  # grading mode: the key stays the instructor's
+            return Outcome(False, f"Not \"{q.choices[value]}\".")
         return Outcome(False, f"Not \"{q.choices[value]}\". The answer is {q.key}: {q.choices[q.key]}.")
 
     def lint(self, q):

@@ -10,6 +10,7 @@ from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind
 from grader.maths.parse import Reading, read_math
+from grader.maths.numerics import fmt
 from grader.quiz.typed import prompt_variables, read_typed, typed_text
 
 
@@ -68,7 +69,7 @@ class Expression(QuestionKind):
                     lines.append(f"If you meant {shown}, that would be right: add brackets to say so.")
                     extra["mistake"] = "brackets"
                     break
-        lines.append(verdict.feedback())
+        lines.append(verdict.feedback() if q.reveal or verdict.equal else _concealed(verdict))
         return Outcome(verdict.equal, "\n".join(lines), extra)
 
     def lint(self, q):
@@ -77,3 +78,15 @@ class Expression(QuestionKind):
             return []
         valid, sampled = verdict.extra["valid_points"], verdict.extra["sampled"]
         return [f"the answer is a finite real number at only {valid} of {sampled} sample points: give a `domain:` where it is defined"]
+
+
+def _concealed(verdict) -> str:
+    """Grading mode's feedback on a wrong formula: where it differs and the student's value there,
+    never the expected value nor a named slip (a sign or a factor would give the key away)."""
+    if verdict.undecided:
+        return verdict.undecided
+    c = verdict.counterexample
+    if c is None:
+        return "Not equivalent to the expected answer."
+    got = "undefined (not a real number)" if c.got is None else fmt(c.got)
+    return f"Not equivalent to the expected answer: {c.where()}your answer is {got}."

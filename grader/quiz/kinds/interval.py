@@ -50,7 +50,7 @@ class Interval(QuestionKind):
                 trend = "increasing" if slope > 0 else "decreasing" if slope < 0 else "stationary"
                 text += f", where f'({show_number(witness)}) = {fmt(slope)}: f is {trend} there"
         extra = {"counterexample": {"at": float(witness)}}
-        lines = [text + f". The expected answer is {show_set(q.key)}."]
+        lines = [text + (f". The expected answer is {show_set(q.key)}." if q.reveal else ".")]
         fraction = None
         wanted = pieces_of(q.key)
         if q.spec.partial and len(wanted) > 1:

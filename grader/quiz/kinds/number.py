@@ -73,14 +73,17 @@ class Number(QuestionKind):
         lead = [reading.read_as()] if reading is not None and reading.read_as() else []
         if error <= tolerance + 1e-12 * abs(want):
             return Outcome(True, "\n".join(lead + [f"Right: {self.show(q, value)} ({within} of {show_number(exact_key)})."]))
-        text = f"Your answer {fmt(got)} is not {within} of the expected value {show_number(exact_key)}"
-        text += f" ({'too high' if got > want else 'too low'} by {fmt(error)})."
-        extra = {}
+        extra: dict = {}
+        if not q.reveal:  # grading mode: neither the key nor how far off (which gives it away)
+            text = f"Your answer {fmt(got)} is not {within} of the expected value."
+        else:
+            text = f"Your answer {fmt(got)} is not {within} of the expected value {show_number(exact_key)}"
+            text += f" ({'too high' if got > want else 'too low'} by {fmt(error)})."
         if abs(want) > tolerance and abs(got + want) <= tolerance:
-            text += " The sign is flipped."
+            text += " The sign is flipped." if q.reveal else ""
             extra["mistake"] = "sign"
         elif error <= 0.01 * abs(want):
-            text += " Close: give more digits, or an exact value such as 1/3 or sqrt(2)/2."
+            text += " Close: give more digits, or an exact value such as 1/3 or sqrt(2)/2." if q.reveal else ""
             extra["mistake"] = "rounding"
         return Outcome(False, "\n".join(lead + [text]), extra)
 

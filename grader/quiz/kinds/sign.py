@@ -46,6 +46,8 @@ class Sign(QuestionKind):
         reason = self.reason(q)
         if value == q.key:
             return Outcome(True, f"Right: {reason}.")
+        if not q.reveal:  # grading mode: the reason would name the key
+            return Outcome(False, f"Not {value}.")
         return Outcome(False, f"Not {value}: {reason}.")
 
     def reason(self, q):

@@ -55,8 +55,8 @@ class StationaryPoints(QuestionKind):
         if missing:
             count = len(missing)
             lines.append(
-                f"You found {len(want) - count} of the {len(want)} stationary point{'s' if len(want) != 1 else ''}; "
-                f"the expected answer is {self.show(q, q.key)}."
+                f"You found {len(want) - count} of the {len(want)} stationary point{'s' if len(want) != 1 else ''}"
+                + (f"; the expected answer is {self.show(q, q.key)}." if q.reveal else ".")
             )
         extra = {"wrong": [float(v) for v in wrong], "missing": len(missing)}
         fraction = None
