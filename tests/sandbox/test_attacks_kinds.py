@@ -117,7 +117,7 @@ def sin(u):  # the `uses` name of the autodiff tasks
 
 def try_everything(name):
     """The kernel's confinement, tried from inside a call of the new protocol."""
-    for path in (PROBLEM, OTHER, "/etc/shadow", f"/proc/{os.getppid()}/environ"):
+    for path in (PROBLEM, OTHER, "/etc/shadow", "/proc/self/environ", f"/proc/{os.getppid()}/environ"):
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
