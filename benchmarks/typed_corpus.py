@@ -5,7 +5,8 @@ verdict a teacher expects, through the quiz grader (one small quiz per pair).
     PYTHONPATH=/path/to/other/checkout python benchmarks/typed_corpus.py   # another version
 
 Prints "agree N of M" and, with --show, each disagreement.  A quiz that does not load
-(a key refused) counts as a disagreement.
+(a key refused) counts as a disagreement, and so does feedback without the pair's `says`
+phrase (the reading, hint or mistake a teacher expects to see named).
 """
 
 from __future__ import annotations
@@ -34,12 +35,20 @@ def question(pair: dict) -> dict:
     return q
 
 
+def agrees(pair: dict, passed, feedback: str) -> bool:
+    """The verdict a teacher expects, and the phrase the feedback must hold (``says``), if any."""
+    return passed is pair["right"] and pair.get("says", "") in (feedback or "")
+
+
 def verdicts(pairs, folder: Path):
     from grader.quiz import grade_question, load_quiz
 
     for i, pair in enumerate(pairs):
         path = folder / f"p{i}.yaml"
-        path.write_text(yaml.safe_dump({"id": f"p{i}", "title": "pair", "questions": [question(pair)]}))
+        quiz = {"id": f"p{i}", "title": "pair", "questions": [question(pair)]}
+        if "define" in pair:  # helper functions of the quiz (s for the sigmoid)
+            quiz["define"] = pair["define"]
+        path.write_text(yaml.safe_dump(quiz))
         try:
             quiz = load_quiz(path)
         except Exception as exc:  # the old grader refused the key
@@ -57,7 +66,7 @@ def main() -> int:
     agree = 0
     with tempfile.TemporaryDirectory() as tmp:
         for pair, passed, feedback in verdicts(pairs, Path(tmp)):
-            if passed is pair["right"]:
+            if agrees(pair, passed, feedback):
                 agree += 1
             elif args.show:
                 print(f"DISAGREE {pair['answer']!r} for {pair.get('key', pair.get('f'))!r} "

@@ -1,6 +1,9 @@
 """Shared helpers for the grading-core tests.
 
-``run_cli`` runs the real installed ``gradquiz`` command; the ``ws`` fixture writes
+``run_cli`` runs the real command as ``python -m grader`` (the same ``main`` as the installed
+``gradquiz`` script, which tests/cli/test_console_script.py runs itself), so the suite needs no
+venv on PATH; only tests marked ``e2e`` may call it (the unit core is ``pytest -m "not e2e"``).
+The ``ws`` fixture writes
 exercise YAMLs and submissions into a scratch folder and grades them, in process
 through ``grader.api.check`` (the student's code still runs in a sandboxed child)
 or end to end through the command.
@@ -22,7 +25,24 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions"
-EXE = shutil.which("gradquiz")
+# The command as an argv prefix: this interpreter, so the suite needs no venv on PATH.
+GRADQUIZ = [sys.executable, "-m", "grader"]
+# The installed console script, next to the interpreter (tests/cli/test_console_script.py).
+CONSOLE_SCRIPT = shutil.which("gradquiz", path=os.path.dirname(sys.executable))
+
+_current: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Remember the running test (before its fixtures), for the e2e guard of ``run_cli``."""
+    _current[:] = [item]
+
+
+def _require_e2e() -> None:
+    """Running the command is end to end: a test that does it must carry the ``e2e`` marker."""
+    if _current and _current[0].get_closest_marker("e2e") is None:
+        pytest.fail(f"{_current[0].nodeid} runs the gradquiz command: mark it @pytest.mark.e2e")
 
 
 def clean_env(**extra) -> dict:
@@ -33,11 +53,10 @@ def clean_env(**extra) -> dict:
 
 
 def run_cli(*args, cwd=None, env=None, timeout=60) -> tuple[int, str, str]:
-    """Run the installed ``gradquiz`` command: (exit code, stdout, stderr)."""
-    if EXE is None:
-        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
+    """Run the ``gradquiz`` command (as ``python -m grader``): (exit code, stdout, stderr)."""
+    _require_e2e()
     proc = subprocess.run(
-        [EXE, *map(str, args)],
+        [*GRADQUIZ, *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -52,11 +71,10 @@ def run_cli_many(jobs, timeout=120) -> list[tuple[int, str, str]]:
 
     ``jobs``: a list of (args, cwd, env or None); returns (rc, stdout, stderr) in order.
     """
-    if EXE is None:
-        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
+    _require_e2e()
     procs = [
         subprocess.Popen(
-            [EXE, *map(str, args)],
+            [*GRADQUIZ, *map(str, args)],
             cwd=cwd,
             env=env if env is not None else clean_env(),
             text=True,

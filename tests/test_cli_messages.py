@@ -17,6 +17,7 @@ COMMANDS = sorted(LOADED_ON_USE)  # every command, also those added later
 VERSION = f"gradquiz {version('gradquiz')}\n"
 
 
+@pytest.mark.e2e
 def test_version_on_the_command_and_on_every_subcommand():
     assert {"check", "validate", "list", "quiz", "starter", "new", "export"} <= set(COMMANDS)
     assert re.fullmatch(r"gradquiz \d+\.\d+\.\d+\n", VERSION)
@@ -39,6 +40,7 @@ def test_dash_h_is_help_and_flags_read_as_flags(command):
     assert "-h, --help" in short.output and "--version" in short.output
 
 
+@pytest.mark.e2e
 def test_check_help_documents_every_exit_status():
     rc, out, _ = run_cli("check", "--help", env=clean_env(COLUMNS="100"))
     assert rc == 0
@@ -65,6 +67,7 @@ def test_the_header_is_case_insensitive(tmp_path, monkeypatch, header):
     assert report.id == "exercise1" and report.exit_code == 0
 
 
+@pytest.mark.e2e
 def test_the_header_is_case_insensitive_for_the_command(tmp_path):
     rc, out, err = run_cli("check", _copy(tmp_path, "mine.py", "# GradQuiz: exercise1"), cwd=tmp_path)
     assert rc == 0 and "Score: 3 / 3" in out, err
@@ -89,6 +92,7 @@ def test_a_copied_or_renamed_file_gets_did_you_mean(tmp_path, monkeypatch, name)
     )
 
 
+@pytest.mark.e2e
 def test_a_browser_duplicate_gets_did_you_mean_from_the_command(tmp_path):
     path = _copy(tmp_path, "exercise1 (1).py")
     rc, out, err = run_cli("check", path, cwd=tmp_path)

@@ -32,6 +32,7 @@ def runs(tmp_path_factory):
     return dict(zip(jobs, run_cli_many(list(jobs.values()))))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("ident", IDS)
 def test_reference_solution_scores_full_marks(runs, ident):
     rc, out, err = runs[ident]
@@ -49,6 +50,7 @@ def listed_failures(path) -> set[str]:
     return {m.group(1) for m in re.finditer(r"^#   (\w+): ", path.read_text(), re.MULTILINE)}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("ident", IDS)
 def test_wrong_solution_fails_the_tasks_it_documents(runs, ident):
     rc, out, err = runs[f"{ident}_wrong"]
@@ -68,6 +70,7 @@ def test_wrong_solution_fails_the_tasks_it_documents(runs, ident):
                 assert result["score"] == 0.0
 
 
+@pytest.mark.e2e
 def test_bundled_exercises_validate(runs):
     rc, out, err = runs["validate"]
     assert (rc, err) == (0, "")
@@ -75,6 +78,7 @@ def test_bundled_exercises_validate(runs):
         assert re.search(rf"{ident}\.yaml: ok \(exercise, \d+ tasks?\)", out), ident
 
 
+@pytest.mark.e2e
 def test_list_shows_every_bundled_exercise(runs):
     rc, out, err = runs["list"]
     assert (rc, err) == (0, "")

@@ -13,6 +13,8 @@ import yaml
 
 from conftest import SOLUTIONS, clean_env, exercise_text, run_cli, run_cli_many, task
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)

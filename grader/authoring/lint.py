@@ -352,7 +352,7 @@ def _answer_name(task) -> str:
 
 
 def _show(matrix: sympy.Matrix, task) -> str:
-    from grader.maths.parse import format_math
+    from grader.maths.printing import written as format_math  # as people write it: e^(-x), 2w
 
     if matrix.shape == (1, 1):
         return format_math(matrix[0])

@@ -2,13 +2,23 @@
 
 The intro as Markdown, a code cell for the imports (with the ``# gradquiz: ID`` header,
 so a renamed notebook is still graded against its exercise), one code cell per function
-(the same stub as the ``.py`` starter), and a last cell that runs the check inside the
-kernel. ``gradquiz check`` of the notebook leaves that last cell out.
+(the same stub as the ``.py`` starter) after a Markdown cell that states its task with the
+maths in LaTeX (``$f(x) = x^{2}$``), and a last cell that runs the check inside the
+kernel. ``gradquiz check`` of the notebook leaves that last cell out. Without ``--output`` it
+is written to ``ID.ipynb`` (never over existing work without ``--force``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from grader.errors import GradquizError
+
+
+def notebook_output(problem_id: str, output: Path | None) -> Path:
+    """Where ``starter --notebook`` writes: ``--output``, else ``ID.ipynb`` in the current folder
+    (a notebook's JSON printed to a terminal is of no use to anyone)."""
+    return output if output is not None else Path(f"{problem_id}.ipynb")
 
 
 def starter_notebook(problem_id: str, problems=(), student: str | None = None) -> str:
@@ -49,7 +59,9 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
         if task.spec.visibility == "visible":
             groups.setdefault(task.spec.function, []).append(task)
     for group in groups.values():
-        cells.append(new_code_cell(stub(group, exercise.params)))
+        code = stub(group, exercise.params)
+        cells.append(new_markdown_cell(task_latex(group, code)))
+        cells.append(new_code_cell(code))
     uses = "\n".join(uses_stubs(exercise, set(groups))).strip()
     if uses:  # autodiff: the functions the student writes for their own numbers
         cells.append(new_code_cell(uses))
@@ -60,3 +72,24 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
         "language_info": {"name": "python"},
     })
     return nbformat.writes(notebook) + "\n"
+
+
+def task_latex(tasks, code: str) -> str:
+    """A function's tasks in Markdown with LaTeX maths, as a notebook shows them:
+    ``**`derivative(x)`** returns: f'(x), a number, for $f(x) = x^{2}$ (task `derivative`)``.
+    ``code``: the function's stub, whose first line gives its call; tasks without one formula
+    f (the methods: a function passed in) are listed by what they return."""
+    import sympy
+
+    call = code.split("\n", 1)[0].removeprefix("def ").rstrip(":")
+    lines = [f"**`{call}`** returns:", ""]
+    for task in tasks:
+        f, symbols = getattr(task, "f", None), getattr(task, "symbols", None)
+        what = getattr(task.kind, "describe", task.kind.name)
+        if not isinstance(f, sympy.MatrixBase) or symbols is None:
+            lines.append(f"- {what} (task `{task.id}`)")
+            continue
+        names = ", ".join(sympy.latex(s) for s in symbols)
+        shown = sympy.latex(f[0]) if f.shape == (1, 1) else sympy.latex(sympy.Matrix(f))
+        lines.append(f"- {what}, for $f({names}) = {shown}$ (task `{task.id}`)")
+    return "\n".join(lines)

@@ -21,26 +21,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
-import time
 import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import yaml
 
+from grader.batch import unzip
+from grader.batch.files import read_text
 from grader.batch.roster import Roster, read_roster
 from grader.errors import GradquizError
 from grader.problems.catalogue import kind_of
 from grader.problems.discovery import bundled, problem_files
 from grader.problems.intake import id_from_name
 from grader.problems.yamlio import load_yaml
+from grader.reports.safe import shown_name
 
 SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
 MAX_FILE = 2 << 20  # bytes of one submission file
-ZIP_MAX_FILE = 16 << 20  # bytes of one extracted member
-ZIP_MAX_TOTAL = 512 << 20  # bytes extracted from one zip
-ZIP_MAX_MEMBERS = 50_000
 IGNORED = {"submission_metadata.yml", "submission_metadata.yaml", "__MACOSX"}
 
 
@@ -97,6 +95,7 @@ class _File:
     late: bool = False  # the LMS marked it late
     number: str = ""  # the LMS's number for the student (Canvas user id, Moodle participant id)
     platform: str = ""  # canvas | moodle | gradescope, when the LMS named the file
+    sha256: str = ""  # of the bytes read when the file was checked
 
     @property
     def given(self) -> Path:
@@ -207,17 +206,42 @@ def collect(sources, unpack_dir: Path, exclude=()) -> list[_File]:
     for source in map(Path, sources):
         if not source.exists() and not source.is_symlink():
             raise GradquizError("no such file or folder (given as SUBMISSIONS)", source)
-        if source.is_file() and zipfile.is_zipfile(source):
+        if source.is_file() and not source.is_symlink() and _is_zip(source):
             root, bad = extract_zip(source, unpack_dir / _safe(source.stem))
-            found += _scan_dir(root, bad)
-        elif source.is_dir():
+            files = _scan_dir(root, bad)
+            seen = {f.path for f in files}
+            refused = [_refused(root, path, why) for path, why in bad.items() if path not in seen]
+            found += files + [f for f in refused if f is not None]
+        elif source.is_dir() and not source.is_symlink():
             found += _scan_dir(source, {}, skip)
         else:
-            found.append(_File(problem_of(source), source, "file"))
+            found.append(_File(shown_name(problem_of(source)), source, "file"))
     for item in found:
-        if not item.bad and item.path.is_file():
-            item.bad = _unreadable(item.path)
+        if not item.bad:
+            item.bad, item.sha256 = _unreadable(item.path)
     return found
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def _refused(root: Path, path: Path, why: str) -> _File | None:
+    """A refused zip member that is not on disk (a clash, a name too long, a '..' part): listed
+    under the student its first part names, so that student's problem is ``unreadable``."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None  # outside the folder that holds the class (a zip of one folder)
+    if not parts or parts[0].startswith((".", "__")) or parts[0] in IGNORED:
+        return None
+    if len(parts) == 1:
+        return _lms_file(path, why)
+    owner, number, platform = _owner(parts[0], _gradescope_submitters(root))
+    return _File(owner, path, "folder", why, number=number, platform=platform)
 
 
 # Names the LMSs give what they export:
@@ -238,13 +262,10 @@ def _scan_dir(folder: Path, bad: dict[Path, str], skip=frozenset()) -> list[_Fil
     out = []
     submitters = _gradescope_submitters(folder)
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith((".", "__")) or entry.name in IGNORED or (skip and entry.resolve() in skip):
+        if entry.name.startswith((".", "__")) or entry.name in IGNORED or (skip and _resolved(entry) in skip):
             continue
         if entry.is_dir() and not entry.is_symlink():
-            moodle = MOODLE.match(entry.name)
-            owner = submitters.get(entry.name) or (moodle.group("name") if moodle else entry.name)
-            number = moodle.group("pid") if moodle else ""
-            platform = "moodle" if moodle else "gradescope" if entry.name in submitters else ""
+            owner, number, platform = _owner(entry.name, submitters)
             files = [_File(owner, p, "folder", bad.get(p, ""), number=number, platform=platform)
                      for p in _walk_student(entry, bad)]
             # a student who handed in nothing
@@ -254,30 +275,46 @@ def _scan_dir(folder: Path, bad: dict[Path, str], skip=frozenset()) -> list[_Fil
     return out
 
 
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+
+
+def _owner(name: str, submitters: dict[str, str]) -> tuple[str, str, str]:
+    """(student, LMS number, platform) of a folder of the submissions; a name that is not UTF-8,
+    or holds control characters, escaped (it is written in the gradebook and seeds the variant)."""
+    moodle = MOODLE.match(name)
+    owner = submitters.get(name) or (moodle.group("name") if moodle else name)
+    platform = "moodle" if moodle else "gradescope" if name in submitters else ""
+    return shown_name(owner), moodle.group("pid") if moodle else "", platform
+
+
 def _lms_file(entry: Path, bad: str) -> _File:
     """A file of a flat folder: an LMS's renamed file (the student's number and file name in it), or a file per student."""
     moodle = MOODLE_FILE.match(entry.name)
     if moodle:
-        return _File(moodle.group("name"), entry, "folder", bad, moodle.group("file"), number=moodle.group("pid"),
-                     platform="moodle")
+        return _File(shown_name(moodle.group("name")), entry, "folder", bad, moodle.group("file"),
+                     number=moodle.group("pid"), platform="moodle")
     canvas = CANVAS_ANONYMOUS.match(entry.name) or CANVAS.match(entry.name)
     if canvas:
         given = re.sub(r"-\d+(?=\.[A-Za-z]+$)", "", canvas.group("file"))
         anonymous = "sortable" not in canvas.groupdict()
         owner = f"anon_{canvas.group('uid')}" if anonymous else canvas.group("sortable") or canvas.group("uid")
-        return _File(owner, entry, "folder", bad, given, bool(canvas.group("late")),
+        return _File(shown_name(owner), entry, "folder", bad, given, bool(canvas.group("late")),
                      number="" if anonymous else canvas.group("uid"), platform="canvas")
-    return _File(problem_of(entry), entry, "file", bad)
+    return _File(shown_name(problem_of(entry)), entry, "file", bad)
 
 
 def _gradescope_submitters(folder: Path) -> dict[str, str]:
     """Gradescope's export: folder name -> the submitter's sid (else email, else name)."""
-    meta = folder / "submission_metadata.yml"
-    if not meta.is_file() or meta.is_symlink():
+    text, _, _ = read_text(folder / "submission_metadata.yml", unzip.ZIP_MAX_FILE)
+    if text is None:
         return {}
     try:
-        data = yaml.safe_load(meta.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
         return {}
     out = {}
     for key, value in (data or {}).items() if isinstance(data, dict) else ():
@@ -290,87 +327,25 @@ def _gradescope_submitters(folder: Path) -> dict[str, str]:
     return out
 
 
-def _unreadable(path: Path) -> str:
-    """Why the file cannot be graded, or ''."""
-    if path.is_symlink():
-        return f"{path.name} is a symbolic link (refused in grading mode)"
-    try:
-        info = os.stat(path, follow_symlinks=False)
-    except OSError as exc:
-        return f"{path.name}: {exc.strerror}"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{path.name} is not a regular file"
-    if info.st_size > MAX_FILE:
-        return f"{path.name} is too large ({info.st_size} bytes; the limit is {MAX_FILE})"
-    try:
-        path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        return f"{path.name}: {exc.strerror}"
-    except UnicodeDecodeError as exc:
-        return f"{path.name} is not UTF-8 text (byte {exc.start})"
-    return ""
+def _unreadable(path: Path) -> tuple[str, str]:
+    """(why the file cannot be graded, or ''; the SHA-256 of what was read), read as hostile
+    (``files.read_limited``: never a link, a FIFO or a device, at most MAX_FILE bytes)."""
+    text, data, why = read_text(path, MAX_FILE)
+    if text is None:
+        return why, ""
+    return "", hashlib.sha256(data).hexdigest()
 
 
 def extract_zip(path: Path, dest: Path) -> tuple[Path, dict[Path, str]]:
-    """Unpack a class zip into ``dest``; returns the folder to read and the members refused, with why.
-
-    Refused: absolute paths and ``..`` (path traversal), symlinks, members over ZIP_MAX_FILE bytes
-    once decompressed (counted as read, not as declared), anything past ZIP_MAX_TOTAL bytes."""
-    dest.mkdir(parents=True, exist_ok=True)
-    bad: dict[Path, str] = {}
-    total = 0
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise GradquizError(f"cannot read the zip ({exc})", path) from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > ZIP_MAX_MEMBERS:
-            raise GradquizError(f"the zip has {len(members)} members (the limit is {ZIP_MAX_MEMBERS})", path)
-        for info in members:
-            name = info.filename.replace("\\", "/")
-            parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
-            if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-                raise GradquizError(f"the zip member '{info.filename}' points outside the folder (refused)", path)
-            if not parts or info.is_dir() or parts[0] in IGNORED:
-                continue
-            target = dest.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if stat.S_ISLNK(info.external_attr >> 16):
-                target.touch()
-                bad[target] = f"{parts[-1]} is a symbolic link in the zip (refused)"
-                continue
-            written, reason = _copy_member(archive, info, target, ZIP_MAX_TOTAL - total)
-            total += written
-            if reason:
-                target.write_bytes(b"")
-                bad[target] = f"{parts[-1]}: {reason}"
-            try:  # keep the zip's times: the newest of two submissions is the one graded
-                stamp = time.mktime(info.date_time + (0, 0, -1))
-                os.utime(target, (stamp, stamp), follow_symlinks=False)
-            except (OverflowError, ValueError, OSError):
-                pass
-    entries = [e for e in dest.iterdir() if not e.name.startswith(".")]
-    if len(entries) == 1 and entries[0].is_dir() and not MOODLE.match(entries[0].name):
-        return entries[0], bad  # a zip of one folder that holds the class
+    """Unpack a class zip into ``dest`` (``unzip.extract_zip``: every member on its own); returns the
+    folder to read (the one folder a zip may hold the class in) and the members refused, with why."""
+    dest, bad = unzip.extract_zip(path, dest, IGNORED)
+    tops = {e.name for e in dest.iterdir() if not e.name.startswith(".")}
+    tops |= {p.relative_to(dest).parts[0] for p in bad}  # a refused member may not be on disk
+    only = dest / next(iter(tops)) if len(tops) == 1 else None
+    if only is not None and only.is_dir() and not only.is_symlink() and not MOODLE.match(only.name):
+        return only, bad  # a zip of one folder that holds the class
     return dest, bad
-
-
-def _copy_member(archive, info, target: Path, room: int) -> tuple[int, str]:
-    limit = min(ZIP_MAX_FILE, room)
-    written = 0
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out, archive.open(info) as src:
-            while chunk := src.read(1 << 16):
-                written += len(chunk)
-                if written > limit:
-                    return written, ("larger than %d bytes once unpacked" % ZIP_MAX_FILE if limit == ZIP_MAX_FILE
-                                     else "the zip unpacks to more than %d bytes" % ZIP_MAX_TOTAL)
-                out.write(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return written, f"cannot be unpacked ({exc})"
-    return written, ""
 
 
 # -- the plan -----------------------------------------------------------------------------------
@@ -387,8 +362,8 @@ def plan(sources, *, problems=(), exercises=(), roster: Path | None = None, unpa
         raise GradquizError("no problems to grade: name them with --exercise ID, or give their files with "
                             f"--problems DIR (looked in: {'; '.join(found.looked)})")
     files = collect(sources, unpack_dir, exclude)
-    if len(expected) > 1 and any(f.layout == "file" for f in files):
-        first = next(f for f in files if f.layout == "file")
+    if len(expected) > 1 and any(f.layout == "file" and not f.bad for f in files):
+        first = next(f for f in files if f.layout == "file" and not f.bad)
         raise GradquizError("a file per student needs --exercise ID (which problem the files answer)", first.path)
     class_list = read_roster(roster) if roster else None
     by_student, unmatched = _owners(files, class_list)
@@ -462,12 +437,12 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], si
         others = [f for f in mine if f.suffix in suffixes and f.pid != pid and f.pid not in index]  # another problem's file is not a misnamed one
         want = f"{pid}{'.py' if kind == 'exercise' else '.answers.yaml'}"
         if wrong_type:
-            return None, Issue(sid, pid, "misnamed", f"{wrong_type[0].given.name} is not a {kind} submission; expected {want}")
+            return None, Issue(sid, pid, "misnamed", f"{shown_name(wrong_type[0].given.name)} is not a {kind} submission; expected {want}")
         if single and len(others) == 1:  # the one problem of the class: grade the one candidate
             named, status = others, "misnamed"
-            reason = f"graded {others[0].given.name} as {pid} (expected {want})"
+            reason = f"graded {shown_name(others[0].given.name)} as {pid} (expected {want})"
         elif others:
-            names = ", ".join(sorted(f.given.name for f in others))
+            names = ", ".join(sorted(shown_name(f.given.name) for f in others))
             return None, Issue(sid, pid, "misnamed", f"no {want}; found {names}")
         else:
             return None, Issue(sid, pid, "missing", f"no {want}")
@@ -475,7 +450,7 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], si
     if not readable:
         return None, Issue(sid, pid, "unreadable", named[0].bad)
     if len(named) > 1:
-        chosen = max(readable, key=lambda f: (f.path.stat().st_mtime, str(f.path)))
+        chosen = max(readable, key=lambda f: (os.lstat(f.path).st_mtime, str(f.path)))
         status = "duplicate"
         reason = (f"{len(named)} submissions for {pid} ({', '.join(_short(f.path) for f in named)}); "
                   f"graded the newest, {_short(chosen.path)}")
@@ -483,12 +458,12 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], si
     if status == "ok" and readable[0].late:
         status, reason = "late", "the LMS marked the submission late"
     file = readable[0].path
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    digest = readable[0].sha256
     return Job(sid, pid, str(path), kind, str(file), digest, status, reason), None
 
 
 def _short(path: Path) -> str:
-    return "/".join(path.parts[-2:])
+    return shown_name("/".join(path.parts[-2:]))
 
 
 def _safe(name: str) -> str:

@@ -76,9 +76,9 @@ def starter(
 ) -> None:
     """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
     if notebook:
-        from grader.authoring.notebook import starter_notebook
+        from grader.authoring.notebook import notebook_output, starter_notebook
 
-        emit(starter_notebook(id, problems or (), student), output, force)
+        emit(starter_notebook(id, problems or (), student), notebook_output(id, output), force)
         return
     from grader.authoring.starters import starter as make
 

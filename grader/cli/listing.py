@@ -41,7 +41,7 @@ def print_catalogue(problems: Sequence[Any] = ()) -> None:
         return
     width = max(len(e.id) for e in entries)
     for e in entries:
-        echo(f"{e.id:<{width}}  {e.kind:<8}  {e.title}  ({_shorten(e.path)})")
+        echo(f"{e.id:<{width}}  {e.kind:<8}  {e.title}  ({_shorten(e.path)}{e.shadow_note})")
 
 
 def _shorten(path: Path) -> str:

@@ -33,6 +33,9 @@ def quiz_command(
     force: bool = typer.Option(
         False, "--force", help="Start afresh, replacing the answers file (default: resume it, keeping its answers)."
     ),
+    redo: list[str] | None = typer.Option(
+        None, "--redo", metavar="Q", help="Ask this saved question again (repeatable, or q3,q5)."
+    ),
     show_version: bool = VersionOpt,
 ) -> None:
     """Take a quiz in the terminal; saves an answers file that `gradquiz check` grades.
@@ -42,8 +45,8 @@ def quiz_command(
     """
     from rich.console import Console
 
-    from grader.quiz.interactive import Session, open_session
+    from grader.quiz.interactive import Session, open_session, redo_ids
 
     quiz, target, saved = open_session(quiz_id, problems or (), student, output, force)
-    session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now, saved)
+    session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now, saved, redo=redo_ids(quiz, redo or ()))
     raise typer.Exit(session.run(target))

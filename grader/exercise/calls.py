@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.exercise import feedback
+from grader.reports.safe import one_line
 from grader.sandbox import Run
 
 FAILURES = ("import", "missing", "timeout", "crash", "garbled")
@@ -65,7 +66,7 @@ def _call_error(item: dict) -> dict:
     out = {}
     returned = item.get("returned")
     if isinstance(returned, str):
-        out["returned"] = returned[:200]
+        out["returned"] = one_line(returned[:200])  # a type name of the submission's: one line
     error = item.get("error")
     if isinstance(error, dict):
         out["error"] = feedback.clean_error(error)

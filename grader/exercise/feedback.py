@@ -20,6 +20,7 @@ import numpy as np
 import sympy
 
 from grader.maths.numerics import close, fmt, fmt_pair, lambdify
+from grader.reports.safe import one_line
 
 CALL_HELP = {
     "scalars": "one number per variable",
@@ -116,16 +117,13 @@ def timeout_text(task, detail: dict) -> str:
     )
 
 
-_LINE_BREAKS = re.compile("\r?\n|\u2028|\u2029")
-
-
 def clean_error(err) -> dict:
     """An error description from the child with only the keys used here, as the types used here."""
     err = err if isinstance(err, dict) else {}
     out = {}
     for key, limit in (("type", 200), ("message", 2000), ("text", 500)):
         if isinstance(err.get(key), str):  # one line: a message must not forge report lines
-            out[key] = _LINE_BREAKS.sub(" ", err[key][:limit])  # (other control characters are shown escaped)
+            out[key] = one_line(err[key][:limit])  # the submission's: one line, nothing invisible
     line = err.get("line")
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
         out["line"] = line

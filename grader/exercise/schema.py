@@ -102,6 +102,14 @@ class Exercise(Strict):
     student_edition: bool = False  # set by `gradquiz export`: references and hidden tasks removed
     tasks: list[Task] = Field(min_length=1)
 
+    @field_validator("forbid")
+    @classmethod
+    def _forbiddable(cls, value):
+        if "numpy" in value:
+            raise ValueError("numpy cannot be forbidden: the sandbox returns every value through it, so it is in "
+                             "every child's memory")
+        return value
+
     @field_validator("allow")
     @classmethod
     def _not_forbidden(cls, value, info):

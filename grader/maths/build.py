@@ -10,7 +10,8 @@ from typing import Callable
 import sympy
 
 from grader.maths.friendly import lower_case_suggestion
-from grader.maths.functions import _FORBIDDEN_NAMES, FUNCTIONS
+from grader.maths import functions
+from grader.maths.functions import _FORBIDDEN_NAMES
 from grader.maths.printing import format_math
 from grader.maths.lexer import _NUM_RE, _check_literal, _literal_value
 from grader.maths.syntax import (
@@ -247,7 +248,7 @@ class Builder:
             return sympy.pi
         if name == "e":
             return sympy.E
-        if name in FUNCTIONS:
+        if functions.known(name):
             raise self._error(f"'{name}' is a function: write {name}(x)", node)
         if name.startswith("_"):
             raise self._error(f"names cannot start with '_' ('{_short(name)}')", node)
@@ -264,7 +265,7 @@ class Builder:
         if type(node.func) is not ast.Name:
             raise self._error("only named functions such as sin(x) can be called", node)
         name = node.func.id
-        spec = FUNCTIONS.get(name)
+        spec = functions.known(name)
         if spec is None:
             hint = lower_case_suggestion(name, ())
             more = f": did you mean {hint}?" if hint else ""

@@ -34,7 +34,7 @@ import numpy as np
 import sympy
 
 from grader.maths import domains
-from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate
+from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate, exact_value
 from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
 from grader.maths.numerics import fmt
 from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
@@ -162,7 +162,23 @@ def _decide(sides, symbols, pts, got, want, budget) -> Verdict:
         if same is False:
             return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
         confirmed += same is True
+    if not confirmed and not _separable(got, want):
+        return Verdict(False, undecided=CANNOT_DECIDE, extra={"undecided": "precision"})
     return Verdict(True, confirmed=confirmed)
+
+
+CANNOT_DECIDE = (
+    "Cannot decide: at every check point the values are too small or too large for floats to tell "
+    "apart, and the exact check did not finish in time. Please tell your instructor."
+)
+
+
+def _separable(got, want) -> bool:
+    """Some check point where float64 values can tell two formulas apart (not underflowed to 0
+    or overflowed on both sides)."""
+    with np.errstate(all="ignore"):
+        usable = np.isfinite(got) & np.isfinite(want) & (np.maximum(np.abs(got), np.abs(want)) > 1e-280)
+    return bool(usable.any())
 
 
 def _domain_check(sides, symbols, outside, budget) -> Verdict | None:
@@ -231,6 +247,9 @@ def _huge_difference(sides, symbols, far, difference) -> Verdict | None:
     scale = np.max([np.abs(evaluate(t, symbols, far)) for t in terms], axis=0)
     with np.errstate(all="ignore"):
         clear = real & np.isfinite(values) & np.isfinite(scale) & (np.abs(values) > 1e-6 * (1 + scale))
+        # only where the sides themselves are beyond floats: elsewhere their exact values decided, and a
+        # factored difference ((1 + ln x)(e^(x ln x) - x^x)) is its own scale, so float rounding looked "clear"
+        clear &= ~(np.isfinite(evaluate(sides.key, symbols, far)) & np.isfinite(evaluate(sides.answer, symbols, far)))
     for i in np.flatnonzero(clear)[:1]:
         names = tuple(s.name for s in symbols)
         return Verdict(False, counterexample=Counterexample(names, _floats(far[i]), None, math.nan, float(values[i]), huge=True))
@@ -278,7 +297,10 @@ def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
     )
     names = tuple(s.name for s in symbols)
     culprit = domains.failing(sides.answer_guards, symbols, point) if value is None else None
-    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge, culprit)
+    beyond = None
+    if exact_got is not None and exact_want is not None and got == want == 0 and exact_got != exact_want:
+        beyond = (str(sympy.Float(exact_got, 6)), str(sympy.Float(exact_want, 6)), str(sympy.Float(exact_got - exact_want, 3)))
+    return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge, culprit, beyond=beyond)
 
 
 def _typed_decimals(expr) -> bool:
@@ -357,7 +379,14 @@ def _near_special(value: float, gap: float) -> bool:
 
 
 def _precisely_equal(sides, symbols, point, budget) -> bool | None:
-    """True/False at DIGITS digits; None when it cannot be told (time, undefined)."""
+    """True/False at DIGITS digits; None when it cannot be told (time, undefined).
+
+    Where both sides are rational at the (rational) point, their exact values decide:
+    ``(x-2)^6000`` and ``(x-2)^5999`` near x = 2 are both below 1e-1800, equal to any
+    absolute precision, and not equal."""
+    exact = _exactly_equal(sides, symbols, point, budget)
+    if exact is not None:
+        return exact
     want = _precise(sides.key, symbols, point, budget, sides.key_guards)
     if want is None:
         return None
@@ -365,7 +394,27 @@ def _precisely_equal(sides, symbols, point, budget) -> bool | None:
     if got is None:
         return None if _tower(sides.answer) > MAX_TOWER or budget.left() <= 0 else False
     size = max(1, abs(got), abs(want))
-    return bool(abs(got - want) <= PRECISE_RTOL * size)
+    if abs(got - want) > PRECISE_RTOL * size:
+        return False
+    if got != 0 and want != 0 and abs(got - want) > PRECISE_RTOL * max(abs(got), abs(want)):
+        # both far below 1 and apart: (x-2)^6000 e^x and (x-2)^5999 e^x near x = 2 differ when both
+        # values carry their full precision (a cancellation to 0 leaves a Float of no digits)
+        return False if min(_bits(got), _bits(want)) >= 100 else None
+    return True
+
+
+def _bits(value) -> int:
+    return int(getattr(value, "_prec", 0))
+
+
+def _exactly_equal(sides, symbols, point, budget) -> bool | None:
+    """Both sides' exact rational values at the point compared, or None when either is not a
+    rational number there (a function, a root), a guard fails, or out of time."""
+    for guards in (sides.answer_guards, sides.key_guards):
+        if guards and not domains.holds(guards, symbols, point):
+            return None
+    got, want = exact_value(sides.answer, symbols, point, budget), exact_value(sides.key, symbols, point, budget)
+    return None if got is None or want is None else bool(got == want)
 
 
 # --------------------------------------------------------------------------- mistakes

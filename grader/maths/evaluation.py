@@ -102,3 +102,29 @@ def _tower(expr) -> int:
     if isinstance(expr, sympy.Pow) and expr.exp.free_symbols or isinstance(expr, sympy.exp):
         return inner + 1
     return inner
+
+
+def exact_value(expr, symbols, point, budget) -> sympy.Rational | None:
+    """The exact rational value of a rational function (numbers, symbols, +, *, integer powers)
+    at a rational point, or None (another kind of formula, or out of time)."""
+    if not all(isinstance(v, sympy.Rational) for v in point) or not _rational_function(expr):
+        return None
+
+    def compute():
+        value = expr.xreplace(dict(zip(symbols, point)))
+        return value if isinstance(value, sympy.Rational) else None
+
+    return attempt(compute, min(STEP_SECONDS, budget.left()))
+
+
+def _rational_function(expr) -> bool:
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Atom:
+            if not (node.is_Symbol or node.is_Rational):
+                return False
+        elif node.is_Pow:
+            if not node.exp.is_Integer:
+                return False
+        elif not (node.is_Add or node.is_Mul):
+            return False
+    return True

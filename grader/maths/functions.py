@@ -3,6 +3,10 @@ names (``sin^-1``) and the names that would read as something they are not (``I`
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 from typing import Callable, NamedTuple
 
 import sympy
@@ -90,3 +94,44 @@ _FORBIDDEN_NAMES = {
     "NaN": "'nan' is not allowed in a formula",
 }
 
+
+
+# --------------------------------------------------------------------------
+# helper functions a quiz defines (`define: {s: "1/(1 + exp(-x))"}`)
+# --------------------------------------------------------------------------
+_HELPERS: ContextVar[Mapping[str, MathFunction]] = ContextVar("helpers", default=MappingProxyType({}))
+
+
+def known(name: str) -> MathFunction | None:
+    """The whitelisted function, or the helper function in use, of this name."""
+    return FUNCTIONS.get(name) or _HELPERS.get().get(name)
+
+
+def names() -> set[str]:
+    return set(FUNCTIONS) | set(_HELPERS.get())
+
+
+@contextmanager
+def helpers(functions: Mapping[str, MathFunction]) -> Iterator[None]:
+    """Formulas parsed inside may call these helper functions too (a quiz's ``define:``)."""
+    token = _HELPERS.set(dict(functions))
+    try:
+        yield
+    finally:
+        _HELPERS.reset(token)
+
+
+class _Substitute:
+    """The body of a helper with its argument for its variable (a class, not a closure, so a
+    compiled quiz that holds helpers can be pickled, e.g. into a cache of compiled problems)."""
+
+    def __init__(self, body: sympy.Expr, variable: sympy.Symbol | None):
+        self.body, self.variable = body, variable
+
+    def __call__(self, arg: sympy.Expr) -> sympy.Expr:
+        return self.body if self.variable is None else self.body.xreplace({self.variable: arg})
+
+
+def helper(name: str, body: sympy.Expr, variable: sympy.Symbol | None, text: str) -> MathFunction:
+    """A helper of one variable: ``s(2x)`` is the body with 2x for its variable."""
+    return MathFunction(name, (1,), _Substitute(body, variable), f"{name}({variable or 'x'}) = {text}")

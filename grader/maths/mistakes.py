@@ -5,31 +5,37 @@ of calculus applies, breaks that one rule (everything else differentiated correc
 
 | note | the slip |
 | --- | --- |
-| ``chain_rule`` | g(h(x))' written g'(h(x)): the inner derivative h' is missing |
+| ``chain_rule`` | g(h(x))' written g'(h(x)): the inner derivative h' is missing, for any outer g |
+|                | (sigmoid, softplus, tanh, powers, quotients), and in every term of a sum over data |
 | ``product_rule`` | (uv)' written u'v', or only one of u'v and uv' |
 | ``quotient_rule`` | (u/v)' with + for -, without the square in v², or as u'/v' |
 | ``power_rule`` | (x^n)' written n·x^n or x^(n-1) |
 | ``exp_rule`` | (e^(kx))' written e^(kx); e^u treated as a power (u·e^(u-1)); a^u without ln a |
 | ``log_rule`` | (ln g)' written 1/g |
-| ``trig_sign`` | (sin u)' = -cos u, (cos u)' = +sin u, (tan u)' = -sec² u |
+| ``trig_sign`` | (sin u)' = -cos u, (cos u)' = +sin u, (tan u)' = -sec² u, (tanh u)' = 1 + tanh² u, |
+|                | (cosh u)' = -sinh u, (sinh u)' = -cosh u |
 | ``integrated`` | an antiderivative of f (matched up to a constant) |
 
 ``task_slips`` lifts them to a task's answer shape (a component of a gradient, an entry
 of a Jacobian, the second step of f'') and adds the matrix slips: ``wrong_variable``
 (a gradient component by the wrong variable), ``diagonal_only`` (a Hessian without its
-mixed partials). ``match`` finds the first slip whose values equal the student's.
+mixed partials). ``match`` finds the first slip whose values equal the student's: a rule's
+slip in a component comes before ``wrong_variable``, so a loss's w component without its
+data factor x_i is the chain rule even though it equals the derivative by b. Places count
+from 0, as Python does: component 0, ``J[1][0]``.
 
 Maths is the lowest wing: this module imports only SymPy, NumPy and grader.maths.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
 import sympy
+
+from grader.maths.printing import hand_written
 
 MAX_SLIPS = 120  # candidates per task: each costs a lambdify when a submission is wrong
 
@@ -48,9 +54,8 @@ class Slip:
 
 
 def show(expr) -> str:
-    """A formula as students type it: ``3*x^2``, ``sin(3x)``."""
-    text = sympy.sstr(expr).replace("**", "^")
-    return re.sub(r"(?<![\w.^])(\d+)\*(?=[A-Za-z(])", r"\1", text)
+    """A formula as students type it: ``3x^2``, ``sin(3x)``, ``1 + tanh(x)^2``."""
+    return hand_written(expr)
 
 
 # --------------------------------------------------------------------------- one variable
@@ -105,7 +110,11 @@ def _d(e, x):
 
 
 def _variants(e, x) -> Iterator[tuple[str, str, object]]:
-    """(note, sentence, wrong derivative of e): one slip somewhere in e, the rest right."""
+    """(note, sentence, wrong derivative of e): one slip somewhere in e, the rest right.
+
+    At a node, the slips of the node itself come before those deeper inside it: where two
+    slips give the same values, the outermost names it (sigmoid' without the inner -1 of
+    1/(1 + e^(-x)) is the chain rule of the sigmoid, not the exp rule of e^(-x) inside it)."""
     if not e.has(x) or e.is_Symbol:
         return
     if e.is_Add:
@@ -113,17 +122,83 @@ def _variants(e, x) -> Iterator[tuple[str, str, object]]:
     elif e.is_Mul:
         yield from _mul(e, x)
     elif e.is_Pow:
+        yield from _inner_chain(e, x)
         yield from _pow(e, x)
     elif isinstance(e, sympy.exp):
         yield from _exp(e, x)
+        yield from _inner_chain(e, x)
+        yield from _inside(e, x, e)
     elif isinstance(e, sympy.log) and len(e.args) == 1:
         yield from _log(e, x)
+        yield from _inner_chain(e, x)
+        yield from _inside(e, x, 1 / e.args[0])
     elif isinstance(e, sympy.Function) and len(e.args) == 1:
+        yield from _inner_chain(e, x)
         yield from _function(e, x)
+
+
+MAX_INNER = 8  # inner functions tried per node
+
+
+def _inners(e, x) -> Iterator[tuple[object, object, object]]:
+    """(v, dv, H'(v)) for each inner function v of ``e`` through which alone ``e`` depends on
+    ``x`` (e = H(v)), outermost first: ``1/(1 + e^(-2x))`` is H(-2x) and H(2x), ``(3w + b - 5)^2``
+    is H(3w + b - 5).  The direct argument of exp and log is left to their own rules."""
+    t = sympy.Dummy("t")
+    direct = set(e.args) if isinstance(e, (sympy.exp, sympy.log)) else set()
+    seen: set = set()
+    tried = 0
+    for u in sympy.preorder_traversal(e):
+        if u == e or u == x or u in direct or u in seen or not u.has(x) or tried >= 4 * MAX_INNER:
+            continue
+        seen.add(u)
+        tried += 1
+        forms = [(u, 1), (-u, -1)] if u.could_extract_minus_sign() else [(u, 1)]
+        for v, sign in forms:
+            outer = e.xreplace({u: sign * t})  # the node itself, not SymPy's slower algebraic subs
+            if outer.has(x):
+                break
+            dv = _d(v, x)
+            if dv == 1 or dv == 0:
+                continue
+            yield v, dv, _d(outer, t).subs(t, v)
+
+
+def _inner_chain(e, x) -> Iterator[tuple[str, str, object]]:
+    for count, (v, dv, wrong) in enumerate(_inners(e, x)):
+        if count >= MAX_INNER:
+            break
+        yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dv)} (the derivative of {show(v)}).", wrong
+
+
+def _constant_inners(e, x) -> tuple:
+    """(coefficient, [(v, dv, wrong)]) of a term's inner functions whose derivative is a constant."""
+    coeff, rest = e.as_independent(x, as_Add=False)
+    return coeff, rest, [(v, dv, wrong) for v, dv, wrong in _inners(rest, x) if not dv.has(x)]
+
+
+def _dropped(inners: tuple, prefer_positive: bool) -> tuple[object, str] | None:
+    """(wrong derivative, sentence) of a term of a sum whose constant inner factor (a data
+    point's x_i in a loss) is forgotten, or None when it has none."""
+    coeff, rest, found = inners
+    if not found:
+        return None
+    if prefer_positive:
+        found = sorted(found, key=lambda item: bool(item[1].could_extract_minus_sign()))
+    v, dv, wrong = found[0]
+    return coeff * wrong, f"the derivative of {show(rest)} needs the factor {show(dv)} (the derivative of {show(v)})"
 
 
 def _add(e, x):
     terms = e.args
+    if sum(1 for term in terms if term.has(x)) >= 2:  # a sum over data points: the same slip in each term
+        inners = [_constant_inners(term, x) for term in terms]
+        for prefer_positive in (True, False):
+            dropped = [_dropped(found, prefer_positive) for found in inners]
+            named = [d for d in dropped if d is not None]
+            if named:
+                wrong = sympy.Add(*[d[0] if d is not None else _d(term, x) for d, term in zip(dropped, terms)])
+                yield "chain_rule", f"The chain rule, in each term of the sum: {named[0][1]}.", wrong
     for i, term in enumerate(terms):
         rest = sympy.Add(*[_d(t, x) for j, t in enumerate(terms) if j != i])
         for note, sentence, wrong in _variants(term, x):
@@ -199,8 +274,12 @@ def _exp(e, x):
         else:
             yield "exp_rule", f"The derivative of {show(e)} is {show(dg * e)}: e^(kx) differentiates to k*e^(kx), not to itself.", e
     yield "exp_rule", f"The derivative of {show(e)} is {show(dg * e)}: an exponential is not a power, the power rule does not apply.", g * sympy.exp(g - 1) * dg
-    for note, sentence, wrong in _variants(g, x):
-        yield note, sentence, e * wrong
+
+
+def _inside(e, x, outer) -> Iterator[tuple[str, str, object]]:
+    """A slip inside the argument of exp or log: outer'(g) times the wrong g'."""
+    for note, sentence, wrong in _variants(e.args[0], x):
+        yield note, sentence, outer * wrong
 
 
 def _log(e, x):
@@ -208,15 +287,24 @@ def _log(e, x):
     dg = _d(g, x)
     if dg != 1:
         yield "log_rule", f"The derivative of {show(e)} is g'/g = {show(dg / g)}, not 1/g = {show(1 / g)}: the inner derivative {show(dg)} is missing.", 1 / g
-    for note, sentence, wrong in _variants(g, x):
-        yield note, sentence, wrong / g
 
 
 TRIG = {
     sympy.sin: lambda g: -sympy.cos(g),
     sympy.cos: lambda g: sympy.sin(g),
     sympy.tan: lambda g: -(1 + sympy.tan(g) ** 2),
+    sympy.tanh: lambda g: 1 + sympy.tanh(g) ** 2,  # tan's formula: tanh' = 1 - tanh^2
+    sympy.sinh: lambda g: -sympy.cosh(g),
+    sympy.cosh: lambda g: -sympy.sinh(g),
 }
+
+
+def _times(factor, expr) -> str:
+    """``2(1 - tanh(2x)^2)``: the inner factor in front of the outer derivative, as written by hand."""
+    if factor == 1:
+        return show(expr)
+    text = show(expr)
+    return f"{show(factor)}({text})" if expr.is_Add else show(factor * expr)
 
 
 def _function(e, x):
@@ -226,7 +314,7 @@ def _function(e, x):
     outer = _d(e.func(t), t).subs(t, g)
     if e.func in TRIG:
         slip = TRIG[e.func]
-        yield "trig_sign", f"A sign slip: the derivative of {show(e)} is {show(outer * dg)}, not {show(slip(g) * dg)}.", slip(g) * dg
+        yield "trig_sign", f"A sign slip: the derivative of {show(e)} is {_times(dg, outer)}, not {_times(dg, slip(g))}.", slip(g) * dg
     if dg != 1:
         yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dg)} (the derivative of {show(g)}).", outer
     for note, sentence, wrong in _variants(g, x):
@@ -256,18 +344,19 @@ def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Calla
     if kind == "gradient":
         grad = [_d(scalar, x) for x in xs]
         out = []
+        share = max(1, MAX_SLIPS // len(xs))
+        for i, x in enumerate(xs):  # a slip in one component first: a forgotten inner factor is the
+            for s in derivative_slips(scalar, x)[:share]:  # chain rule even where it gives another
+                wrong = list(grad)  # variable's derivative (a loss's w component without its x)
+                wrong[i] = s.expr
+                out.append(Slip(s.note, f"In component {i} (the derivative by {x}): {_lower(s.sentence)}", sympy.Matrix(wrong)))
         for i, x in enumerate(xs):
             for j, other in enumerate(xs):
                 if j != i:
                     wrong = list(grad)
                     wrong[i] = grad[j]
-                    out.append(Slip("wrong_variable", f"Component {i + 1} should be the derivative by {x}; yours is the derivative by {other}.", sympy.Matrix(wrong)))
-        for i, x in enumerate(xs):
-            for s in derivative_slips(scalar, x):
-                wrong = list(grad)
-                wrong[i] = s.expr
-                out.append(Slip(s.note, f"In the component by {x}: {_lower(s.sentence)}", sympy.Matrix(wrong)))
-        return out[:MAX_SLIPS]
+                    out.append(Slip("wrong_variable", f"Component {i} should be the derivative by {x}; yours is the derivative by {other}.", sympy.Matrix(wrong)))
+        return out
     if kind == "hessian":
         hess = sympy.hessian(scalar, xs)
         if any(hess[i, j] != 0 for i in range(len(xs)) for j in range(len(xs)) if i != j):
@@ -282,7 +371,7 @@ def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Calla
                 for s in derivative_slips(f[i], x):
                     wrong = jac.copy()
                     wrong[i, j] = s.expr
-                    out.append(Slip(s.note, f"In row {i + 1}, the derivative of {show(f[i])} by {x}: {_lower(s.sentence)}", wrong))
+                    out.append(Slip(s.note, f"In J[{i}][{j}], the derivative of f{i} = {show(f[i])} by {x}: {_lower(s.sentence)}", wrong))
         return out[:MAX_SLIPS]
     return []
 

@@ -252,6 +252,13 @@ def read_math(
                 continue
             if other.result != parser.result and all(other.result != e for _, e in alternatives):
                 alternatives.append((_shown(other), other.result))
+        for bracketed in _bracketings(plain):  # 2x/x^2+1 meant as 2x/(x^2+1)
+            try:
+                other = _run(bracketed, symbols, constants, max_length, "standard")
+            except MathSyntaxError:
+                continue
+            if other.result != parser.result and all(other.result != e for _, e in alternatives):
+                alternatives.append((_shown(other), other.result))
     return Reading(
         parser.result,
         text.strip(),
@@ -261,6 +268,24 @@ def read_math(
         tuple(parser.decimals),
         tuple(alternatives),
     )
+
+
+def _bracketings(text: str) -> list[str]:
+    """Other bracketings of a fraction typed on one line: ``2x/x^2+1`` as ``2x/(x^2+1)``,
+    ``x+1/x-1`` as ``(x+1)/(x-1)``, ``(x+1)/x-1`` and ``x+1/(x-1)`` (one '/' outside brackets)."""
+    depth, slashes = 0, []
+    for i, c in enumerate(text):
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if c == "/" and depth == 0:
+            slashes.append(i)
+    if len(slashes) != 1:
+        return []
+    top, bottom = text[: slashes[0]].strip(), text[slashes[0] + 1:].strip()
+    if not top or not bottom:
+        return []
+    out = [f"{top}/({bottom})", f"({top})/{bottom}", f"({top})/({bottom})"]
+    return [o for o in out if o.replace(" ", "") != text.replace(" ", "")]
 
 
 def _run(text, symbols, constants, max_length, mode) -> "_Parser":

@@ -8,7 +8,8 @@ import keyword
 from bisect import bisect_right
 
 from grader.maths.friendly import lower_case_suggestion
-from grader.maths.functions import _INVERSES, FUNCTIONS
+from grader.maths import functions
+from grader.maths.functions import _INVERSES
 from grader.maths.lexer import (
     _CLOSE,
     _CLOSE_CHAR,
@@ -47,7 +48,7 @@ class Rewriter:
                 tok.kind = "kw"
             elif name in self.value_names:
                 pass
-            elif name in FUNCTIONS:
+            elif functions.known(name):
                 tok.kind = "func"
             elif name in ("pi", "e"):
                 pass
@@ -71,7 +72,7 @@ class Rewriter:
         if n > 200:
             return None
         values = self.value_names | {"pi", "e"}
-        funcs = FUNCTIONS.keys()
+        funcs = functions.names()
         maxlen = max(map(len, values | set(funcs)))
         INF = n + 1
         # state (pos, after_func) -> (cost, prev_state, piece, kind)

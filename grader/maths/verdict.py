@@ -23,6 +23,7 @@ class Counterexample:
     huge: bool = False  # the answer is a real number too large for float64
     culprit: str | None = None  # the part of the answer that is not real here (log(x-3))
     key_undefined: bool = False  # the answer is real here, the expected answer is not
+    beyond: tuple[str, str, str] | None = None  # (got, want, got - want) as text where floats underflow to 0 (1e-1812)
 
     def where(self) -> str:
         if not self.variables:
@@ -49,6 +50,11 @@ class Counterexample:
         if self.got is None:
             what = "too large to compute (overflow)" if self.huge else "undefined (not a real number)"
             return f"{lead}your answer is {what}; the expected value is {fmt(self.want)}."
+        if self.beyond:
+            got, want, apart = self.beyond
+            differ = f"; they differ by {apart}" if got == want else ""
+            text = f"{lead}your answer is {got}, the expected value is {want} (at 50 digits: too small for floats{differ})."
+            return text[0].upper() + text[1:]
         text = f"{lead}your answer is {fmt(self.got)}, the expected value is {fmt(self.want)}."
         if fmt(self.got) == fmt(self.want):
             difference = self.got - self.want if self.difference is None else self.difference

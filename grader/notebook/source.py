@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +78,9 @@ def parse_notebook(text: str, path) -> dict:
     if not all(isinstance(c, dict) for c in data.get("cells") or ()):
         raise GradquizError("not a notebook: every cell must be a JSON object", path)
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # a notebook without cell ids (nbformat 4.5) is fine to grade:
+            warnings.simplefilter("ignore")  # no MissingIDFieldWarning on the student's terminal
+            notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many kinds for a file that is not a notebook
         raise GradquizError(f"not a notebook ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})", path) from None
     if not isinstance(notebook.get("cells"), list):

@@ -24,6 +24,7 @@ from grader.errors import GradquizError
 from grader.problems import intake
 from grader.problems.yamlio import load_yaml
 from grader.reports import Report
+from grader.reports.safe import capped
 from grader.sandbox import Limits, Sandbox
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def grade_exercise(source: str, filename: str, problem: ExerciseSource, *,
         isolation=dict(isolation) if isinstance(isolation, dict) else None,
     )
     if notebook is not None:
-        report.notes.extend(notebook.notes)
+        report.notes.extend(capped(notebook.notes))  # a note per IPython line: ten, then a count
     report.notes += intake.variant_notes(exercise, origin, source)
     report.notes += _hidden_notes(exercise, grading)
     if plot:
@@ -192,9 +193,21 @@ def _names(value: Any) -> tuple[str, ...]:
 
 
 def _pictures(report: Report, pictures: list[Any], plot: bool | str | Path) -> None:
+    """The report's pictures (and ``--plot``'s file); a picture that cannot be drawn is a note."""
     from grader import plots
+    from grader.reports.safe import one_line
 
+    figures, good, notes = plots.drawable(pictures)
+    report.notes += notes
     if isinstance(plot, (str, Path)):  # a file for them too (True: in the report only)
-        plots.save(pictures, Path(plot))
-    report.figures = plots.figures(pictures)
-    report.pictures = list(pictures)
+        if good or not pictures:
+            try:
+                plots.save(good, Path(plot))  # nothing graded at all: the one-line error, exit 2
+            except GradquizError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a picture must never cost the grade
+                report.notes.append(f"{plot} was not written: {type(exc).__name__}: {one_line(exc)[:200]}")
+        else:
+            report.notes.append(f"{plot} was not written: no picture could be drawn")
+    report.figures = figures
+    report.pictures = good

@@ -8,7 +8,8 @@
   per entry for a Hessian or Jacobian; ``show_problem`` draws f, f' and tangent lines.
 
 Public: ``collect(exercise, results, sandbox)``, ``figure_for(picture, fmt)`` (SVG text or PNG
-bytes), ``figures(pictures)`` ((task id, SVG) pairs for an HTML report), ``save(pictures, path)``.
+bytes), ``figures(pictures)`` ((task id, SVG) pairs for an HTML report), ``drawable(pictures)``
+(the same, a note per picture that could not be drawn), ``save(pictures, path)``.
 May import grader.maths, grader.problems, grader.exercise, grader.sandbox, grader.reports.
 """
 
@@ -27,6 +28,29 @@ def figures(pictures) -> list[tuple[str, str]]:
     return [(p.id, inline_svg(figure_for(p, "svg"))) for p in pictures]
 
 
+def drawable(pictures) -> tuple[list[tuple[str, str]], list, list[str]]:
+    """(``figures`` of the pictures that could be drawn, those pictures, a note per picture that
+    could not): an error drawing one picture (a derivative of 1e308 overflows matplotlib's
+    limits) costs that picture only, never the report or its score."""
+    import warnings
+
+    import numpy as np
+
+    from grader.reports.safe import one_line
+
+    out, good, notes = [], [], []
+    for picture in pictures:
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                out.append((picture.id, inline_svg(figure_for(picture, "svg"))))
+            good.append(picture)
+        except Exception as exc:  # noqa: BLE001 - a picture must never cost the grade
+            notes.append(f"the picture of {one_line(picture.id)} could not be drawn "
+                         f"({type(exc).__name__}: {one_line(exc)[:200]}); the score stands")
+    return out, good, notes
+
+
 def inline_svg(svg: str) -> str:
     """An SVG document without its XML prolog and DOCTYPE: an element for inline HTML."""
     start = svg.find("<svg")
@@ -40,4 +64,4 @@ def save(pictures, path) -> None:
     _save(pictures, path)
 
 
-__all__ = ["Picture", "collect", "figure_for", "figures", "inline_svg", "save"]
+__all__ = ["Picture", "collect", "drawable", "figure_for", "figures", "inline_svg", "save"]

@@ -114,4 +114,6 @@ def _data(title, f, xs, bounds, at) -> dict:
 
 
 def _text(expr) -> str:
-    return sympy.sstr(expr).replace("**", "^")
+    from grader.maths.printing import written
+
+    return written(expr)

@@ -61,7 +61,9 @@ def picture_for(task, result, sandbox):
 
 
 def _what(task) -> str:
-    f = ", ".join(str(e) for e in task.f).replace("**", "^")
+    from grader.maths.printing import written
+
+    f = ", ".join(written(e) for e in task.f)  # as people write it: x^2, e^(-x)
     return {
         "function": f"f = {f}",
         "derivative": f"f' for f = {f}",
@@ -177,5 +179,5 @@ def _heatmap(task, trace, title) -> Picture:
         error = np.nanmax(np.abs(values - expected), axis=0)
         scale = 1e-9 * (1 + float(np.max(np.abs(expected))))
         wrong = ~np.all(close(values, expected, 1e-6, scale), axis=0)
-    rows = [f"f{i + 1}" for i in range(task.shape[0])] if task.kind.vector_f else [f"d/d{v}" for v in task.variables]
+    rows = [f"f{i}" for i in range(task.shape[0])] if task.kind.vector_f else [f"d/d{v}" for v in task.variables]
     return Picture(task.id, "heatmap", title, task.variables, {"error": error, "wrong": wrong, "rows": rows, "cols": [f"d/d{v}" for v in task.variables]})

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import GradquizError
-from grader.problems.discovery import SUFFIXES, problem_files, search_path
+from grader.problems.discovery import SUFFIXES, bundled, problem_files, search_path
 from grader.problems.yamlio import load_yaml
 
 
@@ -16,6 +16,16 @@ class Entry:
     kind: str
     title: str
     path: Path
+    shadows: list[Path] = field(default_factory=list)  # later files with the same id, never used
+
+    @property
+    def shadow_note(self) -> str:
+        """'; shadows the bundled one' when a course file hides a bundled problem of the same id."""
+        if not self.shadows:
+            return ""
+        shipped = {p.resolve() for p in bundled()}
+        what = ["the bundled one" if p.parent.resolve() in shipped else str(p) for p in self.shadows]
+        return "; shadows " + ", ".join(dict.fromkeys(what))
 
 
 def kind_of(data) -> str:
@@ -38,8 +48,11 @@ def expand(paths) -> list[Path]:
 
 def catalogue(problems=(), warnings: list | None = None) -> list[Entry]:
     """The problems on the search path; a file that cannot be read or is no problem file is
-    skipped, with a line saying why appended to ``warnings`` (when given)."""
-    entries = []
+    skipped, with a line saying why appended to ``warnings`` (when given).  An id found again
+    further down the search path is listed once, as the file that is used, with the files it
+    shadows (a course's exercises/exercise1.yaml before the bundled one)."""
+    entries: list[Entry] = []
+    by_id: dict[str, Entry] = {}
     for path in problem_files(search_path(problems)):
         try:
             data, _ = load_yaml(path)
@@ -50,7 +63,14 @@ def catalogue(problems=(), warnings: list | None = None) -> list[Entry]:
             what = "answers to a quiz" if isinstance(data, dict) and "answers" in data else "no `id:` at the top"
             _warn(warnings, f"{path}: not an exercise or quiz file ({what}); skipped")
             continue
-        entries.append(Entry(str(data["id"]), kind_of(data), str(data.get("title", "")), path))
+        entry = Entry(str(data["id"]), kind_of(data), str(data.get("title", "")), path)
+        first = by_id.get(entry.id) or by_id.get(path.stem)
+        if first is not None:
+            first.shadows.append(path)
+            continue
+        by_id.setdefault(entry.id, entry)
+        by_id.setdefault(path.stem, entry)
+        entries.append(entry)
     return entries
 
 

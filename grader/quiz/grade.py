@@ -46,9 +46,10 @@ def grade_question(q: Question, raw) -> Result:
     try:
         if isinstance(raw, float) and not math.isfinite(raw):  # YAML's .nan and .inf
             raise Unreadable("NaN and infinities are not answers: give a number")
-        value = q.kind.read(q, raw)
-        extra["read_as"] = q.kind.show(q, value)
-        outcome = q.kind.judge(q, value)
+        with q.reading():  # the quiz's helper functions (s(x)) may be typed
+            value = q.kind.read(q, raw)
+            extra["read_as"] = q.kind.show(q, value)
+            outcome = q.kind.judge(q, value)
     except Unreadable as exc:
         outcome = Outcome(False, f"could not read your answer: {exc}", {"error": "unreadable"})
     except (TypeError, ValueError, ArithmeticError, RecursionError):

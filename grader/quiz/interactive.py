@@ -18,7 +18,12 @@ answers file for this quiz, or holds another student's answers, is refused;
 ``--force`` starts afresh and replaces it. Every save is atomic (a temporary file
 renamed over the old one).
 
-End of input (Ctrl-D) leaves the remaining questions unanswered, then grades and
+``--redo q3`` (repeatable, or ``q3,q5``) asks those questions again although the file has
+answers to them; Enter without an answer keeps the saved one.
+
+Piped input (``gradquiz quiz ID < answers.txt``) is read as answers only, one a line: a
+reading that differs from the text is shown, never confirmed, so no line is taken for a
+"yes". End of input (Ctrl-D) leaves the remaining questions unanswered, then grades and
 saves as usual. Ctrl-C stops at once: the answers given so far (with those saved
 before) are saved, nothing is graded, and the exit status is 130.
 """
@@ -52,13 +57,33 @@ def open_session(quiz_id: str, problems, student: str | None, output: Path | Non
     return quiz, target, saved.answers
 
 
-class Session:
-    """One sitting of one quiz: ask, read, confirm, give feedback, save."""
+def redo_ids(quiz, redo) -> tuple[str, ...]:
+    """The question ids of ``--redo`` (repeated, or q3,q5), each a question of the quiz."""
+    from grader.errors import GradquizError
 
-    def __init__(self, quiz, console, feedback_now: bool = True, saved: dict | None = None):
+    ids = tuple(dict.fromkeys(part.strip() for item in redo for part in str(item).split(",") if part.strip()))
+    known = [q.id for q in quiz.questions]
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise GradquizError(f"--redo: quiz '{quiz.id}' has no question {', '.join(map(repr, unknown))} (its questions: {', '.join(known)})")
+    return ids
+
+
+class Session:
+    """One sitting of one quiz: ask, read, confirm, give feedback, save.
+
+    ``redo``: ids of saved answers to ask again; ``confirm``: ask "Is that what you meant?"
+    (default: only when the input is a terminal, so piped answers are never taken for a yes)."""
+
+    def __init__(self, quiz, console, feedback_now: bool = True, saved: dict | None = None, *,
+                 redo: tuple[str, ...] = (), confirm: bool | None = None):
+        import sys
+
         self.quiz, self.console, self.feedback_now = quiz, console, feedback_now
         self.saved = dict(saved or {})  # answers from an earlier session: kept as they are
-        self.answers: dict = dict(self.saved)
+        self.redo = {i: self.saved.pop(i) for i in redo if i in self.saved}  # asked again; Enter keeps them
+        self.answers: dict = {**self.saved, **self.redo}
+        self.confirm = sys.stdin.isatty() if confirm is None else confirm
 
     def run(self, output: Path) -> int:
         self._intro(output)
@@ -91,6 +116,9 @@ class Session:
 
             self.console.print(Markdown(fill(quiz.spec.intro, quiz.params)))
         kept = sum(q.id in self.saved for q in quiz.questions)
+        if self.redo:
+            asked = ", ".join(self.redo)
+            self.console.print(f"Asking {escape(asked)} again; Enter without an answer keeps the saved one.", highlight=False)
         if kept:
             left = len(quiz.questions) - kept
             self.console.print(
@@ -114,7 +142,12 @@ class Session:
         for i, choice in enumerate(q.choices):
             self.console.print(f"  {i}) {escape(choice)}", highlight=False)
         self.console.print(f"[dim]{escape(help_text(q))}[/dim]")
+        if q.id in self.redo:
+            self.console.print(f"Your saved answer: {escape(str(self.redo[q.id]))}", highlight=False)
         saved = self._read(q)
+        if saved is None and q.id in self.redo:
+            self.console.print("Kept your saved answer.\n")
+            return
         if saved is None:
             self.console.print("Skipped.\n")
             return
@@ -138,15 +171,18 @@ class Session:
             if not raw:
                 return None
             try:
-                value = q.kind.read(q, raw)
-                shown = q.kind.show(q, value)
+                with q.reading():
+                    value = q.kind.read(q, raw)
+                    shown = q.kind.show(q, value)
             except Unreadable as exc:
                 self.console.print(f"[red]Could not read your answer:[/red] {escape(str(exc))}. Try again.", highlight=False)
                 continue
             if _same_text(shown, raw):
                 return q.kind.save(q, raw, value)
             self.console.print(f"read as: {escape(shown)}", highlight=False)
-            if not q.kind.preview or Confirm.ask("Is that what you meant?", console=self.console, default=True):
+            if not q.kind.preview or not self.confirm:  # piped input: the next line is the next answer
+                return q.kind.save(q, raw, value)
+            if Confirm.ask("Is that what you meant?", console=self.console, default=True):
                 return q.kind.save(q, raw, value)
 
     def _grade(self, q):

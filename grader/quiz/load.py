@@ -8,12 +8,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import sympy
+
 from grader.problems import schema
 from grader.problems.constraints import params_for
 from grader.problems.discovery import find_problem
 from grader.errors import GradquizError
-from grader.maths.parse import format_math
-from grader.problems.fields import Where
+from grader.maths.printing import written
+from grader.maths.functions import helper, helpers, known
+from grader.maths.parse import MathSyntaxError, parse_math
+from grader.problems.fields import Where, formula
 from grader.problems.placeholders import bracketed, fill
 import grader.quiz.edition as edition
 from grader.quiz.context import Context
@@ -48,7 +52,9 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
         if q.id in seen:
             where.error(("questions", i, "id"), f"duplicate id '{q.id}' (also question {seen[q.id]})")
         seen[q.id] = i
-    questions = tuple(_question(q, i, spec.id, student, params, where, salt) for i, q in enumerate(spec.questions))
+    functions = defined(spec, where)
+    with helpers(functions):
+        questions = tuple(_question(q, i, spec.id, student, params, where, salt, functions) for i, q in enumerate(spec.questions))
     if grading:
         questions = tuple(replace(q, reveal=_reveals(q.spec, spec)) for q in questions)
     if spec.student_edition:
@@ -70,12 +76,33 @@ def question_errors(path: Path | str, data, positions, params) -> list:
     spec = schema.validate(QuizSpec, data, positions, path)
     where = Where(path, positions)
     found = []
+    try:
+        functions = defined(spec, where)
+    except GradquizError as err:
+        return [err]
     for i, q in enumerate(spec.questions):
         try:
-            _question(q, i, spec.id, "", params, where)
+            with helpers(functions):
+                _question(q, i, spec.id, "", params, where, (), functions)
         except GradquizError as err:
             found.append(err)
     return found
+
+
+def defined(spec: QuizSpec, where: Where) -> dict:
+    """The quiz's helper functions (``define: {s: "1/(1 + exp(-x))"}``), each of one variable."""
+    out: dict = {}
+    for name, text in spec.define.items():
+        loc = ("define", name)
+        if known(name) or name in ("e", "pi"):
+            where.error(loc, f"'{name}' is already a function or constant of formulas: choose another name")
+        with helpers(out):  # a helper may use the ones defined before it
+            body = formula(text, loc, where)
+        free = sorted(body.free_symbols, key=lambda s: s.name)
+        if len(free) > 1:
+            where.error(loc, f"a helper function has one variable; {text!r} has {', '.join(s.name for s in free)}")
+        out[name] = helper(name, body, free[0] if free else None, str(text))
+    return out
 
 
 def compiled_questions(path: Path | str, data, positions, params) -> Quiz:
@@ -87,15 +114,20 @@ def compiled_questions(path: Path | str, data, positions, params) -> Quiz:
     spec = schema.validate(QuizSpec, data, positions, path)
     where = Where(path, positions)
     good = []
+    try:
+        functions = defined(spec, where)
+    except GradquizError:
+        return Quiz(spec, path, (), params, "")
     for i, q in enumerate(spec.questions):
         try:
-            good.append(_question(q, i, spec.id, "", params, where))
+            with helpers(functions):
+                good.append(_question(q, i, spec.id, "", params, where, (), functions))
         except GradquizError:
             pass
     return Quiz(spec, path, tuple(good), params, "")
 
 
-def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=()) -> Question:
+def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params, where, salt=(), functions=None) -> Question:
     kind = QUESTION_KINDS[spec.kind]
     loc = ("questions", index)
     for name in sorted(spec.model_fields_set - COMMON - kind.fields):
@@ -104,15 +136,35 @@ def _question(spec: QuestionSpec, index: int, quiz_id: str, student: str, params
     seed = (quiz_id, spec.id, student, *salt)
     ctx = Context(spec, loc, where, params, seed)
     parts = kind.compile(ctx)
-    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, **parts)
+    q = Question(spec, kind, index, where.positions.line_of(loc), prompt="", seed=seed, functions=functions or {},
+                 f_shown=_with_helpers(spec, q_vars(parts), params, functions), **parts)
     values = {name: bracketed(show_number(v)) for name, v in params.items()}
     if q.f is not None:
-        values["f"] = format_math(q.f)
+        values["f"] = q.f_text  # as people write it: x^3, e^(-x), s(2x)
     if q.at is not None:
         values["at"] = show_number(q.at)
     prompt = _fill(spec.prompt, values) or kind.default_prompt(q)
     choices = tuple(_fill(str(c), values) for c in spec.choices or ())
     return Question(**{**q.__dict__, "prompt": prompt, "choices": choices, "hint": _fill(spec.hint, values)})
+
+
+def q_vars(parts: dict) -> tuple | None:
+    return tuple(parts["variables"]) if parts.get("variables") else None
+
+
+def _with_helpers(spec: QuestionSpec, names, params, functions) -> str | None:
+    """f as the author wrote it with the quiz's helpers (``s(2*x)`` shown as s(2x), not expanded)."""
+    if not functions or not isinstance(spec.f, str) or not any(name in spec.f for name in functions):
+        return None
+    unexpanded = {name: helper(name, sympy.Function(name)(X), X, name) for name in functions}
+    try:
+        with helpers(unexpanded):
+            return written(parse_math(spec.f, symbols=names, constants=params))
+    except (MathSyntaxError, TypeError, ValueError):
+        return None
+
+
+X = sympy.Symbol("x")
 
 
 def find_quiz(quiz_id: str, problems=(), student: str | None = None, where=(None, None), *,

@@ -8,6 +8,7 @@ answers file keeps (``save``), judges it (``judge`` -> ``Outcome``) and lists wh
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ class Question:
     hint: str | None = None
     domain: dict | None = None
     seed: tuple = ()
+    functions: dict = field(default_factory=dict)  # the quiz's `define:` helpers (name -> MathFunction)
+    f_shown: str | None = None  # f as the author wrote it with those helpers (s(2x)), for prompts
     reveal: bool = True  # the feedback may show the key (grading mode hides it unless the file says `reveal: true`)
 
     @property
@@ -60,6 +63,19 @@ class Question:
     def points_label(self) -> str:
         """What the question is worth: 1 point, 2 points, 0.5 points."""
         return f"{self.spec.points:g} point{'s' if self.spec.points != 1 else ''}"
+
+    @property
+    def f_text(self) -> str:
+        """f as people write it, for prompts: ``x^3``, ``e^(-x)``, ``s(2x)`` (a quiz's helper)."""
+        from grader.maths.printing import written
+
+        return self.f_shown or written(self.f)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """A context in which this question's formulas may call the quiz's helper functions."""
+        from grader.maths.functions import helpers
+
+        return helpers(self.functions)
 
     def derivative_at(self, value) -> float | None:
         """f'(value) as a float, or None when it cannot be worked out."""

@@ -41,6 +41,7 @@ class QuizSpec(schema.Strict):
     title: StrictStr
     intro: StrictStr = ""
     params: dict[schema.Identifier, schema.Param] = {}
+    define: dict[schema.Identifier, schema.Formula] = {}  # helper functions of one variable: {s: "1/(1 + exp(-x))"}
     constraints: list[StrictStr] = []  # e.g. "a != b": params are redrawn until each holds (grader.problems.constraints)
     hidden_checks: int = Field(0, ge=0)  # set by `gradquiz export`: hidden questions left out
     student_edition: bool = False  # set by `gradquiz export`: answer keys left out, answers recorded

@@ -16,7 +16,28 @@ from grader.quiz.typed import parse_typed, real_number, short, show_number, top_
 
 INFINITY = re.compile(r"^([+-]?)\s*(oo|inf|infinity|∞)$", re.IGNORECASE)
 EVERYTHING = {"all", "all reals", "all real numbers", "everywhere", "r", "ℝ", "reals", "(-oo, oo)"}
-NOTHING = {"none", "nowhere", "empty", "never", "{}", "∅", "no"}
+# One vocabulary for "no such points" (stationary points) and "the empty set" (intervals)
+NOTHING = {
+    "none", "nowhere", "empty", "never", "{}", "∅", "no", "nothing", "empty set", "the empty set",
+    "no solution", "no solutions", "no real solution", "no real solutions", "no points", "no point",
+    "no stationary points", "no stationary point", "no such points", "no such point", "there are none",
+    "there is none", "none exist", "does not exist", "dne", "n/a", "no x", "no values", "not anywhere",
+}
+NONE_HINT = re.compile(r"^\s*(?:no|not|nothing|there|none|empty|never)\b", re.IGNORECASE)
+
+
+def is_nothing(text: str) -> bool:
+    """``none``, ``No solution.``, ``there are none``, ``∅``: the answer is the empty set."""
+    folded = " ".join(text.lower().split()).strip("\"'`").rstrip(".!").strip()
+    return folded in NOTHING
+
+
+def none_hint(text: str, exc: Unreadable) -> Unreadable:
+    """A reader's error, with a pointer to ``none`` when the text reads like words for nothing."""
+    if NONE_HINT.match(text):
+        return Unreadable(f"{exc}; if there are none, type none")
+    return exc
+
 UNION = re.compile(r"\s*(?:∪|\bU\b|\bu\b|\bor\b|\bunion\b|\band\b|&|;)\s*")
 BRACKETED = re.compile(r"^([(\[])(.*),(.*)([)\]])$", re.DOTALL)
 COMPARISON = re.compile(r"(<=|>=|≤|≥|=<|=>|<|>)")
@@ -32,16 +53,37 @@ def read_interval(raw, x: str = "x", constants=None) -> sympy.Set:
     folded = " ".join(text.lower().split())
     if folded in EVERYTHING or folded in {f"(-{w}, {w})" for w in ("inf", "infinity", "∞")}:
         return sympy.Reals
-    if folded in NOTHING:
+    if is_nothing(text):
         return sympy.EmptySet
     pieces = [q for p in UNION.split(text) for q in _top_level_commas(p) if q.strip()]
     if not pieces:
         raise Unreadable("expected an interval such as (0, oo) or x > 0")
-    result = sympy.Union(*(_piece(p.strip(), x, constants) for p in pieces))
+    try:
+        result = _union([_piece(p.strip(), x, constants) for p in pieces])
+    except Unreadable as exc:
+        raise none_hint(text, exc) from None
     if not all(isinstance(p, (sympy.Interval, sympy.FiniteSet)) for p in pieces_of(result)):
         # SymPy left an Intersection or Complement: it cannot order the ends (cos(1)^2 + sin(1)^2 - 1)
         raise Unreadable("cannot tell how the ends of this set are ordered: write them as plain numbers")
     return result
+
+
+def _union(parts: list) -> sympy.Set:
+    """The union of typed pieces in near-linear time: intervals sorted by their start, each
+    merged with the one before it when they meet (one two-interval union each); SymPy's own
+    ``Union`` of n pieces tries every pair (150 pieces took ten seconds)."""
+    try:
+        keyed = sorted(((float(p.start), p.left_open, i, p) for i, p in enumerate(parts)), key=lambda k: k[:3])
+    except (AttributeError, TypeError, ValueError):  # not all intervals with real ends: SymPy's way
+        return sympy.Union(*parts)
+    merged: list[sympy.Set] = []
+    for *_, piece in keyed:
+        joined = sympy.Union(merged[-1], piece) if merged else piece
+        if merged and isinstance(joined, sympy.Interval):
+            merged[-1] = joined
+        else:
+            merged.append(piece)
+    return merged[0] if len(merged) == 1 else sympy.Union(*merged, evaluate=False)
 
 
 def _top_level_commas(text: str) -> list[str]:
@@ -88,9 +130,16 @@ def _end(text, constants) -> sympy.Expr:
     return expr
 
 
+OPS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
+FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+
+
 def _inequality(parts, x, constants) -> sympy.Set:
-    ops = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
+    ops = OPS
     sides, signs = parts[0::2], [ops[p] for p in parts[1::2]]
+    absolute = re.compile(rf"^(?:\|\s*{re.escape(x)}\s*\||abs\s*\(\s*{re.escape(x)}\s*\))$")
+    if len(sides) == 2 and any(absolute.match(side) for side in sides):
+        return _absolute(sides, signs[0], absolute, constants)
     if x not in sides:
         raise Unreadable(f"an inequality needs the variable {x}, e.g. {x} > 0")
     result = sympy.Reals
@@ -109,6 +158,21 @@ def _inequality(parts, x, constants) -> sympy.Set:
         }[op]
         result = sympy.Intersection(result, bound)
     return result
+
+
+def _absolute(sides: list, op: str, absolute: re.Pattern, constants) -> sympy.Set:
+    """``|x| > 1`` is x < -1 or x > 1; ``|x| <= 2`` is -2 <= x <= 2."""
+    if absolute.match(sides[0]):
+        value = _end(sides[1], constants)
+    else:
+        value, op = _end(sides[0], constants), FLIP[op]
+    if op in ("<", "<="):
+        return sympy.Interval(-value, value, left_open=op == "<", right_open=op == "<")
+    outside = op == ">"
+    return sympy.Union(
+        sympy.Interval(-sympy.oo, -value, left_open=True, right_open=outside),
+        sympy.Interval(value, sympy.oo, left_open=outside, right_open=True),
+    )
 
 
 def _show_end(value) -> str:

@@ -97,17 +97,22 @@ def real_number(expr: sympy.Expr) -> float:
 TREND_WORDS = {
     **dict.fromkeys(
         "increasing increase increases increased inc incr up rising rises rise growing grows "
-        "larger bigger right + ↑".split() + ["goes up", "increase x", "x increases", "it increases", "moves right"],
+        "larger bigger right + ↑ ascending climbing".split()
+        + ["goes up", "going up", "went up", "increase x", "x increases", "it increases", "moves right", "moving right",
+           "gets bigger", "getting bigger", "gets larger", "to the right", "x goes up"],
         "up",
     ),
     **dict.fromkeys(
         "decreasing decrease decreases decreased dec decr down falling falls fall shrinking shrinks "
-        "smaller left - ↓".split() + ["goes down", "decrease x", "x decreases", "it decreases", "moves left"],
+        "smaller left - ↓ descending".split()
+        + ["goes down", "going down", "went down", "decrease x", "x decreases", "it decreases", "moves left", "moving left",
+           "gets smaller", "getting smaller", "to the left", "x goes down"],
         "down",
     ),
     **dict.fromkeys(
         "stationary constant flat stay stays unchanged none neither stop stops zero 0 critical".split()
-        + ["stationary point", "stay put", "no change", "does not change", "doesn't change", "not changing", "x stays"],
+        + ["stationary point", "stay put", "no change", "does not change", "doesn't change", "not changing", "x stays",
+           "stays the same", "staying", "neither increasing nor decreasing", "flat there"],
         "flat",
     ),
 }
@@ -129,11 +134,15 @@ def typed_word(text: str, words: dict[str, str], expected: str) -> str:
 def trend_word(text: str, names: dict[str, str], expected: str, extra: dict | None = None) -> str:
     """A direction word in the shared vocabulary, named as the kind names it (``names``: up/down/flat)."""
     key = fold_word(text)
-    if extra and key in extra:
-        return extra[key]
-    if key in TREND_WORDS:
-        return names[TREND_WORDS[key]]
+    for form in (key, TREND_LEAD.sub("", key)):  # "f is increasing", "it will decrease x"
+        if extra and form in extra:
+            return extra[form]
+        if form in TREND_WORDS:
+            return names[TREND_WORDS[form]]
     raise Unreadable(f"expected {expected}, got {short(text)}")
+
+
+TREND_LEAD = re.compile(r"^(?:(?:f|it|x|the function|the step|gradient descent)\s+)?(?:is|will|would|'s|s|it's)\s+|^it's\s+")
 
 
 def top_level_commas(text: str, brackets: str = "([{") -> list[str]:

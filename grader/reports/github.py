@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ast
 import re
-from html import escape as _html
+from html import escape as html_escape
 
 from grader.reports.model import Report
-from grader.reports.text import fmt, printable
+from grader.reports.safe import markdown, one_line, printable
+from grader.reports.text import fmt
 
 
 def escape_data(text: str) -> str:
@@ -30,7 +31,7 @@ def def_lines(source: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested too deep to parse in memory
         for number, line in enumerate(source.splitlines(), start=1):
             match = re.match(r"\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", line)
             if match:
@@ -62,10 +63,16 @@ def _line_of(result, report: Report, source: str, defs: dict, keys: dict) -> int
 
 
 def annotations(report: Report, source: str = "") -> str:
-    """The workflow commands: an ``::error`` per failing result and a ``::notice`` with the score."""
-    defs = def_lines(source) if report.kind != "quiz" else {}
-    keys = _key_lines(source) if report.kind == "quiz" else {}
+    """The workflow commands: an ``::error`` per failing result and a ``::notice`` with the score.
+    Never raises: where a line cannot be found, the annotation goes on line 1 and a notice says why."""
     out = []
+    try:
+        defs = def_lines(source) if report.kind != "quiz" else {}
+        keys = _key_lines(source) if report.kind == "quiz" else {}
+    except Exception as exc:  # noqa: BLE001 - an annotation's place must never cost the report
+        defs, keys = {}, {}
+        out.append(f"::notice file={escape_property(report.file)},title=gradquiz::"
+                   f"{escape_data(one_line(f'annotations placed on line 1: {type(exc).__name__}'))}")
     error = getattr(report, "error", None)
     if error:  # the check could not happen: the reason, on the file
         out.append(f"::error file={escape_property(report.file)},line=1,title={escape_property('gradquiz: not graded')}::"
@@ -83,20 +90,25 @@ def annotations(report: Report, source: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
+def _own(text: str) -> str:
+    """The instructor's text (a title, an id) in Markdown: one line, HTML and ``|`` escaped."""
+    return html_escape(one_line(text), quote=False).replace("|", "\\|") or " "
+
+
 def _cell(text: str) -> str:
-    text = _html(printable(text), quote=False).replace("|", "\\|")
-    return "<br>".join(line for line in text.split("\n") if line.strip()) or " "
+    """Text in a Markdown table cell: each line escaped (``safe.markdown``), joined by <br>."""
+    return "<br>".join(markdown(line) for line in printable(text).split("\n") if line.strip()) or " "
 
 
 def summary(report: Report) -> str:
     """A Markdown table for ``$GITHUB_STEP_SUMMARY``: one row per task or question."""
-    head = (f"### {_cell(report.title)} ({_cell(report.id)}): {fmt(report.score)} / {fmt(report.max_score)}\n\n"
-            f"`{_cell(report.file)}`\n\n| task | result | points | feedback |\n| --- | --- | --- | --- |\n")
+    head = (f"### {_own(report.title)} ({_own(report.id)}): {fmt(report.score)} / {fmt(report.max_score)}\n\n"
+            f"{_cell(report.file)}\n\n| task | result | points | feedback |\n| --- | --- | --- | --- |\n")
     rows = []
     if getattr(report, "error", None):
         rows.append(f"| (not graded) | ❌ error | 0 | {_cell(report.error)} |")
     for r in report.results:
         mark = "✅ pass" if r.passed else "❌ fail"
         first = printable(r.feedback).strip().split("\n")[0][:300] if r.feedback else ""
-        rows.append(f"| {_cell(r.id)}{' (hidden)' if r.hidden else ''} | {mark} | {fmt(r.score)}/{fmt(r.max_score)} | {_cell(first)} |")
+        rows.append(f"| {_own(r.id)}{' (hidden)' if r.hidden else ''} | {mark} | {fmt(r.score)}/{fmt(r.max_score)} | {_cell(first)} |")
     return head + "\n".join(rows) + "\n\n"

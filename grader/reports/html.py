@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 
 
-from grader.reports.text import fmt, printable
+from grader.reports.safe import shown_notes
+from grader.reports.text import fmt, load_error_repeats, printable
 
 STYLE = (
     "<style>.gq{font-family:system-ui,sans-serif;max-width:60em}.gq table{border-collapse:collapse}"
@@ -27,6 +28,7 @@ def _e(text) -> str:
 def render_html(report) -> str:  # report: a model.Report (not imported: model imports this module)
     colour = "pass" if report.passed else "fail"
     rows = []
+    repeats = load_error_repeats(report.results)  # a file that cannot be loaded: said once
     for r in report.results:
         recorded = r.extra.get("status") == "recorded"
         mark = '<span class="rec">RECORDED</span>' if recorded else (
@@ -36,7 +38,7 @@ def render_html(report) -> str:  # report: a model.Report (not imported: model i
         mistake = f'<br><small>mistake: <code>{_e(r.extra["mistake"])}</code></small>' if r.extra.get("mistake") else ""
         rows.append(
             f"<tr><td>{mark}</td><td><code>{_e(r.id)}</code>{hidden}{mistake}</td>"
-            f"<td>{fmt(r.score)}/{fmt(r.max_score)}</td><td><pre>{_e(r.feedback)}</pre></td></tr>"
+            f"<td>{fmt(r.score)}/{fmt(r.max_score)}</td><td><pre>{_e(repeats.get(r.id, r.feedback))}</pre></td></tr>"
         )
     parts = [
         STYLE,
@@ -47,7 +49,7 @@ def render_html(report) -> str:  # report: a model.Report (not imported: model i
         *rows,
         "</table>",
     ]
-    parts += [f'<p class="note">note: {_e(note)}</p>' for note in report.notes]
+    parts += [f'<p class="note">note: {_e(note)}</p>' for note in shown_notes(report.notes)]
     if report.output.strip():
         parts.append(f"<details><summary>Your code printed</summary><pre>{_e(report.output.rstrip())}</pre></details>")
     for task_id, svg in report.figures:

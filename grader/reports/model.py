@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from grader.reports.safe import printable, shown_notes
+
 
 @dataclass
 class Result:
@@ -101,9 +103,9 @@ class Report:
         if self.student:
             out["student"] = self.student
         if self.notes:
-            out["notes"] = list(self.notes)
-        if self.output:
-            out["output"] = self.output
+            out["notes"] = shown_notes(self.notes)
+        if self.output:  # what the submission printed: nothing invisible, no line that starts with ::
+            out["output"] = printable(self.output)
         if self.isolation is not None:
             out["isolation"] = self.isolation
         if self.error:

@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import re
 
+from grader.reports.safe import one_line, printable, shown_notes
 
-
-
-# Control characters (but newline and tab) and lone surrogates: a submission can put them in
-# its output and error messages. Raw, they move the cursor of the terminal that shows the
-# report, make the XML invalid, or stop the report from being written at all (UnicodeEncodeError).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal and for XML: unprintable characters shown as \\xNN or \\uNNNN."""
-    return _UNPRINTABLE.sub(_escaped, str(text))
-
-
-def _escaped(match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def one_line(text) -> str:
-    """``printable`` with line breaks shown as \\n too: for a field that must stay on one line
-    (a title, a file name), so that nothing in it can start a line of the report."""
-    return printable(text).replace("\n", "\\n").replace("\t", " ")
-
+__all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
 
 OUTPUT_HEAD = "Your code printed (shown as printed; not part of the grade):"
 OUTPUT_BAR = "  | "  # before every line of the submission's output
@@ -56,14 +34,15 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         _indented(console, OUTPUT_BAR, report.output.rstrip(), style="dim")
         console.print(f"[dim]{OUTPUT_END}[/dim]", highlight=False)
     recorded = sum(r.extra.get("status") == "recorded" for r in report.results)
+    repeats = load_error_repeats(report.results)
     for r in report.results:
         mark = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]"
         if r.extra.get("status") == "recorded":  # a student edition's answer, graded later
             mark = "[cyan]RECORDED[/cyan]"
         tag = " [dim](hidden)[/dim]" if r.hidden else ""
         console.print(f"{mark} {_markup(one_line(r.id))}{tag}  {fmt(r.score)}/{fmt(r.max_score)}", highlight=False)
-        _indented(console, "     ", r.feedback)
-    for note in report.notes:
+        _indented(console, "     ", repeats.get(r.id, r.feedback))
+    for note in shown_notes(report.notes):
         console.print(f"[yellow]note:[/yellow] {_markup(one_line(note))}", highlight=False)
     if recorded:
         colour = "cyan" if report.exit_code == 0 else "red"
@@ -73,6 +52,21 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
         return
     colour = "green" if report.passed else "red"
     console.print(f"[bold {colour}]Score: {fmt(report.score)} / {fmt(report.max_score)}[/bold {colour}]")
+
+
+def load_error_repeats(results) -> dict:
+    """{task id: a short line} for each task after the first that says the file could not be
+    loaded in the same words: the reason is given once (text and HTML reports alike)."""
+    out, first = {}, None
+    for r in results:
+        if r.extra.get("error") != "import":
+            continue
+        said = r.feedback.split("\nHint:")[0]  # without the task's own hint
+        if first is None:
+            first = (r.id, said)
+        elif said == first[1]:
+            out[r.id] = f"Not graded: your file could not be loaded (see {first[0]} above)."
+    return out
 
 
 def _indented(console, prefix: str, text: str, style=None) -> None:

@@ -275,7 +275,11 @@ def _prepare(cfg):
     """What every child needs before it is confined: environment, preloaded modules."""
     os.environ.clear()
     os.environ.update({"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "TMPDIR": "/nonexistent", "OPENBLAS_NUM_THREADS": "1"})
-    for name in _PRELOAD.split() + list(cfg.get("preload", ())):
+    forbid = set(cfg.get("forbid", ()))
+    names = _PRELOAD.split()
+    if forbid & {n.split(".")[0] for n in names}:  # never in memory (gc.get_objects() finds what is), nor
+        names = [n for n in names if n.split(".")[0] == "numpy"]  # what imports it (statistics: fractions)
+    for name in names + list(cfg.get("preload", ())):
         try:
             __import__(name)
         except ImportError:
@@ -291,6 +295,15 @@ def _prepare(cfg):
             pass
 
 
+def _stand_in(module):
+    return module is None or bool(getattr(module, "__dict__", {}).get("__forbidden__"))
+
+
+def _loaded_tops():
+    """The top-level names of every module really in memory (not a forbidden stand-in)."""
+    return {name.split(".")[0] for name, module in list(sys.modules.items()) if not _stand_in(module)}
+
+
 def _serve(cfg, result_fd, requests, confine, read_fds=None):
     """Confine this process, report how, run the submission, answer requests."""
     os.chdir(cfg["scratch"])
@@ -301,8 +314,15 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
     except BaseException as exc:  # fail closed: nothing of the submission runs unconfined
         _send(result_fd, {"import_error": {"type": "SandboxError", "message": f"the sandbox could not be set up: {exc}"[:500], "line": None, "text": ""}})
         return
-    _send(result_fd, {"isolation": isolation})
     forbid = set(cfg.get("forbid", ()))
+    loaded = sorted(n for n in forbid if n in sys.modules and not _stand_in(sys.modules[n]))  # a package's
+    # submodule is never loaded without the package itself: the top-level names are enough
+    if loaded:  # fail closed: a module in memory can be reached whatever sys.modules says
+        _send(result_fd, {"import_error": {"type": "SandboxError", "message": (
+            f"the sandbox could not be set up: {', '.join(loaded)} cannot be forbidden here (the sandbox itself "
+            "loads it with numpy)")[:500], "line": None, "text": ""}})
+        return
+    _send(result_fd, {"isolation": isolation})
     for name in list(sys.modules):
         if name.split(".")[0] in forbid:
             sys.modules[name] = _forbidden_proxy(name)
@@ -362,7 +382,7 @@ def _zygote(parent, confine):
         confine._close([fd for fd, *_ in base])
         base = None
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    control.sendall((_dumps({"ready": True, "layered": layered}) + "\n").encode())
+    control.sendall((_dumps({"ready": True, "layered": layered, "loaded": sorted(_loaded_tops())}) + "\n").encode())
     while True:
         try:
             message, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 4)

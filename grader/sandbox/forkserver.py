@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 
+from grader.sandbox import cleanup
 from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister, temp_folder
 
 START_TIMEOUT = 60.0  # seconds for the zygote to import numpy and the allowed packages
@@ -43,6 +43,7 @@ class ForkServer:
         self.limits = limits
         self.pid = self.proc = None
         self.layered = False
+        self.loaded: frozenset = frozenset()  # top-level names of the modules in the zygote's memory
         # every child's folder is made in here: the zygote's own Landlock layer allows it, each
         # child's layer only its own scratch folder inside (see confine.restrict_fork_server)
         self.root = temp_folder("forks")
@@ -77,6 +78,8 @@ class ForkServer:
             self.close()
             raise ForkServerError("the fork server did not start")
         self.layered = reply.get("layered") is True
+        loaded = reply.get("loaded")
+        self.loaded = frozenset(n for n in loaded if isinstance(n, str)) if isinstance(loaded, list) else frozenset()
 
     def _stop(self) -> None:
         if self.proc is not None:
@@ -126,14 +129,20 @@ class ForkServer:
             raise ValueError(
                 f"this fork server preloads {sorted(self.allow)}; the exercise allows {sorted(allow - forbid)}"
             )
+        if forbid & self.loaded:  # in the zygote's memory, so in every child's
+            raise ValueError(f"this fork server preloaded {sorted(forbid & self.loaded)}, which the exercise forbids")
         if self.layered and allow - forbid - set(self.allow):
             raise ValueError(f"this fork server's children may read {sorted(self.allow) or 'no package'} beyond "
                              f"numpy; the exercise allows {sorted(allow - forbid)}")
         return ForkedSandbox(self, source, filename, forbid=sorted(forbid), limits=self.limits, allow=sorted(allow))
 
     def close(self) -> None:
-        self._stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Stop the zygote, remove its folder; never raises (a failure is one line on stderr)."""
+        try:
+            self._stop()
+        except Exception as exc:  # noqa: BLE001 - clean-up must not cost a grade
+            cleanup.report(f"could not stop the fork server ({exc})")
+        cleanup.remove_or_report(self.root, "the fork server's folder")
         _unregister(self)
 
     def _emergency(self) -> None:
@@ -142,7 +151,7 @@ class ForkServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except OSError:
                 pass
-        shutil.rmtree(self.root, ignore_errors=True)
+        cleanup.remove_or_report(self.root, "the fork server's folder")
 
     def __enter__(self):
         return self

@@ -15,7 +15,6 @@ import fcntl
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.sandbox import cgroups, replies
+from grader.sandbox import cgroups, cleanup, replies
 
 CHILD = Path(__file__).with_name("child.py")
 OUTPUT_LIMIT = 4000  # characters of captured stdout/stderr kept for feedback
@@ -78,29 +77,11 @@ def temp_folder(kind: str, where: str | None = None) -> str:
     where = where if where is not None else (temp_root() or tempfile.gettempdir())
     if (kind, where) not in _SWEPT:
         _SWEPT.add((kind, where))
-        _remove_stale(where, f"gradquiz-{kind}-")
+        cleanup.remove_stale(where, f"gradquiz-{kind}-")
     return tempfile.mkdtemp(prefix=f"gradquiz-{kind}-{os.getpid()}-", dir=where)
 
 
 _SWEPT: set = set()
-
-
-def _remove_stale(where: str, prefix: str) -> None:
-    try:
-        names = os.listdir(where)
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(prefix):].split("-")[0]
-        if not (name.startswith(prefix) and pid.isdigit()) or os.path.exists(f"/proc/{pid}"):
-            continue
-        path = os.path.join(where, name)
-        try:
-            info = os.lstat(path)
-        except OSError:
-            continue
-        if info.st_uid == os.geteuid() and not os.path.islink(path) and os.path.isdir(path):
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def _is_tmpfs(path: str) -> bool:
@@ -245,11 +226,15 @@ class Sandbox:
         return self.proc.pid
 
     def close(self) -> None:
-        if self.pid is not None or self._req >= 0:
-            self._kill()
-        for handle in (self._out, self._err):
-            handle.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        """Kill the child, remove its folder; never raises (a failure is one line on stderr)."""
+        try:
+            if self.pid is not None or self._req >= 0:
+                self._kill()
+            for handle in (self._out, self._err):
+                handle.close()
+        except Exception as exc:  # noqa: BLE001 - clean-up must not cost a grade
+            cleanup.report(f"could not stop a sandbox child ({exc})")
+        cleanup.remove_or_report(self._tmp)
         _unregister(self)
 
     def _emergency(self) -> None:
@@ -259,7 +244,7 @@ class Sandbox:
                 os.killpg(self.pid, signal.SIGKILL)
             except OSError:
                 pass
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        cleanup.remove_or_report(self._tmp)
         if self._cgroup:
             self._cgroup.remove(0.5)
 

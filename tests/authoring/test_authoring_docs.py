@@ -46,6 +46,7 @@ def test_every_yaml_block_is_yaml():
         yaml.safe_load(body)
 
 
+@pytest.mark.e2e
 def test_the_example_files_validate(course):
     rc, out, err = run_cli("validate", "exercises", "quizzes", cwd=course)
     assert (rc, err) == (0, ""), err
@@ -55,6 +56,7 @@ def test_the_example_files_validate(course):
         assert f"{name}: ok" in out
 
 
+@pytest.mark.e2e
 def test_the_broken_example_gives_the_message_shown(course):
     found = blocks()
     index = next(i for i, (_, body) in enumerate(found) if body.startswith("# file: broken/"))
@@ -95,6 +97,7 @@ def test_the_starter_shown_is_the_real_one(course):
             assert line in real
 
 
+@pytest.mark.e2e
 def test_the_recorded_report_shown_is_the_real_one(course, tmp_path):
     from grader.authoring.edition import export
 

@@ -69,6 +69,7 @@ def secret(tmp_path) -> Path:
 
 # -- new ------------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_new_exercise_template_validates(tmp_path):
     rc, out, err = run_cli("new", "exercise", "my_first", "--output", tmp_path / "my_first.yaml", cwd=tmp_path)
     assert rc == 0, err
@@ -87,6 +88,7 @@ def test_new_template_explains_every_field():
         assert "#" in lines[i] or lines[i - 1].lstrip().startswith("#"), f"{key} has no comment"
 
 
+@pytest.mark.e2e
 def test_new_prints_without_output_and_never_overwrites(tmp_path):
     rc, out, _ = run_cli("new", "exercise", "x1", cwd=tmp_path)
     assert rc == 0 and out.startswith("# An exercise")
@@ -134,6 +136,7 @@ def test_starter_for_every_bundled_exercise_scores_0_with_not_written_yet(exerci
         )
 
 
+@pytest.mark.e2e
 def test_untouched_starter_through_the_command(tmp_path):
     rc, _, err = run_cli("starter", "exercise1", "--output", tmp_path / "exercise1.py", cwd=tmp_path)
     assert rc == 0, err
@@ -162,6 +165,7 @@ def test_starter_leaves_out_hidden_tasks_and_says_how_many(secret):
     assert "# 2 hidden checks will also run when your work is graded" in text
 
 
+@pytest.mark.e2e
 def test_starter_for_an_unknown_id_exits_2(tmp_path):
     rc, _, err = run_cli("starter", "nope", cwd=tmp_path)
     assert rc == 2 and err == "gradquiz: no exercise or quiz with id 'nope' (see `gradquiz list`)\n"
@@ -178,6 +182,7 @@ def test_student_mode_skips_hidden_tasks_and_counts_them(secret, tmp_path):
     assert report.notes == ["2 hidden checks will run when your work is graded."]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_grading_mode_runs_hidden_tasks_and_marks_them(secret, tmp_path, how):
     sub = tmp_path / "secretive.py"
@@ -193,6 +198,7 @@ def test_grading_mode_runs_hidden_tasks_and_marks_them(secret, tmp_path, how):
     assert results["hidden_okapi_task"]["hidden"] is True and results["hidden_okapi_task"]["passed"] is True
 
 
+@pytest.mark.e2e
 def test_gradescope_publishes_hidden_results_later(secret, tmp_path):
     sub = tmp_path / "secretive.py"
     sub.write_text(SECRET_SOLUTION)
@@ -225,6 +231,7 @@ def test_export_of_the_bundled_set_has_no_reference_key(tmp_path):
     assert all(not item.errors for item in validate_paths([tmp_path / "handout"]))
 
 
+@pytest.mark.e2e
 def test_student_edition_still_grades_exercises_for_real(tmp_path):
     rc, _, err = run_cli("export", EXERCISES, "--output", tmp_path / "handout", cwd=tmp_path)
     assert rc == 0, err
@@ -248,6 +255,7 @@ def test_student_edition_says_hidden_checks_exist(secret, tmp_path):
     assert graded.notes == ["This is the student edition: its 2 hidden checks are not in it; the instructor's files run them."]
 
 
+@pytest.mark.e2e
 def test_export_never_overwrites_the_instructors_files(secret, tmp_path):
     (secret / "exercises").mkdir()
     (secret / "exercises" / "secretive.yaml").write_text(SECRET)
@@ -263,6 +271,7 @@ def test_export_never_overwrites_the_instructors_files(secret, tmp_path):
     export([secret / "secretive.yaml"], tmp_path / "again")  # a student edition may be regenerated
 
 
+@pytest.mark.e2e
 def test_export_refuses_a_broken_file(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: B\ntasks:\n  - id: d\n    kind: derivitive\n    function: d\n    f: x\n    domain: [0, 1]\n")
@@ -279,6 +288,7 @@ QUIZZES = ROOT / "quizzes"
 BUNDLED_QUIZZES = sorted(p.stem for p in QUIZZES.glob("*.yaml"))
 
 
+@pytest.mark.e2e
 def test_new_quiz_template_validates(tmp_path):
     rc, _, err = run_cli("new", "quiz", "my_quiz", "--output", tmp_path / "my_quiz.yaml", cwd=tmp_path)
     assert rc == 0, err
@@ -360,6 +370,7 @@ def test_quiz_export_leaks_no_answer_key(secret_quiz, tmp_path):
     assert all(not item.errors for item in validate_paths([written]))
 
 
+@pytest.mark.e2e
 def test_quiz_student_edition_records_answers_with_exit_0(secret_quiz, tmp_path):
     export([secret_quiz], tmp_path / "handout")
     answers = tmp_path / "mine.answers.yaml"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXE, SOLUTIONS, clean_env, run_cli
+from conftest import GRADQUIZ, SOLUTIONS, clean_env, run_cli
 
 from grader.reports.github import def_lines, escape_data, escape_property
 
@@ -65,6 +65,7 @@ def pair(tmp_path) -> tuple[Path, Path]:
     return sub, problems
 
 
+@pytest.mark.e2e
 def test_several_outputs_in_one_run(pair, tmp_path):
     sub, problems = pair
     rc, out, err = run_cli("check", sub, "--problems", problems, "--output", tmp_path / "r.json",
@@ -89,13 +90,15 @@ def test_several_outputs_in_one_run(pair, tmp_path):
     assert rc == 2 and err.strip() == "gradquiz: pdf:x.pdf: unknown report format 'pdf' (one of text, json, junit, gradescope, classroom)"
 
 
+@pytest.mark.e2e
 def test_reports_to_files_and_the_text_to_the_terminal(pair, tmp_path):
     """In a terminal (a real one: pexpect), the text report still shows beside the files."""
     import pexpect
 
     sub, problems = pair
-    child = pexpect.spawn(EXE, ["check", str(sub), "--problems", str(problems), "--output", str(tmp_path / "r.json"),
-                                "--output", str(tmp_path / "j.xml")], cwd=str(tmp_path), env=clean_env(), encoding="utf-8",
+    args = ["check", str(sub), "--problems", str(problems), "--output", str(tmp_path / "r.json"),
+            "--output", str(tmp_path / "j.xml")]
+    child = pexpect.spawn(GRADQUIZ[0], [*GRADQUIZ[1:], *args], cwd=str(tmp_path), env=clean_env(), encoding="utf-8",
                           timeout=60, dimensions=(40, 200))
     child.expect(pexpect.EOF)
     child.close()
@@ -105,6 +108,7 @@ def test_reports_to_files_and_the_text_to_the_terminal(pair, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["score"] == 1 and (tmp_path / "j.xml").exists()
 
 
+@pytest.mark.e2e
 def test_github_annotations_and_summary(pair, tmp_path):
     sub, problems = pair
     summary = tmp_path / "summary.md"
@@ -116,7 +120,7 @@ def test_github_annotations_and_summary(pair, tmp_path):
     assert len(commands) == 2
     error, notice = commands
     assert error.startswith("::error file=pair.py,line=8,title=pair%3A second (0/1)::second(")
-    assert "100%25 wrong line two, with: colons" in error  # the message on one line (feedback.clean_error)
+    assert r"100%25 wrong\nline two, with: colons" in error  # the message on one line, its break shown (safe.one_line)
     assert "%0A" in error  # the feedback's own lines escaped: one line, no command of its own
     assert "\n" not in error
     assert notice == "::notice file=pair.py,title=gradquiz::Two tasks (pair): 1 / 2"
@@ -129,6 +133,7 @@ def test_github_annotations_and_summary(pair, tmp_path):
     assert out.splitlines()[-1] == "::error file=missing.py,line=1,title=gradquiz%3A not graded::missing.py: no such file"
 
 
+@pytest.mark.e2e
 def test_quiz_annotation_is_on_the_answer_line(tmp_path):
     answers = tmp_path / "signs.answers.yaml"
     answers.write_text((SOLUTIONS / "signs_wrong.answers.yaml").read_text())
@@ -143,6 +148,7 @@ def test_quiz_annotation_is_on_the_answer_line(tmp_path):
         assert lines[number - 1].strip().startswith(f"{qid}:")
 
 
+@pytest.mark.e2e
 def test_ci_github_writes_a_classroom_workflow(tmp_path):
     path = tmp_path / ".github" / "workflows" / "classroom.yml"
     rc, out, err = run_cli("ci", "github", "--exercise", "exercise1", "--exercise", "signs",
@@ -186,6 +192,7 @@ def _autograder(tmp_path: Path, submission: dict[str, str], metadata: dict | Non
     return json.loads((root / "results" / "results.json").read_text())
 
 
+@pytest.mark.e2e
 def test_gradescope_bundle_grades_a_submission(tmp_path):
     rc, out, err = run_cli("ci", "gradescope", "--exercise", "exercise1", "--exercise", "tangent",
                            "--output", tmp_path / "autograder.zip", cwd=tmp_path)
@@ -201,6 +208,7 @@ def test_gradescope_bundle_grades_a_submission(tmp_path):
     assert results["score"] == 3
 
 
+@pytest.mark.e2e
 def test_gradescope_bundle_uses_the_students_variant(tmp_path):
     rc, out, err = run_cli("ci", "gradescope", "--exercise", "tangent", "--output", tmp_path / "autograder.zip", cwd=tmp_path)
     assert rc == 0, err
@@ -214,6 +222,7 @@ def test_gradescope_bundle_uses_the_students_variant(tmp_path):
     assert {t["name"] for t in results["tests"]} == {r["id"] for r in json.loads(out)["results"]}
 
 
+@pytest.mark.e2e
 def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     """`gradquiz ci github|gradescope [--output PATH]` (spec section 6) alone: every problem grading
     mode finds, here the bundled course."""
@@ -228,6 +237,7 @@ def test_ci_with_no_problem_named_covers_the_course(tmp_path):
     assert {"problems/exercise1.yaml", "problems/signs.yaml", "run_autograder"} <= names
 
 
+@pytest.mark.e2e
 def test_gradescope_bundle_installs_its_wheel_and_grades_a_notebook(tmp_path):
     """setup.sh installs the wheel the zip holds into a fresh venv (no package index has gradquiz);
     run_autograder then grades with that install: a notebook where the .py is absent, and wrong

@@ -18,6 +18,8 @@ import pytest
 import yaml
 from conftest import clean_env, run_cli
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 SECRETS = {"GRADQUIZ_SECRET": "course-secret", "GRADQUIZ_PROBLEMS_TOKEN": "ghp_problems"}
 ACTOR = "octocat"
 

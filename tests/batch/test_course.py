@@ -17,6 +17,8 @@ import yaml
 from conftest import ROOT, SOLUTIONS, clean_env, run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 SECRET = "course-test-secret"
 OWN = {  # a problem of the course's own, with a short time limit
     "id": "slopes",

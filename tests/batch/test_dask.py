@@ -16,6 +16,8 @@ import pytest
 
 from conftest import SOLUTIONS, clean_env, run_cli
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 pytest.importorskip("distributed", reason="the Dask executor needs the extra: pip install 'gradquiz[dask]'")
 
 SECRET = "dask-test-secret"

@@ -35,7 +35,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SOLUTIONS, clean_env, run_cli
+from conftest import SOLUTIONS, clean_env, exercise_text, run_cli, task
+
+from grader.batch.gradebook import Row, build
+from grader.batch.layout import plan
+from grader.batch.lms import canvas_column, cell, check, feedback, to_canvas, to_moodle
+from grader.errors import GradquizError
 
 SECRET = "lms-test-secret"
 RIGHT = (SOLUTIONS / "exercise1.py").read_text()
@@ -91,6 +96,7 @@ def _book(out: Path) -> dict[str, dict]:
         return {row["student"]: row for row in csv.DictReader(handle)}
 
 
+@pytest.mark.e2e
 def test_canvas_files_are_matched_by_user_id(canvas):
     out, _, stderr = canvas
     book = _book(out)
@@ -134,6 +140,7 @@ def canvas_import(text: str) -> tuple[str, str, dict[str, str]]:
     return match.group(2), points, grades
 
 
+@pytest.mark.e2e
 def test_canvas_csv_updates_the_exported_assignment(canvas):
     out, _, _ = canvas
     assignment, points, grades = canvas_import((out / "canvas.csv").read_text(encoding="utf-8"))
@@ -144,6 +151,7 @@ def test_canvas_csv_updates_the_exported_assignment(canvas):
     assert rows[2][:5] == ["Doe, Jane", "1001", "S1001", "jdoe1", "Section A"]
 
 
+@pytest.mark.e2e
 def test_a_canvas_export_with_many_assignments_and_none_named_is_refused(tmp_path):
     export = tmp_path / "grades.csv"
     export.write_text(CANVAS_EXPORT.replace(f"{TITLE} (4471)", "Homework 1 (4471)"), encoding="utf-8")
@@ -209,6 +217,7 @@ def moodle_import(text: str) -> dict[str, tuple[float, str]]:
     return out
 
 
+@pytest.mark.e2e
 def test_moodle_folders_are_matched_by_participant_id(moodle):
     out, stderr = moodle
     book = _book(out)
@@ -219,6 +228,7 @@ def test_moodle_folders_are_matched_by_participant_id(moodle):
     assert "Zed Stray_399_assignsubmission_file_exercise1.py: participant id 399 (Zed Stray) is not on the roster" in stderr
 
 
+@pytest.mark.e2e
 def test_moodle_csv_is_the_worksheet_filled_in(moodle):
     out, _ = moodle
     text = (out / "moodle.csv").read_text(encoding="utf-8")
@@ -233,6 +243,7 @@ def test_moodle_csv_is_the_worksheet_filled_in(moodle):
     assert imported["304"][1].endswith("missing: no submission for exercise1")
 
 
+@pytest.mark.e2e
 def test_without_a_roster_two_students_of_the_same_name_stay_two(tmp_path):
     subs = _zip(tmp_path / "moodle.zip", {
         "Jane Doe_301_assignsubmission_file_/exercise1.py": (RIGHT, (2026, 12, 1, 10, 0, 0)),
@@ -262,6 +273,7 @@ def test_a_semicolon_canvas_export_is_read(tmp_path):
     assert roster.points[f"{TITLE} (4471)"] == "10,00" and roster.left_out == {"1099": "Student, Test is Canvas's Test Student"}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("text, line, message", [
     (CANVAS_EXPORT.replace('"Roe, Rich",1003', '"Roe, Rich",rroe'), 6,
      "the ID column holds 'rroe', not a Canvas user id"),
@@ -281,6 +293,7 @@ def test_a_bad_roster_is_one_line_naming_file_and_line(tmp_path, text, line, mes
     assert (rc, stdout, stderr) == (2, "", f"gradquiz: {roster}:{line}: {message}\n")
 
 
+@pytest.mark.e2e
 def test_a_worksheet_without_moodles_required_columns_gets_them(tmp_path):
     """Moodle's importer needs Identifier, Grade and Last modified (grade); the comments column is optional."""
     sheet = tmp_path / "sheet.csv"
@@ -294,3 +307,99 @@ def test_a_worksheet_without_moodles_required_columns_gets_them(tmp_path):
     assert rows[0] == ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)", "Feedback comments"]
     assert rows[1][:5] == ["Participant 7", "Ann A", "10.00", "10.00", "-"]
     assert moodle_import(text)["7"][0] == 10.0
+
+
+# -- the module itself (grader.batch.lms), on a plan and records built here ----------------------
+
+UNIT_CANVAS = """\
+Student;ID;SIS User ID;SIS Login ID;Section;Ex (4411);Current Score
+    Points Possible;;;;;10,00;(read only)
+"Lovelace, Ada";101;S-1;ada;Sec A;;0
+"Noether, Emmy";102;;emmy;Sec A;;0
+"Student, Test";999;;;Sec A;;
+"""
+
+UNIT_MOODLE = """\
+Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,Last modified (submission)
+Participant 301,Ada Lovelace,ada@example.edu,Submitted for grading,,10.00,Yes,-
+Participant 302,Emmy Noether,emmy@example.edu,No submission,,10.00,Yes,-
+"""
+
+
+def _unit_class(tmp_path: Path, roster_text: str, files: list[str]):
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    (problems / "ex.yaml").write_text(exercise_text([task("f", "function", "x"), task("g", "function", "x", points=2)],
+                                                    id="ex", title="Ex"))
+    subs = tmp_path / "subs"
+    for name in files:
+        (subs / name).parent.mkdir(parents=True, exist_ok=True)
+        (subs / name).write_text("x = 1\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(roster_text)
+    the_plan = plan([subs], problems=[problems], exercises=["ex"], roster=roster, unpack_dir=tmp_path / "u",
+                    here=False)
+    scores = iter([(1.0, 2.0), (1.0, 0.0)])
+    records = {}
+    for job in the_plan.jobs:
+        f, g = next(scores)
+        records[job.key] = {"student": job.student, "problem": "ex", "sha256": job.sha256, "file": job.file,
+                            "score": f + g, "max_score": 3.0,
+                            "tasks": [{"id": "f", "score": f}, {"id": "g", "score": g}]}
+    infos, rows = build(the_plan, records)
+    return the_plan, infos, rows
+
+
+def test_canvas_csv_is_the_export_written_back_scaled_to_its_points(tmp_path):
+    the_plan, infos, rows = _unit_class(tmp_path, UNIT_CANVAS, ["lovelaceada_101_1_ex.py", "noetheremmy_102_2_ex.py"])
+    check(the_plan, "canvas", infos)  # the column is found before grading
+    assert to_canvas(infos, rows, the_plan).splitlines() == [
+        "Student;ID;SIS User ID;SIS Login ID;Section;Ex (4411)",
+        "    Points Possible;;;;;10,00",
+        "Lovelace, Ada;101;S-1;ada;Sec A;10",
+        "Noether, Emmy;102;;emmy;Sec A;3.33",
+    ]
+
+
+def test_canvas_refuses_an_export_whose_assignment_cannot_be_told(tmp_path):
+    text = UNIT_CANVAS.replace("Ex (4411);", "Quiz A (1);Quiz B (2);").replace(";;0\n", ";;;0\n")
+    text = text.replace("10,00;", "10,00;5;")
+    the_plan, infos, _ = _unit_class(tmp_path, text, ["lovelaceada_101_1_ex.py"])
+    with pytest.raises(GradquizError) as info:
+        check(the_plan, "canvas", infos)
+    assert str(info.value) == (
+        f"{tmp_path / 'roster.csv'}: the Canvas export has 2 assignment columns (Quiz A (1), Quiz B (2)) and none is "
+        "titled 'Ex': export the gradebook with only this assignment's column shown "
+        "(Export > Export Current Gradebook View)")
+    assert canvas_column(the_plan.class_list, [type(infos[0])("ex", "exercise", "Quiz B", [])]) == "Quiz B (2)"
+
+
+def test_moodle_csv_is_the_worksheet_with_grade_and_feedback_filled_in(tmp_path):
+    the_plan, infos, rows = _unit_class(tmp_path, UNIT_MOODLE, ["Ada Lovelace_301_assignsubmission_file_/ex.py"])
+    table = list(csv.reader(io.StringIO(to_moodle(infos, rows, the_plan))))
+    assert table[0][-2:] == ["Last modified (grade)", "Feedback comments"]  # added: Moodle's importer needs them
+    grade = table[0].index("Grade")
+    assert [line[grade] for line in table[1:]] == ["10.00", "0.00"]
+    assert table[1][-2:] == ["-", "gradquiz: 3 / 3 points (f 1, g 2)"]
+    assert table[2][-1] == "gradquiz: 0 / 3 points (f 0, g 0). missing: no submission for ex"
+    assert table[2][:4] == ["Participant 302", "Emmy Noether", "emmy@example.edu", "No submission"]
+
+
+def test_without_an_lms_roster_the_import_columns_are_written(tmp_path):
+    the_plan, infos, rows = _unit_class(tmp_path, "student,name,email\nada,Ada L,ada@x.edu\n-bo,Bo,\n",
+                                        ["ada/ex.py"])
+    canvas = list(csv.reader(io.StringIO(to_canvas(infos, rows, the_plan))))
+    assert canvas[:2] == [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Ex"],
+                          ["Points Possible", "", "", "", "", "3"]]
+    assert canvas[2] == ["Ada L", "", "ada", "ada@x.edu", "", "3"]
+    assert canvas[3][2] == "'-bo"  # never a formula in a spreadsheet
+    moodle = list(csv.reader(io.StringIO(to_moodle(infos, rows, the_plan))))
+    assert moodle[0] == ["First name", "Last name", "ID number", "Email address", "Ex", "Ex (feedback)"]
+    assert moodle[1][2:5] == ["ada", "ada@x.edu", "3"]
+
+
+def test_cells_and_feedback():
+    assert [cell(t) for t in ("=1+1", "+x", "-x", "@x", "\tx", "ada")] == ["'=1+1", "'+x", "'-x", "'@x", "'\tx", "ada"]
+    row = Row("ada", {"ex": {"score": 1.5, "max_score": 3.0, "status": "late", "tasks": {"f": 1.5, "g": 0.0},
+                             "reason": "the LMS marked the submission late"}})
+    assert feedback(row) == "gradquiz: 1.5 / 3 points (f 1.5, g 0). late: the LMS marked the submission late"

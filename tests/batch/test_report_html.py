@@ -16,6 +16,8 @@ import pytest
 
 from conftest import SOLUTIONS, clean_env, run_cli
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 HOSTILE = "<script>console.error('escaped?')</script>"
 

@@ -35,6 +35,7 @@ def imported(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProce
     return names, proc
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("args", [["--version"], ["-h"], ["list"]])
 def test_quick_commands_leave_the_grading_code_unloaded(args, tmp_path):
     names, proc = imported(*args, cwd=tmp_path)
@@ -49,6 +50,7 @@ def test_quick_commands_leave_the_grading_code_unloaded(args, tmp_path):
         assert "exercise1" in proc.stdout and "signs" in proc.stdout
 
 
+@pytest.mark.e2e
 def test_a_bare_list_prints_what_the_typer_command_prints(tmp_path):
     """`list` (no Typer) and `list --problems DIR` (Typer) print the same lines, warnings included."""
     course = tmp_path / "course"
@@ -68,6 +70,7 @@ def test_a_bare_list_prints_what_the_typer_command_prints(tmp_path):
     ]
 
 
+@pytest.mark.e2e
 def test_check_does_load_the_grading_code(tmp_path):
     """The parse above can see them: a check imports the seam, SymPy and NumPy."""
     solution = Path(__file__).resolve().parents[2] / "solutions" / "signs.answers.yaml"

@@ -29,6 +29,7 @@ def _check(folder, name):
     return rc, {r["id"]: r for r in json.loads(out)["results"]}
 
 
+@pytest.mark.e2e
 def test_right_answers_pass_by_both_checks(folder):
     rc, results = _check(folder, "arrays_right.py")
     assert rc == 0, results
@@ -37,6 +38,7 @@ def test_right_answers_pass_by_both_checks(folder):
     assert results["softmax"]["checks"]["finite_differences"] and results["twolayer"]["checks"]["reference"]
 
 
+@pytest.mark.e2e
 def test_the_usual_slips_are_named(folder):
     rc, results = _check(folder, "arrays_wrong.py")
     assert rc == 1
@@ -57,6 +59,7 @@ def test_the_usual_slips_are_named(folder):
     assert "softmax(Z) - onehot(y, k), not softmax(Z) alone" in results["softmax"]["feedback"]
 
 
+@pytest.mark.e2e
 def test_entries_named_partial_credit_and_a_transposed_product(tmp_path):
     (tmp_path / "ml.yaml").write_text((DATA / "arrays_exercise.yaml").read_text())
     sub = tmp_path / "sub.py"
@@ -81,6 +84,7 @@ def test_entries_named_partial_credit_and_a_transposed_product(tmp_path):
     assert results["twolayer"]["mistake"] == "transposed_product"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "f, message",
     [
@@ -126,6 +130,7 @@ def test_the_expansion_is_the_formula_in_numpy():
     assert value == pytest.approx(-np.mean(logp[np.arange(5), y.astype(int)]), rel=1e-12)
 
 
+@pytest.mark.e2e
 def test_variants_reach_the_data_and_f(tmp_path):
     """params in `data` and in `f`: each student's own values (alice: lam = 0.2, c = 3)."""
     shutil.copy(DATA / "arrays_ridge.yaml", tmp_path / "ridge.yaml")
@@ -143,6 +148,7 @@ def test_variants_reach_the_data_and_f(tmp_path):
         assert rc == code, out + err
 
 
+@pytest.mark.e2e
 def test_each_slip_on_a_second_function(tmp_path):
     """Softmax losses of two shapes (2 classes without a bias, 3 with one): each slip is named
     again, so that every array slip is named on at least two functions."""
@@ -155,6 +161,7 @@ def test_each_slip_on_a_second_function(tmp_path):
                         "tr_three": "transposed_product", "bias_three": "bias_not_summed", "mean_three": "missing_mean"}
 
 
+@pytest.mark.e2e
 def test_a_reference_in_the_array_vocabulary(tmp_path):
     """`reference`: one array formula per parameter; validate checks its shape and that it is
     f's derivative (so agrees with finite differences); grading uses it."""

@@ -3,6 +3,7 @@ convention named, and partial credit where the author sets `partial: true`."""
 
 from __future__ import annotations
 
+import pytest
 
 from conftest import by_id, task
 
@@ -75,6 +76,7 @@ def test_hessian_and_jacobian_entries_are_named(ws):
             "J[1][1] = ∂f1/∂y is wrong.") in jacobian["feedback"]
 
 
+@pytest.mark.e2e
 def test_partial_is_refused_on_a_scalar_task(ws):
     path = ws.exercise([task("d", "derivative", "x**3", partial=True)])
     rc, out, err = ws.cli("validate", path)

@@ -290,6 +290,7 @@ def test_random_points_are_seeded_per_student(ws):
         assert abs(value / math.pi - round(value / math.pi)) * math.pi >= 0.05  # ... and multiples of pi
 
 
+@pytest.mark.e2e
 def test_the_student_comes_from_the_command_line_or_the_environment(ws):
     ws.exercise([task("d", "derivative", "x**2", (-3, 3))])
     sub = ws.submission("def d(x):\n    print('X', repr(x))\n    return 2 * x\n")
@@ -334,6 +335,7 @@ def formats(half_right):
     return dict(zip(names + ["good", "output_json", "output_text"], run_cli_many(jobs)))
 
 
+@pytest.mark.e2e
 def test_json_report(formats):
     rc, out, err = formats["json"]
     assert (rc, err) == (1, "")
@@ -349,6 +351,7 @@ def test_json_report(formats):
     assert second["mistake"] == "order"
 
 
+@pytest.mark.e2e
 def test_junit_report_has_one_testcase_per_task(formats):
     rc, out, err = formats["junit"]
     assert rc == 1
@@ -363,6 +366,7 @@ def test_junit_report_has_one_testcase_per_task(formats):
     assert scores == {"score": "0", "max_score": "2"}
 
 
+@pytest.mark.e2e
 def test_gradescope_report(formats):
     rc, out, err = formats["gradescope"]
     assert rc == 1
@@ -374,6 +378,7 @@ def test_gradescope_report(formats):
     assert "reverse order" in report["tests"][1]["output"]
 
 
+@pytest.mark.e2e
 def test_text_report(formats):
     rc, out, err = formats["text"]
     assert rc == 1
@@ -381,12 +386,14 @@ def test_text_report(formats):
     assert out.rstrip().endswith("Score: 3 / 5")
 
 
+@pytest.mark.e2e
 def test_exit_0_when_everything_passes(formats):
     rc, out, err = formats["good"]
     assert rc == 0
     assert json.loads(out)["passed"] is True
 
 
+@pytest.mark.e2e
 def test_output_file_gets_the_report_and_stdout_stays_empty(formats, half_right):
     rc, out, err = formats["output_json"]
     assert (rc, out) == (1, "")
@@ -397,6 +404,7 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(formats, half_right)
     assert "FAIL second  0/2" in text and "Score: 3 / 5" in text and "\x1b[" not in text
 
 
+@pytest.mark.e2e
 def test_exit_2_when_grading_cannot_happen(half_right):
     rc, out, err = run_cli("check", "missing.py", "--problems", ".", cwd=half_right)
     assert (rc, out, err) == (2, "", "gradquiz: missing.py: no such file\n")
@@ -422,6 +430,7 @@ def places(tmp_path_factory):
     return root
 
 
+@pytest.mark.e2e
 def test_discovery_order(places):
     sub = places / "elsewhere" / "exercise1.py"
     env = clean_env(GRADQUIZ_PATH=f"{places / 'nowhere'}:{places / 'env'}")
@@ -440,6 +449,7 @@ def test_discovery_order(places):
     assert titles == ["from --problems", "from GRADQUIZ_PATH", "from ./exercises", bundled, bundled]
 
 
+@pytest.mark.e2e
 def test_header_beats_the_stem_and_exercise_option_beats_both(places):
     header = places / "elsewhere" / "exercise2.py"  # '# gradquiz: exercise1', stem exercise2
     jobs = [

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import exercise_text, run_cli
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 SUBMISSION = Path(__file__).resolve().parents[1] / "data" / "methods_submission.py"
 
 ONE = [["sin(x)"], ["exp(2*x)", "x**3 - x"]]  # two sets of functions of one variable

@@ -245,6 +245,7 @@ def outcomes(tmp_path_factory):
     return dict(zip(THROUGH_THE_COMMAND, run_cli_many(jobs)))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", THROUGH_THE_COMMAND)
 def test_the_installed_command_prints_the_same_line(outcomes, name):
     rc, out, err = outcomes[name]
@@ -253,6 +254,7 @@ def test_the_installed_command_prints_the_same_line(outcomes, name):
     assert err == f"gradquiz: {CASES[name].message}\n"
 
 
+@pytest.mark.e2e
 def test_the_base_exercise_is_valid(tmp_path):
     """The cases above are bad only for their one edit: BASE itself grades (exit 0)."""
     (tmp_path / "bad.yaml").write_text(BASE)

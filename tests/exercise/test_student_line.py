@@ -43,6 +43,7 @@ def _starter(tmp_path, problem, student, a):
     return path
 
 
+@pytest.mark.e2e
 def test_the_starter_records_the_student_and_check_grades_that_variant(setup):
     tmp_path, problem, students, mine, _ = setup
     path = _starter(tmp_path, problem, mine, students[mine])

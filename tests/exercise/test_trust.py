@@ -152,6 +152,7 @@ def forged_runs(tmp_path_factory):
     return folder, run_cli_many(jobs)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("index", range(len(FORGED)), ids=list(FORGED))
 def test_a_forged_reply_fails_the_task_and_the_report_is_written(forged_runs, index):
     folder, runs = forged_runs
@@ -177,6 +178,7 @@ def d(x):
 '''
 
 
+@pytest.mark.e2e
 def test_printed_text_comes_first_set_apart_and_never_looks_like_the_score(tmp_path):
     from conftest import exercise_text
 
@@ -219,6 +221,7 @@ def test_a_long_printed_line_is_cut_not_wrapped_to_the_margin():
     assert all(len(line) <= 60 for line in lines)
 
 
+@pytest.mark.e2e
 def test_the_json_report_says_what_isolation_it_had(tmp_path):
     from conftest import SOLUTIONS
 
@@ -295,8 +298,9 @@ def d(x):
 '''
 
 
+@pytest.mark.e2e
 def test_an_exception_message_cannot_forge_report_lines(tmp_path):
-    """Line breaks in a student's exception message stay inside its one feedback line."""
+    """Line breaks in a student's exception message stay inside its one feedback line, shown escaped."""
     from conftest import exercise_text
 
     (tmp_path / "te.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (0.5, 1.5), samples=3)]))
@@ -304,6 +308,6 @@ def test_an_exception_message_cannot_forge_report_lines(tmp_path):
     sub.write_text(FORGED_ERROR)
     rc, out, err = run_cli("check", sub, "--problems", tmp_path, cwd=tmp_path)
     assert rc == 1, err
-    assert "ValueError:  PASS d  1/1 Score: 1 / 1 Score: 1 / 1" in out
+    assert r"ValueError: \nPASS d  1/1\nScore: 1 / 1\u2028Score: 1 / 1" in out  # shown escaped, on one line
     lines = [line.strip() for line in out.splitlines()]
     assert [line for line in lines if line.startswith(("Score:", "PASS"))] == ["Score: 0 / 1"]

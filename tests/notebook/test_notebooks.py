@@ -62,6 +62,7 @@ def runs(tmp_path_factory):
     return root, dict(zip(names, run_cli_many(jobs)))
 
 
+@pytest.mark.e2e
 def test_the_tutorials_notebook_gets_full_marks(runs):
     root, out = runs
     rc, stdout, stderr = out["right"]
@@ -77,6 +78,7 @@ def test_the_tutorials_notebook_gets_full_marks(runs):
     ]
 
 
+@pytest.mark.e2e
 def test_the_lessons_notebook_full_marks_and_its_wrong_twin(runs):
     """solutions/exercise1.ipynb: the lesson's own cells (a pyplot figure, `def derivative(x):
     return x * 2.0`, the printout f(-0.500) = -1.000 ...); the wrong one slips on the power rule."""
@@ -94,6 +96,7 @@ def test_the_lessons_notebook_full_marks_and_its_wrong_twin(runs):
     assert svg.count("#d62728") >= 1 and "your function" in svg
 
 
+@pytest.mark.e2e
 def test_a_wrong_notebook_fails_with_the_rule_and_its_picture(runs):
     root, out = runs
     rc, stdout, stderr = out["wrong"]
@@ -106,6 +109,7 @@ def test_a_wrong_notebook_fails_with_the_rule_and_its_picture(runs):
     assert red_pixels(picture) > 200  # 22 of the 23 check points are wrong: red dots
 
 
+@pytest.mark.e2e
 def test_a_failing_cell_is_named_by_cell_and_line(runs):
     _, out = runs
     rc, stdout, _ = out["broken"]
@@ -115,6 +119,7 @@ def test_a_failing_cell_is_named_by_cell_and_line(runs):
     assert "cell 3, line 2: NameError: name 'undefined_name' is not defined\n    y = undefined_name + 1" in result["feedback"]
 
 
+@pytest.mark.e2e
 def test_a_file_that_is_not_a_notebook_is_one_line_exit_2(runs):
     _, out = runs
     rc, stdout, stderr = out["bad"]
@@ -123,6 +128,7 @@ def test_a_file_that_is_not_a_notebook_is_one_line_exit_2(runs):
     assert len(stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.e2e
 def test_the_starter_notebook_runs_and_its_check_cell_is_left_out(runs):
     root, out = runs
     rc, _, stderr = out["starter"]
@@ -130,23 +136,26 @@ def test_the_starter_notebook_runs_and_its_check_cell_is_left_out(runs):
     nb = nbformat.read(str(root / "starter" / "exercise1.ipynb"), as_version=4)
     nbformat.validate(nb)
     kinds = [c.cell_type for c in nb.cells]
-    assert kinds == ["markdown", "code", "code", "code"]
+    assert kinds == ["markdown", "code", "markdown", "code", "code"]
     assert "f(x) = x**2" in nb.cells[0].source
     assert nb.cells[1].source.startswith("# gradquiz: exercise1\n")
-    assert nb.cells[2].source.startswith("def derivative(x):") and "raise NotImplementedError" in nb.cells[2].source
-    assert nb.cells[3].source == "from grader import check\n\ncheck('exercise1')"
+    assert nb.cells[2].source == "**`derivative(x)`** returns:\n\n- f'(x), a number, for $f(x) = x^{2}$ (task `derivative`)"
+    assert nb.cells[3].source.startswith("def derivative(x):") and "raise NotImplementedError" in nb.cells[3].source
+    assert nb.cells[4].source == "from grader import check\n\ncheck('exercise1')"
     rc, stdout, _ = run_cli("check", "starter/exercise1.ipynb", "--format", "json", cwd=root)
     report = json.loads(stdout)
     assert rc == 1 and "is not written yet" in report["results"][0]["feedback"]
-    assert report["notes"] == ["cell 4 was not run: it uses the grader itself (`from grader import ...`)."]
+    assert report["notes"] == ["cell 5 was not run: it uses the grader itself (`from grader import ...`)."]
 
 
+@pytest.mark.e2e
 def test_a_quiz_has_no_starter_notebook(runs):
     _, out = runs
     rc, _, stderr = out["starter_quiz"]
     assert rc == 2 and "'signs' is a quiz: its starter is an answers file" in stderr
 
 
+@pytest.mark.e2e
 def test_show_writes_the_lessons_picture(runs):
     root, out = runs
     assert out["show"][0] == 0 and out["show"][1].strip() == "wrote exercise1.png"
@@ -281,6 +290,7 @@ def test_hostile_notebooks_are_one_clear_error(tmp_path, body, message):
     assert str(caught.value) == f"{path}: {message}"
 
 
+@pytest.mark.e2e
 def test_a_class_of_notebooks_is_graded(runs):
     """`gradquiz grade` takes `<student>/exercise1.ipynb` like `.py` files."""
     root, out = runs

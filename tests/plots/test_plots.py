@@ -75,6 +75,7 @@ def test_the_wrong_png_has_red_and_the_stacked_size(reports):
     assert red_pixels(reports["wrong.png"]) > 300
 
 
+@pytest.mark.e2e
 def test_plot_needs_a_png_or_svg(tmp_path):
     from conftest import run_cli
 

@@ -96,6 +96,7 @@ def test_each_student_is_right_with_their_own_solution_and_wrong_with_the_others
     assert api.check(alice_py, problems=[problems], student="bob").exit_code == 1
 
 
+@pytest.mark.e2e
 def test_student_from_the_flag_or_the_environment(problems, tmp_path):
     alice_py = solution(tmp_path, *variant(problems, "alice"), "alice")
     rc, out, err = run_cli("check", alice_py, "--problems", problems, "--format", "json", env=clean_env(GRADQUIZ_STUDENT="alice"))
@@ -107,6 +108,7 @@ def test_student_from_the_flag_or_the_environment(problems, tmp_path):
     assert rc == 0  # --student wins
 
 
+@pytest.mark.e2e
 def test_the_starter_shows_the_same_variant_that_check_grades(problems, tmp_path):
     a, n = variant(problems, "alice")
     rc, text, err = run_cli("starter", "powers", "--problems", problems, env=clean_env(GRADQUIZ_STUDENT="alice"))

@@ -114,6 +114,7 @@ def runs(tmp_path_factory):
     return dict(zip(cases, run_cli_many(jobs, timeout=300))), paths
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", SCORED)
 def test_hostile_answers_get_a_score(runs, name):
     results, paths = runs
@@ -134,6 +135,7 @@ def test_hostile_answers_get_a_score(runs, name):
         assert report["notes"][-1] == f"{paths[name]}: 4990 more answers to questions quiz 'hq' does not have; not graded"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", REFUSED)
 def test_hostile_answers_are_refused_with_one_line(runs, name):
     results, paths = runs

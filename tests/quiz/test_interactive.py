@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,16 +11,16 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
+from conftest import GRADQUIZ
 from typer.testing import CliRunner
 
 from grader.cli import app
 from grader.quiz import check_answers
 
 ROOT = Path(__file__).resolve().parents[2]
-EXE = shutil.which("gradquiz")
 ENV = {"COLUMNS": "200", "GRADQUIZ_STUDENT": "", "GRADQUIZ_GRADING": "", "GRADQUIZ_PATH": ""}
 
-SIGNS_RIGHT = "decreasing\n1\n3x^2\ny\n1\n"  # q3 is previewed as 3*x^2 and confirmed
+SIGNS_RIGHT = "decreasing\n1\n3x^2\n1\n"  # q3 is shown as read (3*x^2); piped input is never asked to confirm
 
 VARIANT = """
 id: variant
@@ -57,14 +56,14 @@ def saved(path: Path) -> dict:
     return yaml.safe_load(path.read_text())
 
 
-def test_full_marks_with_a_confirmed_preview(tmp_path):
+def test_full_marks_from_piped_answers(tmp_path):
     out = tmp_path / "mine.yaml"
     result = run(["signs", "--output", out], SIGNS_RIGHT)
     assert result.exit_code == 0, result.output
     text = result.output
     assert "Reading the sign of a derivative (signs), 4 questions" in text
     assert "Question 2/4 (1 point)" in text and "  1) A stationary point" in text
-    assert "read as: 3*x^2" in text and "Is that what you meant? [y/n] (y):" in text
+    assert "read as: 3*x^2" in text and "Is that what you meant?" not in text  # the next line is the next answer
     assert "read as: 1 (A stationary point)" in text
     assert "Right: f'(-0.5) = -1 is negative, so f is decreasing at x = -0.5." in text
     assert "Score: 4 / 4" in text
@@ -81,7 +80,7 @@ def test_default_output_is_the_quiz_id_in_the_current_folder(tmp_path):
     assert saved(tmp_path / "signs.answers.yaml")["answers"]["q1"] == "decreasing"
 
 
-def test_unreadable_answers_are_asked_again_and_previews_can_be_declined(tmp_path):
+def test_unreadable_answers_are_asked_again(tmp_path):
     out = tmp_path / "a.yaml"
     typed = "\n".join(
         [
@@ -90,10 +89,7 @@ def test_unreadable_answers_are_asked_again_and_previews_can_be_declined(tmp_pat
             "7",  # no such choice
             "1",
             "__import__('os').system('touch MARKER')",  # hostile: read as nothing, asked again
-            "3x^3",
-            "n",  # not what I meant
-            "3x^2",
-            "",  # confirm with Enter (default yes)
+            "3x^2",  # shown as read, 3*x^2, and kept: piped input is answers only
             "",  # skip q4
         ]
     )
@@ -103,7 +99,7 @@ def test_unreadable_answers_are_asked_again_and_previews_can_be_declined(tmp_pat
     assert "read as: decreasing" in text
     assert "Could not read your answer: there is no choice 7: choose 0 to 2. Try again." in text
     assert "Could not read your answer: text in quotes is not allowed in a formula. Try again." in text
-    assert "read as: 3*x^3" in text and "Skipped." in text
+    assert "read as: 3*x^2" in text and "Skipped." in text and "Is that what you meant?" not in text
     assert result.exit_code == 1  # q4 was skipped
     assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2"}
     assert not (tmp_path / "MARKER").exists()
@@ -174,14 +170,14 @@ def test_a_student_edition_records_answers(tmp_path):
 
 
 def spawn(*args, cwd):
-    if EXE is None:
-        pytest.fail("the `gradquiz` command is not installed: run `pip install -e .`")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
     return pexpect.spawn(
-        EXE, ["quiz", *map(str, args)], cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(50, 200)
+        GRADQUIZ[0], [*GRADQUIZ[1:], "quiz", *map(str, args)], cwd=str(cwd), env=env, encoding="utf-8", timeout=30,
+        dimensions=(50, 200),
     )
 
 
+@pytest.mark.e2e
 def test_quiz_in_a_real_terminal(tmp_path):
     child = spawn("signs", cwd=tmp_path)
     child.expect("Question 1/4")
@@ -209,10 +205,11 @@ def test_quiz_in_a_real_terminal(tmp_path):
     assert child.exitstatus == 1
     path = tmp_path / "signs.answers.yaml"
     assert saved(path)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1/2"}
-    proc = subprocess.run([EXE, "check", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    proc = subprocess.run([*GRADQUIZ, "check", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert proc.returncode == 1 and "Score: 3 / 4" in proc.stdout
 
 
+@pytest.mark.e2e
 def test_ctrl_c_saves_what_was_answered_and_exits_130(tmp_path):
     child = spawn("signs", "--output", "partial.yaml", cwd=tmp_path)
     child.expect("Your answer")
@@ -227,6 +224,7 @@ def test_ctrl_c_saves_what_was_answered_and_exits_130(tmp_path):
     assert saved(tmp_path / "partial.yaml")["answers"] == {"q1": "decreasing"}
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminal")
 def test_ctrl_d_in_a_real_terminal(tmp_path):
     child = spawn("signs", cwd=tmp_path)
@@ -246,7 +244,7 @@ def test_a_second_session_resumes_instead_of_overwriting(tmp_path):
     out = tmp_path / "a.yaml"
     first = run(["signs", "--output", out], "decreasing\n")  # then end of input
     assert saved(out)["answers"] == {"q1": "decreasing"}
-    second = run(["signs", "--output", out], "1\n3x^2\ny\n1\n")
+    second = run(["signs", "--output", out], "1\n3x^2\n1\n")
     text = second.output
     assert f"Resuming {out}: 1 saved answer is kept; 3 questions to answer. (To start afresh, add --force.)" in text
     assert "Saved answer: decreasing (kept)" in text
@@ -314,7 +312,7 @@ def test_another_students_answers_are_refused_and_the_files_student_picks_the_va
 def test_answers_to_unknown_questions_are_kept(tmp_path):
     out = tmp_path / "a.yaml"
     out.write_text("quiz: signs\nanswers:\n  q1: decreasing\n  old_q9: 42\n")
-    run(["signs", "--output", out], "1\n3x^2\ny\n1\n")
+    run(["signs", "--output", out], "1\n3x^2\n1\n")
     assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1", "old_q9": 42}
 
 
@@ -322,12 +320,13 @@ def test_saving_replaces_the_file_in_one_step(tmp_path):
     out = tmp_path / "a.yaml"
     out.write_text("quiz: signs\nanswers:\n  q1: decreasing\n")
     before = os.stat(out).st_ino
-    run(["signs", "--output", out], "1\n3x^2\ny\n1\n")
+    run(["signs", "--output", out], "1\n3x^2\n1\n")
     assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1"}
     assert os.stat(out).st_ino != before  # a new file renamed over the old one, never rewritten in place
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]  # no temporary file left behind
 
 
+@pytest.mark.e2e
 def test_ctrl_c_merges_with_the_saved_answers(tmp_path):
     (tmp_path / "signs.answers.yaml").write_text("quiz: signs\nanswers:\n  q1: decreasing\n")
     child = spawn("signs", cwd=tmp_path)
@@ -343,6 +342,7 @@ def test_ctrl_c_merges_with_the_saved_answers(tmp_path):
     assert saved(tmp_path / "signs.answers.yaml")["answers"] == {"q1": "decreasing", "q2": 1}
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminal")
 def test_ctrl_d_keeps_the_saved_answers(tmp_path):
     (tmp_path / "signs.answers.yaml").write_text("quiz: signs\nanswers:\n  q2: 1\n")
@@ -353,3 +353,64 @@ def test_ctrl_d_keeps_the_saved_answers(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert saved(tmp_path / "signs.answers.yaml")["answers"] == {"q2": 1}
+
+
+# -- issue 17: piped answers are answers only; --redo ---------------------------------------
+
+
+def test_a_preview_can_be_declined_in_a_real_terminal(tmp_path):
+    child = spawn("signs", "--output", "a.yaml", cwd=tmp_path)
+    for answer in ("decreasing", "1"):
+        child.expect("Your answer")
+        child.sendline(answer)
+    child.expect("Your answer")
+    child.sendline("3x^3")
+    child.expect(r"read as: 3\*x\^3")
+    child.expect(r"\[y/n\]")
+    child.sendline("n")  # not what I meant: asked again
+    child.expect("Your answer")
+    child.sendline("3x^2")
+    child.expect(r"\[y/n\]")
+    child.sendline("y")
+    child.expect("Your answer")
+    child.sendline("1")
+    child.expect("Score: 4 / 4")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert saved(tmp_path / "a.yaml")["answers"]["q3"] == "3x^2"
+
+
+def test_piped_answers_through_the_installed_command_lose_none(tmp_path):
+    """`gradquiz quiz signs <<EOF`: the line after a previewed formula is the next answer."""
+    proc = subprocess.run([EXE, "quiz", "signs"], input="decreasing\n1\n3x^2\n1\n", capture_output=True, text=True, check=False,
+                          cwd=tmp_path, timeout=60, env={k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Score: 4 / 4" in proc.stdout and "Is that what you meant?" not in proc.stdout
+    assert saved(tmp_path / "signs.answers.yaml")["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1"}
+
+
+def test_redo_asks_one_saved_question_again(tmp_path):
+    out = tmp_path / "a.yaml"
+    run(["signs", "--output", out], "increasing\n1\n3x^2\n1\n")
+    assert saved(out)["answers"]["q1"] == "increasing"
+    result = run(["signs", "--output", out, "--redo", "q1"], "decreasing\n")
+    assert result.exit_code == 0, result.output
+    assert "Asking q1 again; Enter without an answer keeps the saved one." in result.output
+    assert "Your saved answer: increasing" in result.output
+    assert "Saved answer: 1 (kept)" in result.output  # q2 is not asked
+    assert saved(out)["answers"] == {"q1": "decreasing", "q2": 1, "q3": "3x^2", "q4": "1"}
+    assert "Score: 4 / 4" in result.output
+
+
+def test_redo_keeps_the_saved_answer_on_enter_and_takes_several(tmp_path):
+    out = tmp_path / "a.yaml"
+    run(["signs", "--output", out], "increasing\n0\n3x^2\n1\n")
+    result = run(["signs", "--output", out, "--redo", "q1,q2"], "\n1\n")
+    assert "Kept your saved answer." in result.output
+    assert saved(out)["answers"] == {"q1": "increasing", "q2": 1, "q3": "3x^2", "q4": "1"}
+
+
+def test_redo_of_an_unknown_question_is_refused(tmp_path):
+    result = run(["signs", "--output", tmp_path / "a.yaml", "--redo", "q9"], "")
+    assert result.exit_code == 2
+    assert "--redo: quiz 'signs' has no question 'q9' (its questions: q1, q2, q3, q4)" in result.output

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sympy
 import yaml
+from conftest import GRADQUIZ
 
 from grader.errors import GradquizError
 from grader.quiz import (
@@ -43,7 +44,7 @@ def environment(**extra) -> dict:
 
 def gradquiz(*args, cwd, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["gradquiz", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=environment(**env), timeout=60
+        [*GRADQUIZ, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=environment(**env), timeout=60
     )
 
 
@@ -150,6 +151,7 @@ def kinds(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.e2e
 def test_every_kind_right_through_the_command(kinds):
     rc, report = graded(answers_file(kinds, "kinds", RIGHT, "right.yaml"), cwd=kinds)
     assert rc == 0
@@ -161,6 +163,7 @@ def test_every_kind_right_through_the_command(kinds):
         assert result["passed"], result
 
 
+@pytest.mark.e2e
 def test_every_kind_wrong_through_the_command(kinds):
     rc, report = graded(answers_file(kinds, "kinds", {k: v for k, (v, _) in WRONG.items()}, "wrong.yaml"), cwd=kinds)
     assert rc == 1
@@ -182,6 +185,7 @@ def test_every_kind_wrong_through_the_command(kinds):
     assert set(formula["counterexample"]) == {"at", "answer", "expected"}
 
 
+@pytest.mark.e2e
 def test_text_report_and_exit_code(kinds):
     proc = gradquiz("check", answers_file(kinds, "kinds", RIGHT, "text.yaml"), cwd=kinds)
     assert proc.returncode == 0, proc.stderr
@@ -215,6 +219,7 @@ TYPING_QUIZ = {
 }
 
 
+@pytest.mark.e2e
 def test_every_typing_convention_is_accepted_through_the_command(tmp_path):
     questions = [{"id": qid, "kind": "expression", "f": f} for qid, (f, _) in TYPING_QUIZ.items()]
     questions += [
@@ -357,6 +362,7 @@ def hostile(tmp_path_factory):
     return folder, answers_file(folder, "hostile", answers), marker, answers
 
 
+@pytest.mark.e2e
 def test_hostile_answers_score_zero_fast_and_run_nothing(hostile):
     folder, path, marker, answers = hostile
     start = time.perf_counter()
@@ -390,6 +396,7 @@ def test_empty_answer_is_no_answer():
     assert grade_question(q, None).feedback == grade_question(q, "  ").feedback == "no answer"
 
 
+@pytest.mark.e2e
 def test_missing_answer_and_unknown_question_id(kinds):
     answers = {k: v for k, v in RIGHT.items() if k != "formula"}
     path = answers_file(kinds, "kinds", {**answers, "Formula": "3x^2"}, "unknown.yaml")
@@ -414,6 +421,7 @@ def test_an_unknown_id_alone_still_fails_the_run(kinds):
     assert report.notes[0].endswith("answers.extra: quiz 'kinds' has no question 'extra'; this answer was not graded")
 
 
+@pytest.mark.e2e
 def test_invalid_answers_yaml_exits_2_with_one_line(kinds):
     path = write(kinds, "bad.answers.yaml", "quiz: kinds\nanswers:\n  rises: [0, oo)\n")
     proc = gradquiz("check", path, cwd=kinds)
@@ -506,12 +514,13 @@ def test_params_are_drawn_per_student_and_used_by_name(tmp_path):
         assert slope.prompt == f"f(x) = {a}x^{n}. What is f'(1)?"
         assert grade_question(slope, str(a * n)).passed
         assert grade_question(formula, f"{a * n}x^{n - 1}").passed
-        assert sign.prompt == f"Is f(x) = {a}*(x - {n})^2 increasing, decreasing or stationary at x = 0?"
+        assert sign.prompt == f"Is f(x) = {a}(x - {n})^2 increasing, decreasing or stationary at x = 0?"  # as written by hand
         assert grade_question(sign, "decreasing").passed
         assert load_quiz(path, student).params == quiz.params  # the same student, the same variant
     assert len(seen) > 1
 
 
+@pytest.mark.e2e
 def test_student_variant_through_the_command_and_the_answers_file(tmp_path):
     path = write(tmp_path, "quizzes/variant.yaml", VARIANT_QUIZ)
     quiz = load_quiz(path, "alice")
@@ -567,6 +576,7 @@ def test_quiz_file_errors_name_file_line_and_key(tmp_path, question, line, messa
     assert str(err.value) == f"{path}:{line}: {message}"
 
 
+@pytest.mark.e2e
 def test_validate_command_reports_quiz_errors(tmp_path):
     good = write(tmp_path, "good.yaml", yaml.safe_dump({"id": "good", "title": "T", "questions": [{"id": "a", "kind": "sign", "f": "x", "at": 0}]}))
     lint = {"id": "lint", "title": "T", "questions": [{"id": "a", "kind": "interval", "f": "x**2", "answer": "(-oo, 0)"}]}
@@ -627,6 +637,7 @@ def test_expression_domain_and_placeholders(tmp_path):
 BUNDLED = sorted(p.stem for p in QUIZZES.glob("*.yaml"))
 
 
+@pytest.mark.e2e
 def test_bundled_quizzes_validate():
     proc = gradquiz("validate", QUIZZES, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
@@ -666,6 +677,7 @@ def test_bundled_wrong_answers_fail(quiz_id, monkeypatch):
     assert all(r.feedback for r in report.results)
 
 
+@pytest.mark.e2e
 def test_bundled_answers_through_the_command(tmp_path):
     rc, report = graded(SOLUTIONS / "signs.answers.yaml", cwd=tmp_path)
     assert rc == 0 and report["score"] == report["max_score"] == 4.0

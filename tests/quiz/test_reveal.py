@@ -63,6 +63,7 @@ def test_grading_mode_never_shows_a_key(tmp_path, monkeypatch):
     assert "-6" not in hidden["flat"] and "You found 1 of the 2 stationary points." in hidden["flat"]
 
 
+@pytest.mark.e2e
 def test_reveal_on_the_quiz_or_a_question(tmp_path, monkeypatch):
     monkeypatch.setenv("GRADQUIZ_SECRET", "s")
     answers, problems = _write(tmp_path, {**QUIZ, "reveal": True})
@@ -78,6 +79,7 @@ def test_reveal_on_the_quiz_or_a_question(tmp_path, monkeypatch):
     assert rc == 0, err
 
 
+@pytest.mark.e2e
 def test_a_student_edition_cannot_be_graded(tmp_path):
     """Grading mode with the student edition as the quiz: exit 2 with the reason, never a score of
     recorded answers (which the command grader would have counted as a pass)."""
@@ -98,6 +100,7 @@ def test_a_student_edition_cannot_be_graded(tmp_path):
     assert json.loads(out)["score"] == 0 and reason in json.loads(out)["error"]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("where", ["quiz", "question"])
 def test_reveal_must_be_a_boolean(tmp_path, where):
     quiz = json.loads(json.dumps(QUIZ))

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
+from conftest import GRADQUIZ
 
 from grader.quiz import Unreadable, grade_question, load_quiz, read_interval, read_points
 
@@ -248,9 +249,10 @@ def test_partial_is_a_known_key_only_where_it_means_something(tmp_path):
 
 def run(*args, cwd):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
-    return subprocess.run(["gradquiz", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run([*GRADQUIZ, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
+@pytest.mark.e2e
 def test_read_as_reaches_every_report_format(tmp_path):
     (tmp_path / "quizzes").mkdir()
     (tmp_path / "quizzes" / "typed.yaml").write_text(textwrap.dedent(QUIZ).lstrip(), encoding="utf-8")
@@ -265,6 +267,7 @@ def test_read_as_reaches_every_report_format(tmp_path):
     assert any("Read as (1/2)*sqrt(x)." in o for o in outputs)
 
 
+@pytest.mark.e2e
 def test_a_quiz_in_json_syntax_is_found_by_check(tmp_path):
     (tmp_path / "quizzes").mkdir()
     body = {"id": "jq", "title": "JSON", "questions": [{"id": "a", "kind": "number", "prompt": "1+1?", "answer": 2}]}

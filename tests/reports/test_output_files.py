@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import stat
 import xml.etree.ElementTree as ET
 
@@ -25,6 +26,7 @@ def repo(tmp_path):
     return folder
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(os.geteuid() != 0, reason="the case from the issue: root overwriting another user's 0600 file")
 @pytest.mark.parametrize("format", FORMATS)
 def test_a_planted_symlink_never_lets_root_overwrite_a_private_file(repo, tmp_path, format):
@@ -40,6 +42,7 @@ def test_a_planted_symlink_never_lets_root_overwrite_a_private_file(repo, tmp_pa
     assert stat.S_IMODE(private.stat().st_mode) == 0o600 and os.path.islink(repo / "report.out")
 
 
+@pytest.mark.e2e
 def test_a_symlink_at_the_target_is_refused_for_any_user(repo, tmp_path):
     target = tmp_path / "elsewhere.json"
     target.write_text("untouched")
@@ -53,6 +56,7 @@ def test_a_symlink_at_the_target_is_refused_for_any_user(repo, tmp_path):
     assert not (tmp_path / "nothing-here.json").exists()
 
 
+@pytest.mark.e2e
 def test_a_fifo_at_the_target_is_refused_without_opening_it(repo):
     os.mkfifo(repo / "pipe.json")
     # the timeout only bounds a regression (a writer blocked on the FIFO forever)
@@ -63,12 +67,14 @@ def test_a_fifo_at_the_target_is_refused_without_opening_it(repo):
     )
 
 
+@pytest.mark.e2e
 def test_a_device_at_the_target_is_refused(repo):
     rc, out, err = run_cli("check", "exercise1.py", "--output", "/dev/null", cwd=repo)
     assert (rc, err) == (2, "gradquiz: /dev/null: is not a regular file (a FIFO, device or socket); "
                             "refusing to write the report to it\n")
 
 
+@pytest.mark.e2e
 def test_a_symlinked_folder_inside_the_students_folder_is_refused(repo, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -81,6 +87,7 @@ def test_a_symlinked_folder_inside_the_students_folder_is_refused(repo, tmp_path
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.e2e
 def test_a_linked_folder_outside_the_current_folder_is_the_machines_and_is_followed(repo, tmp_path):
     real = tmp_path / "real-results"
     real.mkdir()
@@ -90,6 +97,7 @@ def test_a_linked_folder_outside_the_current_folder_is_the_machines_and_is_follo
     assert json.loads((real / "r.json").read_text())["passed"] is True
 
 
+@pytest.mark.e2e
 def test_a_report_replaces_the_old_one_atomically_with_a_sane_mode(repo, tmp_path):
     target = repo / "report.json"
     target.write_text("old")
@@ -104,15 +112,17 @@ def test_a_report_replaces_the_old_one_atomically_with_a_sane_mode(repo, tmp_pat
     assert sorted(p.name for p in repo.iterdir()) == ["exercise1.py", "report.json"]  # no temp file left
 
 
+@pytest.mark.e2e
 def test_the_mode_follows_the_umask_and_is_never_world_writable(repo):
     import subprocess
 
-    from conftest import EXE, clean_env
+    from conftest import GRADQUIZ, clean_env
 
+    command = shlex.join(GRADQUIZ)
     for umask, expected in ((0o022, 0o644), (0o077, 0o600), (0o000, 0o664)):
         name = f"r{umask:03o}.json"
         proc = subprocess.run(
-            ["sh", "-c", f"umask {umask:03o} && exec {EXE} check exercise1.py --format json --output {name}"],
+            ["sh", "-c", f"umask {umask:03o} && exec {command} check exercise1.py --format json --output {name}"],
             cwd=repo, env=clean_env(), capture_output=True, text=True, timeout=60,
         )
         assert proc.returncode == 0, proc.stderr
@@ -122,6 +132,7 @@ def test_the_mode_follows_the_umask_and_is_never_world_writable(repo):
 # -- a report even when grading cannot happen --------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_exit_2_still_writes_each_format_with_the_reason(repo):
     reason = "exercise1.py: no exercise or quiz with id 'nope' (see `gradquiz list`)"
     runs = run_cli_many(
@@ -141,6 +152,7 @@ def test_exit_2_still_writes_each_format_with_the_reason(repo):
     assert (repo / "out.text").read_text() == f"Could not grade: {reason}\nScore: 0\n"
 
 
+@pytest.mark.e2e
 def test_exit_2_with_a_machine_format_on_stdout_prints_the_failed_report(repo):
     rc, out, err = run_cli("check", "missing.py", "--format", "json", cwd=repo)
     assert rc == 2 and err == "gradquiz: missing.py: no such file\n"
@@ -185,6 +197,7 @@ def test_quiz_answers_are_saved_safely_too(tmp_path):
     assert target.read_text() == "untouched"
 
 
+@pytest.mark.e2e
 def test_starter_output_never_writes_through_a_dangling_link(tmp_path):
     target = tmp_path / "planted.py"
     link = tmp_path / "starter.py"

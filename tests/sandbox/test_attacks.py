@@ -28,6 +28,8 @@ from as_user import USERS
 from conftest import by_id, clean_env, exercise_text, task
 from grader.sandbox.parent import landlock_abi
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 PRELUDE = '''
 import ctypes, os, signal, socket, sys
 
@@ -298,10 +300,10 @@ class Attack:
         self.before = self.problem.read_bytes()
         time.sleep(0.2)  # the victim has exec'd sleep
         if via == "grade":  # each submission in a child of a worker's fork server
-            argv = [as_user.gradquiz(who), "grade", self.ws / "class", "--problems", self.problem,
+            argv = [*as_user.gradquiz(who), "grade", self.ws / "class", "--problems", self.problem,
                     "--output", self.ws / "out", "--quiet"]
         else:
-            argv = [as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
+            argv = [*as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
         # The report goes to a file of the user's (as a terminal would be), which the old
         # child could open through /proc/<grader>/fd/1; a pipe of root's it could not.
         out = self.ws / "stdout.json"

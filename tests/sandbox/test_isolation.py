@@ -146,6 +146,7 @@ def test_memory_blow_up_with_a_growing_list_fails_alone(ws):
     assert "MemoryError" in feedback or "did not return within 1 s" in feedback or "ended the process" in feedback
 
 
+@pytest.mark.e2e
 def test_misbehaviours_through_the_command(ws):
     """One file, several hostile tasks, the real command: each fails alone, exit 1."""
     tasks = [task("ok_first", "derivative", "x**2", (-1, 1), timeout=1)]
@@ -194,6 +195,7 @@ TOP_LEVEL = {
 }
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", list(TOP_LEVEL))
 def test_misbehaving_top_level_fails_every_task_with_exit_1(ws, name):
     code, phrase = TOP_LEVEL[name]
@@ -210,6 +212,7 @@ def test_misbehaving_top_level_fails_every_task_with_exit_1(ws, name):
         assert "nothing could be graded" in result["feedback"]
 
 
+@pytest.mark.e2e
 def test_syntax_error_names_the_students_line(ws):
     ws.exercise(TASKS)
     sub = ws.submission(
@@ -294,6 +297,7 @@ def test_patching_inside_a_task_does_not_help_the_next_one(ws):
     assert not results["b"]["passed"] and results["b"]["mistake"] == "sign"
 
 
+@pytest.mark.e2e
 def test_flood_of_output_does_not_corrupt_the_json_report(ws):
     ws.exercise(TASKS)
     sub = ws.submission(
@@ -320,6 +324,7 @@ def test_flood_of_output_does_not_corrupt_the_json_report(ws):
     assert "output" in report and len(report["output"]) < 20_000  # kept, but truncated
 
 
+@pytest.mark.e2e
 def test_control_characters_and_lone_surrogates_cannot_break_or_forge_reports(ws):
     """Escape sequences could move the cursor of the terminal showing the report (and paint
     a PASS over a FAIL), make the JUnit XML invalid, or stop the report being written."""
@@ -376,6 +381,7 @@ def test_as_root_the_child_keeps_uid_0_without_capabilities_and_imports_work(ws)
     assert "ALLOWED" not in report["output"]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("who", USERS)
 def test_submission_cannot_write_problem_report_or_other_students_files(course, who):
     from conftest import exercise_text
@@ -418,7 +424,7 @@ def test_submission_cannot_write_problem_report_or_other_students_files(course, 
     )
     sub.chmod(0o644)
     as_user.give(course)
-    argv = [as_user.gradquiz(who), "check", sub, "--problems", problem, "--format", "json", "--output", report_path]
+    argv = [*as_user.gradquiz(who), "check", sub, "--problems", problem, "--format", "json", "--output", report_path]
     env = clean_env()
     proc = subprocess.run(as_user.command(argv, who, course, env), env=env, capture_output=True, text=True, timeout=120, cwd=course)
     rc, out, err = proc.returncode, proc.stdout, proc.stderr

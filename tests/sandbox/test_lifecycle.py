@@ -83,7 +83,7 @@ def start_sleeping_check(who: str, source: str = SLEEPER):
     (ws / "tq.yaml").write_text(exercise_text([task("d", "derivative", "x**2", (-1, 1), timeout=120)]))
     (ws / "sleeper.py").write_text(source)
     as_user.give(ws)
-    argv = [as_user.gradquiz(who), "check", ws / "sleeper.py", "--problems", ws / "tq.yaml", "--format", "json"]
+    argv = [*as_user.gradquiz(who), "check", ws / "sleeper.py", "--problems", ws / "tq.yaml", "--format", "json"]
     env = clean_env(TMPDIR=ws / "tmp")
     proc = subprocess.Popen(as_user.command(argv, who, ws, env), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ws)
     pid = wait_for(lambda: child_pid(ws / "tmp") or proc.poll() is not None)
@@ -95,6 +95,7 @@ def start_sleeping_check(who: str, source: str = SLEEPER):
     return ws, proc, pid
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["TERM", "HUP", "INT"])
 def test_a_signal_to_the_grader_kills_the_child_and_removes_its_files(who, sig):
@@ -113,6 +114,7 @@ def test_a_signal_to_the_grader_kills_the_child_and_removes_its_files(who, sig):
         shutil.rmtree(ws, ignore_errors=True)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("source", [SLEEPER, UNDYING], ids=["sleeper", "clears-its-death-signal"])
 def test_the_child_dies_with_a_killed_grader(who, source):
@@ -453,9 +455,9 @@ def test_the_second_layer_covers_what_the_child_reads_and_never_the_scratch_root
     assert _cover(["/tmp/gradquiz-forks-1/x"], "/tmp/gradquiz-forks-1") is None
 
 
-READS_JSON = """
+READS_CSV = """
 import os
-path = os.path.join(os.path.dirname(os.__file__), "json", "decoder.py")
+path = os.path.join(os.path.dirname(os.__file__), "csv.py")
 try:
     print("READ", len(open(path).read()) > 0)
 except OSError as exc:
@@ -470,16 +472,16 @@ def f(x):
 @pytest.mark.skipif(not landlock_abi(), reason="the fork server's Landlock layer needs Landlock")
 def test_a_layered_fork_server_still_hides_a_forbidden_standard_module_and_refuses_more_packages():
     """Its children add a few broad rules over the server's layer, unless the exercise forbids a
-    module the server's layer allows (then every rule but the forbidden ones): `json` stays
-    unreadable where forbidden, readable elsewhere. A package beyond the server's is refused
+    module the server's layer allows (then every rule but the forbidden ones): `csv` stays
+    unreadable where forbidden (`json`, which the server has in memory, would be a plain child), readable elsewhere. A package beyond the server's is refused
     before any fork (the caller starts a plain child instead)."""
     with ForkServer() as zygote:
         assert zygote.layered
-        with zygote.sandbox(READS_JSON, "open.py") as sb:
+        with zygote.sandbox(READS_CSV, "open.py") as sb:
             assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
             assert "READ True" in sb.output()[0]
-        with zygote.sandbox(READS_JSON, "hidden.py", forbid=("json", "sympy")) as sb:
+        with zygote.sandbox(READS_CSV, "hidden.py", forbid=("csv", "sympy")) as sb:
             assert sb.run("f", "scalars", [[1.0]], 30).results[0]["data"] == [2.0]
             assert "DENIED 13" in sb.output()[0], sb.output()
         with pytest.raises(ValueError, match="beyond numpy"):
-            zygote.sandbox(READS_JSON, "more.py", allow=("yaml",))
+            zygote.sandbox(READS_CSV, "more.py", allow=("yaml",))

@@ -80,9 +80,20 @@ def _by_letter_or_text(q, text: str) -> int:
     if len(starts) > 1:
         which = " and ".join(repr(q.choices[i]) for i in starts[:3])
         raise Unreadable(f"{short(text)} starts {which}: type more of it, or the number of your choice")
+    parts = [i for i, c in enumerate(folded) if len(typed) >= 3 and _part_of(typed, c)]  # "finite difference"
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) > 1:
+        which = " and ".join(f"{i} ({q.choices[i]!r})" for i in parts[:3])
+        raise Unreadable(f"{short(text)} is part of choices {which}: type more of it, or the number of your choice")
     raise Unreadable(
         f"expected the number of a choice (0 to {len(q.choices) - 1}), its letter or its text, got {short(text)}"
     )
+
+
+def _part_of(typed: str, choice: str) -> bool:
+    """Whole words of the choice, in order: 'gradient ascent' in 'Use gradient ascent on f'."""
+    return re.search(rf"(?<!\w){re.escape(typed)}(?!\w)", choice) is not None
 
 
 def _fold(text) -> str:

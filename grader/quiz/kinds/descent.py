@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from grader.maths.parse import format_math
 from grader.maths.numerics import fmt
 from grader.quiz.kinds.sign import Sign
 from grader.quiz.typed import show_number, trend_word, typed_text
@@ -23,7 +22,7 @@ class Descent(Sign):
 
     def default_prompt(self, q):
         return (
-            f"Gradient descent is minimising f({q.x}) = {format_math(q.f)} and is at {q.x} = {show_number(q.at)}. "
+            f"Gradient descent is minimising f({q.x}) = {q.f_text} and is at {q.x} = {show_number(q.at)}. "
             f"Does its next step increase {q.x}, decrease {q.x}, or stay?"
         )
 

@@ -14,6 +14,9 @@ from grader.maths.numerics import fmt
 from grader.quiz.typed import prompt_variables, read_typed, typed_text
 
 
+LETTERS = ("x", "y", "z", "t", "u", "v", "w", "s", "r", "n")  # variables of an answer to a constant key
+
+
 class Expression(QuestionKind):
     name = "expression"
     fields = frozenset({"answer", "f", "variables", "domain"})
@@ -46,10 +49,11 @@ class Expression(QuestionKind):
         return out
 
     def default_prompt(self, q):
-        return f"f({', '.join(q.variables)}) = {format_math(q.f)}. Type f'({q.x})."
+        return f"f({', '.join(q.variables)}) = {q.f_text}. Type f'({q.x})."
 
     def read(self, q, raw):
-        return read_typed(typed_text(raw), q.variables)
+        # a key with no variable (1 for cos(x)^2 + sin(x)^2) accepts an equal formula in one
+        return read_typed(typed_text(raw), q.variables or LETTERS)
 
     def show(self, q, value):
         return value.shown if isinstance(value, Reading) else format_math(value)

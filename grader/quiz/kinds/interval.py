@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import format_math, symbol
+from grader.maths.parse import symbol
 from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind
@@ -27,7 +27,7 @@ class Interval(QuestionKind):
         return answer_or_derived(ctx, read_interval, "interval", _monotone_set, "the answer is where f is increasing")
 
     def default_prompt(self, q):
-        return f"Where is f({q.x}) = {format_math(q.f)} {q.spec.where or 'increasing'}?"
+        return f"Where is f({q.x}) = {q.f_text} {q.spec.where or 'increasing'}?"
 
     def read(self, q, raw):
         return read_interval(raw, q.x)

@@ -48,7 +48,7 @@ class Number(QuestionKind):
         return out
 
     def default_prompt(self, q):
-        return f"For f({q.x}) = {format_math(q.f)}, what is f'({show_number(q.at)})?"
+        return f"For f({q.x}) = {q.f_text}, what is f'({show_number(q.at)})?"
 
     def read(self, q, raw):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):

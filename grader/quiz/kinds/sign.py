@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from grader.maths.parse import format_math
 from grader.maths.numerics import fmt
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
@@ -30,7 +29,7 @@ class Sign(QuestionKind):
         return {"f": f, "variables": names, "at": at, "slope": slope, "key": self.verdict(slope, tol)}
 
     def default_prompt(self, q):
-        return f"Is f({q.x}) = {format_math(q.f)} increasing, decreasing or stationary at {q.x} = {show_number(q.at)}?"
+        return f"Is f({q.x}) = {q.f_text} increasing, decreasing or stationary at {q.x} = {show_number(q.at)}?"
 
     @staticmethod
     def verdict(slope, tol):

@@ -5,19 +5,21 @@ The key is ``answer`` (numbers, ``{-1, 1}``, ``x = -1, x = 1`` or ``none``) or d
 
 from __future__ import annotations
 
+import math
 import re
 
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import format_math, symbol
+from grader.maths.parse import symbol
 from grader.maths.numerics import fmt
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind, Unreadable
-from grader.quiz.sets import NOTHING
+from grader.quiz.sets import is_nothing, none_hint
 from grader.quiz.typed import parse_typed, real_number, show_number, top_level_commas, typed_text
 
 SEPARATORS = re.compile(r"\s*(?:;|\band\b|\bor\b|&)\s*")
+LISTED = 10  # wrong points named one by one in feedback
 PAIR = re.compile(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)")
 
 
@@ -31,7 +33,7 @@ class StationaryPoints(QuestionKind):
         return answer_or_derived(ctx, read_points, "points", _stationary, "the answer is then the solutions of f' = 0")
 
     def default_prompt(self, q):
-        return f"Where are the stationary points of f({q.x}) = {format_math(q.f)}? Give every {q.x} where f'({q.x}) = 0."
+        return f"Where are the stationary points of f({q.x}) = {q.f_text}? Give every {q.x} where f'({q.x}) = 0."
 
     def read(self, q, raw):
         return read_points(raw, q.x, f=q.f)
@@ -50,8 +52,10 @@ class StationaryPoints(QuestionKind):
         lines = list(getattr(value, "notes", ()))
         if not wrong and not missing:
             return Outcome(True, "\n".join(lines + [f"Right: {self.show(q, value)}."]))
-        for v in wrong:
+        for v in wrong[:LISTED]:  # ten, then a count: a list of 10,000 made a line each
             lines.append(f"{q.x} = {show_number(v)} is not a stationary point" + self._slope_text(q, v) + ".")
+        if len(wrong) > LISTED:
+            lines.append(f"... and {len(wrong) - LISTED} more values that are not stationary points.")
         if missing:
             count = len(missing)
             lines.append(
@@ -118,23 +122,55 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
     else:
         text = typed_text(raw)
         folded = text.lower().strip()
-        if folded in NOTHING or folded in {"[]", "()"}:
+        if is_nothing(folded) or folded in {"[]", "()"}:
             return ()
         if text[:1] + text[-1:] in ("{}", "[]"):
             text = text[1:-1]
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
-    values = []
-    for item in items:
-        item = re.sub(rf"^\s*{re.escape(x)}\s*=\s*", "", typed_text(item))
+    read: list[tuple[float, sympy.Expr, int]] = []  # (value, expression, order typed): sorted once, then duplicates are neighbours
+    prefix = re.compile(rf"^\s*{re.escape(x)}\s*=\s*")
+    for typed in [part for item in items for part in _plus_minus(str(item))]:
+        item = prefix.sub("", typed_text(typed))
         if not item:
             continue
-        expr = parse_typed(item, (), constants)
-        number = real_number(expr)
-        if not any(abs(number - float(v)) <= 1e-12 for v in values):
+        try:
+            read.append((*_number(item, constants), len(read)))
+        except Unreadable as exc:
+            raise none_hint(item, exc) from None
+    read.sort(key=lambda entry: (entry[0], entry[2]))
+    values, last = [], None
+    for number, expr, _ in read:  # n log n, not n squared: 10,000 points took 44 s
+        if last is None or abs(number - last) > 1e-12:
             values.append(expr)
-    out = Points(sorted(values, key=float))
+            last = number
+    out = Points(values)
     out.notes = tuple(notes)
     return out
+
+
+PLAIN = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,3})?")
+
+
+def _number(item: str, constants) -> tuple[float, sympy.Expr]:
+    """(value, exact expression) of one typed point: a plain decimal directly (what the parser
+    would make of it, at a hundredth of the cost), anything else through the typed-maths parser."""
+    if PLAIN.fullmatch(item):
+        exact = sympy.Rational(item)
+        value = float(exact)
+        if math.isfinite(value):
+            return value, exact
+    expr = parse_typed(item, (), constants)
+    return real_number(expr), expr
+
+
+PLUS_MINUS = re.compile(r"±|\+/-|\+-|\\pm")
+
+
+def _plus_minus(item: str) -> list[str]:
+    """``x = ±1`` is -1 and 1; ``1 ± sqrt(2)`` is 1 - sqrt(2) and 1 + sqrt(2)."""
+    if len(PLUS_MINUS.findall(item)) != 1:
+        return [item]
+    return [PLUS_MINUS.sub("-", item), PLUS_MINUS.sub("+", item)]
 
 
 def _pairs_as_x(text: str, x: str, f) -> tuple[str, list]:
