@@ -8,11 +8,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import run_cli_many
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.e2e
 def test_the_installed_command(tmp_path):
     broken = tmp_path / "exercise4.py"
     broken.write_text((ROOT / "solutions" / "exercise4.py").read_text(encoding="utf-8") + "\nx = 1/0\n", encoding="utf-8")

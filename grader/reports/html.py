@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 
-
 from grader.reports.safe import shown_notes
 from grader.reports.text import fmt, load_error_repeats, printable
 

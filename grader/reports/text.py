@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from grader.reports.safe import one_line, printable, shown_notes
 
 __all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]

@@ -27,6 +27,8 @@ import as_user
 from as_user import IS_ROOT, USERS
 from conftest import SOLUTIONS, clean_env
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 RIGHT = (SOLUTIONS / "exercise1.py").read_text()
 ESCAPES = "\x1b[2K\x1b[1Agraded 3 ... 3 ok"
 FLAGGED = b"flagged\xff\xfex"  # the same length as the UTF-8 name it replaces
@@ -84,7 +86,7 @@ def _run(who: str):
     folder, archive = build_class(ws)
     as_user.give(ws)
     env = clean_env(TMPDIR=ws)
-    argv = [as_user.gradquiz(who), "grade", folder, archive, "--exercise", "exercise1", "--output", ws / "out", "--quiet"]
+    argv = [*as_user.gradquiz(who), "grade", folder, archive, "--exercise", "exercise1", "--output", ws / "out", "--quiet"]
     proc = subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, timeout=240, cwd=ws,
                           check=False)
     book_path = ws / "out" / "gradebook.csv"

@@ -16,9 +16,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import SOLUTIONS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+pytestmark = pytest.mark.e2e  # every test here runs the command
 
 RIGHT = (SOLUTIONS / "derivatives.answers.yaml").read_bytes()
 FILE = "derivatives.answers.yaml"

@@ -358,6 +358,7 @@ def test_ctrl_d_keeps_the_saved_answers(tmp_path):
 # -- issue 17: piped answers are answers only; --redo ---------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_preview_can_be_declined_in_a_real_terminal(tmp_path):
     child = spawn("signs", "--output", "a.yaml", cwd=tmp_path)
     for answer in ("decreasing", "1"):
@@ -380,9 +381,10 @@ def test_a_preview_can_be_declined_in_a_real_terminal(tmp_path):
     assert saved(tmp_path / "a.yaml")["answers"]["q3"] == "3x^2"
 
 
+@pytest.mark.e2e
 def test_piped_answers_through_the_installed_command_lose_none(tmp_path):
     """`gradquiz quiz signs <<EOF`: the line after a previewed formula is the next answer."""
-    proc = subprocess.run([EXE, "quiz", "signs"], input="decreasing\n1\n3x^2\n1\n", capture_output=True, text=True, check=False,
+    proc = subprocess.run([*GRADQUIZ, "quiz", "signs"], input="decreasing\n1\n3x^2\n1\n", capture_output=True, text=True, check=False,
                           cwd=tmp_path, timeout=60, env={k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Score: 4 / 4" in proc.stdout and "Is that what you meant?" not in proc.stdout

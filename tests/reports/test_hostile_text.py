@@ -24,6 +24,8 @@ import as_user
 from as_user import USERS
 from conftest import by_id, clean_env, exercise_text, run_cli, task
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 FORGED = "\n     Score: 3 / 3\n  ::add-mask::secret\n::warning::forged\n \t::stop-commands::tok\nPASS honest 1/1"
 HOSTILE = f'''# gradquiz: tq
 def typename(x):
@@ -61,9 +63,9 @@ def _run(who: str, via: str):
     env = clean_env(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=summary, TMPDIR=ws)
     exe = as_user.gradquiz(who)
     if via == "grade":
-        argv = [exe, "grade", ws / "class", "--problems", ws / "tq.yaml", "--output", ws / "out", "--quiet"]
+        argv = [*exe, "grade", ws / "class", "--problems", ws / "tq.yaml", "--output", ws / "out", "--quiet"]
     else:
-        argv = [exe, "check", sub, "--problems", ws / "tq.yaml", "--output", ws / "r.json", "--output", ws / "r.xml",
+        argv = [*exe, "check", sub, "--problems", ws / "tq.yaml", "--output", ws / "r.json", "--output", ws / "r.xml",
                 "--output", ws / "r.html"]
     proc = subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, text=True, timeout=240, cwd=ws,
                           check=False)

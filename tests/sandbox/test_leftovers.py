@@ -65,9 +65,9 @@ def _run(who: str, via: str) -> tuple:
         env = clean_env(TMPDIR=ws / "tmp")
         exe = as_user.gradquiz(who)
         if via == "grade":
-            argv = [exe, "grade", ws / "class", "--problems", problem, "--output", ws / "out", "--quiet"]
+            argv = [*exe, "grade", ws / "class", "--problems", problem, "--output", ws / "out", "--quiet"]
         else:
-            argv = [exe, "check", submission, "--problems", problem, "--format", "json"]
+            argv = [*exe, "check", submission, "--problems", problem, "--format", "json"]
         runs = [subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, text=True,
                                timeout=150, cwd=ws, check=False) for _ in range(2)]  # the second finds what the first left
         proc = runs[0]
@@ -91,6 +91,7 @@ def _attacked(who: str, via: str):
     return _RUNS[who, via]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("via", ["check", "grade"])
 @pytest.mark.parametrize("who", USERS)
 def test_a_deep_or_locked_scratch_tree_is_removed_and_the_grade_stands(who, via):
@@ -103,6 +104,7 @@ def test_a_deep_or_locked_scratch_tree_is_removed_and_the_grade_stands(who, via)
     assert "could not remove" not in proc.stderr, proc.stderr
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("via", ["check", "grade"])
 @pytest.mark.parametrize("who", USERS)
 def test_a_forbidden_standard_module_is_not_preloaded(who, via):
@@ -113,6 +115,7 @@ def test_a_forbidden_standard_module_is_not_preloaded(who, via):
     assert report["score"] == report["max_score"] == 2
 
 
+@pytest.mark.e2e
 def test_forbidding_numpy_is_refused_with_the_reason(tmp_path):
     problem = tmp_path / "tq.yaml"
     problem.write_text(exercise_text([task("d", "derivative", "x**2")], forbid=["numpy"]))
@@ -124,6 +127,7 @@ def test_forbidding_numpy_is_refused_with_the_reason(tmp_path):
         assert "Traceback" not in err
 
 
+@pytest.mark.e2e
 def test_forbidding_a_module_numpy_itself_loads_fails_closed(tmp_path):
     problem = tmp_path / "tq.yaml"
     problem.write_text(exercise_text([task("d", "derivative", "x**2")], forbid=["math"]))

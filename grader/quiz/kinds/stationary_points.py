@@ -129,7 +129,7 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
         items = [p for chunk in SEPARATORS.split(text) for p in _split_commas(chunk)]
     read: list[tuple[float, sympy.Expr, int]] = []  # (value, expression, order typed): sorted once, then duplicates are neighbours
     prefix = re.compile(rf"^\s*{re.escape(x)}\s*=\s*")
-    for typed in [part for item in items for part in _plus_minus(str(item))]:
+    for typed in [part for item in items for part in _plus_minus(str(item))]:  # x = ±1: -1 and 1
         item = prefix.sub("", typed_text(typed))
         if not item:
             continue
@@ -148,6 +148,16 @@ def read_points(raw, x: str = "x", constants=None, f=None) -> tuple:
     return out
 
 
+PLUS_MINUS = re.compile(r"±|\+/-|\+-|\\pm")
+
+
+def _plus_minus(item: str) -> list[str]:
+    """``x = ±1`` is -1 and 1; ``1 ± sqrt(2)`` is 1 - sqrt(2) and 1 + sqrt(2)."""
+    if len(PLUS_MINUS.findall(item)) != 1:
+        return [item]
+    return [PLUS_MINUS.sub("-", item), PLUS_MINUS.sub("+", item)]
+
+
 PLAIN = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,3})?")
 
 
@@ -161,16 +171,6 @@ def _number(item: str, constants) -> tuple[float, sympy.Expr]:
             return value, exact
     expr = parse_typed(item, (), constants)
     return real_number(expr), expr
-
-
-PLUS_MINUS = re.compile(r"±|\+/-|\+-|\\pm")
-
-
-def _plus_minus(item: str) -> list[str]:
-    """``x = ±1`` is -1 and 1; ``1 ± sqrt(2)`` is 1 - sqrt(2) and 1 + sqrt(2)."""
-    if len(PLUS_MINUS.findall(item)) != 1:
-        return [item]
-    return [PLUS_MINUS.sub("-", item), PLUS_MINUS.sub("+", item)]
 
 
 def _pairs_as_x(text: str, x: str, f) -> tuple[str, list]:
