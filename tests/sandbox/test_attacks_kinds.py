@@ -33,6 +33,8 @@ from conftest import by_id, clean_env, exercise_text
 
 from grader.sandbox.parent import landlock_abi
 
+pytestmark = pytest.mark.e2e  # every test here runs the command
+
 ND = {"kind": "numerical_derivative", "functions": ["sin(x)", "exp(2*x)"], "at": [0.3, -1.2], "h": [0.01, 0.001]}
 NG = {
     "kind": "numerical_gradient",
@@ -386,7 +388,7 @@ class Run:
         self.before = self.problem.read_bytes()
         if via == "grade":
             argv = [
-                as_user.gradquiz(who),
+                *as_user.gradquiz(who),
                 "grade",
                 self.ws / "class",
                 "--problems",
@@ -396,7 +398,7 @@ class Run:
                 "--quiet",
             ]
         else:
-            argv = [as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
+            argv = [*as_user.gradquiz(who), "check", self.submission, "--problems", self.problem, "--format", "json"]
         proc = subprocess.run(
             as_user.command(argv, who, self.ws, env),
             env=env,
@@ -546,7 +548,7 @@ def test_a_huge_descent_path_is_drawn(tmp_path):
     )
     for name in ("picture.png", "picture.svg"):
         proc = subprocess.run(
-            [as_user.gradquiz("root"), "check", submission, "--problems", problem, "--plot", tmp_path / name],
+            [*as_user.gradquiz("root"), "check", submission, "--problems", problem, "--plot", tmp_path / name],
             env=clean_env(),
             capture_output=True,
             text=True,
