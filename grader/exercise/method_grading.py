@@ -250,7 +250,7 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
         asked_change = np.max(np.abs(asked_err[a] - asked_err[b]))
         if asked_change > MEASURABLE * np.max(tol[a]):
             fixed.append(bool(np.all(np.abs(d[a] - d[b]) <= 8 * EPS * (1 + np.abs(d[a])))))
-        if np.max(err[a]) > MEASURABLE * np.max(tol[a]) and np.max(err[b]) > 0:
+        if np.max(err[a]) > MEASURABLE * np.max(tol[a]) and np.max(err[b]) > 0 and np.isfinite(err[a : b + 1]).all():
             orders.append(math.log2(np.max(err[a]) / np.max(err[b])))
     ignores_h = bool(fixed) and all(fixed)
     ok_calls = accurate.all(axis=1)
@@ -282,7 +282,7 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
             f"{asked_err[c][k]:.3g}."
         )
         a = c - c % 2
-        if np.max(err[a]) > 0 and np.max(err[a + 1]) > 0:
+        if np.max(err[a]) > 0 and np.max(err[a + 1]) > 0 and np.isfinite(err[a : a + 2]).all():
             p = math.log2(np.max(err[a]) / np.max(err[a + 1]))
             lines.append(
                 f"Halving h to {fmt(rows[a + 1][4])}, your error went from {np.max(err[a]):.3g} to "
@@ -310,6 +310,8 @@ def _numerical_slip(task, plan, d, rows, ok_calls, ignores_h) -> str | None:
     bad = [j for j in range(len(rows)) if not ok_calls[j]]
     if not bad:
         return "wrong_step" if ignores_h else None
+    if not np.isfinite(d[bad]).all():  # inf is within an infinite tolerance of every formula: no slip gives it
+        return None
 
     def matches(j, formulas, k=None) -> bool:
         tol = rows[j][1] + 1e-9 * np.abs(d[j])

@@ -217,10 +217,15 @@ def _printed(exprs: list, variables: tuple, loc: tuple, where: Where) -> tuple[l
 
 
 def _source(expr: sympy.Expr, variables: tuple, loc: tuple, where: Where, vector: bool) -> str:
+    """The f given to a numerical task's function: it takes real floats only (its argument is
+    made a float64 array first), so f's values are all the student's function can get from it:
+    a complex step or dual numbers of the student's own passed through f (NumPy calls an
+    object's ``sin`` method) fail, instead of giving the exact derivative with no difference."""
     (text,), names = _printed([expr], variables, loc, where)
+    real = "numpy.asarray({}, dtype=numpy.float64)"
     if not vector:
-        return f"lambda {names[0]}: {text}"
-    return f"lambda x: (lambda {', '.join(names)}: {text})(*x)"
+        return f"lambda {names[0]}: (lambda {names[0]}: {text})({real.format(names[0])})"
+    return f"lambda x: (lambda {', '.join(names)}: {text})(*{real.format('x')})"
 
 
 def _gradient_source(grad: list, variables: tuple, loc: tuple, where: Where) -> str:

@@ -78,6 +78,7 @@ def _path(task, result, sandbox, Picture):
         mine = _values(task, sandbox, calls)
         right = np.array([_descend(task, x0, lr, k) for k in range(count + 1)]).reshape(count + 1, -1)
     f = task.f_numeric[0]
+    mine = _near(mine, right)
     finite = np.vstack([right, mine[np.isfinite(mine).all(axis=1)]])
     lo, hi = finite.min(axis=0), finite.max(axis=0)
     pad = 0.15 * np.maximum(hi - lo, 1e-3)
@@ -106,6 +107,17 @@ def _path(task, result, sandbox, Picture):
         )
     title = f"{task.id}: the first {count} steps from x0 = {', '.join(f'{v:g}' for v in x0)}, lr = {lr:g}"
     return Picture(task.id, "path", title, task.variables, data)
+
+
+def _near(mine: np.ndarray, right: np.ndarray, spans: float = 100.0) -> np.ndarray:
+    """The student's points with those far outside the reference path's box (``spans`` times its
+    size away) made NaN, so not drawn: a submission returning 1e308 would otherwise stretch the
+    axes and the contour grid past what floats hold, and the drawing fail."""
+    with np.errstate(all="ignore"):
+        lo, hi = right.min(axis=0), right.max(axis=0)
+        span = spans * np.maximum(hi - lo, 1.0)
+        inside = ((mine >= lo - span) & (mine <= hi + span)).all(axis=1)
+    return np.where(inside[:, None], mine, np.nan)
 
 
 def array_picture(task, result, Picture):
