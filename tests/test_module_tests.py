@@ -14,12 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PARSER_STAGE = "a stage of the typed-maths parser (reworked on another branch), run by tests/maths/test_mathparse.py"
 VIA_CLASSROOM = "the CI wing (Classroom, Gradescope): run end to end by tests/batch/test_ci.py and test_classroom.py"
+VIA_CACHE = "the compiled-problem cache (just merged): run through grader.api.check by tests/exercise/test_cache.py"
 VIA_ML_KINDS = "new with the ML kinds: run end to end by tests/exercise/test_arrays.py and test_methods.py"
 
 UNTESTED: dict[str, str] = {
     "grader.__main__": "importing it runs the command: every e2e test runs it as `python -m grader`",
     "grader.batch.ci": VIA_CLASSROOM,
     "grader.batch.classroom": VIA_CLASSROOM,
+    "grader.exercise.cache": VIA_CACHE,
+    "grader.pipeline.cached": VIA_CACHE,
+    "grader.maths.slips": "new with the cache; re-exported by maths.mistakes (match), run by tests/maths/test_mistakes.py",
     "grader.exercise.arraytasks": VIA_ML_KINDS,
     "grader.exercise.method_grading": VIA_ML_KINDS,
     "grader.exercise.methods": VIA_ML_KINDS,
