@@ -274,6 +274,7 @@ def test_a_warm_check_of_a_right_answer_imports_no_sympy(tmp_path):
     assert warm["sympy"] == []
 
 
+@pytest.mark.e2e
 def test_the_command_imports_no_sympy_on_a_warm_check_right_or_wrong(tmp_path):
     """The whole command, `python -X importtime -m grader check`: every module it imports is listed."""
     env = clean_env(GRADQUIZ_CACHE=tmp_path / "cache")
@@ -287,6 +288,7 @@ def test_the_command_imports_no_sympy_on_a_warm_check_right_or_wrong(tmp_path):
         assert not {m for m in imported if m.split(".")[0] == "sympy"}, name
 
 
+@pytest.mark.e2e
 def test_the_command_reports_the_same_with_the_cache_on_and_off(tmp_path):
     for name in ("exercise6.py", "exercise6_wrong.py", "exercise1.ipynb", "exercise1_wrong.ipynb"):
         args = ("check", SOLUTIONS / name, "--format", "json")
@@ -297,6 +299,7 @@ def test_the_command_reports_the_same_with_the_cache_on_and_off(tmp_path):
     assert os.listdir(tmp_path / "c")
 
 
+@pytest.mark.e2e
 def test_grade_workers_use_sealed_entries_and_report_the_same(tmp_path):
     subs = tmp_path / "subs"
     for student, name in (("ann", "exercise1.py"), ("ben", "exercise1_wrong.py"), ("cid", "exercise3_wrong.py")):
