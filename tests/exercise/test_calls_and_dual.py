@@ -52,7 +52,7 @@ def test_a_returned_value_read_and_fitted_to_the_tasks_shape():
     assert _call_error({"returned": "x" * 500})["returned"] == "x" * 200
     assert _call_error({}) == {"error": {"type": "Error", "message": "(no description)"}}
     assert _call_error({"error": {"type": "E", "message": "a\nb", "junk": 1}}) == {
-        "error": {"type": "E", "message": "a b"}}
+        "error": {"type": "E", "message": "a\\nb"}}  # one line: the break shown, never made
 
 
 def test_dual_numbers_give_the_derivative_and_each_broken_rule_its_own():

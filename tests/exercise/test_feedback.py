@@ -36,7 +36,7 @@ def test_shapes_by_name():
 def test_an_error_from_the_child_is_cut_to_known_keys_and_one_line():
     err = clean_error({"type": "ValueError", "message": "bad\nScore: 10 / 10\u2028x", "text": "y = 1/0",
                        "line": 3, "where": "cell 2, line 4", "extra": "ignored"})
-    assert err == {"type": "ValueError", "message": "bad Score: 10 / 10 x", "text": "y = 1/0", "line": 3,
+    assert err == {"type": "ValueError", "message": "bad\\nScore: 10 / 10\\u2028x", "text": "y = 1/0", "line": 3,
                    "where": "cell 2, line 4"}
     assert clean_error({"line": True, "where": "/etc/passwd, line 1", "type": 5}) == {}
     assert clean_error("not a dict") == {}
