@@ -34,7 +34,7 @@ def test_a_scalar_task_is_a_curve_of_the_reference_with_its_check_points(tmp_pat
 def test_a_gradient_is_a_field_over_the_domain(tmp_path):
     (g,) = exercise(tmp_path, task("g", "gradient", "x**2 + 3*y", variables=["x", "y"])).tasks
     picture = picture_for(g, Result("g", 1, 1, True, ""), None)
-    assert picture.kind == "field" and picture.title == "g: gradient of f = x^2 + 3*y"
+    assert picture.kind == "field" and picture.title == "g: gradient of f = x^2 + 3y"
     data = picture.data
     assert len(data["x"]) == FIELD_POINTS**2
     assert np.allclose(data["reference"][:, 0], 2 * data["x"]) and np.allclose(data["reference"][:, 1], 3)
@@ -51,7 +51,7 @@ def test_a_jacobian_is_a_heat_map_of_the_largest_error_per_entry(tmp_path):
     assert picture.kind == "heatmap"
     assert picture.data["error"].tolist() == [[0, 0], [0, 2.0]]
     assert picture.data["wrong"].tolist() == [[False, False], [False, True]]
-    assert (picture.data["rows"], picture.data["cols"]) == (["f1", "f2"], ["d/dx", "d/dy"])
+    assert (picture.data["rows"], picture.data["cols"]) == (["f0", "f1"], ["d/dx", "d/dy"])
     empty = picture_for(j, Result("j", 0, 1, False, "", trace={}), None)
     assert empty.note.startswith("no picture: your function gave no values of the right shape")
 
