@@ -11,6 +11,10 @@ Interface (stable; other wings rely on it):
 - ``ForkServer(allow=(), limits=Limits())``: a warm start for batch grading; ``with
   ForkServer(...) as zygote: with zygote.sandbox(source, filename, forbid=, allow=) as sb``:
   ``sb`` has the same methods and the same isolation as a ``Sandbox``.
+- ``prestart(limits=Limits())``: start the next ``Sandbox``'s child now, before its submission
+  is known (it loads Python and NumPy meanwhile; it is confined only once a ``Sandbox`` of the same
+  limits, in the same process and thread, takes it and sends its config); ``discard_spare()``
+  kills it if none did.
 - ``Run.failure``: None, or "import" | "missing" | "timeout" | "crash" | "garbled" (the child
   sent something that is not a valid reply: treat as a failed task).
 - ``isolation`` (what was enforced on this machine, for this child), keys:
@@ -36,5 +40,6 @@ Use a sandbox from the thread that created it: the child dies with that thread
 
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.parent import Limits, Run, Sandbox
+from grader.sandbox.spare import discard_spare, prestart
 
-__all__ = ["ForkServer", "Limits", "Run", "Sandbox"]
+__all__ = ["ForkServer", "Limits", "Run", "Sandbox", "discard_spare", "prestart"]

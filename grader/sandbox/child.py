@@ -1,7 +1,8 @@
 """The sandbox child: runs one student submission and returns plain values.
 
 Started by ``grader.sandbox`` as ``python -I child.py RESULT_FD PARENT_PID`` in a new
-session, or forked by the fork server (``child.py --zygote PARENT_PID``, see
+session (it loads numpy before it reads its config: a child may be started before the grader
+knows the submission, ``prestart``), or forked by the fork server (``child.py --zygote PARENT_PID``, see
 ``forkserver.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
 grader imports). Protocol, one JSON object per line: the parent writes the config on fd 0
 and then requests ``{"function": name, "call": "scalars"|"vector"|"args", "points": [[...], ...]}``
@@ -271,10 +272,18 @@ def _load_confine():
     return confine
 
 
-def _prepare(cfg):
-    """What every child needs before it is confined: environment, preloaded modules."""
+def _load_numpy():
+    """The environment every child runs in, and numpy, which every child loads (an exercise cannot
+    forbid it): done before the config is read, so a child started early (``prestart``) loads it
+    while the grader is still finding the exercise."""
+    global _np
     os.environ.clear()
     os.environ.update({"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "TMPDIR": "/nonexistent", "OPENBLAS_NUM_THREADS": "1"})
+    import numpy as _np
+
+
+def _prepare(cfg):
+    """What every child needs before it is confined: preloaded modules (after ``_load_numpy``)."""
     forbid = set(cfg.get("forbid", ()))
     names = _PRELOAD.split()
     if forbid & {n.split(".")[0] for n in names}:  # never in memory (gc.get_objects() finds what is), nor
@@ -284,10 +293,7 @@ def _prepare(cfg):
             __import__(name)
         except ImportError:
             pass
-    global _np
     import importlib.util
-
-    import numpy as _np
 
     for name in cfg.get("allow", ()):  # fill the import system's folder caches while it can read them
         try:
@@ -374,6 +380,7 @@ def _zygote(parent, confine):
 
     control = socket.socket(fileno=0)
     stream = control.makefile("rb")
+    _load_numpy()
     server = _loads(stream.readline())
     _prepare(server)
     base = confine.open_paths(confine.read_paths(server.get("allow", ())))
@@ -433,6 +440,7 @@ def main():
         return
     result_fd, parent = int(sys.argv[1]), int(sys.argv[2])
     confine.die_with_parent(parent)
+    _load_numpy()
     requests = _lines(0)
     cfg = next(requests)
     cfg["parent"] = parent
