@@ -161,7 +161,7 @@ class Sandbox:
         self.import_failure: Run | None = None
         self._isolation: dict | None = None
         self._cgroup = None
-        spare = _take_spare(limits) if type(self) is Sandbox else None
+        spare = _SPARE[0].claim(limits) if _SPARE and type(self) is Sandbox else None
         if spare is None:
             self._tmp = Path(temp_folder("child", self._temp_dir()))
             _register(self)
@@ -185,7 +185,9 @@ class Sandbox:
 
     # -- life cycle -------------------------------------------------------------
     def start(self) -> None:
-        self._configure(*self._launch())
+        scratch, uid = self._launch()
+        self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
+        self._configure(scratch, uid)
 
     def _launch(self) -> tuple[str, int | None]:
         """Start the child (it loads NumPy, then waits for its config): (scratch folder, uid or None)."""
@@ -204,7 +206,6 @@ class Sandbox:
         finally:
             os.close(read_req)
             os.close(write_res)
-        self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
         return scratch, uid
 
     def _configure(self, scratch: str, uid: int | None) -> None:
@@ -464,20 +465,7 @@ class Sandbox:
         return _tail(self._out), _tail(self._err)
 
 
-_SPARE: list = []  # the child ``spare.prestart`` started for the next Sandbox, if any
-
-
-def _take_spare(limits: Limits):
-    """The spare child for a sandbox of ``limits``, if there is one alive, started by this process
-    (not the one a fork copied) and thread (the child dies with the thread that started it)."""
-    spare = _SPARE[0] if _SPARE else None
-    if spare is None or spare.owner != (os.getpid(), threading.get_ident()):
-        return None
-    _SPARE.pop()
-    if spare.limits != limits or spare.proc is None or spare.proc.poll() is not None:
-        spare.close()
-        return None
-    return spare
+_SPARE: list = []  # the child ``spare.prestart`` started for the next Sandbox (``Spare.claim``), if any
 
 
 def _wait_for_eof(fd: int, timeout: float) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import EXERCISES, GRADQUIZ, SOLUTIONS, clean_env, run_cli_many
 
+from grader.cli.listing import ANSI
 from grader.cli.quickcheck import parse
 
 RIGHT, WRONG = str(SOLUTIONS / "exercise1.py"), str(SOLUTIONS / "exercise1_wrong.py")
@@ -89,3 +90,13 @@ def test_a_plain_check_imports_no_typer_click_pydantic_or_sympy(tmp_path):
     names = {m.group(1).split(".")[0] for m in re.finditer(r"^import time:.*\|\s*(\S+)$", proc.stderr, re.M)}
     assert "grader" in names and "numpy" in names  # the parse saw the imports
     assert not {"typer", "click", "pydantic", "sympy"} & names, sorted({"typer", "click", "pydantic", "sympy"} & names)
+
+
+@pytest.mark.e2e
+def test_the_text_report_on_a_pipe_is_what_rich_prints_there_without_colour(tmp_path):
+    """Not a terminal: the plain text, without rich's console; FORCE_COLOR=1 makes rich colour it."""
+    plain, coloured = run_cli_many([(["check", WRONG], tmp_path, None),
+                                    (["check", WRONG], tmp_path, clean_env(FORCE_COLOR="1"))])
+    assert plain[0] == coloured[0] == 1
+    assert "\x1b[" in coloured[1] and "\x1b[" not in plain[1] and "Score: 0 / 3" in plain[1]
+    assert ANSI.sub("", coloured[1]) == plain[1]
