@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox import Limits, Sandbox, discard_spare, parent, prestart
+from grader.sandbox.preload import NUMPY, PRELOAD, preloads
 from grader.sandbox.spare import Spare
 
 PROBE = """
@@ -136,3 +137,18 @@ def test_a_spare_whose_child_died_is_not_taken():
         assert sb.pid != spare.pid
         assert sb.run("f", "scalars", [[2.0]], 30).results == [{"ok": True, "shape": [], "data": [2.0]}]
     assert not Path(spare._tmp).exists()
+
+
+def test_an_exercise_that_forbids_a_preloaded_module_gets_a_child_of_its_own():
+    """The spare has loaded all of PRELOAD before it knew the exercise; a module in memory can be
+    reached whatever sys.modules says, so the sandbox starts a child that loads only numpy."""
+    assert preloads(["statistics"]) == NUMPY and preloads(["sympy"]) == preloads() == PRELOAD
+    source = "import gc\n\ndef f(x):\n    return float(any(getattr(o, '__module__', 0) == 'fractions' for o in gc.get_objects()))\n"
+    with Sandbox(source, "loaded.py") as sb:  # the probe sees fractions where it is loaded
+        assert sb.run("f", "scalars", [[1.0]], 30).results == [{"ok": True, "shape": [], "data": [1.0]}]
+    prestart()
+    spare = the_spare()
+    with Sandbox(source, "own.py", forbid=("fractions",)) as sb:
+        assert sb.pid != spare.pid and parent._SPARE == []
+        assert sb.run("f", "scalars", [[1.0]], 30).results == [{"ok": True, "shape": [], "data": [0.0]}]
+    assert not alive(spare.pid) and not Path(spare._tmp).exists()
