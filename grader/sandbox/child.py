@@ -19,9 +19,8 @@ the parent validates it.
 import json
 import linecache
 import os
-import socket
 import sys
-import traceback
+import traceback  # before the submission runs: it may forbid or plant the name
 
 _loads, _dumps, _write, _read = json.loads, json.dumps, os.write, os.read
 
@@ -374,6 +373,7 @@ def _zygote(parent, confine):
     ``{"pid": N}`` (or ``{"error": ...}``) per submission. It never runs student code.
     """
     import signal
+    import socket
 
     control = socket.socket(fileno=0)
     stream = control.makefile("rb")
