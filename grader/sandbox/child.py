@@ -2,9 +2,9 @@
 
 Started by ``grader.sandbox`` as ``python -I child.py RESULT_FD PARENT_PID [MODULE...]`` in a
 new session, or as the fork server (``child.py --zygote PARENT_PID [MODULE...]``, see
-``forkserver.py``) that forks one per submission. It loads numpy and the MODULEs
-(``preload.py``) before it reads its config: a child may be started before the grader knows
-the submission (``spare.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
+``forkserver.py``) that forks one per submission. It loads numpy and the MODULEs (the
+zygote's, ``preload.py``) before it reads its config: a child may be started before the grader
+knows the submission (``spare.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
 grader imports). Protocol, one JSON object per line: the parent writes the config on fd 0
 and then requests ``{"function": name, "call": "scalars"|"vector"|"args", "points": [[...], ...]}``
 (``"args"``: each point a list of arguments, see ``_argument``);
@@ -276,8 +276,8 @@ def _load_numpy():
 
 
 def _preload(names):
-    """The modules the grader names (``preload.py``: none the exercise forbids), loaded while the
-    child can still read them all."""
+    """The modules the grader names (a fork server's zygote: ``preload.PRELOAD``, for all its
+    children), loaded while the child can still read them all."""
     for name in names:
         try:
             __import__(name)

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.sandbox import cgroups, cleanup, replies
-from grader.sandbox.preload import preloads
 
 CHILD = Path(__file__).with_name("child.py")
 OUTPUT_LIMIT = 4000  # characters of captured stdout/stderr kept for feedback
@@ -162,7 +161,7 @@ class Sandbox:
         self.import_failure: Run | None = None
         self._isolation: dict | None = None
         self._cgroup = None
-        spare = _SPARE[0].claim(limits, self.forbid) if _SPARE and type(self) is Sandbox else None
+        spare = _SPARE[0].claim(limits) if _SPARE and type(self) is Sandbox else None
         if spare is None:
             self._tmp = Path(temp_folder("child", self._temp_dir()))
             _register(self)
@@ -234,7 +233,7 @@ class Sandbox:
 
     def _spawn(self, scratch: str, read_req: int, write_res: int) -> int:
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(CHILD), str(write_res), str(os.getpid()), *preloads(self.forbid)],
+            [sys.executable, "-I", str(CHILD), str(write_res), str(os.getpid())],
             stdin=read_req,
             stdout=self._out,
             stderr=self._err,

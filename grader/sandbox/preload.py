@@ -1,28 +1,18 @@
-"""What a sandbox child loads before it reads its config (and so before it knows the submission):
-numpy, always (an exercise cannot forbid it), and ``PRELOAD``, the standard modules and parts of
-numpy students use, unless the exercise forbids one of them.
+"""What a sandbox child loads before it reads its config, and so before it knows the submission.
 
-The grader names them on the child's command line (``child.py``, ``--zygote`` too): a child
-started before its exercise is known (``spare.prestart``) loads them all while the grader finds
-the exercise, and is taken only for an exercise that forbids none of them.
+Every child loads numpy first (an exercise cannot forbid it; it loads ``math``, ``re``, ``typing``
+and a few more standard modules itself). A child alone (``Sandbox``, or one started early by
+``spare.prestart``) loads nothing more: the standard modules and the parts of numpy students use
+(``numpy.random``, ``numpy.fft``, ...) import as well once it is confined (the standard library
+and numpy stay readable), for the submissions that use them, and a module never loaded is never
+in the memory of a child whose exercise forbids it. The fork server's zygote loads ``PRELOAD``
+once for all its children (it names them on the zygote's command line, ``child.py --zygote``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 PRELOAD = (
     "math", "cmath", "random", "statistics", "functools", "itertools", "operator", "fractions", "decimal", "heapq",
     "bisect", "string", "array", "struct", "textwrap", "collections", "numbers", "copy", "re", "typing", "dataclasses",
     "warnings", "numpy", "numpy.linalg", "numpy.random", "numpy.polynomial", "numpy.fft",
 )
-NUMPY = tuple(name for name in PRELOAD if name.split(".")[0] == "numpy")
-
-
-def preloads(forbid: Iterable[str] = ()) -> tuple[str, ...]:
-    """``PRELOAD``, or only its numpy when ``forbid`` names one of its modules: a module in memory can
-    be reached whatever ``sys.modules`` says (``gc.get_objects()``), and so can what imports it
-    (``statistics`` imports ``fractions``)."""
-    if set(forbid) & {name.split(".")[0] for name in PRELOAD}:
-        return NUMPY
-    return PRELOAD

@@ -1,26 +1,23 @@
 """A sandbox child started before its submission is known: ``prestart`` and ``discard_spare``.
 
 ``gradquiz check`` calls ``prestart`` first of all, before it imports the grading code or reads
-the exercise: the child's interpreter starts and loads numpy and ``preload.PRELOAD`` (``child.py``
-does so before it reads its config) while the grader does the rest, instead of after it. The next
-``Sandbox`` of the same limits, in the same process and thread (the child dies with the thread that
-started it), whose exercise forbids none of ``PRELOAD``, takes the spare child (``Spare.claim``): it
-sends the config (the submission, what it may import) and the child confines itself then, exactly
-as a child the sandbox started would. Until then the child holds no submission and runs nothing
-but ``child.py``. A spare no sandbox took is killed and its files are removed by ``discard_spare``
-(or by the signal handlers, as any open sandbox's).
+the exercise: the child's interpreter starts and loads numpy (``child.py`` does so before it reads
+its config) while the grader does the rest, instead of after it. The next ``Sandbox`` of the same
+limits, in the same process and thread (the child dies with the thread that started it), takes the
+spare child (``Spare.claim``): it sends the config (the submission, what it may import) and the
+child confines itself then, exactly as a child the sandbox started would. Until then the child
+holds no submission and runs nothing but ``child.py``. A spare no sandbox took is killed and its
+files are removed by ``discard_spare`` (or by the signal handlers, as any open sandbox's).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 
 from grader.sandbox import cgroups
 from grader.sandbox.parent import _SPARE, Limits, Sandbox, _private_file, _register, temp_folder
-from grader.sandbox.preload import PRELOAD, preloads
 
 
 class Spare(Sandbox):
@@ -30,7 +27,7 @@ class Spare(Sandbox):
     for the kernel, time the grader spends importing meanwhile); ``settle`` waits for it."""
 
     def __init__(self, limits: Limits) -> None:
-        self.limits, self.forbid = limits, []  # so it loads all of PRELOAD
+        self.limits = limits
         self.pid = self.proc = None
         self._cgroup = None
         self._req = self._res = -1
@@ -61,16 +58,15 @@ class Spare(Sandbox):
             self._limiting.join()
             self._limiting = None
 
-    def claim(self, limits: Limits, forbid: Iterable[str]) -> Spare | None:
-        """This child, for a sandbox of ``limits`` whose exercise forbids none of ``PRELOAD``, starting
-        in the process and thread that started it (a fork's copy is not its parent; the child dies
-        with the thread that started it), if it is alive; else None (and it is discarded, but for
-        another process's or thread's)."""
+    def claim(self, limits: Limits) -> Spare | None:
+        """This child, for a sandbox of ``limits`` starting in the process and thread that started it
+        (a fork's copy is not its parent; the child dies with the thread that started it), if it
+        is alive; else None (and it is discarded, but for another process's or thread's)."""
         if self.owner != (os.getpid(), threading.get_ident()):
             return None
         _SPARE.remove(self)
         self.settle()
-        if self.limits == limits and preloads(forbid) == PRELOAD and self.proc is not None and self.proc.poll() is None:
+        if self.limits == limits and self.proc is not None and self.proc.poll() is None:
             return self
         self.close()
         return None

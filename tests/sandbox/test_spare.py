@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox import Limits, Sandbox, discard_spare, parent, prestart
-from grader.sandbox.preload import NUMPY, PRELOAD, preloads
 from grader.sandbox.spare import Spare
 
 PROBE = """
@@ -139,16 +138,24 @@ def test_a_spare_whose_child_died_is_not_taken():
     assert not Path(spare._tmp).exists()
 
 
-def test_an_exercise_that_forbids_a_preloaded_module_gets_a_child_of_its_own():
-    """The spare has loaded all of PRELOAD before it knew the exercise; a module in memory can be
-    reached whatever sys.modules says, so the sandbox starts a child that loads only numpy."""
-    assert preloads(["statistics"]) == NUMPY and preloads(["sympy"]) == preloads() == PRELOAD
-    source = "import gc\n\ndef f(x):\n    return float(any(getattr(o, '__module__', 0) == 'fractions' for o in gc.get_objects()))\n"
-    with Sandbox(source, "loaded.py") as sb:  # the probe sees fractions where it is loaded
-        assert sb.run("f", "scalars", [[1.0]], 30).results == [{"ok": True, "shape": [], "data": [1.0]}]
+LAZY = """
+def f(x):
+    import gc, statistics, numpy as np
+    loaded = any(getattr(o, "__module__", 0) == "fractions" for o in gc.get_objects())
+    rng = np.random.default_rng(0)
+    return float(statistics.mean([x, 3 * x])) + np.fft.fft([1.0, 1.0])[0].real + rng.random() * 0 + 100 * loaded
+"""
+
+
+def test_a_child_alone_loads_numpy_only_and_the_rest_imports_once_confined():
+    """A spare (or any child alone) has nothing of the fork server's preloads in memory, so an
+    exercise that forbids one finds it nowhere; a submission that uses them imports them confined."""
+    alone = LAZY.replace("import gc, statistics,", "import gc,").replace("statistics.mean([x, 3 * x])", "2 * x")
+    with Sandbox(alone, "probe.py") as sb:  # fractions never loaded
+        assert sb.run("f", "scalars", [[1.0]], 30).results == [{"ok": True, "shape": [], "data": [4.0]}]
     prestart()
     spare = the_spare()
-    with Sandbox(source, "own.py", forbid=("fractions",)) as sb:
-        assert sb.pid != spare.pid and parent._SPARE == []
-        assert sb.run("f", "scalars", [[1.0]], 30).results == [{"ok": True, "shape": [], "data": [0.0]}]
-    assert not alive(spare.pid) and not Path(spare._tmp).exists()
+    with Sandbox(LAZY, "lazy.py", forbid=("sympy",)) as sb:  # statistics imports fractions, confined
+        assert sb.pid == spare.pid
+        run = sb.run("f", "scalars", [[1.0]], 30)
+    assert run.results == [{"ok": True, "shape": [], "data": [104.0]}], run
