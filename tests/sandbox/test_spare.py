@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import Limits, Sandbox, discard_spare, parent, prestart
+from grader.sandbox import ForkServer, Limits, Sandbox, discard_spare, parent, prestart
+from grader.sandbox.preload import PRELOAD
 from grader.sandbox.spare import Spare
 
 PROBE = """
@@ -159,3 +160,10 @@ def test_a_child_alone_loads_numpy_only_and_the_rest_imports_once_confined():
         assert sb.pid == spare.pid
         run = sb.run("f", "scalars", [[1.0]], 30)
     assert run.results == [{"ok": True, "shape": [], "data": [104.0]}], run
+
+
+def test_the_fork_servers_zygote_still_preloads_what_preload_names():
+    with ForkServer() as zygote:
+        assert {name.split(".")[0] for name in PRELOAD} <= zygote.loaded
+        with zygote.sandbox("import statistics\n\ndef f(x):\n    return statistics.mean([x, 3 * x])\n", "z.py") as sb:
+            assert sb.run("f", "scalars", [[1.0]], 30).results == [{"ok": True, "shape": [], "data": [2.0]}]
