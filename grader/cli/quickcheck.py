@@ -70,18 +70,19 @@ def run(file: Path, problems: Sequence[Path] = (), exercise: str | None = None, 
         format: str = "text", output: Sequence[str] = (), grading: bool = False, plot: Path | None = None) -> int:
     """Grade ``file`` and deliver its reports: the exit status of ``gradquiz check`` (a user's
     mistake is one line on stderr and 2, as ``options.user_errors`` gives it)."""
-    from grader.cli.listing import echo
-    from grader.errors import GradquizError
-
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy: its BLAS threads only spin here
     spare = file.suffix in (".py", ".ipynb")
-    if spare:
+    if spare:  # first of all: nothing else is imported yet
         from grader.sandbox import prestart
 
         prestart()
+    from grader.errors import GradquizError
+
     try:
         return _run(file, problems, exercise, student, format, output, grading, plot)
     except GradquizError as err:
+        from grader.cli.listing import echo
+
         echo(f"gradquiz: {err}", err=True)
         return err.exit_code
     finally:
@@ -94,7 +95,6 @@ def run(file: Path, problems: Sequence[Path] = (), exercise: str | None = None, 
 def _run(file: Path, problems: Sequence[Path], exercise: str | None, student: str | None, format: str,
          output: Sequence[str], grading: bool, plot: Path | None) -> int:
     from grader import api
-    from grader.cli.listing import echo
     from grader.errors import GradquizError
     from grader.reports import delivery
     from grader.reports.outputs import targets
@@ -114,6 +114,8 @@ def _run(file: Path, problems: Sequence[Path], exercise: str | None, student: st
     except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
         return delivery.cannot_grade(delivery.internal_error(exc), file, exercise, outputs, github)
     if plot is not None and result.kind != "exercise":
+        from grader.cli.listing import echo
+
         echo(f"gradquiz: note: --plot draws exercises only; {plot} was not written", err=True)
     return delivery.deliver_all(result, bodies, file=file, github=github, grading=grading)
 
