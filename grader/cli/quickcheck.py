@@ -71,7 +71,7 @@ def run(file: Path, problems: Sequence[Path] = (), exercise: str | None = None, 
     """Grade ``file`` and deliver its reports: the exit status of ``gradquiz check`` (a user's
     mistake is one line on stderr and 2, as ``options.user_errors`` gives it)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy: its BLAS threads only spin here
-    spare = file.suffix in (".py", ".ipynb")
+    spare = file.suffix in (".py", ".ipynb") and os.path.isfile(file)
     if spare:  # first of all: nothing else is imported yet
         from grader.sandbox import prestart
 
