@@ -100,3 +100,17 @@ def test_the_text_report_on_a_pipe_is_what_rich_prints_there_without_colour(tmp_
     assert plain[0] == coloured[0] == 1
     assert "\x1b[" in coloured[1] and "\x1b[" not in plain[1] and "Score: 0 / 3" in plain[1]
     assert ANSI.sub("", coloured[1]) == plain[1]
+
+
+@pytest.mark.e2e
+def test_the_child_started_first_leaves_nothing_behind_when_nothing_is_graded(tmp_path):
+    """A check that fails before its sandbox takes the child started first (no such exercise) kills
+    it and removes its folder; a graded one leaves nothing either."""
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "lost.py").write_text("# gradquiz: no-such-exercise\ndef f(x):\n    return x\n")
+    env = clean_env(TMPDIR=tmp_path / "tmp")
+    (lost, _, lost_err), (right, _, _) = run_cli_many([(["check", tmp_path / "lost.py"], tmp_path, env),
+                                                       (["check", RIGHT], tmp_path, env)])
+    assert lost == 2 and "no-such-exercise" in lost_err and lost_err.count("\n") == 1
+    assert right == 0
+    assert list((tmp_path / "tmp").iterdir()) == []
