@@ -134,9 +134,9 @@ def uses_stubs(exercise, defined: set) -> list[str]:
 def _task_text(task, params) -> list[str]:
     if task.call == "args":
         if task.kind.name in ("gradient", "function"):
-            from grader.exercise.arraytasks import starter_text
+            from grader.exercise.arraytasks import array_starter_text as starter_text
         else:
-            from grader.exercise.methods import starter_text
+            from grader.exercise.methods import method_starter_text as starter_text
         lines = starter_text(task)
         if params and task.spec.f is not None and not isinstance(task.spec.f, list):  # the student's values in f
             lines = [line.replace(str(task.spec.f), substitute(str(task.spec.f), params)) for line in lines]

@@ -224,7 +224,7 @@ def without_onehot(task, x: np.ndarray):
     return np.stack(cols, axis=-1)
 
 
-def starter_text(task) -> list[str]:
+def array_starter_text(task) -> list[str]:
     """What the student's function must return, for the starter's docstring."""
     params = ", ".join(f"{n} {tuple(s)}" for n, s in task.arrays)
     data = ", ".join(f"{n} {tuple(np.shape(v))}" for n, v in task.data)

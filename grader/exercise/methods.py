@@ -332,7 +332,7 @@ def _descent_problems(task: MethodTask) -> Iterator[tuple[tuple, str]]:
                 )
 
 
-def starter_text(task: MethodTask) -> list[str]:
+def method_starter_text(task: MethodTask) -> list[str]:
     """What the student's function must do, for the starter's docstring."""
     n = len(task.variables)
     pts = f"{task.spec.points:g} point{'s' if task.spec.points != 1 else ''}"

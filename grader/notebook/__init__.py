@@ -10,6 +10,35 @@ May import grader.maths, grader.problems, grader.reports, grader.sandbox, grader
 (lazily, for the starter and the in-kernel check) grader.exercise, grader.authoring and grader.api.
 """
 
-from grader.notebook.source import NotebookSource, cells_source, notebook_source, read_notebook
+from __future__ import annotations
 
-__all__ = ["NotebookSource", "cells_source", "notebook_source", "read_notebook"]
+from importlib import import_module
+
+# The names other wings may use ({name: the module that defines it}), each imported on first use
+# (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports
+# module to module. A new name goes here, then `python tools/surfaces.py --sync .` writes the block.
+_SURFACE = {
+    "kernel_source": "grader.notebook.kernel",
+    "MappedSandbox": "grader.notebook.source",
+    "NotebookSource": "grader.notebook.source",
+    "notebook_source": "grader.notebook.source",
+}
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools/surfaces.py --sync)
+    from grader.notebook.kernel import kernel_source as kernel_source
+    from grader.notebook.source import MappedSandbox as MappedSandbox
+    from grader.notebook.source import NotebookSource as NotebookSource
+    from grader.notebook.source import notebook_source as notebook_source
+
+__all__ = sorted(_SURFACE)
+
+
+def __getattr__(name: str) -> object:
+    """A name of the surface, imported from its module on first use."""
+    module = _SURFACE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
