@@ -195,10 +195,19 @@ def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
         end = offset(end_line, _utf8_col(lines[end_line - 1], node.end_col_offset))  # type: ignore[attr-defined]
         return start, end
 
-    def uses_of(bound: str) -> tuple[list[ast.Attribute], list[ast.Name]]:
+    parents = {id(c): p for p in ast.walk(parsed) for c in ast.iter_child_nodes(p)}
+
+    def scope_of(node: ast.AST) -> ast.AST:
+        """The function an import is in (its name is bound there only), else the module."""
+        while id(node) in parents:
+            node = parents[id(node)]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return node
+        return parsed
+
+    def uses_of(bound: str, scope: ast.AST) -> tuple[list[ast.Attribute], list[ast.Name]]:
         attrs, bare = [], []
-        parents = {id(c): p for p in ast.walk(parsed) for c in ast.iter_child_nodes(p)}
-        for node in ast.walk(parsed):
+        for node in ast.walk(scope):
             if isinstance(node, ast.Name) and node.id == bound:
                 parent = parents.get(id(node))
                 if isinstance(parent, ast.Attribute) and parent.value is node and isinstance(node.ctx, ast.Load):
@@ -217,9 +226,11 @@ def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
             return False
         return True
 
-    def namespace(wing: str, full: str, bound: str, line: int) -> tuple[list[tuple[str, str | None]], list[Edit]] | None:
+    def namespace(wing: str, full: str, bound: str, statement: ast.AST) -> tuple[list[tuple[str, str | None]],
+                                                                                list[Edit]] | None:
         """The names a module imported as a namespace gives (``mod.name`` uses), and the edits renaming them."""
-        attrs, bare = uses_of(bound)
+        line = statement.lineno  # type: ignore[attr-defined]
+        attrs, bare = uses_of(bound, scope_of(statement))
         if bare:
             problems.append(f"{where}:{line}: {full} is used as {bound}, not only as {bound}.name: rewrite by hand")
             return None
@@ -252,7 +263,7 @@ def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
             if node.module == "grader":  # from grader import maths: uses of maths.name checked
                 for alias in node.names:
                     if alias.name in tree.wings and alias.name != me:
-                        attrs, _ = uses_of(alias.asname or alias.name)
+                        attrs, _ = uses_of(alias.asname or alias.name, scope_of(node))
                         for attr in attrs:
                             check_name(alias.name, attr.attr, attr.lineno, f"{alias.asname or alias.name}.{attr.attr}")
                 continue
@@ -265,7 +276,7 @@ def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
             for alias in node.names:
                 full = f"{node.module}.{alias.name}"
                 if tree.is_module(full):  # a module imported as a namespace
-                    got = namespace(wing, full, alias.asname or alias.name, node.lineno)
+                    got = namespace(wing, full, alias.asname or alias.name, node)
                     if got is None:
                         ok = False
                     else:
@@ -289,20 +300,21 @@ def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
                 if alias.name == package:
                     bound = alias.asname
                     if bound:
-                        for attr in uses_of(bound)[0]:
+                        for attr in uses_of(bound, scope_of(node))[0]:
                             check_name(wing, attr.attr, attr.lineno, f"{bound}.{attr.attr}")
                     continue
                 if alias.asname is None or len(node.names) > 1:
                     problems.append(f"{where}:{node.lineno}: import {alias.name}: import the names it is for "
                                     f"from {package} instead (by hand)")
                     continue
-                got = namespace(wing, alias.name, alias.asname, node.lineno)
+                got = namespace(wing, alias.name, alias.asname, node)
                 if got is not None:
                     start, end = span(node)
                     edits.append(Edit(start, end, _statement(package, got[0], node.col_offset)))
                     edits += got[1]
     out = source
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+    unique = {(e.start, e.end): e for e in edits}.values()  # a module imported twice: its uses found twice
+    for edit in sorted(unique, key=lambda e: e.start, reverse=True):
         out = out[:edit.start] + edit.text + out[edit.end:]
     statements = sum(1 for e in edits if e.text.startswith("from "))
     return Result(out, problems, statements)

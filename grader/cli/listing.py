@@ -30,7 +30,7 @@ def echo(line: str, err: bool = False) -> None:
 
 def print_catalogue(problems: Sequence[Any] = ()) -> None:
     """List the available exercises and quizzes (files that cannot be read: a warning each on stderr)."""
-    from grader.problems.catalogue import catalogue_entries
+    from grader.problems import catalogue_entries
 
     warnings: list[str] = []
     entries = catalogue_entries(problems or (), warnings)

@@ -26,7 +26,7 @@ import numpy as np
 from grader.exercise import feedback
 from grader.exercise.calls import _call_error, _fit_shape, _value, checked_run, garbled
 from grader.exercise.methods import MethodTask
-from grader.maths.numerics import close, fmt
+from grader.maths import close, fmt
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
 

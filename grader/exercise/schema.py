@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictStr, field_validator
 
 from grader.exercise.kinds import KINDS
-from grader.problems.schema import Bound, Formula, Identifier, Name, Param, Strict, key_path, short_repr, one_of, validate  # noqa: F401  (one import for the exercise's users)
+from grader.problems import Bound, Formula, Identifier, Name, Param, Strict, key_path, one_of, short_repr, validate  # noqa: F401  (one import for the exercise's users)
 
 
 class Task(Strict):

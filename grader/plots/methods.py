@@ -43,7 +43,7 @@ def _values(task, sandbox, calls: list) -> np.ndarray:
 
 
 def _loglog(task, result, sandbox, Picture):
-    from grader.exercise.method_grading import point_arg, stencil, stencil_formulas
+    from grader.exercise import point_arg, stencil, stencil_formulas
 
     x = np.array(task.at[0], dtype=float)
     calls = [[{"source": task.sources[0]}, point_arg(task, x), {"number": h}] for h in STEPS]
@@ -69,7 +69,7 @@ def _loglog(task, result, sandbox, Picture):
 
 
 def _path(task, result, sandbox, Picture):
-    from grader.exercise.method_grading import descend, point_arg
+    from grader.exercise import descend, point_arg
 
     x0, lr = np.array(task.at[0], dtype=float), task.lr[0]
     count = min(max(task.steps[0], 1), MAX_PATH)
@@ -123,7 +123,7 @@ def _near(mine: np.ndarray, right: np.ndarray, spans: float = 100.0) -> np.ndarr
 def array_picture(task, result, Picture):
     """A gradient over array parameters: the largest error of each entry at the check points,
     for the parameter with the most wrong entries (else the first), in its shape."""
-    from grader.maths.numerics import close
+    from grader.maths import close
 
     trace = result.trace or {}
     values, expected = trace.get("values"), trace.get("expected")

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from grader.errors import GradquizError
-from grader.maths.text import shorten
+from grader.maths import shorten
 
 Number = Union[int, float]  # noqa: UP007 - a runtime alias pydantic reads
 Formula = Union[StrictStr, int, float]  # noqa: UP007 - a SymPy-syntax formula or a plain number

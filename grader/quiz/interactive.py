@@ -36,7 +36,7 @@ from pathlib import Path
 def open_session(quiz_id: str, problems, student: str | None, output: Path | None, force: bool):
     """(quiz, answers file, saved answers to keep): resume the file, or refuse to touch it."""
     from grader.errors import GradquizError
-    from grader.problems.variants import student_id
+    from grader.problems import student_id
     from grader.quiz import find_quiz
     from grader.quiz.answers import FORCE, saved_answers
 
@@ -112,7 +112,7 @@ class Session:
         quiz = self.quiz
         self.console.print(f"[bold]{escape(quiz.title)}[/bold] ({escape(quiz.id)}), {len(quiz.questions)} questions")
         if quiz.spec.intro.strip():
-            from grader.problems.placeholders import fill
+            from grader.problems import fill
 
             self.console.print(Markdown(fill(quiz.spec.intro, quiz.params)))
         kept = sum(q.id in self.saved for q in quiz.questions)
