@@ -179,7 +179,7 @@ def _statement(module: str, names: list[tuple[str, str | None]], indent: int) ->
     return f"from {module} import (\n" + "".join(f"{pad}{s},\n" for s in shown) + " " * indent + ")"
 
 
-def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
+def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:  # noqa: C901 - one walk, its cases inline
     """One module's cross-wing imports through the wings' packages."""
     me = tree.wing_of(module)
     parsed = ast.parse(source)
@@ -358,6 +358,8 @@ def sync(root: Path) -> int:
     for wing in tree.wings:
         init = root / "grader" / wing / "__init__.py"
         text = init.read_text()
+        if set(tree.surfaces[wing].values()) <= {f"grader.{wing}"}:
+            continue  # no table: names the package defines itself
         if BEGIN not in text:
             print(f"grader/{wing}/__init__.py: no surface block (a line {BEGIN!r})", file=sys.stderr)
             status = 1

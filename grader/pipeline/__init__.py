@@ -11,9 +11,7 @@ May import ``grader.quiz``, ``grader.exercise``, ``grader.plots`` and the wings 
 ``grader.errors``; nothing above (``grader.api``, ``grader.batch``, ``grader.cli`` import this).
 """
 
-from __future__ import annotations
-
-from importlib import import_module
+from importlib import import_module  # and no `from __future__ import annotations`: it binds a name
 
 # The names other wings may use ({name: the module that defines it}), each imported on first use
 # (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports

@@ -4,9 +4,7 @@
 May import ``grader.maths`` and ``grader.errors``; nothing above.
 """
 
-from __future__ import annotations
-
-from importlib import import_module
+from importlib import import_module  # and no `from __future__ import annotations`: it binds a name
 
 # The names other wings may use ({name: the module that defines it}), each imported on first use
 # (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports

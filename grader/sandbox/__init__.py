@@ -34,9 +34,7 @@ Use a sandbox from the thread that created it: the child dies with that thread
 (``PR_SET_PDEATHSIG``), and the signal handlers are installed only from the main thread.
 """
 
-from __future__ import annotations
-
-from importlib import import_module
+from importlib import import_module  # and no `from __future__ import annotations`: it binds a name
 
 # The names other wings may use ({name: the module that defines it}), each imported on first use
 # (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports
