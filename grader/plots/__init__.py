@@ -7,7 +7,7 @@
   for): a curve for a scalar task, two vector fields for a gradient, a heat map of the error
   per entry for a Hessian or Jacobian; ``show_problem`` draws f, f' and tangent lines.
 * ``figures``: those pictures as SVG or PNG (``figure_for``), inline SVG for an HTML report
-  (``figures``, ``drawable``: a note per picture that could not be drawn), a file (``save``).
+  (``drawable``, with a note per picture that could not be drawn), one file of them all (``save``).
 * ``lesson`` and ``methods``: ``gradquiz show``'s picture, and the methods' kinds' pictures.
 
 May import grader.maths, grader.problems, grader.exercise, grader.sandbox, grader.reports.

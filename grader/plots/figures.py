@@ -12,11 +12,6 @@ def figure_for(picture, fmt: str = "svg"):
     return render([picture], fmt)
 
 
-def figures(pictures) -> list[tuple[str, str]]:
-    """(task id, SVG element) per picture, ready to put inline in an HTML page."""
-    return [(p.id, inline_svg(figure_for(p, "svg"))) for p in pictures]
-
-
 def drawable(pictures) -> tuple[list[tuple[str, str]], list, list[str]]:
     """(``figures`` of the pictures that could be drawn, those pictures, a note per picture that
     could not): an error drawing one picture (a derivative of 1e308 overflows matplotlib's

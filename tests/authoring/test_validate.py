@@ -112,6 +112,7 @@ def test_finite_differences_disagreeing_are_reported(tmp_path, monkeypatch):
     """The second, independent oracle: when the exact check is silent, finite differences still count.
     Planted through the exercise wing's surface, which lint imports it from (patching the module
     that defines it would not reach a name the surface has already loaded)."""
+    import grader.authoring.lint
     import grader.exercise
 
     real = grader.exercise.check_points
