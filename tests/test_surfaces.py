@@ -79,12 +79,19 @@ class Survey:
         packages: dict[str, str] = {}  # a name bound to another wing's package -> the wing
         for node in ast.walk(tree):
             where = f"{rel}:{getattr(node, 'lineno', 0)}"
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if isinstance(node, ast.ImportFrom):
+                if node.level:  # relative: as the absolute import it is
+                    node = ast.ImportFrom(module=self.absolute(module, node), names=node.names, level=0)
                 self.import_from(where, module, me, node, packages)
             elif isinstance(node, ast.Import):
                 self.import_(where, me, node, packages)
         for node in ast.walk(tree):
             self.use(f"{rel}:{getattr(node, 'lineno', 0)}", me, node, packages)
+
+    def absolute(self, module: str, node: ast.ImportFrom) -> str:
+        package = module if self.modules[module].name == "__init__.py" else module.rsplit(".", 1)[0]
+        parts = package.split(".")
+        return ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
 
     def import_from(self, where: str, module: str, me: str | None, node: ast.ImportFrom,
                     packages: dict[str, str]) -> None:
@@ -155,9 +162,12 @@ def test_a_planted_violation_is_caught(tmp_path):
         from grader.maths.parse import parse_math as parse
         from grader.quiz import load, load_quiz
 
+        from ..maths.text import shorten
+        from .. import maths as m
+
 
         def f(x):
-            return maths._private(x), maths.parse_math(x), maths.nothing
+            return maths._private(x), maths.parse_math(x), maths.nothing, m._x
         """))
     problems, _ = survey(copy)
     assert problems == [
@@ -166,8 +176,10 @@ def test_a_planted_violation_is_caught(tmp_path):
         "grader/quiz/planted.py:4: from grader.maths import shorten_more: grader.maths does not declare shorten_more",
         "grader/quiz/planted.py:5: from grader.maths.parse import: another wing's module, not its package grader.maths",
         "grader/quiz/planted.py:6: from grader.quiz import load_quiz: the same wing: import it from its module",
-        "grader/quiz/planted.py:10: maths._private: _private is private to grader.maths",
-        "grader/quiz/planted.py:10: maths.nothing: grader.maths does not declare nothing",
+        "grader/quiz/planted.py:8: from grader.maths.text import: another wing's module, not its package grader.maths",
+        "grader/quiz/planted.py:13: m._x: _x is private to grader.maths",
+        "grader/quiz/planted.py:13: maths._private: _private is private to grader.maths",
+        "grader/quiz/planted.py:13: maths.nothing: grader.maths does not declare nothing",
     ]
 
 
@@ -293,7 +305,8 @@ def test_the_codemod_rewrites_a_planted_import_and_is_idempotent(repo):
 
 def test_the_codemod_reports_a_name_missing_from_a_surface(repo):
     planted = repo / "grader" / "quiz" / "planted.py"
-    text = "from grader.maths.numerics import DEFAULT_TOL, close\nfrom grader.problems.schema import _private\n"
+    text = ("from grader.maths.numerics import DEFAULT_TOL, close\nfrom grader.problems.schema import _private\n"
+            "from ..maths.text import shorten\nfrom . import model\n")
     planted.write_text(text)
     done = codemod(str(repo))
     assert done.returncode == 1
@@ -302,6 +315,8 @@ def test_the_codemod_reports_a_name_missing_from_a_surface(repo):
         "add it to _SURFACE in grader/maths/__init__.py, then run --sync",
         "grader/quiz/planted.py:2: _private is private to grader.problems (from grader.problems.schema): "
         "make it public or move it",
+        "grader/quiz/planted.py:3: a relative import of grader.maths.text, outside this wing: write it absolute "
+        "(from grader.X import name), then run this again",
     ]
     assert planted.read_text() == text
 

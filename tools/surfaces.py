@@ -258,7 +258,14 @@ def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:  # noqa
         return (names, renames) if ok else None
 
     for node in ast.walk(parsed):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            package = module if tree.modules[module].name == "__init__.py" else module.rsplit(".", 1)[0]
+            parts = package.split(".")
+            target = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            if tree.wing_of(target) != me or target == "grader":
+                problems.append(f"{where}:{node.lineno}: a relative import of {target}, outside this wing: "
+                                "write it absolute (from grader.X import name), then run this again")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             wing = tree.wing_of(node.module)
             if node.module == "grader":  # from grader import maths: uses of maths.name checked
                 for alias in node.names:
