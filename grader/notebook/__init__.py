@@ -4,10 +4,9 @@
   and shell lines left out, with a line map back to "cell 3, line 2".
 * ``kernel``: the in-kernel ``check("exercise1")``: the kernel's code cells go to the sandbox
   like a ``.py``; the student's functions are never called in the kernel's process.
-* ``starter``: the starter notebook (intro as Markdown, a code cell per function, a check cell).
 
-May import grader.maths, grader.problems, grader.reports, grader.sandbox, grader.errors, and
-(lazily, for the starter and the in-kernel check) grader.exercise, grader.authoring and grader.api.
+The starter notebook is ``grader.authoring.notebook``; ``grader.api`` runs the in-kernel check.
+Imports nothing of grader but ``grader.errors`` (IPython and nbformat lazily).
 """
 
 from importlib import import_module  # and no `from __future__ import annotations`: it binds a name

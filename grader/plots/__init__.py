@@ -10,7 +10,7 @@
   (``drawable``, with a note per picture that could not be drawn), one file of them all (``save``).
 * ``lesson`` and ``methods``: ``gradquiz show``'s picture, and the methods' kinds' pictures.
 
-May import grader.maths, grader.problems, grader.exercise, grader.sandbox, grader.reports.
+May import grader.maths, grader.problems, grader.exercise, grader.quiz, grader.sandbox, grader.reports.
 """
 
 from importlib import import_module  # and no `from __future__ import annotations`: it binds a name
