@@ -87,12 +87,11 @@ def read_surface(init: Path) -> dict[str, str]:
     """A wing's ``_SURFACE`` table; a wing without one (``cli``) declares only names its package
     defines, in a literal ``__all__``."""
     for node in ast.parse(init.read_text()).body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        if isinstance(node, ast.AnnAssign):
-            target = node.target
-        if isinstance(target, ast.Name) and target.id == "_SURFACE":
-            table = ast.literal_eval(node.value)  # type: ignore[union-attr, arg-type]
-            return {str(k): str(v) for k, v in table.items()}
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            if isinstance(target, ast.Name) and target.id == "_SURFACE":
+                table = ast.literal_eval(node.value)
+                return {str(k): str(v) for k, v in table.items()}
     for node in ast.parse(init.read_text()).body:  # no table: the names of __all__, defined in the package itself
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             package = ".".join(init.parent.parts[-2:])
@@ -125,7 +124,6 @@ class Edit:
 class Result:
     source: str
     problems: list[str]
-    rewritten: int  # import statements rewritten
 
 
 class _Offsets:
@@ -159,17 +157,6 @@ def _identifiers(tree: ast.AST) -> set[str]:
     return names
 
 
-def _attribute_chain(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def _statement(module: str, names: list[tuple[str, str | None]], indent: int) -> str:
     shown = [n if a is None or a == n else f"{n} as {a}" for n, a in sorted(set(names))]
     line = f"from {module} import {', '.join(shown)}"
@@ -179,152 +166,177 @@ def _statement(module: str, names: list[tuple[str, str | None]], indent: int) ->
     return f"from {module} import (\n" + "".join(f"{pad}{s},\n" for s in shown) + " " * indent + ")"
 
 
-def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:  # noqa: C901 - one walk, its cases inline
-    """One module's cross-wing imports through the wings' packages."""
-    me = tree.wing_of(module)
-    parsed = ast.parse(source)
-    lines = source.splitlines(keepends=True)
-    offset = _Offsets(source)
-    problems: list[str] = []
-    edits: list[Edit] = []
-    idents = _identifiers(parsed)
+Names = list[tuple[str, "str | None"]]  # (name, alias) to import
 
-    def span(node: ast.AST) -> tuple[int, int]:
-        start = offset(node.lineno, _utf8_col(lines[node.lineno - 1], node.col_offset))  # type: ignore[attr-defined]
-        end_line = node.end_lineno  # type: ignore[attr-defined]
-        end = offset(end_line, _utf8_col(lines[end_line - 1], node.end_col_offset))  # type: ignore[attr-defined]
+
+class Rewriter:
+    """One module's cross-wing imports, rewritten through the wings' packages."""
+
+    def __init__(self, tree: Tree, module: str, source: str, where: str) -> None:
+        self.tree, self.module, self.source, self.where = tree, module, source, where
+        self.me = tree.wing_of(module)
+        self.parsed = ast.parse(source)
+        self.lines = source.splitlines(keepends=True)
+        self.offset = _Offsets(source)
+        self.idents = _identifiers(self.parsed)
+        self.parents = {id(c): p for p in ast.walk(self.parsed) for c in ast.iter_child_nodes(p)}
+        self.problems: list[str] = []
+        self.edits: list[Edit] = []
+
+    def run(self) -> Result:
+        for node in ast.walk(self.parsed):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                self.relative(node)
+            elif isinstance(node, ast.ImportFrom) and node.module == "grader":
+                self.wing_packages(node)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                self.import_from(node, node.module)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.import_(node, alias)
+        out = self.source
+        unique = {(e.start, e.end): e for e in self.edits}.values()  # a module imported twice: its uses found twice
+        for edit in sorted(unique, key=lambda e: e.start, reverse=True):
+            out = out[:edit.start] + edit.text + out[edit.end:]
+        return Result(out, self.problems)
+
+    # -- the statements --------------------------------------------------------------------------
+
+    def relative(self, node: ast.ImportFrom) -> None:
+        module = self.module
+        package = module if self.tree.modules[module].name == "__init__.py" else module.rsplit(".", 1)[0]
+        parts = package.split(".")
+        target = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+        if self.tree.wing_of(target) != self.me or target == "grader":
+            self.problem(node, f"a relative import of {target}, outside this wing: write it absolute "
+                               "(from grader.X import name), then run this again")
+
+    def wing_packages(self, node: ast.ImportFrom) -> None:
+        """``from grader import maths``: each ``maths.name`` must be on the surface."""
+        for alias in node.names:
+            if alias.name in self.tree.wings and alias.name != self.me:
+                bound = alias.asname or alias.name
+                for attr in self.uses_of(bound, self.scope_of(node))[0]:
+                    self.check_name(alias.name, attr.attr, attr, f"{bound}.{attr.attr}")
+
+    def import_from(self, node: ast.ImportFrom, module: str) -> None:
+        wing = self.tree.wing_of(module)
+        if wing is None or wing == self.me:
+            return
+        package = f"grader.{wing}"
+        names: Names = []
+        renames: list[Edit] = []
+        ok, change = True, module != package
+        for alias in node.names:
+            full = f"{module}.{alias.name}"
+            if self.tree.is_module(full):  # a module imported as a namespace
+                got = self.namespace(wing, full, alias.asname or alias.name, node)
+                ok = ok and got is not None
+                if got is not None:
+                    names += got[0]
+                    renames += got[1]
+                    change = True
+            elif self.check_name(wing, alias.name, node, f"from {module}"):
+                names.append((alias.name, alias.asname))
+            else:
+                ok = False
+        if ok and change:
+            self.replace(node, _statement(package, names, node.col_offset))
+            self.edits += renames
+
+    def import_(self, node: ast.Import, alias: ast.alias) -> None:
+        wing = self.tree.wing_of(alias.name)
+        if wing is None or wing == self.me:
+            return
+        package = f"grader.{wing}"
+        if alias.name == package:  # import grader.maths as maths: each maths.name must be on the surface
+            if alias.asname:
+                for attr in self.uses_of(alias.asname, self.scope_of(node))[0]:
+                    self.check_name(wing, attr.attr, attr, f"{alias.asname}.{attr.attr}")
+            return
+        if alias.asname is None or len(node.names) > 1:
+            self.problem(node, f"import {alias.name}: import the names it is for from {package} instead (by hand)")
+            return
+        got = self.namespace(wing, alias.name, alias.asname, node)
+        if got is not None:
+            self.replace(node, _statement(package, got[0], node.col_offset))
+            self.edits += got[1]
+
+    def namespace(self, wing: str, full: str, bound: str, statement: ast.stmt) -> tuple[Names, list[Edit]] | None:
+        """The names a module imported as a namespace gives (its ``mod.name`` uses), and the edits
+        renaming those uses; None (reported) when one cannot be rewritten safely."""
+        attrs, bare = self.uses_of(bound, self.scope_of(statement))
+        if bare:
+            self.problem(statement, f"{full} is used as {bound}, not only as {bound}.name: rewrite by hand")
+            return None
+        names: Names = []
+        renames: list[Edit] = []
+        for node in attrs:
+            name = node.attr
+            if not self.check_name(wing, name, node, f"{bound}.{name}"):
+                return None
+            if self.tree.origin(self.tree.surfaces[wing][name], name) != self.tree.origin(full, name):
+                self.problem(node, f"grader.{wing}'s {name} comes from {self.tree.surfaces[wing][name]}, "
+                                   f"not {full}: rewrite by hand")
+                return None
+            if name in self.idents:
+                self.problem(node, f"{bound}.{name} would clash with a name {name} already in this module: "
+                                   "rewrite by hand")
+                return None
+            names.append((name, None))
+            start, end = self.span(node)
+            renames.append(Edit(start, end, name))
+        return names, renames
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def check_name(self, wing: str, name: str, node: ast.AST, via: str) -> bool:
+        if name.startswith("_"):
+            self.problem(node, f"{name} is private to grader.{wing} ({via}): make it public or move it")
+            return False
+        if name not in self.tree.surfaces[wing]:
+            self.problem(node, f"grader.{wing} has no {name} in its surface ({via}): add it to _SURFACE in "
+                               f"grader/{wing}/__init__.py, then run --sync")
+            return False
+        return True
+
+    def problem(self, node: ast.AST, message: str) -> None:
+        self.problems.append(f"{self.where}:{getattr(node, 'lineno', 0)}: {message}")
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+        start = self.offset(first, _utf8_col(self.lines[first - 1], node.col_offset))  # type: ignore[attr-defined]
+        end = self.offset(last, _utf8_col(self.lines[last - 1], node.end_col_offset))  # type: ignore[attr-defined]
         return start, end
 
-    parents = {id(c): p for p in ast.walk(parsed) for c in ast.iter_child_nodes(p)}
+    def replace(self, node: ast.AST, text: str) -> None:
+        start, end = self.span(node)
+        self.edits.append(Edit(start, end, text))
 
-    def scope_of(node: ast.AST) -> ast.AST:
+    def scope_of(self, node: ast.AST) -> ast.AST:
         """The function an import is in (its name is bound there only), else the module."""
-        while id(node) in parents:
-            node = parents[id(node)]
+        while id(node) in self.parents:
+            node = self.parents[id(node)]
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 return node
-        return parsed
+        return self.parsed
 
-    def uses_of(bound: str, scope: ast.AST) -> tuple[list[ast.Attribute], list[ast.Name]]:
+    def uses_of(self, bound: str, scope: ast.AST) -> tuple[list[ast.Attribute], list[ast.Name]]:
+        """(``bound.name`` uses, other uses of ``bound``) in a scope."""
         attrs, bare = [], []
         for node in ast.walk(scope):
             if isinstance(node, ast.Name) and node.id == bound:
-                parent = parents.get(id(node))
+                parent = self.parents.get(id(node))
                 if isinstance(parent, ast.Attribute) and parent.value is node and isinstance(node.ctx, ast.Load):
                     attrs.append(parent)
                 else:
                     bare.append(node)
         return attrs, bare
 
-    def check_name(wing: str, name: str, line: int, via: str) -> bool:
-        if name.startswith("_"):
-            problems.append(f"{where}:{line}: {name} is private to grader.{wing} ({via}): make it public or move it")
-            return False
-        if name not in tree.surfaces[wing]:
-            problems.append(f"{where}:{line}: grader.{wing} has no {name} in its surface ({via}): add it to "
-                            f"_SURFACE in grader/{wing}/__init__.py, then run --sync")
-            return False
-        return True
 
-    def namespace(wing: str, full: str, bound: str, statement: ast.AST) -> tuple[list[tuple[str, str | None]],
-                                                                                list[Edit]] | None:
-        """The names a module imported as a namespace gives (``mod.name`` uses), and the edits renaming them."""
-        line = statement.lineno  # type: ignore[attr-defined]
-        attrs, bare = uses_of(bound, scope_of(statement))
-        if bare:
-            problems.append(f"{where}:{line}: {full} is used as {bound}, not only as {bound}.name: rewrite by hand")
-            return None
-        names: list[tuple[str, str | None]] = []
-        renames: list[Edit] = []
-        ok = True
-        for node in attrs:
-            name = node.attr
-            if not check_name(wing, name, node.lineno, f"{bound}.{name}"):
-                ok = False
-                continue
-            if tree.origin(tree.surfaces[wing][name], name) != tree.origin(full, name):
-                problems.append(f"{where}:{node.lineno}: grader.{wing}'s {name} comes from "
-                                f"{tree.surfaces[wing][name]}, not {full}: rewrite by hand")
-                ok = False
-                continue
-            if name in idents:
-                problems.append(f"{where}:{node.lineno}: {bound}.{name} would clash with a name {name} "
-                                "already in this module: rewrite by hand")
-                ok = False
-                continue
-            names.append((name, None))
-            start, end = span(node)
-            renames.append(Edit(start, end, name))
-        return (names, renames) if ok else None
-
-    for node in ast.walk(parsed):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            package = module if tree.modules[module].name == "__init__.py" else module.rsplit(".", 1)[0]
-            parts = package.split(".")
-            target = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
-            if tree.wing_of(target) != me or target == "grader":
-                problems.append(f"{where}:{node.lineno}: a relative import of {target}, outside this wing: "
-                                "write it absolute (from grader.X import name), then run this again")
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            wing = tree.wing_of(node.module)
-            if node.module == "grader":  # from grader import maths: uses of maths.name checked
-                for alias in node.names:
-                    if alias.name in tree.wings and alias.name != me:
-                        attrs, _ = uses_of(alias.asname or alias.name, scope_of(node))
-                        for attr in attrs:
-                            check_name(alias.name, attr.attr, attr.lineno, f"{alias.asname or alias.name}.{attr.attr}")
-                continue
-            if wing is None or wing == me:
-                continue
-            package = f"grader.{wing}"
-            names: list[tuple[str, str | None]] = []
-            extra: list[Edit] = []
-            ok, change = True, node.module != package
-            for alias in node.names:
-                full = f"{node.module}.{alias.name}"
-                if tree.is_module(full):  # a module imported as a namespace
-                    got = namespace(wing, full, alias.asname or alias.name, node)
-                    if got is None:
-                        ok = False
-                    else:
-                        names += got[0]
-                        extra += got[1]
-                        change = True
-                elif check_name(wing, alias.name, node.lineno, f"from {node.module}"):
-                    names.append((alias.name, alias.asname))
-                else:
-                    ok = False
-            if ok and change:
-                start, end = span(node)
-                edits.append(Edit(start, end, _statement(package, names, node.col_offset)))
-                edits += extra
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                wing = tree.wing_of(alias.name)
-                if wing is None or wing == me:
-                    continue
-                package = f"grader.{wing}"
-                if alias.name == package:
-                    bound = alias.asname
-                    if bound:
-                        for attr in uses_of(bound, scope_of(node))[0]:
-                            check_name(wing, attr.attr, attr.lineno, f"{bound}.{attr.attr}")
-                    continue
-                if alias.asname is None or len(node.names) > 1:
-                    problems.append(f"{where}:{node.lineno}: import {alias.name}: import the names it is for "
-                                    f"from {package} instead (by hand)")
-                    continue
-                got = namespace(wing, alias.name, alias.asname, node)
-                if got is not None:
-                    start, end = span(node)
-                    edits.append(Edit(start, end, _statement(package, got[0], node.col_offset)))
-                    edits += got[1]
-    out = source
-    unique = {(e.start, e.end): e for e in edits}.values()  # a module imported twice: its uses found twice
-    for edit in sorted(unique, key=lambda e: e.start, reverse=True):
-        out = out[:edit.start] + edit.text + out[edit.end:]
-    statements = sum(1 for e in edits if e.text.startswith("from "))
-    return Result(out, problems, statements)
+def rewrite(tree: Tree, module: str, source: str, where: str) -> Result:
+    """One module's cross-wing imports through the wings' packages."""
+    return Rewriter(tree, module, source, where).run()
 
 
 def codemod(root: Path, write: bool) -> int:

@@ -16,7 +16,7 @@ Modules: ``layout`` (submissions, zips, the problems graded, matching files to s
 ``wheel`` (a wheel of the running gradquiz for CI), ``classroom`` (the workflow's grading step).
 """
 
-from importlib import import_module  # and no `from __future__ import annotations`: it binds a name
+from importlib import import_module  # no __future__ import: it would bind `annotations` in the surface
 
 # The names other wings may use ({name: the module that defines it}), each imported on first use
 # (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports

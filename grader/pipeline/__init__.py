@@ -11,7 +11,7 @@ May import ``grader.quiz``, ``grader.exercise``, ``grader.plots`` and the wings 
 ``grader.errors``; nothing above (``grader.api``, ``grader.batch``, ``grader.cli`` import this).
 """
 
-from importlib import import_module  # and no `from __future__ import annotations`: it binds a name
+from importlib import import_module  # no __future__ import: it would bind `annotations` in the surface
 
 # The names other wings may use ({name: the module that defines it}), each imported on first use
 # (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports
