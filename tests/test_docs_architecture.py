@@ -10,9 +10,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-import grader
-
-REPO = Path(grader.__file__).parent.parent
+REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "architecture.md"
 WINGS = sorted(p.name for p in (REPO / "grader").iterdir() if (p / "__init__.py").is_file())
 

@@ -20,10 +20,8 @@ from pathlib import Path
 
 import pytest
 
-import grader
-
-PACKAGE = Path(grader.__file__).parent
-REPO = PACKAGE.parent
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "grader"
 TOOL = REPO / "tools" / "surfaces.py"
 WINGS = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
 
