@@ -240,6 +240,15 @@ def test_a_name_of_a_surface_loads_its_module_only():
                            "grader.problems.yamlio"]
 
 
+def test_python_x_importtime_sees_what_a_surface_loads():
+    """Issue 19 measures imports with ``-X importtime``, which logs the ``import`` statement's path
+    only: a surface loading with ``importlib.import_module`` would hide its modules from it."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "from grader.maths import shorten"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    logged = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert [m for m in logged if m.startswith("grader")] == ["grader.errors", "grader", "grader.maths", "grader.maths.text"]
+
+
 def test_patching_through_a_surface_reaches_its_users_and_is_undone():
     """mock.patch on a surface name not loaded yet: the patch is what ``from grader.maths import``
     gives inside, and the real function comes back after (loaded again on first use)."""

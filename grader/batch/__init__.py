@@ -16,11 +16,10 @@ Modules: ``layout`` (submissions, zips, the problems graded, matching files to s
 ``wheel`` (a wheel of the running gradquiz for CI), ``classroom`` (the workflow's grading step).
 """
 
-from importlib import import_module  # no __future__ import: it would bind `annotations` in the surface
-
 # The names other wings may use ({name: the module that defines it}), each imported on first use
 # (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports
 # module to module. A new name goes here, then `python tools/surfaces.py --sync .` writes the block.
+# (No `from __future__ import annotations` in this file: it would bind the name `annotations`.)
 _SURFACE = {
     "gradescope_bundle": "grader.batch.ci",
     "write_github": "grader.batch.ci",
@@ -45,10 +44,11 @@ __all__ = sorted(_SURFACE)
 
 
 def __getattr__(name: str) -> object:
-    """A name of the surface, imported from its module on first use."""
+    """A name of the surface, imported from its module on first use (by ``__import__``, which
+    ``python -X importtime`` reports, where ``importlib.import_module`` would hide the import)."""
     module = _SURFACE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    value = getattr(__import__(module, fromlist=[name]), name)
     globals()[name] = value
     return value
