@@ -96,11 +96,10 @@ def _run(file: Path, problems: Sequence[Path], exercise: str | None, student: st
          output: Sequence[str], grading: bool, plot: Path | None) -> int:
     from grader import api
     from grader.errors import GradquizError
-    from grader.reports import delivery
-    from grader.reports.outputs import targets
+    from grader.reports import cannot_grade, deliver_all, github_wanted, internal_error, render_all, targets
 
     grading = api.grading_mode(True if grading else None)
-    github = delivery.github_wanted(format == "github")
+    github = github_wanted(format == "github")
     outputs = targets(output or None, "text" if format == "github" else format)
     try:
         if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
@@ -108,16 +107,16 @@ def _run(file: Path, problems: Sequence[Path], exercise: str | None, student: st
             raise GradquizError(f"--plot: a picture is a .png or .svg file, not {what}", plot)
         result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading,
                            plot=plot or False)
-        bodies = delivery.render_all(result, outputs)
+        bodies = render_all(result, outputs)
     except GradquizError as err:
-        return delivery.cannot_grade(str(err), file, exercise, outputs, github)
+        return cannot_grade(str(err), file, exercise, outputs, github)
     except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
-        return delivery.cannot_grade(delivery.internal_error(exc), file, exercise, outputs, github)
+        return cannot_grade(internal_error(exc), file, exercise, outputs, github)
     if plot is not None and result.kind != "exercise":
         from grader.cli.listing import echo
 
         echo(f"gradquiz: note: --plot draws exercises only; {plot} was not written", err=True)
-    return delivery.deliver_all(result, bodies, file=file, github=github, grading=grading)
+    return deliver_all(result, bodies, file=file, github=github, grading=grading)
 
 
 def main(args: Sequence[str]) -> int | None:
