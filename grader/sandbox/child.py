@@ -325,6 +325,12 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
             f"the sandbox could not be set up: {', '.join(loaded)} cannot be forbidden here (the sandbox itself "
             "loads it with numpy)")[:500], "line": None, "text": ""}})
         return
+    dotted = sorted(n for n in forbid if "." in n)  # the finder stops top-level names only (numpy.fft would
+    if dotted:  # import from numpy's readable folder): fail closed, as the schema refuses such names
+        _send(result_fd, {"import_error": {"type": "SandboxError", "message": (
+            f"the sandbox could not be set up: {', '.join(dotted)} cannot be forbidden here (only whole "
+            "top-level modules can be)")[:500], "line": None, "text": ""}})
+        return
     _send(result_fd, {"isolation": isolation})
     for name in list(sys.modules):
         if name.split(".")[0] in forbid:

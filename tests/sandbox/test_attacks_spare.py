@@ -163,14 +163,19 @@ def test_a_claimed_spare_runs_the_submission_confined_and_sees_nothing_of_the_gr
     assert not alive(spare.pid) and not Path(spare._tmp).exists()
 
 
-@pytest.mark.parametrize("forbid", [("numpy",), ("pickle",), ("numpy.linalg",)], ids=repr)
+USES_NUMPY = "import numpy as np\nprint('RAN')\ndef f(x):\n    return float(np.fft.fft([x])[0].real + np.random.default_rng(0).random() * 0)\n"
+
+
+@pytest.mark.parametrize("forbid", [("numpy",), ("pickle",), ("numpy.linalg",), ("numpy.fft",), ("numpy.random",)], ids=repr)
 def test_forbidding_what_numpy_loads_fails_closed_in_a_spare(forbid):
-    """The spare loaded numpy before it knew the exercise: forbidding numpy or what it loads (the
-    schema refuses ``forbid: [numpy]``; the sandbox must not rely on that) fails every task, the
-    submission never runs."""
+    """The spare loaded numpy before it knew the exercise: forbidding numpy or what it loads, or a
+    part of numpy the child does not load until used (``numpy.fft``: the stand-ins stop top-level
+    names only, so it imported from numpy's readable folder, where the child that preloaded it
+    used to fail closed), fails every task and the submission never runs. The schema refuses such
+    a forbid list (``forbid: [numpy]``, a dotted name); the sandbox must not rely on that."""
     prestart()
     spare = the_spare()
-    with Sandbox("print('RAN')\ndef f(x):\n    return x\n", "forbid.py", forbid=forbid) as sb:
+    with Sandbox(USES_NUMPY, "forbid.py", forbid=forbid) as sb:
         assert sb.pid == spare.pid
         run = sb.run("f", "scalars", [[1.0]], 30)
         printed = sb.output()[0]
