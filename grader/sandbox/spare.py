@@ -39,8 +39,9 @@ class Spare(Sandbox):
         self._err = _private_file(self._tmp / "stderr")
         try:
             self.scratch, self.uid = self._launch()
-            self._limiting = threading.Thread(target=self._limit, name="gradquiz-cgroup", daemon=True)
-            self._limiting.start()
+            limiting = threading.Thread(target=self._limit, name="gradquiz-cgroup", daemon=True)
+            limiting.start()
+            self._limiting = limiting  # once started: joining one whose start a ^C cut would raise over the ^C
         except BaseException:
             self.close()
             raise

@@ -227,6 +227,37 @@ def test_a_fork_of_the_grader_neither_takes_nor_kills_its_parents_spare():
     assert [spare] == parent._SPARE and alive(spare.pid) and Path(spare._tmp).is_dir()
 
 
+def test_a_ctrl_c_as_the_spare_starts_is_not_swallowed(monkeypatch, tmp_path):
+    """^C while the spare's cgroup thread is being started (found by the end-to-end signal test
+    below, about one run in ten under load): the thread never ran, ``close`` joined it, ``join``
+    raised RuntimeError ("cannot join thread before it is started") over the KeyboardInterrupt,
+    and ``prestart``, which lets a spare fail quietly, swallowed it: the check went on, ignoring
+    the ^C. Here the ^C comes exactly there: ``Thread.start`` raises it before starting."""
+    import grader.sandbox.spare as spare_module
+
+    def interrupted(thread) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(spare_module.threading.Thread, "start", interrupted)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(parent, "_TEMP", [])
+    before = set(os.listdir("/proc"))
+    with pytest.raises(KeyboardInterrupt):
+        prestart()
+    assert parent._SPARE == [] and parent._OPEN == {}
+    assert list(tmp_path.iterdir()) == []  # its folder removed
+    started = [int(p) for p in set(os.listdir("/proc")) - before if p.isdigit()]
+    assert not [pid for pid in started if alive(pid) and str(os.getpid()) in _cmdline(pid)]  # its child killed
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 # -- end to end: the command, as root and as an ordinary user ------------------------------------
 
 def _workspace(submission: str, **top) -> tuple[Path, Path, Path]:
@@ -254,7 +285,7 @@ def test_a_hostile_submission_checked_with_a_secret_finds_nothing_and_leaves_not
         proc = subprocess.run(as_user.command(argv, who, ws, env), env=env, capture_output=True, text=True,
                               timeout=150, cwd=ws, check=False)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "Score: 3 / 3" in proc.stdout or "PASS f" in proc.stdout, proc.stdout
+        assert proc.stdout.endswith("Score: 1 / 1\n"), proc.stdout
         assert SECRET not in proc.stdout + proc.stderr
         assert not (ws / "h16-left").exists()
         assert sorted(p.name for p in (ws / "tmp").iterdir()) == []
@@ -312,5 +343,38 @@ def test_a_signal_while_the_spare_or_its_claimer_lives_leaves_nothing(who, sig, 
         assert sorted(p.name for p in (ws / "tmp").iterdir()) == []
         if os.path.isdir("/sys/fs/cgroup"):
             assert not [n for n in os.listdir("/sys/fs/cgroup") if n.startswith(f"gradquiz-{proc.pid}-")]
+    finally:
+        subprocess.run(["rm", "-rf", str(ws)], check=False)
+
+
+def _ignore_int_and_hup() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["int", "hup"])
+def test_a_signal_the_grader_ignores_does_not_kill_the_submission(who, sig):
+    """A grader started with SIGHUP ignored (``nohup``) or SIGINT ignored (a background job of a
+    script) must keep ignoring it. The sandbox's handler used to take the signal over while a child
+    was open, kill the child, then ignore the signal as before: the grading went on, and the
+    student got 0 for a file that "ended the process while loading"."""
+    ws, problem, sub = _workspace(SLOW.replace("time.sleep(30)", "time.sleep(3)"))
+    try:
+        env = clean_env(TMPDIR=ws / "tmp")
+        argv = [*as_user.gradquiz(who), "check", sub, "--problems", problem]
+        proc = subprocess.Popen(as_user.command(argv, who, ws, env), env=env, cwd=ws, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_ignore_int_and_hup)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            children = _children_of(proc.pid)
+            if children and status_of(children[0])["Seccomp"].strip() != "0":
+                break  # the claimed child, confined, running the submission's top level
+            time.sleep(0.005)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and out.endswith("Score: 1 / 1\n"), (out, err)
+        assert sorted(p.name for p in (ws / "tmp").iterdir()) == []
     finally:
         subprocess.run(["rm", "-rf", str(ws)], check=False)
