@@ -425,7 +425,7 @@ def derivative_problem(f, name: str, at, slope) -> str | None:
     SymPy says d/dx abs(x) = sign(x), which is 0 at 0; the one-sided slopes (-1 and 1)
     show there is no derivative there.
     """
-    from grader.maths.parse import format_math, symbol
+    from grader.maths.parser import format_math, symbol
 
     x = symbol(name)
     shown = f"{name} = {format_math(at)}"

@@ -214,7 +214,7 @@ def shown_number(value, params) -> str:
 
 def shown_formula(text, parsed, params) -> str:
     """The author's formula with the student's values put in (checked; SymPy's form if in doubt)."""
-    from grader.maths.parse import format_math
+    from grader.maths.parser import format_math
 
     if isinstance(text, list):
         return "[" + ", ".join(shown_formula(t, parsed[i], params) for i, t in enumerate(text)) + "]"
@@ -265,7 +265,7 @@ def _same(text: str, expected) -> bool:
     import sympy
 
     from grader.maths.equivalence import attempt
-    from grader.maths.parse import MathSyntaxError, parse_math
+    from grader.maths.parser import MathSyntaxError, parse_math
 
     try:
         shown = parse_math(text)

@@ -27,7 +27,7 @@ import sympy
 from grader.exercise import schema
 from grader.exercise.kinds import Kind
 from grader.maths.numerics import lambdify
-from grader.maths.parse import symbol
+from grader.maths.parser import symbol
 from grader.problems.fields import Where, formula, number
 
 # the keys each method's task may set (beside id, kind, function, points, timeout, hint,

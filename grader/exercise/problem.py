@@ -20,7 +20,7 @@ import sympy
 from grader.exercise import schema
 from grader.exercise.kinds import KINDS, METHODS, Kind
 from grader.maths.numerics import lambdify
-from grader.maths.parse import symbol
+from grader.maths.parser import symbol
 from grader.maths.program import rows as _rows
 from grader.problems.constraints import describe, params_for
 from grader.problems.fields import Where, formula, number, unique

@@ -65,7 +65,7 @@ def _quiz_questions(path, data, positions, student):
     compute) unless the quiz has params, which the loader draws for the student."""
     from types import SimpleNamespace
 
-    from grader.maths.parse import parse_math
+    from grader.maths.parser import parse_math
 
     if data.get("params"):
         from grader.quiz import load_quiz

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import symbol
+from grader.maths.parser import symbol
 from grader.problems.fields import Where, formula, number
 from grader.problems.variants import exact
 from grader.quiz.model import Question, Unreadable

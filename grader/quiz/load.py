@@ -13,7 +13,7 @@ import sympy
 import grader.quiz.edition as edition
 from grader.errors import GradquizError
 from grader.maths.functions import helper, helpers, known
-from grader.maths.parse import MathSyntaxError, parse_math
+from grader.maths.parser import MathSyntaxError, parse_math
 from grader.maths.printing import written
 from grader.problems import schema
 from grader.problems.constraints import params_for

@@ -16,7 +16,7 @@ from typing import Any
 import sympy
 
 from grader.maths import equivalence
-from grader.maths.parse import symbol
+from grader.maths.parser import symbol
 
 # ``QuestionSpec``/``QuizSpec`` (grader.quiz.schema) and ``Context`` (grader.quiz.context) appear
 # in annotations only, as names: the schema imports the registry, which imports the kinds, which

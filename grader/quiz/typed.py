@@ -8,7 +8,7 @@ import sympy
 
 from grader.maths import equivalence
 from grader.maths.numerics import fmt
-from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
+from grader.maths.parser import MathSyntaxError, Reading, format_math, parse_math, read_math
 from grader.maths.text import shorten
 from grader.quiz.model import Unreadable
 

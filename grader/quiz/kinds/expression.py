@@ -6,7 +6,7 @@ import sympy
 
 from grader.maths import equivalence
 from grader.maths.numerics import fmt
-from grader.maths.parse import Reading, format_math, read_math, symbol
+from grader.maths.parser import Reading, format_math, read_math, symbol
 from grader.problems.fields import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind

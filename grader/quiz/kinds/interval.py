@@ -10,7 +10,7 @@ import sympy
 
 from grader.maths import equivalence
 from grader.maths.numerics import fmt
-from grader.maths.parse import symbol
+from grader.maths.parser import symbol
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.sets import pieces_of, read_interval, set_difference_witness, show_set

@@ -8,7 +8,7 @@ import sympy
 
 from grader.maths import equivalence
 from grader.maths.numerics import fmt
-from grader.maths.parse import Reading, format_math
+from grader.maths.parser import Reading, format_math
 from grader.problems.fields import formula
 from grader.problems.variants import exact
 from grader.quiz.context import one_variable, slope_at
