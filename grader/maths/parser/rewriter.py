@@ -13,9 +13,20 @@ from grader.maths import functions
 from grader.maths.parser.friendly import lower_case_suggestion
 from grader.maths.parser.names import Names
 from grader.maths.parser.syntax import MAX_NESTING, MathSyntaxError
-from grader.maths.parser.tokens import CLOSE, CLOSE_CHAR, OPEN, OPEN_CHAR, Call, Group, Item, Piece, Source, Tok
-from grader.maths.parser.tokens import is_op as _is_op
-from grader.maths.parser.tokens import is_operand as _is_operand
+from grader.maths.parser.tokens import (
+    CLOSE,
+    CLOSE_CHAR,
+    OPEN,
+    OPEN_CHAR,
+    Call,
+    Group,
+    Item,
+    Piece,
+    Source,
+    Tok,
+    is_op,
+    is_operand,
+)
 from grader.maths.text import shorten
 
 Mode = Literal["standard", "tight", "greedy"]
@@ -51,7 +62,7 @@ class Rewriter:
             if kind == "open" or (kind == "bar" and not (stack[-1].kind == "abs" and prev_end)):
                 group = Group(OPEN.get(tok.text, "abs"), tok.col)
                 siblings = stack[-1].items
-                if tok.text == "{" and siblings and _is_op(siblings[-1], "^", "**"):
+                if tok.text == "{" and siblings and is_op(siblings[-1], "^", "**"):
                     group.kind = "paren"  # LaTeX habit: e^{2x}
                 stack[-1].items.append(group)
                 stack.append(group)
@@ -132,10 +143,10 @@ class Rewriter:
         j = i + 1
         power: tuple[Tok, list[Item], Item] | None = None
         caret = items[j] if j < n else None
-        if _is_op(caret, "^", "**"):
+        if is_op(caret, "^", "**"):
             k = j + 1
             signs: list[Item] = []
-            while k < n and _is_op(items[k], "+", "-"):
+            while k < n and is_op(items[k], "+", "-"):
                 signs.append(items[k])
                 k += 1
             exponent = items[k] if k < n else None
@@ -178,7 +189,7 @@ class Rewriter:
         n = len(items)
         out: list[Item] = []
         k = j
-        while k < n and _is_op(items[k], "+", "-"):
+        while k < n and is_op(items[k], "+", "-"):
             out.append(items[k])
             k += 1
         atoms = 0
@@ -193,10 +204,10 @@ class Rewriter:
             else:
                 break
             atoms += 1
-            while k < n and _is_op(caret := items[k], "^", "**"):
+            while k < n and is_op(caret := items[k], "^", "**"):
                 out.append(caret)
                 k += 1
-                while k < n and _is_op(items[k], "+", "-"):
+                while k < n and is_op(items[k], "+", "-"):
                     out.append(items[k])
                     k += 1
                 after = items[k] if k < n else None
@@ -218,9 +229,9 @@ class Rewriter:
         prev = None  # None (start) | 'operand' | 'op' | 'other'
         while i < n:
             item = items[i]
-            if _is_operand(item):
+            if is_operand(item):
                 units = []
-                while i < n and _is_operand(items[i]):
+                while i < n and is_operand(items[i]):
                     buf: list[Piece] = []
                     i = self._emit_unit(items, i, buf)
                     units.append(buf)
@@ -237,7 +248,7 @@ class Rewriter:
                 if text in ("*", "/") and prev in (None, "op"):
                     raise MathSyntaxError(f"'{item.shown}' needs something on its left", item.col)
                 nxt = items[i + 1] if i + 1 < n else None
-                if nxt is None or _is_op(nxt, "*", "/", "^", "**") or (type(nxt) is Tok and nxt.kind == "comma"):
+                if nxt is None or is_op(nxt, "*", "/", "^", "**") or (type(nxt) is Tok and nxt.kind == "comma"):
                     raise MathSyntaxError(f"'{item.shown}' needs something on its right", item.col)
                 out.append((text, item.col, "op", item.shown))
                 prev = "op"
@@ -276,18 +287,18 @@ class Rewriter:
     def _emit_unit(self, items: list[Item], i: int, buf: list[Piece]) -> int:
         n = len(items)
         i = self._emit_atom(items, i, buf)
-        while i < n and _is_op(caret := items[i], "^", "**"):
+        while i < n and is_op(caret := items[i], "^", "**"):
             buf.append(("**", caret.col, "op", caret.shown))
             i += 1
-            while i < n and _is_op(sign := items[i], "+", "-"):
+            while i < n and is_op(sign := items[i], "+", "-"):
                 buf.append((sign.text, sign.col, "op", sign.shown))
                 i += 1
-            if i < n and _is_operand(items[i]):
-                if self.mode == "greedy" and i + 1 < n and _is_operand(items[i + 1]):
+            if i < n and is_operand(items[i]):
+                if self.mode == "greedy" and i + 1 < n and is_operand(items[i + 1]):
                     # the other reading of e^2x: the exponent takes the juxtaposed product
                     buf.append(("(", items[i].col, "open", ""))
                     i = self._emit_atom(items, i, buf)
-                    while i < n and _is_operand(items[i]):
+                    while i < n and is_operand(items[i]):
                         buf.append(("*", items[i].col, "op", ""))
                         i = self._emit_atom(items, i, buf)
                     buf.append((")", items[i - 1].col, "close", ""))
