@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sympy
 
@@ -21,8 +21,7 @@ from grader.maths.parser.tokens import Source
 from grader.maths.text import shorten
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """One reading of a text: the expression, the source it was built from and its tree (to
     show the grouping), the guards, the decimals as typed, whether the greedy reading changed
     anything and whether the text was LaTeX."""

@@ -66,6 +66,10 @@ class Lexer:
                 assert match is not None  # the first character is a name's
                 self.tokens.append(Tok("name", match.group(0), i))
                 i = match.end()
+            elif c in _SINGLE:
+                kind, py_text = _SINGLE[c]
+                self.tokens.append(Tok(kind, py_text, i, c))
+                i += 1
             elif c in _SUP_DIGITS or c in _SUP_SIGNS:
                 i = self._superscript(i)
             else:
@@ -112,12 +116,8 @@ class Lexer:
         return j
 
     def _punctuation(self, i: int, c: str) -> int:
-        """Operators, brackets and the rest: a token, or a clear error for what is not maths."""
+        """``*``, ``**``, ``/``, ``//``, Python's other punctuation, or a clear error for what is not maths."""
         text = self.text
-        if c in _SINGLE:
-            kind, py_text = _SINGLE[c]
-            self.tokens.append(Tok(kind, py_text, i, c))
-            return i + 1
         if c in "*/":
             double = text.startswith(c + c, i)
             if c == "*":

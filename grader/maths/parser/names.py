@@ -8,7 +8,6 @@ from __future__ import annotations
 import keyword
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
@@ -58,19 +57,21 @@ def as_constant(name: str, value: object) -> sympy.Expr:
     return expr
 
 
-@dataclass(frozen=True)
 class Names:
-    """The variables (``restricted``: only these; else any name is a variable) and constants."""
+    """The variables (``restricted``: only these; else any name is a variable) and constants.
+    Read only once made (a plain class with slots: one is made per reading)."""
 
-    symbols: tuple[str, ...]
-    constants: Mapping[str, sympy.Expr]
-    restricted: bool
-    symbol_set: frozenset[str] = field(init=False)
-    value_names: frozenset[str] = field(init=False)  # variables and values, never functions
+    __slots__ = ("symbols", "constants", "restricted", "symbol_set", "value_names")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "symbol_set", frozenset(self.symbols))
-        object.__setattr__(self, "value_names", self.symbol_set | frozenset(self.constants))
+    def __init__(self, symbols: tuple[str, ...], constants: Mapping[str, sympy.Expr], restricted: bool) -> None:
+        self.symbols = symbols
+        self.constants = constants
+        self.restricted = restricted
+        self.symbol_set = frozenset(symbols)
+        self.value_names = self.symbol_set | frozenset(constants)  # variables and values, never functions
+
+    def __repr__(self) -> str:
+        return f"Names({self.symbols!r}, {dict(self.constants)!r}, restricted={self.restricted})"
 
     @classmethod
     def given(cls, symbols: Iterable[str] | str | None, constants: Mapping[str, object] | None) -> Names:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TypeAlias, TypeGuard
+from typing import NamedTuple, TypeAlias, TypeGuard
 
 # bracket kinds, and the characters that open and close them
 OPEN = {"(": "paren", "[": "bracket", "{": "brace"}
@@ -81,9 +80,9 @@ def is_operand(item: Item) -> bool:
 Piece: TypeAlias = tuple[str, int, str, str]
 
 
-@dataclass(frozen=True)
-class Source:
-    """The rewritten, plain Python text and where each of its pieces came from."""
+class Source(NamedTuple):
+    """The rewritten, plain Python text and where each of its pieces came from (a named tuple:
+    one is made per reading, and a tuple is the cheapest record to make)."""
 
     text: str
     pieces: tuple[Piece, ...]
@@ -93,14 +92,16 @@ class Source:
     @classmethod
     def join(cls, emitted: Sequence[Piece]) -> Source:
         """The pieces joined by spaces (implicit products leave empty brackets: dropped)."""
-        pieces = tuple(e for e in emitted if e[0])
+        pieces = tuple([e for e in emitted if e[0]])
         starts: list[int] = []
+        implicit: list[int] = []
         pos = 0
-        for text, _col, _kind, _shown in pieces:
+        for text, _col, _kind, shown in pieces:
             starts.append(pos)
+            if text == "*" and not shown:
+                implicit.append(pos)
             pos += len(text) + 1
-        implicit = frozenset(starts[k] for k, e in enumerate(pieces) if e[0] == "*" and not e[3])
-        return cls(" ".join(e[0] for e in pieces), pieces, tuple(starts), implicit)
+        return cls(" ".join([e[0] for e in pieces]), pieces, tuple(starts), frozenset(implicit))
 
     def piece_at(self, offset: int) -> int:
         """The index of the piece that holds ``offset`` of the text."""
