@@ -10,7 +10,7 @@ from fractions import Fraction
 import sympy
 
 from grader.maths.parser.syntax import MAX_LITERAL_DIGITS, MAX_LITERAL_EXPONENT, MathSyntaxError, char_name
-from grader.maths.parser.tokens import CLOSE, OPEN, Tok
+from grader.maths.parser.tokens import CLOSE, OPEN, Kind, Tok
 from grader.maths.text import shorten
 
 NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
@@ -29,7 +29,7 @@ _UNICODE_OPS = {
 _UNICODE_FUNCS = {"√": "sqrt", "∛": "cbrt"}
 _UNICODE_NAMES = {"π": "pi"}
 # One character, one token: (kind, text for Python); the token shows the character typed.
-_SINGLE: dict[str, tuple[str, str]] = {
+_SINGLE: dict[str, tuple[Kind, str]] = {
     **{c: ("name", name) for c, name in _UNICODE_FUNCS.items()},
     **{c: ("name", name) for c, name in _UNICODE_NAMES.items()},
     **{c: ("op", op) for c, op in _UNICODE_OPS.items()},

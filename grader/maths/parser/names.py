@@ -13,12 +13,12 @@ from fractions import Fraction
 import sympy
 
 from grader.maths import functions
-from grader.maths.parser.tokens import Tok
+from grader.maths.parser.tokens import Kind, Tok
 
 # A split of a name: (offset in the name, piece, token kind).
-Piece = tuple[int, str, str]
+Piece = tuple[int, str, Kind]
 # The best way found to a point of the name: (pieces, the previous point, piece, kind).
-_Step = tuple[int, tuple[int, bool] | None, str | None, str | None]
+_Step = tuple[int, tuple[int, bool] | None, str | None, Kind | None]
 
 
 def check_name(name: object) -> str:
@@ -143,7 +143,7 @@ class Names:
                 if state not in best:
                     continue
                 cost = best[state][0]
-                cands = []
+                cands: list[tuple[str, Kind, bool]] = []
                 for length in range(1, min(maxlen, n - pos) + 1):
                     piece = name[pos: pos + length]
                     if piece in values:

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import NamedTuple, TypeAlias, TypeGuard
+from typing import Literal, NamedTuple, TypeAlias, TypeGuard
+
+# what a token is: a number, a name (a variable or a value), a function's name, an operator, a
+# comma, a bracket, a bar of |x|, Python punctuation passed on for the whitelist to name, a keyword
+Kind: TypeAlias = Literal["num", "name", "func", "op", "comma", "open", "close", "bar", "py", "kw"]
+# what a group is: the whole formula, or brackets of one of four kinds
+GroupKind: TypeAlias = Literal["root", "paren", "bracket", "brace", "abs"]
 
 # bracket kinds, and the characters that open and close them
-OPEN = {"(": "paren", "[": "bracket", "{": "brace"}
-CLOSE = {")": "paren", "]": "bracket", "}": "brace"}
-CLOSE_CHAR = {"paren": ")", "bracket": "]", "brace": "}", "abs": "|"}
-OPEN_CHAR = {"paren": "(", "bracket": "[", "brace": "{", "abs": "|"}
+OPEN: dict[str, GroupKind] = {"(": "paren", "[": "bracket", "{": "brace"}
+CLOSE: dict[str, GroupKind] = {")": "paren", "]": "bracket", "}": "brace"}
+CLOSE_CHAR: dict[str, str] = {"paren": ")", "bracket": "]", "brace": "}", "abs": "|"}
+OPEN_CHAR: dict[str, str] = {"paren": "(", "bracket": "[", "brace": "{", "abs": "|"}
 
 
 class Tok:
@@ -21,8 +27,8 @@ class Tok:
 
     __slots__ = ("kind", "text", "col", "shown")
 
-    def __init__(self, kind: str, text: str, col: int, shown: str | None = None) -> None:
-        self.kind = kind  # num name func op comma open close bar py kw
+    def __init__(self, kind: Kind, text: str, col: int, shown: str | None = None) -> None:
+        self.kind = kind
         self.text = text  # what goes to Python
         self.col = col  # 0-based column in the original text
         self.shown = text if shown is None else shown  # what the user typed
@@ -36,8 +42,10 @@ class Group:
 
     __slots__ = ("kind", "items", "col", "end_col", "closer")
 
-    def __init__(self, kind: str, col: int, items: list[Item] | None = None, end_col: int | None = None) -> None:
-        self.kind = kind  # root paren bracket brace abs
+    def __init__(
+        self, kind: GroupKind, col: int, items: list[Item] | None = None, end_col: int | None = None
+    ) -> None:
+        self.kind = kind
         self.items: list[Item] = [] if items is None else items
         self.col = col
         self.end_col = col if end_col is None else end_col
@@ -77,7 +85,7 @@ def is_operand(item: Item) -> bool:
 
 # A piece of the rewritten text: (text, column typed, kind, as typed). An empty ``shown`` marks
 # what the rewriter added (the '*' of ``2x``, the brackets of a reading).
-Piece: TypeAlias = tuple[str, int, str, str]
+Piece: TypeAlias = tuple[str, int, Kind, str]
 
 
 class Source(NamedTuple):
