@@ -123,6 +123,19 @@ def timed(cmd: list[str], env: dict, cwd: Path, before=None) -> tuple[float, flo
     return elapsed, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
+def median_of(cmd: list[str], runs: int) -> tuple[float, int, int]:
+    """(median wall seconds, the last exit code, the largest peak RSS in KiB) of ``runs`` runs of
+    ``cmd`` after one to warm the file cache: quiz_bench.py's probe."""
+    results = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        results.append((time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_maxrss))
+    results = results[1:]
+    return statistics.median(r[0] for r in results), results[-1][1], max(r[2] for r in results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
