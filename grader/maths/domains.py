@@ -16,6 +16,7 @@ and the far points where a difference hidden near the origin shows (``e^(x-200)`
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import sympy
@@ -70,7 +71,7 @@ def real_mask(guards, symbols, pts, evaluate) -> np.ndarray:
 
 def failing(guards, symbols, point) -> str | None:
     """The text of the first part of the formula that is not real at this exact point."""
-    subs = dict(zip(symbols, point, strict=False))
+    subs = {symbol: _exact(value) for symbol, value in zip(symbols, point, strict=False)}
     for condition, _, text in guards:
         try:
             value = condition.xreplace(subs).evalf(30)
@@ -80,6 +81,22 @@ def failing(guards, symbols, point) -> str | None:
         except (TypeError, ValueError, ArithmeticError, AttributeError):
             return text
     return None
+
+
+def _exact(value: object) -> sympy.Basic:
+    """A point's coordinate as a SymPy number: plain ints (and numpy's) exactly, floats as floats.
+
+    Without it ``xreplace`` leaves a plain Python number, which has no ``evalf``, and every
+    guard looked broken at an integer point."""
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, numbers.Integral):
+        return sympy.Integer(int(value))
+    if isinstance(value, numbers.Rational):
+        return sympy.Rational(int(value.numerator), int(value.denominator))
+    if isinstance(value, numbers.Real):
+        return sympy.Float(float(value))
+    raise TypeError(f"a point's coordinate must be a real number, not {type(value).__name__}")
 
 
 def holds(guards, symbols, point) -> bool:

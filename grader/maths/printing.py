@@ -26,7 +26,10 @@ class _PreviewPrinter(StrPrinter):
         if len(args) == 2 and sympy.S.Zero in args:
             other = args[1] if args[0] is sympy.S.Zero else args[0]
             return f"relu({self._print(other)})"
-        return super()._print_Max(expr)
+        return f"max({', '.join(self._print(arg) for arg in args)})"
+
+    def _print_Min(self, expr: sympy.Min) -> str:
+        return f"min({', '.join(self._print(arg) for arg in expr.args)})"
 
 
 _PRINTER = _PreviewPrinter()

@@ -23,6 +23,8 @@ def _load_pyyaml() -> None:
 
 MAX_NODES = 100_000  # aliases can multiply a small file into a huge tree
 MAX_DEPTH = 64  # levels of nesting kept (deeper is refused, with its line)
+_MAP_TAG = "tag:yaml.org,2002:map"  # the implicit tags of a plain mapping and list
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 TOO_DEEP = f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
 
 
@@ -117,6 +119,7 @@ class _Builder:
             raise GradquizError(TOO_DEEP, self.path, line)
         self.positions.setdefault(path, line)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self._plain_tag(node, line)
             if id(node) in self.open:
                 raise GradquizError("an alias refers to an item that contains it (a loop)", self.path, line)
             self.open.add(id(node))
@@ -131,12 +134,23 @@ class _Builder:
     def _scalar(self, node):
         try:
             return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:  # its own text would add a second line: the mark, already ours
+            problem = (exc.problem or exc.context or "cannot be read").strip()
+            raise GradquizError(f"invalid value: {problem}", self.path, node.start_mark.line + 1) from None
         except yaml.YAMLError as exc:
             raise GradquizError(f"invalid value: {exc}", self.path, node.start_mark.line + 1) from None
         except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
             digits = "more than 4300 digits" if "digits" in str(exc) else "out of range"
             raise GradquizError(f"invalid value: a number too long to read ({digits})", self.path,
                                 node.start_mark.line + 1) from None
+
+    def _plain_tag(self, node: Any, line: int) -> None:
+        """A list or mapping is read as plain data: a tag on one (``!foo [1]``, ``!!set {a}``,
+        ``!!python/object/apply:...``) is refused as a scalar's unknown tag is, not ignored."""
+        plain = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
+        if node.tag != plain:
+            raise GradquizError(f"invalid value: could not determine a constructor for the tag '{node.tag}'",
+                                self.path, line)
 
     def _mapping(self, node, path):
         self.loader.flatten_mapping(node)
