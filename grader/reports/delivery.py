@@ -64,6 +64,8 @@ def deliver(body: str | None, path: Path | None, report: Report | None = None) -
 
         from grader.reports.text import render_text
 
+        if report is None:
+            raise ValueError("deliver: no body and no report to print")
         render_text(report, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
 
 
@@ -91,7 +93,7 @@ def github_outputs(report: Report, file: object, to_stderr: bool = False) -> Non
     except OSError:
         source = ""
     sys.stdout.flush()
-    lines = github.annotations(report, source)  # type: ignore[attr-defined,operator]  # shadows __future__'s name
+    lines = github.annotations(report, source)
     (sys.stderr if to_stderr else sys.stdout).write(lines)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:

@@ -5,6 +5,7 @@ the format of stdout and of a path whose extension says nothing else (so ``--for
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from grader.errors import GradquizError
@@ -13,11 +14,11 @@ FORMATS = ("text", "json", "junit", "gradescope", "classroom")
 EXTENSIONS = {".json": "json", ".xml": "junit", ".txt": "text"}
 
 
-def targets(outputs, default: str = "text") -> list[tuple[str, Path | None]]:
+def targets(outputs: Iterable[object] | None, default: str = "text") -> list[tuple[str, Path | None]]:
     """(format, path or None for stdout) for each ``--output``; none given: stdout in ``default``."""
     if not outputs:
         return [(default, None)]
-    out = []
+    out: list[tuple[str, Path | None]] = []
     for raw in outputs:
         raw = str(raw)
         name, sep, rest = raw.partition(":")

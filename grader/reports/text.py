@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from grader.reports.safe import one_line, printable, shown_notes
+
+if TYPE_CHECKING:  # model imports this module: the types only
+    from grader.reports.model import Report, Result
 
 __all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
 
@@ -11,7 +17,7 @@ OUTPUT_BAR = "  | "  # before every line of the submission's output
 OUTPUT_END = "  '-- end of what your code printed"
 
 
-def render_text(report, console=None) -> None:  # report: a model.Report (not imported: model imports this module)
+def render_text(report: Report, console: Any = None) -> None:  # a rich Console, or _PlainConsole
     """Print the report for a person, with rich.
 
     What the submission printed comes first, set apart: after a header, every line behind
@@ -53,10 +59,11 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
     console.print(f"[bold {colour}]Score: {fmt(report.score)} / {fmt(report.max_score)}[/bold {colour}]")
 
 
-def load_error_repeats(results) -> dict:
+def load_error_repeats(results: Iterable[Result]) -> dict[str, str]:
     """{task id: a short line} for each task after the first that says the file could not be
     loaded in the same words: the reason is given once (text and HTML reports alike)."""
-    out, first = {}, None
+    out: dict[str, str] = {}
+    first: tuple[str, str] | None = None
     for r in results:
         if r.extra.get("error") != "import":
             continue
@@ -68,7 +75,7 @@ def load_error_repeats(results) -> dict:
     return out
 
 
-def _indented(console, prefix: str, text: str, style=None) -> None:
+def _indented(console: Any, prefix: str, text: str, style: str | None = None) -> None:
     """Every line of ``text`` behind ``prefix``, long lines cut to the console's width so that
     no part of them wraps to the margin (where only the grader's own lines start)."""
     from rich.markup import escape
@@ -87,7 +94,7 @@ def fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def plain_text(report) -> str:
+def plain_text(report: Report) -> str:
     """The text report without colours, as a file gets it (``--output report.txt``, what
     ``print(report)`` shows outside Jupyter, a class's per-student reports): the same text as
     ``render_text`` on a colourless rich console 100 wide that does not wrap, made without one."""
@@ -103,10 +110,11 @@ class _PlainConsole:
 
     width, soft_wrap = 100, True
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def print(self, markup: str, *, style=None, highlight=None, soft_wrap=None) -> None:
+    def print(self, markup: str, *, style: str | None = None, highlight: bool | None = None,
+              soft_wrap: bool | None = None) -> None:
         from rich.markup import render
 
         text = render(markup, emoji=True)
