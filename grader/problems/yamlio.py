@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from grader.errors import GradquizError
 
@@ -28,10 +29,13 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 TOO_DEEP = f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
 
 
-class Positions(dict):
+KeyPath = tuple[Union[str, int], ...]  # noqa: UP007 - ("tasks", 0, "kind"): a runtime alias
+
+
+class Positions(dict[KeyPath, int]):
     """Key path (tuple) -> 1-based line; ``line_of`` falls back to the nearest parent."""
 
-    def line_of(self, path) -> int | None:
+    def line_of(self, path: Iterable[str | int]) -> int | None:
         path = tuple(path)
         while path:
             if path in self:
@@ -40,7 +44,7 @@ class Positions(dict):
         return self.get((), None)
 
 
-def load_yaml(path: Path | str, text: str | None = None):
+def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Positions]:
     """Parse one YAML file into plain data; errors are GradquizError with file and line."""
     path = Path(path)
     if text is None:
@@ -56,7 +60,7 @@ def load_yaml(path: Path | str, text: str | None = None):
         raise GradquizError(TOO_DEEP, path) from None
 
 
-def _compose(text: str, path: Path):
+def _compose(text: str, path: Path) -> tuple[Any, Any]:
     """(loader, node tree): with libyaml when PyYAML has it (five times faster on a long answers
     file); on an error, PyYAML's own parser says what and where, as it always has."""
     _load_pyyaml()
@@ -103,14 +107,14 @@ def read_text(path: Path) -> str:
 
 
 class _Builder:
-    def __init__(self, loader, path, positions):
+    def __init__(self, loader: Any, path: Path, positions: Positions) -> None:
         self.loader = loader
         self.path = path
         self.positions = positions
         self.count = 0
         self.open: set[int] = set()  # the collections being built: an alias to one is a loop
 
-    def build(self, node, path):
+    def build(self, node: Any, path: KeyPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise GradquizError("the YAML is too large (too many items)", self.path)
@@ -131,7 +135,7 @@ class _Builder:
                 self.open.discard(id(node))
         return self._scalar(node)
 
-    def _scalar(self, node):
+    def _scalar(self, node: Any) -> Any:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:  # its own text would add a second line: the mark, already ours
@@ -152,9 +156,9 @@ class _Builder:
             raise GradquizError(f"invalid value: could not determine a constructor for the tag '{node.tag}'",
                                 self.path, line)
 
-    def _mapping(self, node, path):
+    def _mapping(self, node: Any, path: KeyPath) -> dict[Any, Any]:
         self.loader.flatten_mapping(node)
-        out = {}
+        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
