@@ -8,6 +8,7 @@ be shown; nothing here evaluates anything.  Used by ``grader.maths.parse``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from grader.maths.functions import FUNCTIONS
 from grader.maths.syntax import MathSyntaxError
@@ -107,7 +108,7 @@ def _braced(text: str, i: int, command: str) -> tuple[str, int]:
 # --------------------------------------------------------------------------- answers
 
 
-def drop_name_prefix(text: str, variables) -> tuple[str, str | None]:
+def drop_name_prefix(text: str, variables: Collection[str]) -> tuple[str, str | None]:
     """``f'(x) = 2x`` -> (``2x``, ``f'(x) =``): only a plausible name of the function on the left."""
     if "=" not in text:
         return text, None
@@ -150,7 +151,7 @@ def decimal_comma(text: str) -> tuple[str, bool]:
     return text[: match.start()] + f"{whole}.{fraction}" + text[match.end():], True
 
 
-def lower_case_suggestion(name: str, known) -> str | None:
+def lower_case_suggestion(name: str, known: Collection[str]) -> str | None:
     """``Cos`` -> ``cos``, ``PI`` -> ``pi``: the known name that differs only in case."""
     folded = name.lower()
     if folded != name and (folded in known or folded in FUNCTIONS):
