@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from grader.reports.model import Report
+from grader.reports.outputs import ReportFormat
 
-Target = tuple[str, "Path | None"]  # (format, file or None for stdout), as outputs.targets gives them
+Target = tuple["ReportFormat", "Path | None"]  # (format, file or None for stdout), as outputs.targets gives them
 
 
 def say(line: str) -> None:
@@ -33,7 +34,7 @@ def github_wanted(asked: bool) -> bool:
     return asked or os.environ.get("GITHUB_ACTIONS", "").strip().lower() == "true"
 
 
-def render(report: Report, fmt: str, path: Path | None) -> str | None:
+def render(report: Report, fmt: ReportFormat, path: Path | None) -> str | None:
     """The report as text for a file or stdout; None: print it to the terminal with colour."""
     if fmt == "text":
         if path is None:
