@@ -25,7 +25,6 @@ from grader.problems.variants import draw, exact, rng
 if TYPE_CHECKING:
     from grader.problems.schema import Param
 
-OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
 _SPLIT = re.compile(r"(<=|>=|==|!=|<|>)")
 ATTEMPTS = 1000  # redraws before giving up on an infinite space
 FINITE_ATTEMPTS = 100  # redraws before a finite space falls back to its satisfying pool

@@ -217,7 +217,7 @@ class Sandbox:
             "uid": uid,
             "memory_cgroup": self._cgroup.kind if self._cgroup else None,
         }
-        self._config_sent = self._write(config, self.limits.import_timeout)
+        self._write(config, self.limits.import_timeout)  # a child that never reads shows on its first reply
 
     def _temp_dir(self) -> str | None:
         """The folder this child's folder is made in (None: the usual temp folder)."""
