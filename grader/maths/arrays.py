@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-from grader.maths.syntax import symbol
+from grader.maths.parser import symbol
 
 Objects = npt.NDArray[np.object_]  # an array of SymPy expressions
 MAX_ENTRIES = 64  # parameter entries, all parameters together

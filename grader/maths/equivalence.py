@@ -40,17 +40,12 @@ from grader.maths.domains import Floats, Guard, Interval, Points
 from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate, exact_value
 from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
 from grader.maths.numerics import fmt
-from grader.maths.parse import format_math, symbol
+from grader.maths.parser import format_math, symbol
 from grader.maths.seeds import rng
 from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
 
 Syms = Sequence[sympy.Symbol]
 ExactPoint = tuple[sympy.Rational, ...]  # a check point, exact: SymPy evaluates there to 50 digits
-
-__all__ = [  # with what other wings reach here for: the time limits, the verdict's types
-    "RULES", "STEP_SECONDS", "Counterexample", "TimeLimit", "Verdict", "attempt", "compare", "diagnose",
-    "evaluate", "time_limit",
-]
 
 SAMPLES = 24  # float check points wanted
 MIN_POINTS = 6  # fewer valid points than this: the key's domain must be given

@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from grader.maths.numerics import close
+from grader.maths import close
 
 PictureKind = Literal["curve", "field", "heatmap"]
 CURVE_POINTS = 241
@@ -63,7 +63,7 @@ def picture_for(task, result, sandbox):
 
 
 def _what(task) -> str:
-    from grader.maths.printing import written
+    from grader.maths import written
 
     f = ", ".join(written(e) for e in task.f)  # as people write it: x^2, e^(-x)
     return {

@@ -50,7 +50,7 @@ def expand(paths: Iterable[StrPath]) -> list[Path]:
     return out
 
 
-def catalogue(problems: Iterable[StrPath] = (), warnings: list[str] | None = None) -> list[Entry]:
+def catalogue_entries(problems: Iterable[StrPath] = (), warnings: list[str] | None = None) -> list[Entry]:
     """The problems on the search path; a file that cannot be read or is no problem file is
     skipped, with a line saying why appended to ``warnings`` (when given).  An id found again
     further down the search path is listed once, as the file that is used, with the files it

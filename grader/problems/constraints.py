@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal, NoReturn, Protocol, Union, cast
 
 import sympy
 
-from grader.maths.parse import MathSyntaxError, parse_math, symbol
+from grader.maths import MathSyntaxError, parse_math, symbol
 from grader.problems.variants import draw, exact, rng
 
 if TYPE_CHECKING:

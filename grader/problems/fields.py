@@ -10,7 +10,7 @@ import numpy as np
 import sympy
 
 from grader.errors import GradquizError
-from grader.maths.parse import MathSyntaxError, parse_math
+from grader.maths import MathSyntaxError, parse_math
 from grader.problems import schema
 from grader.problems.yamlio import KeyPath, Positions
 

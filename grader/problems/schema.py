@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, m
 from pydantic_core import ErrorDetails
 
 from grader.errors import GradquizError
-from grader.maths.text import shorten
+from grader.maths import shorten
 from grader.problems.yamlio import Positions
 
 M = TypeVar("M", bound=BaseModel)
@@ -93,12 +93,12 @@ def describe_error(err: Mapping[str, Any], model: type[BaseModel]) -> str:
     if kind == "value_error":
         return str(err["ctx"]["error"])
     if kind == "string_pattern_mismatch" and err["ctx"]["pattern"] in PATTERN_HELP:
-        return f"{PATTERN_HELP[err['ctx']['pattern']]}, got {_short(got)}"
+        return f"{PATTERN_HELP[err['ctx']['pattern']]}, got {short_repr(got)}"
     if kind == "too_short":
         least = err["ctx"]["min_length"]
-        return f"expected at least {least} item{'s' if least != 1 else ''}, got {_short(got)}"
+        return f"expected at least {least} item{'s' if least != 1 else ''}, got {short_repr(got)}"
     message = err["msg"][0].lower() + err["msg"][1:]
-    return f"{message}, got {_short(got)}"
+    return f"{message}, got {short_repr(got)}"
 
 
 def _fields_at(model: type[BaseModel], loc: Iterable[str | int]) -> list[str]:
@@ -117,7 +117,7 @@ def _fields_at(model: type[BaseModel], loc: Iterable[str | int]) -> list[str]:
     return list(model.model_fields)
 
 
-def _short(value: Any) -> str:
+def short_repr(value: Any) -> str:
     return shorten(repr(value), 60)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from grader.maths.seeds import rng, seed  # noqa: F401  (re-exported for variants' users)
+from grader.maths import rng, seed  # noqa: F401  (re-exported for variants' users)
 
 if TYPE_CHECKING:
     from grader.problems.schema import Param

@@ -7,13 +7,9 @@ escaped. Imports nothing of grader but ``grader.reports``.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from grader.reports.safe import shown_notes
-from grader.reports.text import fmt, load_error_repeats, printable
-
-if TYPE_CHECKING:  # model imports this module: the type only
-    from grader.reports.model import Report
+from grader.reports.text import Report, fmt, load_error_repeats, printable
 
 STYLE = (
     "<style>.gq{font-family:system-ui,sans-serif;max-width:60em}.gq table{border-collapse:collapse}"

@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 from grader.reports.safe import one_line, printable, shown_notes
 
-if TYPE_CHECKING:  # model imports this module: the types only
-    from grader.reports.model import Report, Result
+
+class Result(Protocol):
+    """What the text and HTML reports read of a ``model.Result`` (model imports this module)."""
+
+    id: str
+    score: float
+    max_score: float
+    passed: bool
+    feedback: str
+    hidden: bool
+    extra: dict[str, Any]
+
+
+class Report(Protocol):
+    """What the text and HTML reports read of a ``model.Report``."""
+
+    id: str
+    title: str
+    file: str
+    output: str
+    error: str
+    notes: list[str]
+    figures: list[tuple[str, str]]
+
+    @property
+    def results(self) -> Sequence[Result]: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def max_score(self) -> float: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def exit_code(self) -> int: ...
 
 __all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
 

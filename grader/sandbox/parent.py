@@ -25,10 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
-
-if TYPE_CHECKING:
-    from grader.sandbox.forkserver import ForkServer
+from typing import Any, BinaryIO, Literal, Protocol
 
 from grader.sandbox import cgroups, cleanup, replies
 
@@ -119,19 +116,25 @@ class Run:
 
 
 # -- every open sandbox, for the signal handlers ----------------------------------------------
-_OPEN: dict[int, Sandbox | ForkServer] = {}
+class _Open(Protocol):
+    """A sandbox or fork server: what the signal handlers need of it."""
+
+    def _emergency(self) -> None: ...
+
+
+_OPEN: dict[int, _Open] = {}
 _PREVIOUS: dict[int, Handler] = {}
 _CAUGHT = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-def _register(sandbox: Sandbox | ForkServer) -> None:
+def _register(sandbox: _Open) -> None:
     _OPEN[id(sandbox)] = sandbox
     if not _PREVIOUS and threading.current_thread() is threading.main_thread():
         for sig in _CAUGHT:
             _PREVIOUS[sig] = signal.signal(sig, _on_signal)
 
 
-def _unregister(sandbox: Sandbox | ForkServer) -> None:
+def _unregister(sandbox: _Open) -> None:
     _OPEN.pop(id(sandbox), None)
     if not _OPEN and _PREVIOUS and threading.current_thread() is threading.main_thread():
         for sig, previous in _PREVIOUS.items():
