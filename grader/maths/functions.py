@@ -125,7 +125,7 @@ class _Substitute:
     """The body of a helper with its argument for its variable (a class, not a closure, so a
     compiled quiz that holds helpers can be pickled, e.g. into a cache of compiled problems)."""
 
-    def __init__(self, body: sympy.Expr, variable: sympy.Symbol | None):
+    def __init__(self, body: sympy.Expr, variable: sympy.Symbol | None) -> None:
         self.body, self.variable = body, variable
 
     def __call__(self, arg: sympy.Expr) -> sympy.Expr:

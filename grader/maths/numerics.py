@@ -83,7 +83,7 @@ def _edge(lo: float, hi: float, end: int, offset: float, gap: float) -> float:
 class _Halton:
     """A Halton sequence in [0, 1)^n from a seeded start, rotated by a seeded shift."""
 
-    def __init__(self, n: int, generator: np.random.Generator):
+    def __init__(self, n: int, generator: np.random.Generator) -> None:
         self.bases = [PRIMES[i % len(PRIMES)] for i in range(n)]
         self.index = int(generator.integers(1, 1 << 16))
         self.shift = [float(v) for v in generator.random(n)]
