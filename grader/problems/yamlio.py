@@ -26,6 +26,7 @@ MAX_NODES = 100_000  # aliases can multiply a small file into a huge tree
 MAX_DEPTH = 64  # levels of nesting kept (deeper is refused, with its line)
 _MAP_TAG = "tag:yaml.org,2002:map"  # the implicit tags of a plain mapping and list
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_SET_TAG, _OMAP_TAG, _PAIRS_TAG = (f"tag:yaml.org,2002:{name}" for name in ("set", "omap", "pairs"))
 TOO_DEEP = f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
 
 
@@ -152,9 +153,14 @@ class _Builder:
         """A list or mapping is read as plain data: a tag on one (``!foo [1]``, ``!!set {a}``,
         ``!!python/object/apply:...``) is refused as a scalar's unknown tag is, not ignored."""
         plain = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
-        if node.tag != plain:
-            raise GradquizError(f"invalid value: could not determine a constructor for the tag '{node.tag}'",
+        if node.tag == plain:
+            return
+        if node.tag in (_SET_TAG, _OMAP_TAG, _PAIRS_TAG):  # SafeLoader's own: read, but not as plain data
+            short = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise GradquizError(f"invalid value: the tag '{short}' is not read here (write a plain list or mapping)",
                                 self.path, line)
+        raise GradquizError(f"invalid value: could not determine a constructor for the tag '{node.tag}'",
+                            self.path, line)
 
     def _mapping(self, node: Any, path: KeyPath) -> dict[Any, Any]:
         self.loader.flatten_mapping(node)
