@@ -11,9 +11,10 @@ Interface (stable; other wings rely on it):
 - ``ForkServer(allow=(), limits=Limits())``: a warm start for batch grading; ``with
   ForkServer(...) as zygote: with zygote.sandbox(source, filename, forbid=, allow=) as sb``:
   ``sb`` has the same methods and the same isolation as a ``Sandbox``.
-- ``Run.failure``: None, or "import" | "missing" | "timeout" | "crash" | "garbled" (the child
-  sent something that is not a valid reply: treat as a failed task).
-- ``isolation`` (what was enforced on this machine, for this child), keys:
+- ``Run.failure``: None, or a ``parent.Failure``: "import" | "missing" | "timeout" | "crash" |
+  "garbled" (the child sent something that is not a valid reply: treat as a failed task).
+- ``isolation`` (what was enforced on this machine, for this child; typed as
+  ``confine.Isolation``, whose Literals these are), keys:
   ``landlock`` (int: the kernel's Landlock ABI, 0 = none);
   ``filesystem``: "landlock" (reads limited to the interpreter, numpy, allowed packages and
   shared libraries; writes to the scratch folder only) | "uid" (root without Landlock: a uid of

@@ -31,9 +31,21 @@ import sys
 TYPE_CHECKING = False  # typing is not imported at run time: this file loads before the submission
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from typing import Any
+    from typing import Any, Literal, TypedDict
 
     OpenPath = tuple[int, bool, str, int]  # (O_PATH descriptor, is a folder, path, rights)
+
+    class Isolation(TypedDict, total=False):
+        """What ``confine`` enforced: the child's first line, the report's ``isolation`` (see ``grader.sandbox``)."""
+
+        landlock: int  # the kernel's Landlock ABI, 0 for none
+        filesystem: Literal["landlock", "uid", "none"]
+        network: Literal["seccomp+landlock-tcp", "seccomp", "landlock-tcp", "none"]
+        signals: Literal["landlock-scoped", "seccomp", "none"]
+        processes: Literal["seccomp", "rlimit-nproc", "none"]
+        user: Literal["root-without-capabilities", "fresh-uid", "same-user"]
+        memory: str  # "rlimit-as", or with "+cgroup-v2" / "+cgroup-v1" (cgroups.CgroupKind)
+        missing: list[str]  # what could not be enforced here, one line each
 
 LINUX = sys.platform.startswith("linux")
 if __name__ == "confine":  # loaded by child.py from beside this file, as it loads seccomp.py
@@ -187,7 +199,7 @@ def _top_name(path: str) -> str:
 
 
 def _landlock(abi: int, read_fds: "Iterable[OpenPath]", scratch: str,
-              forbid: "set[str] | frozenset[str]" = frozenset()) -> dict[str, str]:
+              forbid: "set[str] | frozenset[str]" = frozenset()) -> "Isolation":
     rules = [(fd, is_dir, rights) for fd, is_dir, path, rights in read_fds
              if rights == FS_READ_DIR or _top_name(path) not in forbid]
     opened = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in (scratch, "/dev/null")]
@@ -375,7 +387,7 @@ def warm(drop_capabilities: bool = False) -> None:
 
 
 def confine(cfg: "dict[str, Any]",  # noqa: C901 - ratchet: split when next changed
-            read_fds: "list[OpenPath] | None" = None) -> "dict[str, Any]":
+            read_fds: "list[OpenPath] | None" = None) -> "Isolation":
     """Apply everything; ``read_fds`` from ``open_paths`` (computed here when None)."""
     missing: list[str] = []
     if not LINUX:  # no kernel confinement here: limits only, and say so
@@ -402,7 +414,7 @@ def confine(cfg: "dict[str, Any]",  # noqa: C901 - ratchet: split when next chan
     elif cfg.get("extra_allow"):  # a fork server's: add the packages only this child may use
         read_fds = read_fds + open_paths(read_paths(cfg["extra_allow"], cfg.get("forbid", ()), base=False))
     set_limits(cfg)
-    info: dict[str, Any] = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
+    info: Isolation = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
             "processes": "none", "user": "same-user", "memory": "rlimit-as"}
     if root and abi:
         missing += _probed["capabilities"] if "capabilities" in _probed else _drop_capabilities()
