@@ -34,10 +34,10 @@ import yaml
 
 from grader.batch.layout import problem_index
 from grader.errors import GradquizError
-from grader.problems import load_yaml
+from grader.problems import ProblemKind, load_yaml
 
 
-def _problems(ids, problems) -> list[tuple[str, Path, str, float]]:
+def _problems(ids, problems) -> list[tuple[str, Path, ProblemKind, float]]:
     """(id, file, kind, max points) of each chosen problem; with no id, all of ``--problems``, or
     with neither, every problem grading mode finds (``GRADQUIZ_PATH`` and the bundled course)."""
     index = problem_index(problems)

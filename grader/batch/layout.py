@@ -24,6 +24,7 @@ import re
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -31,12 +32,17 @@ from grader.batch import unzip
 from grader.batch.files import read_text
 from grader.batch.roster import Roster, read_roster
 from grader.errors import GradquizError
-from grader.problems import bundled, id_from_name, kind_of, load_yaml, problem_files
+from grader.problems import ProblemKind, bundled, id_from_name, kind_of, load_yaml, problem_files
 from grader.reports import shown_name
 
 SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
 MAX_FILE = 2 << 20  # bytes of one submission file
 IGNORED = {"submission_metadata.yml", "submission_metadata.yaml", "__MACOSX"}
+
+
+JobStatus = Literal["ok", "late", "misnamed", "duplicate"]
+IssueStatus = Literal["missing", "misnamed", "unreadable"]
+Platform = Literal["canvas", "moodle", "gradescope", ""]  # "": no LMS named the file
 
 
 @dataclass
@@ -46,10 +52,10 @@ class Job:
     student: str
     problem: str
     problem_path: str
-    kind: str  # exercise | quiz
+    kind: ProblemKind
     file: str
     sha256: str
-    status: str = "ok"  # ok | late | misnamed | duplicate: how the file was found
+    status: JobStatus = "ok"  # how the file was found
     reason: str = ""
 
     @property
@@ -66,7 +72,7 @@ class Issue:
 
     student: str
     problem: str
-    status: str  # missing | misnamed | unreadable
+    status: IssueStatus
     reason: str
 
 
@@ -74,7 +80,7 @@ class Issue:
 class Plan:
     jobs: list[Job]
     issues: list[Issue]
-    problems: dict[str, tuple[Path, str]]  # id -> (file, kind) of the expected problems
+    problems: dict[str, tuple[Path, ProblemKind]]  # id -> (file, kind) of the expected problems
     students: list[str]  # gradebook order
     roster: dict[str, dict] = field(default_factory=dict)  # id -> its roster row
     notes: dict[str, list[str]] = field(default_factory=dict)  # id -> remarks
@@ -86,12 +92,12 @@ class Plan:
 class _File:
     owner: str  # the name in the submissions (folder or file name)
     path: Path
-    layout: str  # folder | file
+    layout: Literal["folder", "file"]
     bad: str = ""  # why it cannot be read, if so
     name: str = ""  # the file's name as the student gave it, when the LMS renamed it
     late: bool = False  # the LMS marked it late
     number: str = ""  # the LMS's number for the student (Canvas user id, Moodle participant id)
-    platform: str = ""  # canvas | moodle | gradescope, when the LMS named the file
+    platform: Platform = ""  # when the LMS named the file
     sha256: str = ""  # of the bytes read when the file was checked
 
     @property
@@ -112,13 +118,13 @@ class _File:
 class Problems:
     """Where the problems come from: every id -> (file, kind), and the instructor's own files."""
 
-    index: dict[str, tuple[Path, str]]
+    index: dict[str, tuple[Path, ProblemKind]]
     given: list[str]  # ids of the problems the instructor gave (not the bundled set), each once, in order
     looked: list[str]  # where they were looked for, for the message of a run that finds none
 
 
-def _index(files) -> tuple[dict[str, tuple[Path, str]], list[str]]:
-    index: dict[str, tuple[Path, str]] = {}
+def _index(files) -> tuple[dict[str, tuple[Path, ProblemKind]], list[str]]:
+    index: dict[str, tuple[Path, ProblemKind]] = {}
     order = []
     for file in files:
         try:
@@ -170,7 +176,7 @@ def find_problems(problems=(), *, here: bool = False, avoid=()) -> Problems:
     return Problems(index, unique, looked)
 
 
-def problem_index(problems=()) -> dict[str, tuple[Path, str]]:
+def problem_index(problems=()) -> dict[str, tuple[Path, ProblemKind]]:
     """Every problem id -> (file, kind), searched as grading mode does (never the current folder)."""
     return find_problems(problems).index
 
@@ -279,12 +285,12 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
-def _owner(name: str, submitters: dict[str, str]) -> tuple[str, str, str]:
+def _owner(name: str, submitters: dict[str, str]) -> tuple[str, str, Platform]:
     """(student, LMS number, platform) of a folder of the submissions; a name that is not UTF-8,
     or holds control characters, escaped (it is written in the gradebook and seeds the variant)."""
     moodle = MOODLE.match(name)
     owner = submitters.get(name) or (moodle.group("name") if moodle else name)
-    platform = "moodle" if moodle else "gradescope" if name in submitters else ""
+    platform: Platform = "moodle" if moodle else "gradescope" if name in submitters else ""
     return shown_name(owner), moodle.group("pid") if moodle else "", platform
 
 
@@ -420,7 +426,7 @@ def _owners(files: list[_File], roster: Roster | None) -> tuple[dict[str, list[_
     return by_student, unmatched
 
 
-def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], single: bool,
+def _choose(sid: str, pid: str, problem: tuple[Path, ProblemKind], mine: list[_File], single: bool,
             index: dict) -> tuple[Job | None, Issue | None]:
     path, kind = problem
     suffixes = SUFFIXES.get(kind, (".py",))
@@ -429,7 +435,8 @@ def _choose(sid: str, pid: str, problem: tuple[Path, str], mine: list[_File], si
         return None, Issue(sid, pid, "missing", f"no submission for {pid}" if single else "no submission")
     wrong_type = [f for f in named if f.suffix not in suffixes]
     named = [f for f in named if f.suffix in suffixes]
-    status, reason = "ok", ""
+    status: JobStatus = "ok"
+    reason = ""
     if not named:
         others = [f for f in mine if f.suffix in suffixes and f.pid != pid and f.pid not in index]  # another problem's file is not a misnamed one
         want = f"{pid}{'.py' if kind == 'exercise' else '.answers.yaml'}"

@@ -23,17 +23,19 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from grader.errors import GradquizError
 
 ID_COLUMNS = ("student", "id", "student_id", "login", "username")
 NAME_COLUMNS = ("submission", "github", "github_username", "folder")
 NUMBER_COLUMNS = ("canvas_id", "canvas_user_id", "user_id", "participant", "participant_id", "identifier")
-CANVAS_STUDENT_COLUMNS = ("Student", "LastName", "FirstName", "ID", "SIS User ID", "SIS Login ID", "Integration ID",
-                          "Root Account", "Section")
 CANVAS_TOTALS = re.compile(r"(Current|Final|Unposted|Override) (Score|Points|Grade|Status)")
 ASSIGNMENT = re.compile(r"^(?P<title>.*\S)\s+\((?P<id>\d+)\)\s*$")
 TEST_STUDENT = {"student, test", "test student"}
+
+
+RosterKind = Literal["plain", "canvas", "moodle"]
 
 
 @dataclass
@@ -41,7 +43,7 @@ class Roster:
     """Who is in the class, how their submissions are recognised, and the file to write back."""
 
     path: Path
-    kind: str  # plain | canvas | moodle
+    kind: RosterKind
     ids: list[str] = field(default_factory=list)  # in the file's order
     rows: dict[str, dict] = field(default_factory=dict)  # id -> {column: value}
     names: dict[str, str] = field(default_factory=dict)  # a name used in SUBMISSIONS -> id

@@ -21,11 +21,6 @@ import numpy as np
 from grader.maths import close, fmt, fmt_pair, lambdify
 from grader.reports import one_line
 
-CALL_HELP = {
-    "scalars": "one number per variable",
-    "vector": "one 1-D NumPy array holding all the variables",
-}
-
 
 def at(task, x) -> str:
     if len(task.variables) == 1:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import numpy as np
@@ -64,10 +64,13 @@ def _second(fnum: FNum, x: np.ndarray, i: int, j: int) -> np.ndarray:
     return total / (4 * hi * hj)[:, None]
 
 
+CallStyle = Literal["scalars", "vector", "args"]  # how the student's function takes a point
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
-    default_call: str  # "scalars" | "vector" | "args" (the methods: arguments of their own)
+    default_call: CallStyle  # (the methods: arguments of their own)
     describe: str  # what the student's function returns, for starters and feedback
     vector_f: bool = False  # f is a list of expressions (jacobian)
     needs_wrt: bool = False

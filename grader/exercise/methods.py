@@ -38,7 +38,6 @@ KEYS = {
     "gradient_descent": ("f", "variables", "start", "lr", "steps"),
 }
 COMMON = ("id", "kind", "function", "points", "timeout", "hint", "visibility", "rtol", "atol")
-METHOD_ONLY = ("functions", "h", "order", "uses", "start", "lr", "steps")
 ARGUMENTS = {
     "numerical_derivative": "f, x, h",
     "numerical_gradient": "f, x, h",

@@ -18,12 +18,16 @@ Sizes stay small: at most ``MAX_ENTRIES`` parameter entries and ``MAX_DATA`` dat
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
+import numpy.typing as npt
 import sympy
 
 from grader.maths.parser import symbol
 
+Objects = npt.NDArray[np.object_]  # an array of SymPy expressions
 MAX_ENTRIES = 64  # parameter entries, all parameters together
 MAX_DATA = 2000  # data numbers, all arrays together
 MAX_NODES = 200  # nodes of the formula's tree
@@ -52,20 +56,20 @@ class ArrayFormulaError(ValueError):
     """A formula outside the vocabulary, or shapes that do not fit; the message says which."""
 
 
-def entry_name(name: str, index: tuple) -> str:
+def entry_name(name: str, index: tuple[int, ...]) -> str:
     """The symbol of one parameter entry, named as feedback shows it: W[0, 1] (lambdify replaces
     such names by dummies in the code it writes)."""
     return shown_entry(name, index)
 
 
-def shown_entry(name: str, index: tuple) -> str:
+def shown_entry(name: str, index: tuple[int, ...]) -> str:
     """W[0, 1], as feedback names it."""
     return f"{name}[{', '.join(map(str, index))}]" if index else name
 
 
-def symbols_of(params: dict[str, tuple]) -> dict[str, np.ndarray]:
+def symbols_of(params: Mapping[str, tuple[int, ...]]) -> dict[str, Objects]:
     """Each parameter as an object array of SymPy symbols."""
-    out = {}
+    out: dict[str, Objects] = {}
     for name, shape in params.items():
         cells = np.empty(shape, dtype=object)
         for index in np.ndindex(*shape):
@@ -76,12 +80,12 @@ def symbols_of(params: dict[str, tuple]) -> dict[str, np.ndarray]:
 
 def expand(
     text: str,
-    params: dict[str, tuple],
-    data: dict[str, np.ndarray],
+    params: Mapping[str, tuple[int, ...]],
+    data: Mapping[str, npt.ArrayLike],
     drop_onehot: bool = False,
-    constants: dict | None = None,
+    constants: Mapping[str, object] | None = None,
     as_array: bool = False,
-):
+) -> Any:  # a SymPy expression, or (as_array) an object array of them
     """``f`` as one SymPy expression in the parameters' entries; ``constants``: the problem's
     params (a variant's numbers), by name; ``as_array``: the value as an object array of any
     shape (a reference gradient by a parameter)."""
@@ -97,7 +101,9 @@ def expand(
         raise ArrayFormulaError(f"not a formula ({exc.msg})") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ArrayFormulaError(f"longer than {MAX_NODES} parts")
-    names = {k: sympy.sympify(v) for k, v in (constants or {}).items() if isinstance(v, (int, float, sympy.Basic))}
+    names: dict[str, Any] = {
+        k: sympy.sympify(v) for k, v in (constants or {}).items() if isinstance(v, (int, float, sympy.Basic))
+    }
     names.update({**symbols_of(params), **{k: np.asarray(v, dtype=float) for k, v in data.items()}})
     with np.errstate(all="ignore"):
         try:
@@ -116,47 +122,49 @@ def expand(
     return sympy.sympify(value.reshape(()).item())
 
 
-def _objects(value) -> np.ndarray:
+def _objects(value: object) -> Objects:
     array = np.asarray(value)
     if array.dtype == object:
         return array
-    return (
+    objects: Objects = (
         np.vectorize(lambda v: sympy.Float(v) if v != int(v) else sympy.Integer(int(v)), otypes=[object])(array)
         if array.size
         else array.astype(object)
     )
+    return objects
 
 
-def _map(function, value) -> np.ndarray:
+def _map(function: Callable[[Any], Any], value: object) -> Objects:
     array = _objects(value)
-    return np.vectorize(function, otypes=[object])(array) if array.size else array
+    mapped: Objects = np.vectorize(function, otypes=[object])(array) if array.size else array
+    return mapped
 
 
 class _Eval(ast.NodeVisitor):
-    def __init__(self, names: dict, drop_onehot: bool) -> None:
+    def __init__(self, names: dict[str, Any], drop_onehot: bool) -> None:
         self.names, self.drop_onehot = names, drop_onehot
 
-    def generic_visit(self, node):
+    def generic_visit(self, node: ast.AST) -> NoReturn:
         raise ArrayFormulaError(
             f"'{ast.unparse(node)}' is not allowed (use + - * / ** @, .T and {', '.join(FUNCTIONS)})"
         )
 
-    def visit_Constant(self, node):
+    def visit_Constant(self, node: ast.Constant) -> sympy.Number:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ArrayFormulaError(f"{node.value!r} is not a number")
         return sympy.Integer(node.value) if isinstance(node.value, int) else sympy.Float(node.value)
 
-    def visit_Name(self, node):
+    def visit_Name(self, node: ast.Name) -> Any:
         if node.id not in self.names:
             raise ArrayFormulaError(f"unknown name '{node.id}' (not a parameter, a data array or a param)")
         return self.names[node.id]
 
-    def visit_Attribute(self, node):
+    def visit_Attribute(self, node: ast.Attribute) -> Any:
         if node.attr != "T":
             raise ArrayFormulaError(f"'.{node.attr}' is not allowed (only .T, the transpose)")
         return np.transpose(self.visit(node.value))
 
-    def visit_UnaryOp(self, node):
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
         value = self.visit(node.operand)
         if isinstance(node.op, ast.USub):
             return -_objects(value) if isinstance(value, np.ndarray) else -value
@@ -164,7 +172,7 @@ class _Eval(ast.NodeVisitor):
             return value
         return self.generic_visit(node)
 
-    def visit_BinOp(self, node):
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
         op = _OPS.get(type(node.op))
         if op is None:
             return self.generic_visit(node)
@@ -176,7 +184,7 @@ class _Eval(ast.NodeVisitor):
             return np.matmul(a, b)
         return op(_objects(left), _objects(right))
 
-    def visit_Call(self, node):
+    def visit_Call(self, node: ast.Call) -> Any:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             what = ast.unparse(node.func)
             raise ArrayFormulaError(f"unknown function '{what}' (the functions are {', '.join(FUNCTIONS)})")
@@ -223,12 +231,12 @@ class _Eval(ast.NodeVisitor):
         return np.eye(k)[labels.astype(int)]
 
     @staticmethod
-    def _arity(name, args, n):
+    def _arity(name: str, args: Sequence[ast.expr], n: int) -> None:
         if len(args) != n:
             raise ArrayFormulaError(f"{name} takes {n} argument{'s' if n > 1 else ''}, not {len(args)}")
 
     @staticmethod
-    def _integer(node, what) -> int:
+    def _integer(node: ast.expr, what: str) -> int:
         sign = 1
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             sign, node = -1, node.operand

@@ -27,19 +27,25 @@ f'' or an antiderivative of f typed for f').
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, SupportsFloat
 
 import numpy as np
+import numpy.typing as npt
 import sympy
 
 from grader.maths import domains
+from grader.maths.domains import Floats, Guard, Interval, Points
 from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate, exact_value
 from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
 from grader.maths.numerics import fmt
 from grader.maths.parser import format_math, symbol
 from grader.maths.seeds import rng
 from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
+
+Syms = Sequence[sympy.Symbol]
+ExactPoint = tuple[sympy.Rational, ...]  # a check point, exact: SymPy evaluates there to 50 digits
 
 SAMPLES = 24  # float check points wanted
 MIN_POINTS = 6  # fewer valid points than this: the key's domain must be given
@@ -54,11 +60,11 @@ RANGES = ((-3, 3, 0.5, 100), (0, 1, 0.2, 100), (-20, 20, 0.3, 10))
 
 
 def compare(
-    answer,
-    key,
+    answer: object,
+    key: object,
     variables: Sequence[str] = (),
     *,
-    domain: dict[str, tuple[float, float]] | None = None,
+    domain: Mapping[str, Interval] | None = None,
     f: sympy.Expr | None = None,
     seed: Sequence[object] = (),
     samples: int = SAMPLES,
@@ -72,21 +78,21 @@ def compare(
     agreement is confirmed exactly (the difference simplified, or evaluated at 50 digits at the
     sample points and at far points).
     """
-    reading = answer if hasattr(answer, "expr") else None
-    answer, answer_guards = domains.unpack(answer)
-    key, key_guards = domains.unpack(key)
-    names = tuple(variables) or tuple(sorted(s.name for s in key.free_symbols | answer.free_symbols))
+    reading: Any = answer if hasattr(answer, "expr") else None  # a parser's Reading
+    answer_expr, answer_guards = domains.unpack(answer)
+    key_expr, key_guards = domains.unpack(key)
+    names = tuple(variables) or tuple(sorted(s.name for s in key_expr.free_symbols | answer_expr.free_symbols))
     symbols = [symbol(n) for n in names]
     domain = dict(domain or {})
-    pts, key_values = _key_points(key, key_guards, names, symbols, domain, seed)
+    pts, key_values = _key_points(key_expr, key_guards, names, symbols, domain, seed)
     valid = np.flatnonzero(np.isfinite(key_values))[:samples]
     if len(valid) < min(MIN_POINTS, len(pts)):
         return Verdict(False, undecided=_too_few(names, len(valid), len(pts)), extra={"valid_points": len(valid), "sampled": len(pts)})
     outside = [pts[i] for i in np.flatnonzero(np.isnan(key_values))]
     pts, key_values = [pts[i] for i in valid], key_values[valid]
-    got = _values(answer, answer_guards, symbols, pts)
+    got = _values(answer_expr, answer_guards, symbols, pts)
     budget = _Budget(BUDGET_SECONDS)
-    sides = _Sides(answer, key, answer_guards, key_guards, bool(reading.decimals) if reading is not None else None)
+    sides = _Sides(answer_expr, key_expr, answer_guards, key_guards, bool(reading.decimals) if reading is not None else None)
     verdict = _decide(sides, symbols, pts, got, key_values, budget)
     if verdict.equal:
         verdict = _domain_check(sides, symbols, outside, budget) or verdict
@@ -99,7 +105,7 @@ def compare(
             verdict.mistake = ("decimal", constant)
             verdict.extra["mistake"] = "decimal"
         elif not (verdict.counterexample and (verdict.counterexample.decimals or verdict.counterexample.key_undefined)):
-            verdict.mistake = diagnose(answer, key, symbols, pts, got, key_values, f)
+            verdict.mistake = diagnose(answer_expr, key_expr, symbols, pts, got, key_values, f)
             if verdict.mistake:
                 verdict.extra["mistake"] = verdict.mistake[0]
     return verdict
@@ -109,12 +115,12 @@ def compare(
 class _Sides:
     answer: sympy.Expr
     key: sympy.Expr
-    answer_guards: tuple
-    key_guards: tuple
+    answer_guards: tuple[Guard, ...]
+    key_guards: tuple[Guard, ...]
     decimals: bool | None = None  # the answer was typed with decimals (None: not known)
 
 
-def _values(expr, guards, symbols, pts) -> np.ndarray:
+def _values(expr: sympy.Expr, guards: Sequence[Guard], symbols: Syms, pts: Points) -> Floats:
     """float64 values, NaN where not a finite real number or where a guard fails."""
     values = evaluate(expr, symbols, pts)
     if guards and len(pts):
@@ -122,7 +128,8 @@ def _values(expr, guards, symbols, pts) -> np.ndarray:
     return values
 
 
-def _key_points(key, guards, names, symbols, domain, seed):
+def _key_points(key: sympy.Expr, guards: Sequence[Guard], names: Sequence[str], symbols: Syms,
+                domain: Mapping[str, Interval], seed: Sequence[object]) -> tuple[list[ExactPoint], Floats]:
     """Candidate points and the key's values there; where the key is real at too few of the
     usual points, the search widens and then samples the box where it is real."""
     pts = _candidates(names, domain, seed)
@@ -142,7 +149,7 @@ def _key_points(key, guards, names, symbols, domain, seed):
     return pts, values
 
 
-def _too_few(names, valid, total) -> str:
+def _too_few(names: Sequence[str], valid: int, total: int) -> str:
     where = ", ".join(names) or "the formula"
     return (
         f"The expected answer is a finite real number at only {valid} of {total} sample points of {where}; "
@@ -150,9 +157,10 @@ def _too_few(names, valid, total) -> str:
     )
 
 
-def _decide(sides, symbols, pts, got, want, budget) -> Verdict:
+def _decide(sides: _Sides, symbols: Syms, pts: Sequence[ExactPoint], got: Floats, want: Floats,
+            budget: _Budget) -> Verdict:
     bad = ~_close(got, want)
-    for rechecked, i in enumerate(sorted(np.flatnonzero(bad), key=lambda i: _readable(pts[i]))):
+    for rechecked, i in enumerate(sorted(np.flatnonzero(bad).tolist(), key=lambda i: _readable(pts[i]))):
         same = _precisely_equal(sides, symbols, pts[i], budget) if rechecked < RECHECK else None
         if same is not True:
             return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
@@ -173,7 +181,7 @@ CANNOT_DECIDE = (
 )
 
 
-def _separable(got, want) -> bool:
+def _separable(got: Floats, want: Floats) -> bool:
     """Some check point where float64 values can tell two formulas apart (not underflowed to 0
     or overflowed on both sides)."""
     with np.errstate(all="ignore"):
@@ -181,12 +189,12 @@ def _separable(got, want) -> bool:
     return bool(usable.any())
 
 
-def _domain_check(sides, symbols, outside, budget) -> Verdict | None:
+def _domain_check(sides: _Sides, symbols: Syms, outside: Sequence[ExactPoint], budget: _Budget) -> Verdict | None:
     """Not equal when the answer is real at sample points where the key is not."""
     if not outside:
         return None
     got = _values(sides.answer, sides.answer_guards, symbols, outside)
-    for i in sorted(np.flatnonzero(np.isfinite(got)), key=lambda i: _readable(outside[i]))[:3]:
+    for i in sorted(np.flatnonzero(np.isfinite(got)).tolist(), key=lambda i: _readable(outside[i]))[:3]:
         point = outside[i]
         if _precise(sides.key, symbols, point, budget, sides.key_guards) is not None:
             continue  # the key is real here after all (a float overflow)
@@ -197,7 +205,8 @@ def _domain_check(sides, symbols, outside, budget) -> Verdict | None:
     return None
 
 
-def _confirm(sides, symbols, names, domain, pts, got, want, budget) -> Verdict | None:
+def _confirm(sides: _Sides, symbols: Syms, names: Sequence[str], domain: Mapping[str, Interval],
+             pts: Sequence[ExactPoint], got: Floats, want: Floats, budget: _Budget) -> Verdict | None:
     """Exact confirmation of a float agreement: None when confirmed, else a verdict of not equal.
 
     The difference is zero as built or after ``simplify`` (under a time limit): equal.  SymPy
@@ -223,7 +232,8 @@ def _confirm(sides, symbols, names, domain, pts, got, want, budget) -> Verdict |
     return Verdict(False, counterexample=_counterexample(sides, symbols, pts[i], got[i], want[i], budget))
 
 
-def _far_difference(sides, symbols, names, domain, pts, difference, budget) -> Verdict | None:
+def _far_difference(sides: _Sides, symbols: Syms, names: Sequence[str], domain: Mapping[str, Interval],
+                    pts: Sequence[ExactPoint], difference: sympy.Expr, budget: _Budget) -> Verdict | None:
     """Not equal when, at a far point where both are real and of float size, the values differ."""
     far = domains.far_points(names, domain, pts[0], difference)
     if not far:
@@ -238,7 +248,7 @@ def _far_difference(sides, symbols, names, domain, pts, difference, budget) -> V
     return _huge_difference(sides, symbols, far, difference)
 
 
-def _huge_difference(sides, symbols, far, difference) -> Verdict | None:
+def _huge_difference(sides: _Sides, symbols: Syms, far: Sequence[ExactPoint], difference: sympy.Expr) -> Verdict | None:
     """Where both sides are too large for floats (e^(e^x) far out), the difference SymPy kept
     (relu(x-1000) once e^(e^x) cancelled) may still be evaluated: clearly nonzero is not equal."""
     real = domains.real_mask(sides.key_guards, symbols, far, evaluate) & domains.real_mask(sides.answer_guards, symbols, far, evaluate)
@@ -256,13 +266,13 @@ def _huge_difference(sides, symbols, far, difference) -> Verdict | None:
     return None
 
 
-def _small(expr) -> bool:
+def _small(expr: sympy.Expr) -> bool:
     """Small enough for ``simplify`` even where no time limit can stop it (not the main thread)."""
     powers = [p.exp for p in expr.atoms(sympy.Pow) if p.exp.is_Integer]
     return sympy.count_ops(expr) <= 80 and all(abs(int(n)) <= 24 for n in powers)
 
 
-def _largest_difference(sides, symbols, pts, budget) -> int:
+def _largest_difference(sides: _Sides, symbols: Syms, pts: Sequence[ExactPoint], budget: _Budget) -> int:
     best, best_i = -1.0, 0
     for i in sorted(range(len(pts)), key=lambda i: _readable(pts[i]))[:8]:
         a = _precise(sides.answer, symbols, pts[i], budget, sides.answer_guards)
@@ -275,7 +285,8 @@ def _largest_difference(sides, symbols, pts, budget) -> int:
     return best_i
 
 
-def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
+def _counterexample(sides: _Sides, symbols: Syms, point: ExactPoint, got: float, want: float,
+                    budget: _Budget) -> Counterexample:
     answer, key = sides.answer, sides.key
     exact_got = _precise(answer, symbols, point, budget, sides.answer_guards)
     exact_want = _precise(key, symbols, point, budget, sides.key_guards)
@@ -303,36 +314,36 @@ def _counterexample(sides, symbols, point, got, want, budget) -> Counterexample:
     return Counterexample(names, _floats(point), value, float(want), difference, decimals, huge, culprit, beyond=beyond)
 
 
-def _typed_decimals(expr) -> bool:
+def _typed_decimals(expr: sympy.Expr) -> bool:
     """The expression holds a decimal such as 0.33 (read exactly as 33/100)."""
     return any(r.q > 1 and 10 ** len(str(r.q)) // 10 == r.q for r in expr.atoms(sympy.Rational))
 
 
-def _readable(point) -> float:
+def _readable(point: Sequence[SupportsFloat]) -> float:
     """Order counterexamples: coordinates of moderate size (near 1 on a log scale) read best."""
     sizes = [abs(float(v)) for v in point] or [1.0]
     return max(abs(math.log(s)) if s > 0 else math.inf for s in sizes)
 
 
-def _size(point) -> float:
+def _size(point: Sequence[SupportsFloat]) -> float:
     return max((abs(float(v)) for v in point), default=0.0)
 
 
-def _close(got, want) -> np.ndarray:
+def _close(got: Floats, want: Floats) -> npt.NDArray[np.bool_]:
     scale = ATOL * (1 + float(np.max(np.abs(want)))) if want.size else ATOL
     with np.errstate(all="ignore"):
         ok = np.abs(got - want) <= scale + RTOL * np.maximum(np.abs(got), np.abs(want))
     return ok & np.isfinite(got)
 
 
-def _floats(point) -> tuple[float, ...]:
+def _floats(point: Sequence[SupportsFloat]) -> tuple[float, ...]:
     return tuple(float(v) for v in point)
 
 
 # --------------------------------------------------------------------------- points
 
 
-def _candidates(names, domain, seed) -> list[tuple[sympy.Rational, ...]]:
+def _candidates(names: Sequence[str], domain: Mapping[str, Interval], seed: Sequence[object]) -> list[ExactPoint]:
     """CANDIDATES points as tuples of exact rationals, seeded, clear of special values."""
     generator = rng("equivalence", *seed)
     if not names:
@@ -341,11 +352,11 @@ def _candidates(names, domain, seed) -> list[tuple[sympy.Rational, ...]]:
     return list(zip(*columns, strict=False))
 
 
-def _column(generator, bounds) -> list[sympy.Rational]:
+def _column(generator: np.random.Generator, bounds: Interval | None) -> list[sympy.Rational]:
     if bounds is not None:
         lo, hi = map(float, bounds)
         return _grid_draws(generator, lo, hi, _grid(hi - lo), CANDIDATES)
-    out = []
+    out: list[sympy.Rational] = []
     for lo, hi, share, per_unit in RANGES:
         out += _grid_draws(generator, lo, hi, per_unit, int(round(CANDIDATES * share)))
     order = generator.permutation(len(out))
@@ -357,12 +368,12 @@ def _grid(width: float) -> int:
     return 10 ** max(1, math.ceil(math.log10(200 / width))) if width > 0 else 100
 
 
-def _grid_draws(generator, lo, hi, per_unit, count) -> list[sympy.Rational]:
+def _grid_draws(generator: np.random.Generator, lo: float, hi: float, per_unit: int, count: int) -> list[sympy.Rational]:
     first, last = math.floor(lo * per_unit) + 1, math.ceil(hi * per_unit) - 1
     if last < first:
         return [sympy.Rational(lo + hi) / 2] * count
     gap = min(0.05, 0.02 * (hi - lo))
-    out = []
+    out: list[sympy.Rational] = []
     for _ in range(20 * count):
         if len(out) == count:
             break
@@ -378,7 +389,7 @@ def _near_special(value: float, gap: float) -> bool:
     return abs(value - round(value)) < gap or abs(value / math.pi - round(value / math.pi)) * math.pi < gap
 
 
-def _precisely_equal(sides, symbols, point, budget) -> bool | None:
+def _precisely_equal(sides: _Sides, symbols: Syms, point: ExactPoint, budget: _Budget) -> bool | None:
     """True/False at DIGITS digits; None when it cannot be told (time, undefined).
 
     Where both sides are rational at the (rational) point, their exact values decide:
@@ -403,11 +414,11 @@ def _precisely_equal(sides, symbols, point, budget) -> bool | None:
     return True
 
 
-def _bits(value) -> int:
+def _bits(value: object) -> int:
     return int(getattr(value, "_prec", 0))
 
 
-def _exactly_equal(sides, symbols, point, budget) -> bool | None:
+def _exactly_equal(sides: _Sides, symbols: Syms, point: ExactPoint, budget: _Budget) -> bool | None:
     """Both sides' exact rational values at the point compared, or None when either is not a
     rational number there (a function, a root), a guard fails, or out of time."""
     for guards in (sides.answer_guards, sides.key_guards):
@@ -423,7 +434,8 @@ def _exactly_equal(sides, symbols, point, budget) -> bool | None:
 RULES = {"chain_rule", "product_rule", "quotient_rule", "power_rule", "exp_rule", "log_rule", "trig_sign"}
 
 
-def diagnose(answer, key, symbols, pts, got, want, f=None) -> tuple[str, str] | None:
+def diagnose(answer: sympy.Expr, key: sympy.Expr, symbols: Syms, pts: Points, got: Floats, want: Floats,
+             f: sympy.Expr | None = None) -> tuple[str, str] | None:
     """(note, sentence) naming a recognisable mistake from the values, or None."""
     if not np.all(np.isfinite(got)):
         return None
@@ -446,7 +458,8 @@ def diagnose(answer, key, symbols, pts, got, want, f=None) -> tuple[str, str] | 
     return None
 
 
-def _alternatives(answer, key, symbols, pts, f):
+def _alternatives(answer: sympy.Expr, key: sympy.Expr, symbols: Syms, pts: Points,
+                  f: sympy.Expr | None) -> Iterator[tuple[str, str, Floats]]:
     """(note, sentence, values) for what else the student may have typed for f'."""
     if f is None or len(symbols) != 1:
         return
@@ -471,7 +484,7 @@ def _alternatives(answer, key, symbols, pts, f):
         )
 
 
-def _slips(f, fp, x):
+def _slips(f: sympy.Expr, fp: sympy.Expr, x: sympy.Symbol) -> Iterator[tuple[str, str, sympy.Expr]]:
     """Wrong derivatives a "buggy differentiator" makes: (note, sentence, expression)."""
     from grader.maths.mistakes import derivative_slips
 
@@ -479,7 +492,7 @@ def _slips(f, fp, x):
         yield slip.note, slip.sentence, slip.expr
 
 
-def _same(a, b, atol, rtol=1e-7) -> bool:
+def _same(a: Floats, b: Floats, atol: float, rtol: float = 1e-7) -> bool:
     with np.errstate(all="ignore"):
         return bool(
             a.shape == b.shape
@@ -488,7 +501,7 @@ def _same(a, b, atol, rtol=1e-7) -> bool:
         )
 
 
-def _factor(got, want, scale):
+def _factor(got: Floats, want: Floats, scale: float) -> float | None:
     mask = np.abs(want) > scale
     if not mask.any():
         return None

@@ -4,27 +4,32 @@ real value at one exact point to ``DIGITS`` digits (``precise``), each under a t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import sympy
 
 from grader.maths import domains
+from grader.maths.domains import Guard, Points
 from grader.maths.limits import STEP_SECONDS, _clock, attempt
 from grader.maths.numerics import lambdify
 
 DIGITS = 50
+Floats = npt.NDArray[np.float64]
 MAX_TOWER = 3  # nested non-constant powers beyond which high precision is not tried
 
 
 class _Budget:
-    def __init__(self, seconds):
+    def __init__(self, seconds: float) -> None:
         self.deadline = _clock() + seconds
 
     def left(self) -> float:
-        return max(0.0, self.deadline - _clock())
+        return max(0.0, float(self.deadline - _clock()))
 
 
-def evaluate(expr: sympy.Expr, symbols, pts) -> np.ndarray:
+def evaluate(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], pts: Points) -> Floats:
     """float64 values at the points; NaN where not a finite real number."""
     n = len(pts)
     if not symbols:
@@ -36,10 +41,11 @@ def evaluate(expr: sympy.Expr, symbols, pts) -> np.ndarray:
             values = _as_floats(lambdify(symbols, expr)(*columns), n)
         except Exception:  # a function NumPy lacks, or an odd expression: point by point
             values = _as_floats([_point_value(expr, symbols, p) for p in pts], n)
-    return np.where(np.isfinite(values), values, np.nan)
+    finite: Floats = np.where(np.isfinite(values), values, np.nan)
+    return finite
 
 
-def _as_floats(raw, n) -> np.ndarray:
+def _as_floats(raw: object, n: int) -> Floats:
     """n float64 values from what a lambdified function returned (NaN where not real, inf where huge)."""
     try:
         values = np.broadcast_to(np.asarray(raw), (n,))
@@ -53,7 +59,7 @@ def _as_floats(raw, n) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
 
-def _one_float(value) -> complex:
+def _one_float(value: Any) -> complex:
     try:
         return complex(value)
     except OverflowError:
@@ -62,19 +68,20 @@ def _one_float(value) -> complex:
         return complex(math.nan)
 
 
-def _point_value(expr, symbols, point) -> complex:
+def _point_value(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], point: Sequence[float]) -> complex:
     value = attempt(lambda: complex(expr.evalf(17, subs=dict(zip(symbols, point, strict=False)))), default=None)
-    return np.nan if value is None else value
+    return complex(math.nan) if value is None else value
 
 
-def _finite(value) -> bool:
+def _finite(value: Any) -> bool:
     try:
         return math.isfinite(float(value))
     except (OverflowError, TypeError, ValueError):
         return False
 
 
-def _precise(expr, symbols, point, budget, guards=()) -> sympy.Float | None:
+def _precise(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], point: Sequence[sympy.Expr], budget: _Budget,
+             guards: Sequence[Guard] = ()) -> sympy.Expr | None:
     """The real value at an exact point to DIGITS digits; None if undefined (a guard fails),
     complex or out of time."""
     if _tower(expr) > MAX_TOWER or budget.left() <= 0:
@@ -82,19 +89,19 @@ def _precise(expr, symbols, point, budget, guards=()) -> sympy.Float | None:
     if guards and not domains.holds(guards, symbols, point):
         return None
 
-    def compute():
+    def compute() -> sympy.Expr | None:
         value = expr.xreplace(dict(zip(symbols, point, strict=False))).evalf(DIGITS)
         if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
             return None
         real, imag = value.as_real_imag()
-        if abs(imag) > sympy.Float(10) ** (15 - DIGITS) * max(1, abs(real)):
+        if bool(abs(imag) > sympy.Float(10) ** (15 - DIGITS) * max(1, abs(real))):
             return None
-        return real
+        return cast(sympy.Expr, real)
 
     return attempt(compute, min(STEP_SECONDS, budget.left()))
 
 
-def _tower(expr) -> int:
+def _tower(expr: sympy.Basic) -> int:
     """How deeply powers with variable exponents nest (x^x^x^x is 3)."""
     if not expr.args:
         return 0
@@ -104,20 +111,21 @@ def _tower(expr) -> int:
     return inner
 
 
-def exact_value(expr, symbols, point, budget) -> sympy.Rational | None:
+def exact_value(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], point: Sequence[sympy.Expr],
+                budget: _Budget) -> sympy.Rational | None:
     """The exact rational value of a rational function (numbers, symbols, +, *, integer powers)
     at a rational point, or None (another kind of formula, or out of time)."""
     if not all(isinstance(v, sympy.Rational) for v in point) or not _rational_function(expr):
         return None
 
-    def compute():
+    def compute() -> sympy.Rational | None:
         value = expr.xreplace(dict(zip(symbols, point, strict=False)))
         return value if isinstance(value, sympy.Rational) else None
 
     return attempt(compute, min(STEP_SECONDS, budget.left()))
 
 
-def _rational_function(expr) -> bool:
+def _rational_function(expr: sympy.Basic) -> bool:
     for node in sympy.preorder_traversal(expr):
         if node.is_Atom:
             if not (node.is_Symbol or node.is_Rational):

@@ -22,22 +22,22 @@ class MathFunction(NamedTuple):
     description: str
 
 
-def _sigmoid(x):
+def _sigmoid(x: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-x))
 
 
-def _softplus(x):
+def _softplus(x: sympy.Expr) -> sympy.Expr:
     return sympy.log(1 + sympy.exp(x))
 
 
-def _relu(x):
+def _relu(x: sympy.Expr) -> sympy.Expr:
     return sympy.Max(sympy.S.Zero, x)
 
 
 FUNCTIONS: dict[str, MathFunction] = {}
 
 
-def _register(names: str, build, description: str, arity=(1,)) -> None:
+def _register(names: str, build: Callable[..., sympy.Expr], description: str, arity: tuple[int, ...] = (1,)) -> None:
     for name in names.split():
         FUNCTIONS[name] = MathFunction(name, tuple(arity), build, description)
 
@@ -125,7 +125,7 @@ class _Substitute:
     """The body of a helper with its argument for its variable (a class, not a closure, so a
     compiled quiz that holds helpers can be pickled, e.g. into a cache of compiled problems)."""
 
-    def __init__(self, body: sympy.Expr, variable: sympy.Symbol | None):
+    def __init__(self, body: sympy.Expr, variable: sympy.Symbol | None) -> None:
         self.body, self.variable = body, variable
 
     def __call__(self, arg: sympy.Expr) -> sympy.Expr:

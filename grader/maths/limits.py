@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
+from typing import NoReturn, TypeVar
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 STEP_SECONDS = 1.0  # one symbolic step
 
@@ -19,19 +25,19 @@ class TimeLimit(BaseException):
 
 
 @contextmanager
-def time_limit(seconds: float | None):
+def time_limit(seconds: float | None) -> Iterator[None]:
     """Interrupt the block after ``seconds`` of CPU time with TimeLimit (main thread, POSIX); else no limit."""
     usable = (
         seconds is not None
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
-    if not usable:
+    if not usable or seconds is None:
         yield
         return
     outer_delay, _ = signal.getitimer(signal.ITIMER_PROF)
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: FrameType | None) -> NoReturn:
         raise TimeLimit()
 
     previous = signal.signal(signal.SIGPROF, expire)
@@ -52,7 +58,7 @@ def _clock() -> float:
     return time.process_time()
 
 
-def attempt(compute, seconds: float = STEP_SECONDS, default=None):
+def attempt(compute: Callable[[], T], seconds: float = STEP_SECONDS, default: D = None) -> T | D:  # type: ignore[assignment]  # D is None when not given
     """``compute()`` under a time limit; ``default`` on timeout or any SymPy failure."""
     try:
         with time_limit(seconds):

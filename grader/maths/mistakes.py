@@ -29,8 +29,9 @@ Maths is the lowest wing: this module imports only SymPy, NumPy and grader.maths
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, get_args
 
 import sympy
 
@@ -39,21 +40,26 @@ from grader.maths.slips import match  # noqa: F401  (SymPy-free: compiled tasks 
 
 MAX_SLIPS = 120  # candidates per task: each costs a lambdify when a submission is wrong
 
-NOTES = (
+Note = Literal[
     "chain_rule", "product_rule", "quotient_rule", "power_rule", "exp_rule", "log_rule",
     "trig_sign", "integrated", "wrong_variable", "diagonal_only",
-)
+]
+NOTES: tuple[Note, ...] = get_args(Note)
+Slips = Iterator[tuple[Note, str, sympy.Expr]]  # (note, sentence, the wrong derivative)
+Inners = tuple[sympy.Expr, sympy.Expr, list[tuple[sympy.Expr, sympy.Expr, sympy.Expr]]]
+Attempt = Callable[[Callable[[], Any]], Any]  # limits.attempt: a computation under a time limit, or None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Slip:
-    note: str  # one of NOTES: the JSON `mistake`
+    note: Note  # the JSON `mistake`
     sentence: str  # feedback naming the rule and where in f it applies
     expr: object  # the wrong answer: a SymPy expression, or a Matrix shaped like the task's answer
     up_to_constant: bool = False  # an antiderivative: the student may add any constant
 
 
-def show(expr) -> str:
+def show(expr: sympy.Basic | float) -> str:
     """A formula as students type it: ``3x^2``, ``sin(3x)``, ``1 + tanh(x)^2``."""
     return hand_written(expr)
 
@@ -61,9 +67,10 @@ def show(expr) -> str:
 # --------------------------------------------------------------------------- one variable
 
 
-def derivative_slips(f, x) -> list[Slip]:
+def derivative_slips(f: sympy.Expr | float, x: sympy.Symbol) -> list[Slip]:
     """Wrong derivatives of ``f`` by ``x`` (other symbols are constants), one broken rule each."""
-    out, seen = [], set()
+    out: list[Slip] = []
+    seen: set[tuple[str, str]] = set()
     for note, sentence, expr in _variants(sympy.sympify(f), x):
         key = (note, sympy.srepr(expr))
         if key not in seen:
@@ -74,19 +81,19 @@ def derivative_slips(f, x) -> list[Slip]:
     return out
 
 
-def antiderivative(f, x, attempt: Callable | None = None):
+def antiderivative(f: sympy.Expr, x: sympy.Symbol, attempt: Attempt | None = None) -> sympy.Expr | None:
     """An antiderivative of ``f`` by ``x`` (SymPy's rule-based integrator, which gives up fast;
     time-limited by ``attempt``), or None."""
     from sympy.integrals.manualintegrate import manualintegrate
 
     run = attempt or (lambda compute: _safely(compute))
     result = run(lambda: manualintegrate(f, x))
-    if result is None or result.has(sympy.Integral) or result.has(sympy.Function("hyper")):
+    if not isinstance(result, sympy.Expr) or result.has(sympy.Integral) or result.has(sympy.Function("hyper")):
         return None
     return result
 
 
-def integrated_slip(f, x, attempt: Callable | None = None) -> Slip | None:
+def integrated_slip(f: sympy.Expr, x: sympy.Symbol, attempt: Attempt | None = None) -> Slip | None:
     F = antiderivative(f, x, attempt)
     if F is None:
         return None
@@ -98,18 +105,18 @@ def integrated_slip(f, x, attempt: Callable | None = None) -> Slip | None:
     )
 
 
-def _safely(compute):
+def _safely(compute: Callable[[], T]) -> T | None:
     try:
         return compute()
     except (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError):
         return None
 
 
-def _d(e, x):
+def _d(e: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
     return sympy.diff(e, x)
 
 
-def _variants(e, x) -> Iterator[tuple[str, str, object]]:
+def _variants(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     """(note, sentence, wrong derivative of e): one slip somewhere in e, the rest right.
 
     At a node, the slips of the node itself come before those deeper inside it: where two
@@ -140,13 +147,13 @@ def _variants(e, x) -> Iterator[tuple[str, str, object]]:
 MAX_INNER = 8  # inner functions tried per node
 
 
-def _inners(e, x) -> Iterator[tuple[object, object, object]]:
+def _inners(e: sympy.Expr, x: sympy.Symbol) -> Iterator[tuple[sympy.Expr, sympy.Expr, sympy.Expr]]:
     """(v, dv, H'(v)) for each inner function v of ``e`` through which alone ``e`` depends on
     ``x`` (e = H(v)), outermost first: ``1/(1 + e^(-2x))`` is H(-2x) and H(2x), ``(3w + b - 5)^2``
     is H(3w + b - 5).  The direct argument of exp and log is left to their own rules."""
     t = sympy.Dummy("t")
     direct = set(e.args) if isinstance(e, (sympy.exp, sympy.log)) else set()
-    seen: set = set()
+    seen: set[sympy.Basic] = set()
     tried = 0
     for u in sympy.preorder_traversal(e):
         if u in (e, x) or u in direct or u in seen or not u.has(x) or tried >= 4 * MAX_INNER:
@@ -164,20 +171,20 @@ def _inners(e, x) -> Iterator[tuple[object, object, object]]:
             yield v, dv, _d(outer, t).subs(t, v)
 
 
-def _inner_chain(e, x) -> Iterator[tuple[str, str, object]]:
+def _inner_chain(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     for count, (v, dv, wrong) in enumerate(_inners(e, x)):
         if count >= MAX_INNER:
             break
         yield "chain_rule", f"The chain rule: the derivative of {show(e)} needs the factor {show(dv)} (the derivative of {show(v)}).", wrong
 
 
-def _constant_inners(e, x) -> tuple:
+def _constant_inners(e: sympy.Expr, x: sympy.Symbol) -> Inners:
     """(coefficient, [(v, dv, wrong)]) of a term's inner functions whose derivative is a constant."""
     coeff, rest = e.as_independent(x, as_Add=False)
     return coeff, rest, [(v, dv, wrong) for v, dv, wrong in _inners(rest, x) if not dv.has(x)]
 
 
-def _dropped(inners: tuple, prefer_positive: bool) -> tuple[object, str] | None:
+def _dropped(inners: Inners, prefer_positive: bool) -> tuple[sympy.Expr, str] | None:
     """(wrong derivative, sentence) of a term of a sum whose constant inner factor (a data
     point's x_i in a loss) is forgotten, or None when it has none."""
     coeff, rest, found = inners
@@ -189,7 +196,7 @@ def _dropped(inners: tuple, prefer_positive: bool) -> tuple[object, str] | None:
     return coeff * wrong, f"the derivative of {show(rest)} needs the factor {show(dv)} (the derivative of {show(v)})"
 
 
-def _add(e, x):
+def _add(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     terms = e.args
     if sum(1 for term in terms if term.has(x)) >= 2:  # a sum over data points: the same slip in each term
         inners = [_constant_inners(term, x) for term in terms]
@@ -205,7 +212,7 @@ def _add(e, x):
             yield note, sentence, rest + wrong
 
 
-def _mul(e, x):
+def _mul(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     coeff = sympy.Mul(*[a for a in e.args if not a.has(x)])
     factors = [a for a in e.args if a.has(x)]
     num, den = sympy.fraction(sympy.Mul(*factors))
@@ -236,7 +243,7 @@ def _mul(e, x):
             yield note, sentence, coeff * wrong
 
 
-def _pow(e, x):
+def _pow(e: sympy.Pow, x: sympy.Symbol) -> Slips:
     base, n = e.base, e.exp
     if base.has(x) and not n.has(x):
         db = _d(base, x)
@@ -265,7 +272,7 @@ def _pow(e, x):
             yield note, sentence, e * sympy.log(base) * wrong
 
 
-def _exp(e, x):
+def _exp(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     g = e.args[0]
     dg = _d(g, x)
     if dg != 1:
@@ -276,20 +283,20 @@ def _exp(e, x):
     yield "exp_rule", f"The derivative of {show(e)} is {show(dg * e)}: an exponential is not a power, the power rule does not apply.", g * sympy.exp(g - 1) * dg
 
 
-def _inside(e, x, outer) -> Iterator[tuple[str, str, object]]:
+def _inside(e: sympy.Expr, x: sympy.Symbol, outer: sympy.Expr) -> Slips:
     """A slip inside the argument of exp or log: outer'(g) times the wrong g'."""
     for note, sentence, wrong in _variants(e.args[0], x):
         yield note, sentence, outer * wrong
 
 
-def _log(e, x):
+def _log(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     g = e.args[0]
     dg = _d(g, x)
     if dg != 1:
         yield "log_rule", f"The derivative of {show(e)} is g'/g = {show(dg / g)}, not 1/g = {show(1 / g)}: the inner derivative {show(dg)} is missing.", 1 / g
 
 
-TRIG = {
+TRIG: dict[object, Callable[[sympy.Expr], sympy.Expr]] = {  # sign slips: the derivative with the sign flipped
     sympy.sin: lambda g: -sympy.cos(g),
     sympy.cos: lambda g: sympy.sin(g),
     sympy.tan: lambda g: -(1 + sympy.tan(g) ** 2),
@@ -299,7 +306,7 @@ TRIG = {
 }
 
 
-def _times(factor, expr) -> str:
+def _times(factor: sympy.Expr, expr: sympy.Expr) -> str:
     """``2(1 - tanh(2x)^2)``: the inner factor in front of the outer derivative, as written by hand."""
     if factor == 1:
         return show(expr)
@@ -307,11 +314,12 @@ def _times(factor, expr) -> str:
     return f"{show(factor)}({text})" if expr.is_Add else show(factor * expr)
 
 
-def _function(e, x):
+def _function(e: sympy.Expr, x: sympy.Symbol) -> Slips:
     g = e.args[0]
     dg = _d(g, x)
     t = sympy.Dummy("t")
-    outer = _d(e.func(t), t).subs(t, g)
+    func: Callable[[sympy.Expr], sympy.Expr] = e.func  # the function's class: sin, tanh, ...
+    outer = _d(func(t), t).subs(t, g)
     if e.func in TRIG:
         slip = TRIG[e.func]
         yield "trig_sign", f"A sign slip: the derivative of {show(e)} is {_times(dg, outer)}, not {_times(dg, slip(g))}.", slip(g) * dg
@@ -324,7 +332,7 @@ def _function(e, x):
 # --------------------------------------------------------------------------- task shapes
 
 
-def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Callable | None = None,
+def task_slips(kind: str, f: sympy.Matrix, symbols: Iterable[sympy.Symbol], wrt: int = 0, attempt: Attempt | None = None,
                integrate: bool = True) -> list[Slip]:
     """Slips shaped like the task's answer (a Matrix for vector and matrix kinds); an
     antiderivative too for a first derivative when ``integrate``."""
@@ -343,7 +351,7 @@ def task_slips(kind: str, f: sympy.Matrix, symbols, wrt: int = 0, attempt: Calla
         return (first + second)[:MAX_SLIPS]
     if kind == "gradient":
         grad = [_d(scalar, x) for x in xs]
-        out = []
+        out: list[Slip] = []
         share = max(1, MAX_SLIPS // len(xs))
         for i, x in enumerate(xs):  # a slip in one component first: a forgotten inner factor is the
             for s in derivative_slips(scalar, x)[:share]:  # chain rule even where it gives another

@@ -22,8 +22,14 @@ Values are compared per point with ``|s - r| <= atol * (1 + max|r|) + rtol * max
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import sympy
 
 from grader.maths.seeds import rng
 
@@ -33,16 +39,16 @@ EDGE_STEP = 0.0005  # fraction of the width an edge point moves inward to clear 
 PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97)
 
 
-def sample_points(bounds: np.ndarray, count: int, *seed_parts) -> np.ndarray:
+def sample_points(bounds: npt.ArrayLike, count: int, *seed_parts: object) -> npt.NDArray[np.float64]:
     """``count`` seeded points in the box ``bounds`` (n x 2), clear of special values:
     edge points at and near each end of each variable's interval, then a shifted Halton
     sequence (see the module's docstring). Plain floats, one coordinate at a time: a few
     dozen points cost well under a millisecond (NumPy's per-call cost on 1-element arrays
     was most of the grading of a submission)."""
     generator = rng("points", *seed_parts)
-    bounds = np.asarray(bounds, dtype=float)
-    n = len(bounds)
-    lo, hi = [float(v) for v in bounds[:, 0]], [float(v) for v in bounds[:, 1]]
+    box = np.asarray(bounds, dtype=float)
+    n = len(box)
+    lo, hi = [float(v) for v in box[:, 0]], [float(v) for v in box[:, 1]]
     width = [h - a for a, h in zip(lo, hi, strict=False)]
     sequence = _Halton(n, generator)
     gap = [SPECIAL_GAP * w for w in width]
@@ -77,7 +83,7 @@ def _edge(lo: float, hi: float, end: int, offset: float, gap: float) -> float:
 class _Halton:
     """A Halton sequence in [0, 1)^n from a seeded start, rotated by a seeded shift."""
 
-    def __init__(self, n: int, generator: np.random.Generator):
+    def __init__(self, n: int, generator: np.random.Generator) -> None:
         self.bases = [PRIMES[i % len(PRIMES)] for i in range(n)]
         self.index = int(generator.integers(1, 1 << 16))
         self.shift = [float(v) for v in generator.random(n)]
@@ -87,7 +93,7 @@ class _Halton:
         self.index += 1
         return [(_radical_inverse(self.index, b) + s) % 1.0 for b, s in zip(self.bases, self.shift, strict=False)]
 
-    def clear(self, lo, width, gap) -> list[float]:
+    def clear(self, lo: list[float], width: list[float], gap: list[float]) -> list[float]:
         """The next point (as fractions of the box) clear of special values: moved just out of
         a special value's clearance when that keeps it in the box (the sequence stays even),
         else skipped for the next one."""
@@ -99,7 +105,7 @@ class _Halton:
         return self.next()  # a box too small to avoid every special value
 
 
-def _moved_clear(point: list, lo, width, gap):
+def _moved_clear(point: list[float], lo: list[float], width: list[float], gap: list[float]) -> list[float] | None:
     """``point`` with each coordinate near 0, an integer or a multiple of pi moved just clear
     of it (to the nearer side, as far beyond the clearance as it was inside it, so two
     seeds never share a point), or None when that leaves the box or meets another."""
@@ -130,15 +136,16 @@ def _near_special(value: float, gap: float) -> bool:
     return abs(value - round(value)) < gap or abs(value / math.pi - round(value / math.pi)) * math.pi < gap
 
 
-def close(s: np.ndarray, r: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+def close(s: npt.NDArray[Any], r: npt.NDArray[Any], rtol: float, atol: float) -> npt.NDArray[np.bool_]:
     """Elementwise closeness; NaN and inf only match themselves."""
     with np.errstate(all="ignore"):
         ok = np.abs(s - r) <= atol + rtol * np.maximum(np.abs(s), np.abs(r))
         ok &= np.isfinite(s) & np.isfinite(r)  # else inf <= rtol * inf: inf would match anything
-    return ok | ((s == r) & ~np.isnan(s))
+    same: npt.NDArray[np.bool_] = ok | ((s == r) & ~np.isnan(s))
+    return same
 
 
-def fmt(value, digits: int = 6) -> str:
+def fmt(value: object, digits: int = 6) -> str:
     """A number or array for feedback: 6 significant digits, -0 shown as 0."""
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
@@ -147,7 +154,7 @@ def fmt(value, digits: int = 6) -> str:
     return "[" + ", ".join(fmt(v, digits) for v in array) + "]"
 
 
-def fmt_pair(got, want) -> tuple[str, str]:
+def fmt_pair(got: object, want: object) -> tuple[str, str]:
     """Two values with enough digits to tell them apart (a wrong 1.06865e+13 vs 1.06865e+13)."""
     for digits in (6, 9, 12, 17):
         a, b = fmt(got, digits), fmt(want, digits)
@@ -156,7 +163,7 @@ def fmt_pair(got, want) -> tuple[str, str]:
     return a, b
 
 
-def lambdify(symbols, expr):
+def lambdify(symbols: Sequence[sympy.Symbol], expr: sympy.Basic) -> Callable[..., Any]:
     """``sympy.lambdify`` on NumPy without ``from numpy import *`` (which loads f2py & co.)."""
     import sympy
     from sympy.printing.numpy import NumPyPrinter
@@ -165,4 +172,5 @@ def lambdify(symbols, expr):
     import functools
 
     namespace = {"numpy": np, "functools": functools}  # Max/Min print as functools.reduce(...)
-    return sympy.lambdify(symbols, expr, modules=[namespace], printer=printer)
+    function: Callable[..., Any] = sympy.lambdify(symbols, expr, modules=[namespace], printer=printer)
+    return function

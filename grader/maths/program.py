@@ -30,13 +30,20 @@ import ast
 import functools
 import math
 import operator
+from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+if TYPE_CHECKING:
+    import numpy
+    import numpy.typing as npt
 
 MAX_DEPTH = 200  # nesting of one program
 MAX_NODES = 50_000  # nodes of one program
 MAX_INT = 2**63  # an integer constant's size (Python's integers have none)
 
 BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
-UNARY = {"neg": operator.neg, "pos": operator.pos}
+UNARY: dict[str, Callable[[Any], Any]] = {"neg": operator.neg, "pos": operator.pos}
 AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 AST_UNARY = {ast.USub: "neg", ast.UAdd: "pos"}
 # the functions a program may call (NumPy's of that name, and Python's abs), by arity
@@ -54,18 +61,24 @@ CONSTANTS = ("pi", "e", "euler_gamma", "nan", "inf")
 REDUCE = {"maximum": "max", "minimum": "min"}
 
 
+Program = list[Any]  # ["op", *arguments]: a JSON-able tree of nodes (see the table above)
+
+
+Floats: TypeAlias = "npt.NDArray[numpy.float64]"
+
+
 class ProgramError(ValueError):
     """A program (or an expression to compile) outside the whitelist."""
 
 
 # ----------------------------------------------------------------------------- validate, run
-def check(program, variables: int) -> None:
+def check(program: object, variables: int) -> None:
     """Raise ProgramError unless ``program`` is well formed over ``variables`` variables: only
     whitelisted nodes, functions with their arity, numbers of bounded size, variables in range,
     at most MAX_DEPTH deep and MAX_NODES large. Pure Python (a cached entry is validated before
     NumPy is imported)."""
     budget = [MAX_NODES]
-    stack = [(program, 0)]
+    stack: list[tuple[object, int]] = [(program, 0)]
     while stack:
         node, depth = stack.pop()
         budget[0] -= 1
@@ -74,7 +87,7 @@ def check(program, variables: int) -> None:
         stack.extend((child, depth + 1) for child in _children(node, variables))
 
 
-def _children(node, variables: int) -> list:
+def _children(node: object, variables: int) -> list[Any]:
     if not isinstance(node, list) or not node or not isinstance(node[0], str):
         raise ProgramError("malformed node")
     op, args = node[0], node[1:]
@@ -107,7 +120,7 @@ def _children(node, variables: int) -> list:
     raise ProgramError(f"unknown node or arity {op[:20]!r}")
 
 
-def evaluate(program, columns) -> object:
+def evaluate(program: Program, columns: Sequence[Any]) -> Any:  # a number or an array, as NumPy gives
     """The value of a program (checked by ``check``) with variable i bound to ``columns[i]``
     (arrays or numbers): Python's operators and NumPy's functions, as the printed code does."""
     op, args = program[0], program[1:]
@@ -126,7 +139,7 @@ def evaluate(program, columns) -> object:
     if op == "c":
         return getattr(np, args[0])
     if op == "f":
-        fn = abs if args[0] == "abs" else getattr(np, args[0])
+        fn: Callable[..., Any] = abs if args[0] == "abs" else getattr(np, args[0])
         return fn(*[evaluate(a, columns) for a in args[1:]])
     if op in ("max", "min"):
         return functools.reduce(np.maximum if op == "max" else np.minimum, [evaluate(a, columns) for a in args])
@@ -134,30 +147,32 @@ def evaluate(program, columns) -> object:
                      default=evaluate(args[2], columns))
 
 
-def _numpy():
+def _numpy() -> ModuleType:
     import numpy
 
     return numpy
 
 
-def rows(values, k: int, shape: tuple):
+def rows(values: Sequence[Any], k: int, shape: tuple[int, ...]) -> Floats:
     """A list (or list of rows) of expression values, each at k points or a constant, as
     k x shape floats (what lambdify of a list of expressions returns, or ``evaluate`` of each)."""
     np = _numpy()
     nested = len(values) > 0 and isinstance(values[0], (list, tuple))
     entries = [v for row in values for v in row] if nested else list(values)
     columns = [np.broadcast_to(np.asarray(v, dtype=float), (k,)) for v in entries]
-    return np.stack(columns, axis=-1).reshape((k,) + shape)
+    stacked: Floats = np.stack(columns, axis=-1).reshape((k,) + shape)
+    return stacked
 
 
-def run_rows(programs: list, x, shape: tuple):
+def run_rows(programs: Sequence[Program], x: npt.ArrayLike, shape: tuple[int, ...]) -> Floats:
     """Each entry's program evaluated at every row of ``x`` (k x n) at once, as k x shape floats."""
     np = _numpy()
-    columns = list(np.asarray(x, dtype=float).T)
-    return rows([evaluate(p, columns) for p in programs], len(x), shape)
+    points = np.asarray(x, dtype=float)
+    columns = list(points.T)
+    return rows([evaluate(p, columns) for p in programs], len(points), shape)
 
 
-def values(programs: list, x, size: int):
+def values(programs: Sequence[Program], x: npt.ArrayLike, size: int) -> Floats | None:
     """k x size values of a candidate answer at the rows of ``x`` (NaN where undefined), or None
     when it cannot be evaluated (as ``feedback._evaluate`` of its SymPy form)."""
     np = _numpy()
@@ -171,13 +186,13 @@ def values(programs: list, x, size: int):
 
 
 # ------------------------------------------------------------------------------------ compile
-def compile_expression(variables, expr) -> list:
+def compile_expression(variables: Sequence[str], expr: object) -> Program:
     """The program of one SymPy expression in ``variables`` (names), from the text lambdify runs.
     ProgramError when that text leaves the whitelist (the caller then keeps SymPy)."""
     from sympy.printing.numpy import NumPyPrinter
 
     printer = NumPyPrinter({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True})
-    text = printer.doprint(expr)
+    text = str(printer.doprint(expr))
     try:
         tree = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -191,7 +206,7 @@ def compile_expression(variables, expr) -> list:
     return program
 
 
-def _node(tree: ast.AST, names: dict) -> list:
+def _node(tree: ast.AST, names: Mapping[str, int]) -> Program:
     if isinstance(tree, ast.Constant) and type(tree.value) in (int, float, bool):
         return ["n", tree.value]
     if isinstance(tree, ast.Name) and tree.id in names:
@@ -208,7 +223,7 @@ def _node(tree: ast.AST, names: dict) -> list:
     raise ProgramError(f"unsupported: {ast.dump(tree)[:80]}")
 
 
-def _call(tree: ast.Call, names: dict) -> list:
+def _call(tree: ast.Call, names: Mapping[str, int]) -> Program:
     fn = _numpy_attribute(tree.func)
     if isinstance(tree.func, ast.Name) and tree.func.id == "abs" and len(tree.args) == 1 and not tree.keywords:
         return ["f", "abs", _node(tree.args[0], names)]
@@ -218,7 +233,7 @@ def _call(tree: ast.Call, names: dict) -> list:
         default = [k.value for k in tree.keywords if k.arg == "default"]
         if len(tree.keywords) != 1 or not default:
             raise ProgramError("unsupported select")
-        conditions, values = ([_node(e, names) for e in a.elts] for a in tree.args)
+        conditions, values = ([_node(e, names) for e in cast(ast.List, a).elts] for a in tree.args)
         return ["select", conditions, values, _node(default[0], names)]
     reduce = isinstance(tree.func, ast.Attribute) and tree.func.attr == "reduce" and isinstance(
         tree.func.value, ast.Name) and tree.func.value.id == "functools"

@@ -5,12 +5,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 
-def match(slips, values_of: Callable, got: np.ndarray, want: np.ndarray, same: Callable):
+class Slip(Protocol):
+    """What ``match`` reads of a slip: its formula (or program) and whether a constant is free."""
+
+    @property
+    def expr(self) -> Any: ...
+
+    @property
+    def up_to_constant(self) -> bool: ...
+
+
+S = TypeVar("S", bound=Slip)
+Floats = npt.NDArray[np.float64]
+
+
+def match(slips: Iterable[S], values_of: Callable[[Any], Floats | None], got: Floats, want: Floats,
+          same: Callable[[Floats, Floats], bool]) -> S | None:
     """The first slip whose values (``values_of(slip.expr)``: k x m, or None) equal the student's
     ``got`` but not the right ``want``; an antiderivative may differ by a constant."""
     for slip in slips:

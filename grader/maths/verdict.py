@@ -4,6 +4,7 @@ decimal typed where an exact constant was meant ("3.14159265 is not exactly pi: 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy
 
@@ -72,7 +73,7 @@ class Verdict:
     counterexample: Counterexample | None = None
     mistake: tuple[str, str] | None = None  # (note, sentence)
     undecided: str = ""  # why the comparison could not be made (an authoring problem)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def feedback(self) -> str:
         if self.undecided:
@@ -97,7 +98,7 @@ _EXACT = (
 )
 
 
-def _decimal_constant(reading) -> str | None:
+def _decimal_constant(reading: object) -> str | None:
     """'3.14159265 is not exactly pi: type pi.' for a typed decimal that rounds an exact value."""
     for text in getattr(reading, "decimals", ()):
         if "e" in text.lower() or "." not in text:

@@ -8,11 +8,13 @@ expected shape, NaN for anything else. Nothing here imports matplotlib.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from grader.maths import close
 
+PictureKind = Literal["curve", "field", "heatmap"]
 CURVE_POINTS = 241
 FIELD_POINTS = 11
 
@@ -20,7 +22,7 @@ FIELD_POINTS = 11
 @dataclass
 class Picture:
     id: str
-    kind: str  # "curve" | "field" | "heatmap"
+    kind: PictureKind
     title: str
     variables: tuple[str, ...]
     data: dict = field(default_factory=dict)

@@ -12,6 +12,7 @@ _SURFACE = {
     "catalogue_entries": "grader.problems.catalogue",
     "expand": "grader.problems.catalogue",
     "kind_of": "grader.problems.catalogue",
+    "ProblemKind": "grader.problems.catalogue",
     "ConstraintError": "grader.problems.constraints",
     "describe": "grader.problems.constraints",
     "params_for": "grader.problems.constraints",
@@ -55,6 +56,7 @@ _SURFACE = {
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools/surfaces.py --sync)
+    from grader.problems.catalogue import ProblemKind as ProblemKind
     from grader.problems.catalogue import catalogue_entries as catalogue_entries
     from grader.problems.catalogue import expand as expand
     from grader.problems.catalogue import kind_of as kind_of

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from grader.errors import GradquizError
-from grader.problems.discovery import SUFFIXES, bundled, problem_files, search_path
+from grader.problems.discovery import SUFFIXES, StrPath, bundled, problem_files, search_path
 from grader.problems.yamlio import load_yaml
+
+ProblemKind = Literal["exercise", "quiz"]
 
 
 @dataclass
 class Entry:
     id: str
-    kind: str
+    kind: ProblemKind
     title: str
     path: Path
     shadows: list[Path] = field(default_factory=list)  # later files with the same id, never used
@@ -28,14 +32,14 @@ class Entry:
         return "; shadows " + ", ".join(dict.fromkeys(what))
 
 
-def kind_of(data) -> str:
+def kind_of(data: object) -> ProblemKind:
     if isinstance(data, dict) and "questions" in data:
         return "quiz"
     return "exercise"
 
 
-def expand(paths) -> list[Path]:
-    out = []
+def expand(paths: Iterable[StrPath]) -> list[Path]:
+    out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             out += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
@@ -46,7 +50,7 @@ def expand(paths) -> list[Path]:
     return out
 
 
-def catalogue_entries(problems=(), warnings: list | None = None) -> list[Entry]:
+def catalogue_entries(problems: Iterable[StrPath] = (), warnings: list[str] | None = None) -> list[Entry]:
     """The problems on the search path; a file that cannot be read or is no problem file is
     skipped, with a line saying why appended to ``warnings`` (when given).  An id found again
     further down the search path is listed once, as the file that is used, with the files it
@@ -74,6 +78,6 @@ def catalogue_entries(problems=(), warnings: list | None = None) -> list[Entry]:
     return entries
 
 
-def _warn(warnings, line: str) -> None:
+def _warn(warnings: list[str] | None, line: str) -> None:
     if warnings is not None:
         warnings.append(line)

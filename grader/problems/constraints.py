@@ -13,20 +13,38 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, NoReturn, Protocol, Union, cast
 
 import sympy
 
 from grader.maths import MathSyntaxError, parse_math, symbol
 from grader.problems.variants import draw, exact, rng
 
-OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
+if TYPE_CHECKING:
+    from grader.problems.schema import Param
+
 _SPLIT = re.compile(r"(<=|>=|==|!=|<|>)")
 ATTEMPTS = 1000  # redraws before giving up on an infinite space
 FINITE_ATTEMPTS = 100  # redraws before a finite space falls back to its satisfying pool
 POOL_LIMIT = 10_000  # finite spaces up to this size can be enumerated
 VALIDATE_ALL = 50  # validate checks every variant of a space this small...
 VALIDATE_SAMPLE = 20  # ...else the variants of this many sample students
+
+
+Comparison = Literal["<=", ">=", "==", "!=", "<", ">"]
+Params = Mapping[str, "Param"]
+Variant = dict[str, sympy.Expr]  # a student's value of each param
+ErrorAt = Callable[[tuple[Union[str, int], ...], str], NoReturn]  # noqa: UP007 - raises at a key path
+
+
+class VariantSpec(Protocol):
+    """What a problem's spec gives for drawing its variants."""
+
+    id: str
+    params: Params
+    constraints: list[str]
 
 
 class ConstraintError(ValueError):
@@ -37,10 +55,10 @@ class ConstraintError(ValueError):
 class Constraint:
     text: str
     left: sympy.Expr
-    op: str
+    op: Comparison
     right: sympy.Expr
 
-    def holds(self, values: dict) -> bool:
+    def holds(self, values: Mapping[sympy.Symbol, sympy.Expr]) -> bool:
         try:
             left = sympy.N(self.left.subs(values), 30)
             right = sympy.N(self.right.subs(values), 30)
@@ -61,7 +79,7 @@ class Constraint:
         }[self.op]
 
 
-def parse_constraint(text: str, names) -> Constraint:
+def parse_constraint(text: str, names: Iterable[str]) -> Constraint:
     """One comparison between two formulas in the params ``names``."""
     parts = _SPLIT.split(text)
     if len(parts) == 1:
@@ -73,10 +91,10 @@ def parse_constraint(text: str, names) -> Constraint:
             f"cannot read constraint {text!r}: use one comparison per constraint (write 'a < b < c' as 'a < b' and 'b < c')"
         )
     left, op, right = (p.strip() for p in parts)
-    return Constraint(text, _side(left, text, names), op, _side(right, text, names))
+    return Constraint(text, _side(left, text, names), cast(Comparison, op), _side(right, text, names))
 
 
-def _side(side: str, text: str, names) -> sympy.Expr:
+def _side(side: str, text: str, names: Iterable[str]) -> sympy.Expr:
     if not side:
         raise ConstraintError(f"cannot read constraint {text!r}: a side of the comparison is empty")
     try:
@@ -85,12 +103,12 @@ def _side(side: str, text: str, names) -> sympy.Expr:
         raise ConstraintError(f"cannot read constraint {text!r}: {exc}") from None
 
 
-def satisfied(constraints, values: dict) -> bool:
+def satisfied(constraints: Iterable[Constraint], values: Mapping[str, sympy.Expr]) -> bool:
     symbols = {symbol(k): v for k, v in values.items()}
     return all(c.holds(symbols) for c in constraints)
 
 
-def choices(spec) -> list | None:
+def choices(spec: Param) -> list[sympy.Expr] | None:
     """Every value one param can take, or None for a continuous ``number`` range."""
     if spec.choice is not None:
         return [exact(v) for v in spec.choice]
@@ -100,7 +118,7 @@ def choices(spec) -> list | None:
     return None
 
 
-def space_size(params: dict) -> int | None:
+def space_size(params: Params) -> int | None:
     """How many variants the params can make, or None when some range is continuous."""
     size = 1
     for spec in params.values():
@@ -111,15 +129,16 @@ def space_size(params: dict) -> int | None:
     return size
 
 
-def every_variant(params: dict, constraints=()) -> list[dict]:
+def every_variant(params: Params, constraints: Iterable[Constraint] = ()) -> list[Variant]:
     """All combinations (in file order) that satisfy the constraints; only for finite spaces."""
     names = list(params)
-    pools = [choices(params[n]) for n in names]
+    pools = [choices(params[n]) or [] for n in names]  # a continuous range has no finite list
     combos = (dict(zip(names, values, strict=False)) for values in itertools.product(*pools))
-    return [c for c in combos if satisfied(constraints, c)]
+    rules = list(constraints)
+    return [c for c in combos if satisfied(rules, c)]
 
 
-def draw_variant(params: dict, constraints, problem_id: str, student: str) -> dict:
+def draw_variant(params: Params, constraints: Sequence[Constraint], problem_id: str, student: str) -> Variant:
     """The student's params: the seeded draw, redrawn until every constraint holds."""
     if not constraints:
         return draw(params, problem_id, student)
@@ -143,7 +162,7 @@ def draw_variant(params: dict, constraints, problem_id: str, student: str) -> di
     )
 
 
-def variants_to_check(params: dict, constraints, problem_id: str) -> list[dict]:
+def variants_to_check(params: Params, constraints: Sequence[Constraint], problem_id: str) -> list[Variant]:
     """What ``validate`` checks: every variant of a small space, else those of sample students."""
     if not params:
         return [{}]
@@ -156,7 +175,8 @@ def variants_to_check(params: dict, constraints, problem_id: str) -> list[dict]:
                 "loosen `constraints` or widen `params`"
             )
         return found
-    out, seen = [], set()
+    out: list[Variant] = []
+    seen: set[tuple[tuple[str, sympy.Expr], ...]] = set()
     for student in [""] + [f"sample-student-{i}" for i in range(1, VALIDATE_SAMPLE)]:
         values = draw_variant(params, constraints, problem_id, student)
         key = tuple(values.items())
@@ -166,12 +186,13 @@ def variants_to_check(params: dict, constraints, problem_id: str) -> list[dict]:
     return out
 
 
-def show_value(value) -> str:
+def show_value(value: object) -> str:
     """A drawn value as an author would type it: 3, -2, 1.25, 1/3."""
-    value = value if isinstance(value, sympy.Basic) else exact(value)
-    if value.is_Integer:
+    if not isinstance(value, sympy.Basic):
+        value = exact(cast("float | str", value))
+    if isinstance(value, sympy.Integer):
         return str(int(value))
-    if value.is_Rational:
+    if isinstance(value, sympy.Rational):
         as_float = float(value)
         if exact(as_float) == value:
             return repr(as_float)
@@ -179,14 +200,14 @@ def show_value(value) -> str:
     return str(value)
 
 
-def describe(values: dict) -> str:
+def describe(values: Mapping[str, object]) -> str:
     """``a=2, n=3``: names the variant in messages."""
     return ", ".join(f"{k}={show_value(v)}" for k, v in values.items())
 
 
-def parse_all(spec, error) -> list[Constraint]:
+def parse_all(spec: VariantSpec, error: ErrorAt) -> list[Constraint]:
     """The problem's constraints; ``error(loc, message)`` raises for one that cannot be read."""
-    rules = []
+    rules: list[Constraint] = []
     for i, text in enumerate(getattr(spec, "constraints", ()) or ()):
         try:
             rules.append(parse_constraint(text, spec.params))
@@ -195,7 +216,7 @@ def parse_all(spec, error) -> list[Constraint]:
     return rules
 
 
-def params_for(spec, student: str, error) -> dict:
+def params_for(spec: VariantSpec, student: str, error: ErrorAt) -> Variant:
     """The student's variant of a problem ``spec`` (with ``id``, ``params``, ``constraints``)."""
     rules = parse_all(spec, error)
     try:

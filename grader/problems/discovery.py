@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Union
 
 from grader.errors import GradquizError
 
+StrPath = Union[str, "os.PathLike[str]"]  # noqa: UP007 - a path as given: text or a Path
 PACKAGE = Path(__file__).resolve().parent.parent  # the grader package
 SUFFIXES = (".yaml", ".yml")
 COURSE_FOLDERS = ("exercises", "quizzes")  # what `--problems DIR` also searches inside DIR
@@ -31,7 +34,7 @@ def bundled() -> list[Path]:
     return [base / "exercises", base / "quizzes"]
 
 
-def search_path(problems=(), *, here: bool = True) -> list[Path]:
+def search_path(problems: Iterable[StrPath] = (), *, here: bool = True) -> list[Path]:
     paths = [Path(p) for p in problems]
     for p in paths:
         if not p.exists():
@@ -45,9 +48,10 @@ def search_path(problems=(), *, here: bool = True) -> list[Path]:
     return paths
 
 
-def problem_files(paths) -> list[Path]:
+def problem_files(paths: Iterable[Path]) -> list[Path]:
     """Every problem file under the search path, in order, each once."""
-    seen, out = set(), []
+    seen: set[Path] = set()
+    out: list[Path] = []
     for path in paths:
         if path.is_file():
             candidates = [path]
@@ -66,7 +70,7 @@ def problem_files(paths) -> list[Path]:
     return out
 
 
-def find_problem(problem_id: str, problems=(), *, here: bool = True) -> Path:
+def find_problem(problem_id: str, problems: Iterable[StrPath] = (), *, here: bool = True) -> Path:
     """The first problem file with this id: by file name, else by its `id:` line
     (``here=False``: not from the current folder, as in grading mode)."""
     files = problem_files(search_path(problems, here=here))
@@ -88,9 +92,9 @@ def header_student(source: str) -> str | None:
     return None
 
 
-def known_ids(problems=()) -> list[str]:
+def known_ids(problems: Iterable[StrPath] = ()) -> list[str]:
     """The ids of every problem on the search path (file stems and `id:` lines)."""
-    ids = []
+    ids: list[str] = []
     for file in problem_files(search_path(problems)):
         for name in (file.stem, _declared_id(file)):
             if name and name not in ids:
@@ -98,7 +102,7 @@ def known_ids(problems=()) -> list[str]:
     return ids
 
 
-def suggest(name: str, ids) -> str | None:
+def suggest(name: str, ids: Iterable[str]) -> str | None:
     """The id a misnamed file most likely means: ``exercise1 (1)``, ``Exercise1``, ``exercise1-2`` -> ``exercise1``."""
     if name in ids:
         return None
@@ -132,7 +136,7 @@ def _declared_id(file: Path) -> str | None:
     try:
         import yaml
 
-        data = yaml.safe_load(text)
+        data: object = yaml.safe_load(text)
     except Exception:  # an unreadable file declares nothing; `validate` reports it
         return None
     value = data.get("id") if isinstance(data, dict) else None

@@ -2,47 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
+from typing import NoReturn
+
 import numpy as np
 import sympy
 
 from grader.errors import GradquizError
 from grader.maths import MathSyntaxError, parse_math
 from grader.problems import schema
+from grader.problems.yamlio import KeyPath, Positions
 
 
 class Where:
     """Raise errors at a key path of one file."""
 
-    def __init__(self, path, positions):
+    def __init__(self, path: Path | str, positions: Positions) -> None:
         self.path, self.positions = path, positions
 
-    def error(self, loc, message):
+    def error(self, loc: KeyPath, message: str) -> NoReturn:
         raise GradquizError(f"{schema.key_path(loc)}: {message}", self.path, self.positions.line_of(loc))
 
 
-def unique(values, section, key, where):
-    seen = set()
+def unique(values: Iterable[Hashable], section: str, key: str, where: Where) -> None:
+    seen: set[Hashable] = set()
     for i, value in enumerate(values):
         if value in seen:
             where.error((section, i, key), f"duplicate {key} '{value}'")
         seen.add(value)
 
 
-def formula(text, loc, where, *, symbols=None, constants=None) -> sympy.Expr:
+def formula(text: object, loc: KeyPath, where: Where, *, symbols: Iterable[str] | None = None,
+            constants: Mapping[str, object] | None = None) -> sympy.Expr:
     try:
         return parse_math(str(text), symbols=symbols, constants=constants)
     except MathSyntaxError as exc:
         where.error(loc, f"cannot read formula {str(text)!r}: {exc}")
 
 
-def number(text, loc, where, constants) -> float:
+def number(text: object, loc: KeyPath, where: Where, constants: Mapping[str, object] | None) -> float:
     """A domain end or check point: a number or a constant expression such as pi/2."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         value = float(text)
     else:
-        value = formula(text, loc, where, symbols=(), constants=constants)
+        expr = formula(text, loc, where, symbols=(), constants=constants)
         try:
-            value = float(value)
+            value = float(expr)
         except TypeError:
             where.error(loc, f"expected a number, got {text!r}")
     if not np.isfinite(value):

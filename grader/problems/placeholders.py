@@ -9,24 +9,29 @@ A negative value is put in parentheses, so ``{a}x`` with a = -2 reads ``(-2)x`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import Any
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def fill(text: str | None, values: dict, show=None) -> str | None:
+def fill(text: str | None, values: Mapping[str, object], show: Callable[[Any], str] | None = None) -> str | None:
     """``text`` with each known ``{name}`` replaced; ``show`` turns a value into text
     (default: as an author would type it, ``grader.problems.constraints.show_value``)."""
     if text is None:
         return None
     if show is None:
-        from grader.problems.constraints import show_value as show
+        from grader.problems.constraints import show_value
 
-    def replace(match):
+        show = show_value
+    shown: Callable[[Any], str] = show
+
+    def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
             return match.group(0)
         value = values[name]
-        return value if isinstance(value, str) else bracketed(show(value))
+        return value if isinstance(value, str) else bracketed(shown(value))
 
     return PLACEHOLDER.sub(replace, text)
 

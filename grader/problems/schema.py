@@ -8,12 +8,18 @@ GradquizError naming file, line and key path, e.g.
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, Union
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from grader.errors import GradquizError
 from grader.maths import shorten
+from grader.problems.yamlio import Positions
+
+M = TypeVar("M", bound=BaseModel)
 
 Number = Union[int, float]  # noqa: UP007 - a runtime alias pydantic reads
 Formula = Union[StrictStr, int, float]  # noqa: UP007 - a SymPy-syntax formula or a plain number
@@ -28,7 +34,7 @@ PATTERN_HELP = {  # what a pattern mismatch means, in words
 }
 
 
-def one_of(registry, value: str) -> str:
+def one_of(registry: Collection[str], value: str) -> str:
     """``value`` if it names a registered kind; the schema error lists the allowed ones."""
     if value not in registry:
         raise ValueError(f"expected one of {', '.join(registry)} but got {value!r}")
@@ -46,14 +52,14 @@ class Param(Strict):
     decimals: int = Field(2, ge=0, le=6)  # `number` draws are rounded to this many places
 
     @model_validator(mode="after")
-    def _one_source(self):
+    def _one_source(self) -> Param:
         given = [k for k in ("choice", "integer", "number") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of choice, integer or number")
         return self
 
 
-def key_path(loc) -> str:
+def key_path(loc: Iterable[str | int]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -63,7 +69,7 @@ def key_path(loc) -> str:
     return out
 
 
-def _clean_loc(loc) -> tuple:
+def _clean_loc(loc: Iterable[str | int]) -> tuple[str | int, ...]:
     """Drop pydantic's union-branch labels (``str``, ``list[...]``...) from an error location."""
     return tuple(p for p in loc if isinstance(p, int) or not _is_type_label(p))
 
@@ -74,7 +80,7 @@ def _is_type_label(part: str) -> bool:
     )
 
 
-def describe_error(err: dict, model: type[BaseModel]) -> str:
+def describe_error(err: Mapping[str, Any], model: type[BaseModel]) -> str:
     kind, got = err["type"], err.get("input")
     if kind == "extra_forbidden":
         name = err["loc"][-1]
@@ -95,7 +101,7 @@ def describe_error(err: dict, model: type[BaseModel]) -> str:
     return f"{message}, got {short_repr(got)}"
 
 
-def _fields_at(model, loc) -> list[str]:
+def _fields_at(model: type[BaseModel], loc: Iterable[str | int]) -> list[str]:
     """Field names of the sub-model at ``loc`` (for 'did you mean')."""
     for part in loc:
         if isinstance(part, int):
@@ -115,15 +121,16 @@ def short_repr(value: Any) -> str:
     return shorten(repr(value), 60)
 
 
-def validate(model: type[BaseModel], data: Any, positions, path):
+def validate(model: type[M], data: Any, positions: Positions, path: Path | str) -> M:
     """The model, or a GradquizError for the first mistake in the file (``errors`` lists them all)."""
     spec, found = check(model, data, positions, path)
     if found:
         raise found[0]
+    assert spec is not None  # no mistake found: the model was built
     return spec
 
 
-def check(model: type[BaseModel], data: Any, positions, path):
+def check(model: type[M], data: Any, positions: Positions, path: Path | str) -> tuple[M | None, list[GradquizError]]:
     """(the model or None, every schema mistake as a GradquizError, in file order: one per key path)."""
     if data is None:
         return None, [GradquizError("the file is empty; expected a mapping of keys (id:, title:, ...)", path, 1)]
@@ -133,7 +140,8 @@ def check(model: type[BaseModel], data: Any, positions, path):
         return model.model_validate(data), []
     except ValidationError as exc:
         errors = sorted(_typos_first(exc.errors()), key=lambda e: _rank(e, positions))
-    found, seen = [], set()
+    found: list[GradquizError] = []
+    seen: set[tuple[str | int, ...]] = set()
     for err in errors:
         loc = _clean_loc(err["loc"])
         if any(loc[: len(other)] == other for other in seen):
@@ -145,14 +153,14 @@ def check(model: type[BaseModel], data: Any, positions, path):
     return None, found
 
 
-def _typos_first(errors: list) -> list:
+def _typos_first(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop "missing key 'domain'" where the same mapping has an unknown key: 'domian' is the mistake."""
     unknown = {_clean_loc(e["loc"])[:-1] for e in errors if e["type"] == "extra_forbidden"}
     kept = [e for e in errors if not (e["type"] == "missing" and _clean_loc(e["loc"])[:-1] in unknown)]
     return kept or errors
 
 
-def _rank(err, positions):
+def _rank(err: ErrorDetails, positions: Positions) -> tuple[int, bool]:
     """Report the error that comes first in the file; prefer specific over union noise."""
     loc = _clean_loc(err["loc"])
     return (positions.line_of(loc) or 0, err["type"] in {"string_type", "list_type", "tuple_type", "dict_type"})

@@ -7,11 +7,18 @@ The same (problem id, student id) always gives the same values, in ``starter``,
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy
 
 from grader.maths import rng, seed  # noqa: F401  (re-exported for variants' users)
+
+if TYPE_CHECKING:
+    from grader.problems.schema import Param
+
+__all__ = ["draw", "exact", "rng", "seed", "student_id"]
 
 
 def student_id(explicit: str | None = None) -> str:
@@ -21,7 +28,7 @@ def student_id(explicit: str | None = None) -> str:
     return os.environ.get("GRADQUIZ_STUDENT", "")
 
 
-def exact(value) -> sympy.Expr:
+def exact(value: float | str) -> sympy.Expr:
     if isinstance(value, bool):
         raise TypeError("not a number")
     if isinstance(value, int):
@@ -30,10 +37,10 @@ def exact(value) -> sympy.Expr:
     return sympy.Rational(frac.numerator, frac.denominator)
 
 
-def draw(params: dict, problem_id: str, student: str, attempt: int = 0) -> dict[str, sympy.Expr]:
+def draw(params: Mapping[str, Param], problem_id: str, student: str, attempt: int = 0) -> dict[str, sympy.Expr]:
     """One value per parameter, seeded by problem and student (and the redraw ``attempt``)."""
     generator = rng("params", problem_id, student, *([attempt] if attempt else []))
-    values = {}
+    values: dict[str, sympy.Expr] = {}
     for name, spec in params.items():
         if spec.choice is not None:
             values[name] = exact(spec.choice[int(generator.integers(len(spec.choice)))])
@@ -41,6 +48,7 @@ def draw(params: dict, problem_id: str, student: str, attempt: int = 0) -> dict[
             lo, hi = sorted(spec.integer)
             values[name] = sympy.Integer(int(generator.integers(lo, hi + 1)))
         else:
-            lo, hi = sorted(spec.number)
-            values[name] = exact(round(float(generator.uniform(lo, hi)), spec.decimals))
+            assert spec.number is not None  # a Param has exactly one of choice, integer, number
+            low, high = sorted(spec.number)
+            values[name] = exact(round(float(generator.uniform(low, high)), spec.decimals))
     return values

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from grader.errors import GradquizError
 
@@ -23,13 +24,19 @@ def _load_pyyaml() -> None:
 
 MAX_NODES = 100_000  # aliases can multiply a small file into a huge tree
 MAX_DEPTH = 64  # levels of nesting kept (deeper is refused, with its line)
+_MAP_TAG = "tag:yaml.org,2002:map"  # the implicit tags of a plain mapping and list
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_SET_TAG, _OMAP_TAG, _PAIRS_TAG = (f"tag:yaml.org,2002:{name}" for name in ("set", "omap", "pairs"))
 TOO_DEEP = f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
 
 
-class Positions(dict):
+KeyPath = tuple[Union[str, int], ...]  # noqa: UP007 - ("tasks", 0, "kind"): a runtime alias
+
+
+class Positions(dict[KeyPath, int]):
     """Key path (tuple) -> 1-based line; ``line_of`` falls back to the nearest parent."""
 
-    def line_of(self, path) -> int | None:
+    def line_of(self, path: Iterable[str | int]) -> int | None:
         path = tuple(path)
         while path:
             if path in self:
@@ -38,7 +45,7 @@ class Positions(dict):
         return self.get((), None)
 
 
-def load_yaml(path: Path | str, text: str | None = None):
+def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Positions]:
     """Parse one YAML file into plain data; errors are GradquizError with file and line."""
     path = Path(path)
     if text is None:
@@ -54,7 +61,7 @@ def load_yaml(path: Path | str, text: str | None = None):
         raise GradquizError(TOO_DEEP, path) from None
 
 
-def _compose(text: str, path: Path):
+def _compose(text: str, path: Path) -> tuple[Any, Any]:
     """(loader, node tree): with libyaml when PyYAML has it (five times faster on a long answers
     file); on an error, PyYAML's own parser says what and where, as it always has."""
     _load_pyyaml()
@@ -101,14 +108,14 @@ def read_text(path: Path) -> str:
 
 
 class _Builder:
-    def __init__(self, loader, path, positions):
+    def __init__(self, loader: Any, path: Path, positions: Positions) -> None:
         self.loader = loader
         self.path = path
         self.positions = positions
         self.count = 0
         self.open: set[int] = set()  # the collections being built: an alias to one is a loop
 
-    def build(self, node, path):
+    def build(self, node: Any, path: KeyPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise GradquizError("the YAML is too large (too many items)", self.path)
@@ -117,6 +124,7 @@ class _Builder:
             raise GradquizError(TOO_DEEP, self.path, line)
         self.positions.setdefault(path, line)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self._plain_tag(node, line)
             if id(node) in self.open:
                 raise GradquizError("an alias refers to an item that contains it (a loop)", self.path, line)
             self.open.add(id(node))
@@ -128,9 +136,12 @@ class _Builder:
                 self.open.discard(id(node))
         return self._scalar(node)
 
-    def _scalar(self, node):
+    def _scalar(self, node: Any) -> Any:
         try:
             return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:  # its own text would add a second line: the mark, already ours
+            problem = (exc.problem or exc.context or "cannot be read").strip()
+            raise GradquizError(f"invalid value: {problem}", self.path, node.start_mark.line + 1) from None
         except yaml.YAMLError as exc:
             raise GradquizError(f"invalid value: {exc}", self.path, node.start_mark.line + 1) from None
         except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
@@ -138,9 +149,22 @@ class _Builder:
             raise GradquizError(f"invalid value: a number too long to read ({digits})", self.path,
                                 node.start_mark.line + 1) from None
 
-    def _mapping(self, node, path):
+    def _plain_tag(self, node: Any, line: int) -> None:
+        """A list or mapping is read as plain data: a tag on one (``!foo [1]``, ``!!set {a}``,
+        ``!!python/object/apply:...``) is refused as a scalar's unknown tag is, not ignored."""
+        plain = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
+        if node.tag == plain:
+            return
+        if node.tag in (_SET_TAG, _OMAP_TAG, _PAIRS_TAG):  # SafeLoader's own: read, but not as plain data
+            short = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise GradquizError(f"invalid value: the tag '{short}' is not read here (write a plain list or mapping)",
+                                self.path, line)
+        raise GradquizError(f"invalid value: could not determine a constructor for the tag '{node.tag}'",
+                            self.path, line)
+
+    def _mapping(self, node: Any, path: KeyPath) -> dict[Any, Any]:
         self.loader.flatten_mapping(node)
-        out = {}
+        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):

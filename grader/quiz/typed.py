@@ -119,13 +119,6 @@ def fold_word(text: str) -> str:
     return folded.rstrip(".!").strip() or folded
 
 
-def typed_word(text: str, words: dict[str, str], expected: str) -> str:
-    key = fold_word(text)
-    if key in words:
-        return words[key]
-    raise Unreadable(f"expected {expected}, got {short(text)}")
-
-
 def trend_word(text: str, names: dict[str, str], expected: str, extra: dict | None = None) -> str:
     """A direction word in the shared vocabulary, named as the kind names it (``names``: up/down/flat)."""
     key = fold_word(text)

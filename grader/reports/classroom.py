@@ -13,6 +13,7 @@ what the student missed.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from grader.reports.json import json_safe
 from grader.reports.model import Report
@@ -26,7 +27,7 @@ def _message(text: str) -> str:
     return text if len(text) <= MESSAGE else text[: MESSAGE - 3] + "..."
 
 
-def classroom_result(report: Report, possible: float | None = None) -> dict:
+def classroom_result(report: Report, possible: float | None = None) -> dict[str, Any]:
     """The result as data; ``possible``: the points at stake when the report is a failed one."""
     if report.error:
         test = {"name": report.id or "gradquiz", "status": "error", "score": 0,

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from grader.reports.model import Report
+from grader.reports.outputs import ReportFormat
 
-Target = tuple[str, "Path | None"]  # (format, file or None for stdout), as outputs.targets gives them
+Target = tuple["ReportFormat", "Path | None"]  # (format, file or None for stdout), as outputs.targets gives them
 
 
 def say(line: str) -> None:
@@ -33,7 +34,7 @@ def github_wanted(asked: bool) -> bool:
     return asked or os.environ.get("GITHUB_ACTIONS", "").strip().lower() == "true"
 
 
-def render(report: Report, fmt: str, path: Path | None) -> str | None:
+def render(report: Report, fmt: ReportFormat, path: Path | None) -> str | None:
     """The report as text for a file or stdout; None: print it to the terminal with colour."""
     if fmt == "text":
         if path is None:
@@ -64,6 +65,8 @@ def deliver(body: str | None, path: Path | None, report: Report | None = None) -
         write_file(path, body or "")
     elif body is not None:
         sys.stdout.write(body)
+    elif report is None:
+        raise ValueError("deliver: no body and no report to print")
     elif not _coloured_stdout():  # what a colourless rich console prints (tests/reports/test_plain_text.py)
         from grader.reports.text import plain_text
 
@@ -117,7 +120,7 @@ def github_outputs(report: Report, file: object, to_stderr: bool = False) -> Non
     except OSError:
         source = ""
     sys.stdout.flush()
-    lines = github.annotations(report, source)  # type: ignore[attr-defined,operator]  # shadows __future__'s name
+    lines = github.annotations(report, source)
     (sys.stderr if to_stderr else sys.stdout).write(lines)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:

@@ -35,7 +35,7 @@ from pathlib import Path
 from grader.errors import GradquizError
 
 
-def write_file(path, text: str, *, what: str = "report") -> None:
+def write_file(path: str | os.PathLike[str], text: str, *, what: str = "report") -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically, never through a link, FIFO or device.
 
     ``what`` names the file in error lines ("the {what}", "the answers")."""

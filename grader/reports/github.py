@@ -7,13 +7,11 @@ properties are escaped as the workflow-command syntax requires (``%``, CR, LF; i
 also ``:`` and ``,``), so nothing a submission prints can start a command of its own.
 """
 
-from __future__ import annotations
-
 import ast
 import re
 from html import escape as html_escape
 
-from grader.reports.model import Report
+from grader.reports.model import Report, Result
 from grader.reports.safe import markdown, one_line, printable
 from grader.reports.text import fmt
 
@@ -54,10 +52,10 @@ def _key_lines(source: str) -> dict[str, int]:
     return out
 
 
-def _line_of(result, report: Report, source: str, defs: dict, keys: dict) -> int:
+def _line_of(result: Result, report: Report, source: str, defs: dict[str, int], keys: dict[str, int]) -> int:
     if report.kind == "quiz":
         return keys.get(result.id, 1)
-    names = [result.extra.get("function")] if result.extra.get("function") else []
+    names: list[str] = [result.extra["function"]] if result.extra.get("function") else []
     names += re.findall(r"`([A-Za-z_]\w*)`", result.feedback) + [result.id]
     return next((defs[n] for n in names if n in defs), 1)
 

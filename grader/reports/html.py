@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from grader.reports.safe import shown_notes
-from grader.reports.text import fmt, load_error_repeats, printable
+from grader.reports.text import Report, fmt, load_error_repeats, printable
 
 STYLE = (
     "<style>.gq{font-family:system-ui,sans-serif;max-width:60em}.gq table{border-collapse:collapse}"
@@ -20,11 +20,11 @@ STYLE = (
 )
 
 
-def _e(text) -> str:
+def _e(text: object) -> str:
     return html.escape(printable(text))
 
 
-def render_html(report) -> str:  # report: a model.Report (not imported: model imports this module)
+def render_html(report: Report) -> str:
     colour = "pass" if report.passed else "fail"
     rows = []
     repeats = load_error_repeats(report.results)  # a file that cannot be loaded: said once

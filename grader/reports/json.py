@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from typing import TypeAlias
 
 from grader.reports.model import Report
 
+JsonValue: TypeAlias = "None | bool | str | int | float | list[JsonValue] | dict[str, JsonValue]"
 MAX_DEPTH = 50  # nesting kept of a value that came from a student (an answer, a reply)
 
 
@@ -14,7 +16,7 @@ def render_json(report: Report) -> str:
     return json.dumps(json_safe(report.to_dict()), indent=2, allow_nan=False) + "\n"
 
 
-def json_safe(value, depth: int = 0):
+def json_safe(value: object, depth: int = 0) -> JsonValue:
     """``value`` as strict JSON data: NaN and infinities as the strings "nan", "inf" and "-inf"
     (JSON has no such numbers), keys as strings, NumPy values as lists and numbers, anything
     else (bytes, dates, sets, SymPy numbers) as its text, nesting cut at MAX_DEPTH. A student's answer or reply can hold any of these."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 from grader.reports.safe import printable, shown_notes
+
+ReportKind = Literal["exercise", "quiz", ""]  # "": a failed report that never learnt its kind
 
 
 @dataclass
@@ -17,12 +20,12 @@ class Result:
     passed: bool
     feedback: str
     hidden: bool = False
-    extra: dict = field(default_factory=dict)  # further JSON keys (checks, mistake, ...)
+    extra: dict[str, Any] = field(default_factory=dict)  # further JSON keys (checks, mistake, ...)
     # the check points, expected and returned values, for pictures; never in a report's JSON
-    trace: dict | None = field(default=None, repr=False, compare=False)
+    trace: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
-    def to_dict(self) -> dict:
-        out = {
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "id": self.id,
             "score": self.score,
             "max_score": self.max_score,
@@ -38,20 +41,20 @@ class Result:
 @dataclass
 class Report:
     id: str
-    kind: str  # "exercise" | "quiz"
+    kind: ReportKind
     title: str
     file: str
     results: list[Result]
     student: str = ""
     output: str = ""  # what the submission printed
     notes: list[str] = field(default_factory=list)  # run-level remarks (hidden checks, ...)
-    figures: list = field(default_factory=list, repr=False)  # (task id, SVG text) pictures for the HTML report
-    pictures: list = field(default_factory=list, repr=False)  # grader.plots.Picture per task (numbers, to redraw)
+    figures: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (task id, SVG) for HTML
+    pictures: list[Any] = field(default_factory=list, repr=False)  # grader.plots.Picture per task (numbers, to redraw)
     error: str = ""  # why grading could not happen (a report of `failed`); exit 2
-    isolation: dict | None = None  # what the sandbox enforced on this machine (JSON `isolation`)
+    isolation: dict[str, Any] | None = None  # what the sandbox enforced on this machine (JSON `isolation`)
 
     @classmethod
-    def failed(cls, reason: str, *, file: object = "", id: str = "", kind: str = "") -> Report:
+    def failed(cls, reason: str, *, file: object = "", id: str = "", kind: ReportKind = "") -> Report:
         """A report of score 0 for a check that could not happen: it carries the one-line reason
         (JSON `"error"`, the Gradescope `output`, a JUnit `<error>`), so CI shows it to the student."""
         return cls(id=id, kind=kind, title=id or "gradquiz", file=str(file or ""), results=[], error=reason)
@@ -62,7 +65,7 @@ class Report:
 
         return render_html(self)
 
-    def _repr_pretty_(self, printer, cycle) -> None:
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """IPython's text form (a terminal, or a notebook without HTML): the text report."""
         printer.text(str(self))
 
@@ -89,8 +92,8 @@ class Report:
             return 2
         return 0 if self.passed else 1
 
-    def to_dict(self) -> dict:
-        out = {
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "id": self.id,
             "score": self.score,
             "max_score": self.max_score,
@@ -113,5 +116,5 @@ class Report:
         return out
 
 
-def as_dict(result: Result) -> dict:
+def as_dict(result: Result) -> dict[str, Any]:
     return asdict(result)

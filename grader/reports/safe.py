@@ -20,6 +20,7 @@ names of its files. Whatever of that reaches a person or a machine that reads re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
@@ -38,7 +39,7 @@ def printable(text: object) -> str:
     return _COMMAND.sub(r"\1\\::", out) if "::" in out else out
 
 
-def _escaped(match: re.Match) -> str:
+def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
@@ -54,12 +55,12 @@ def markdown(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", one_line(text))
 
 
-def shown_notes(notes: list) -> list[str]:
+def shown_notes(notes: Iterable[str]) -> list[str]:
     """A report's notes as every format shows them: at most MAX_SHOWN, then a count."""
     return capped(notes, MAX_SHOWN)
 
 
-def capped(notes: list, limit: int = MAX_NOTES) -> list[str]:
+def capped(notes: Iterable[str], limit: int = MAX_NOTES) -> list[str]:
     """The first ``limit`` notes, then one that says how many more there were."""
     notes = list(notes)
     if len(notes) <= limit + 1:  # ten and one more: as short as ten and a count

@@ -3,8 +3,50 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 from grader.reports.safe import one_line, printable, shown_notes
+
+
+class Result(Protocol):
+    """What the text and HTML reports read of a ``model.Result`` (model imports this module)."""
+
+    id: str
+    score: float
+    max_score: float
+    passed: bool
+    feedback: str
+    hidden: bool
+    extra: dict[str, Any]
+
+
+class Report(Protocol):
+    """What the text and HTML reports read of a ``model.Report``."""
+
+    id: str
+    title: str
+    file: str
+    output: str
+    error: str
+    notes: list[str]
+    figures: list[tuple[str, str]]
+
+    @property
+    def results(self) -> Sequence[Result]: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def max_score(self) -> float: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def exit_code(self) -> int: ...
+
 
 __all__ = ["escape", "fmt", "one_line", "plain_text", "printable", "render_text"]
 
@@ -13,7 +55,7 @@ OUTPUT_BAR = "  | "  # before every line of the submission's output
 OUTPUT_END = "  '-- end of what your code printed"
 
 
-def render_text(report, console=None) -> None:  # report: a model.Report (not imported: model imports this module)
+def render_text(report: Report, console: Any = None) -> None:  # a rich Console, or _PlainConsole
     """Print the report for a person, with rich.
 
     What the submission printed comes first, set apart: after a header, every line behind
@@ -56,10 +98,11 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
     console.print(f"[bold {colour}]Score: {fmt(report.score)} / {fmt(report.max_score)}[/bold {colour}]")
 
 
-def load_error_repeats(results) -> dict:
+def load_error_repeats(results: Iterable[Result]) -> dict[str, str]:
     """{task id: a short line} for each task after the first that says the file could not be
     loaded in the same words: the reason is given once (text and HTML reports alike)."""
-    out, first = {}, None
+    out: dict[str, str] = {}
+    first: tuple[str, str] | None = None
     for r in results:
         if r.extra.get("error") != "import":
             continue
@@ -71,7 +114,7 @@ def load_error_repeats(results) -> dict:
     return out
 
 
-def _indented(console, prefix: str, text: str, style=None) -> None:
+def _indented(console: Any, prefix: str, text: str, style: str | None = None) -> None:
     """Every line of ``text`` behind ``prefix``, long lines cut to the console's width so that
     no part of them wraps to the margin (where only the grader's own lines start)."""
     width = max(20, console.width - len(prefix) - 1)
@@ -103,7 +146,7 @@ def fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def plain_text(report) -> str:
+def plain_text(report: Report) -> str:
     """The text report without colours, as a file gets it (``--output report.txt``, what
     ``print(report)`` shows outside Jupyter, a class's per-student reports): the same text as
     ``render_text`` on a colourless rich console 100 wide that does not wrap, made without one."""
@@ -119,10 +162,11 @@ class _PlainConsole:
 
     width, soft_wrap = 100, True
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def print(self, markup: str, *, style=None, highlight=None, soft_wrap=None) -> None:
+    def print(self, markup: str, *, style: str | None = None, highlight: bool | None = None,
+              soft_wrap: bool | None = None) -> None:
         if not _STRIPPED.search(markup) and not _EMOJI.search(markup):  # no escape, tab, control or emoji code:
             self.lines.append(_TAG.sub("", markup) + "\n")  # every tag-like bracket is a tag, and the rest is text
             return

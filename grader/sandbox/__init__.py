@@ -15,9 +15,10 @@ Interface (stable; other wings rely on it):
   is known (it loads Python and NumPy meanwhile; it is confined only once a ``Sandbox`` of the same
   limits, in the same process and thread, takes it and sends its config); ``discard_spare()``
   kills it if none did.
-- ``Run.failure``: None, or "import" | "missing" | "timeout" | "crash" | "garbled" (the child
-  sent something that is not a valid reply: treat as a failed task).
-- ``isolation`` (what was enforced on this machine, for this child), keys:
+- ``Run.failure``: None, or a ``parent.Failure``: "import" | "missing" | "timeout" | "crash" |
+  "garbled" (the child sent something that is not a valid reply: treat as a failed task).
+- ``isolation`` (what was enforced on this machine, for this child; typed as
+  ``confine.Isolation``, whose Literals these are), keys:
   ``landlock`` (int: the kernel's Landlock ABI, 0 = none);
   ``filesystem``: "landlock" (reads limited to the interpreter, numpy, allowed packages and
   shared libraries; writes to the scratch folder only) | "uid" (root without Landlock: a uid of

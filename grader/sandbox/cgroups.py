@@ -13,14 +13,16 @@ from __future__ import annotations
 import itertools
 import os
 import time
+from typing import Literal
 
 V2_ROOTS = ("/sys/fs/cgroup", "/sys/fs/cgroup/unified")
 V1_MEMORY = "/sys/fs/cgroup/memory"
 _serial = itertools.count()
+CgroupKind = Literal["cgroup-v2", "cgroup-v1"]  # the JSON isolation's memory key
 
 
 class Cgroup:
-    def __init__(self, path: str, kind: str):
+    def __init__(self, path: str, kind: CgroupKind) -> None:
         self.path, self.kind = path, kind
 
     def remove(self, seconds: float = 2.0) -> None:
@@ -61,10 +63,10 @@ def _write(path: str, text: str) -> None:
         os.close(fd)
 
 
-_swept: set = set()
+_swept: set[str] = set()
 
 
-def _make(parent: str, files: dict, pid: int, kind: str):
+def _make(parent: str, files: dict[str, str], pid: int, kind: CgroupKind) -> Cgroup | None:
     if parent not in _swept:
         _swept.add(parent)
         _remove_stale(parent)
@@ -101,7 +103,7 @@ def possible() -> bool:
     return os.path.isdir(V1_MEMORY)
 
 
-def limit(pid: int, memory_mb: int):
+def limit(pid: int, memory_mb: int) -> Cgroup | None:
     """Move ``pid`` into a new memory cgroup of ``memory_mb``; the Cgroup, or None."""
     if os.geteuid() != 0 or not memory_mb:
         return None

@@ -22,36 +22,44 @@ import os
 import sys
 import traceback  # before the submission runs: it may forbid or plant the name
 
+TYPE_CHECKING = False  # typing is not imported at run time: the child's imports are what it must read
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from types import ModuleType
+    from typing import Any, NoReturn
+
+    Message = dict[str, Any]  # one JSON object of the protocol
+
 _loads, _dumps, _write, _read = json.loads, json.dumps, os.write, os.read
 
-_STREAMS = []  # the real stdout and stderr, flushed before each reply
-_np = None  # numpy, bound before the submission runs (it may forbid or patch the name)
+_STREAMS: "list[Any]" = []  # the real stdout and stderr, flushed before each reply
+_np: "Any" = None  # numpy, bound before the submission runs (it may forbid or patch the name)
 
 
 class ForbiddenModule(ImportError):
     pass
 
 
-def _forbidden_proxy(name):
+def _forbidden_proxy(name: str) -> "ModuleType":
     """A stand-in for a forbidden module: importing works, using it fails the task."""
     message = f"module '{name}' is not allowed in this exercise"
 
     class Proxy:
-        def __getattr__(self, attr):
+        def __getattr__(self, attr: str) -> "Proxy":
             if attr.startswith("__") and attr.endswith("__"):
                 raise AttributeError(attr)
             return Proxy()
 
-        def __call__(self, *args, **kwargs):
+        def __call__(self, *args: object, **kwargs: object) -> "NoReturn":
             raise ForbiddenModule(message)
 
-        def __getitem__(self, key):
+        def __getitem__(self, key: object) -> "NoReturn":
             raise ForbiddenModule(message)
 
-        def __iter__(self):
+        def __iter__(self) -> "NoReturn":
             raise ForbiddenModule(message)
 
-        def __repr__(self):
+        def __repr__(self) -> str:
             return f"<forbidden module {name}>"
 
         for _op in (["add", "sub", "mul", "truediv", "pow", "neg", "radd", "rsub", "rmul", "rtruediv", "rpow", "float", "int", "bool"]):
@@ -61,27 +69,27 @@ def _forbidden_proxy(name):
     import types
 
     module = types.ModuleType(name, message)
-    module.__getattr__ = lambda attr: Proxy()
+    setattr(module, "__getattr__", lambda attr: Proxy())  # noqa: B010 - a module's own attribute hook
     module.__path__ = []  # a package, so `import sympy.abc` works too
-    module.__forbidden__ = True
+    setattr(module, "__forbidden__", True)  # noqa: B010 - how _stand_in knows it
     return module
 
 
 class _ForbidFinder:
-    def __init__(self, forbid):
+    def __init__(self, forbid: "set[str]") -> None:
         self.forbid = set(forbid)
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> "Any":
         if fullname.split(".")[0] not in self.forbid:
             return None
         import importlib.machinery
 
-        return importlib.machinery.ModuleSpec(fullname, self)
+        return importlib.machinery.ModuleSpec(fullname, self)  # type: ignore[arg-type]  # its own loader, duck-typed
 
-    def create_module(self, spec):
+    def create_module(self, spec: "Any") -> "ModuleType":
         return _forbidden_proxy(spec.name)
 
-    def exec_module(self, module):
+    def exec_module(self, module: "ModuleType") -> None:
         pass
 
 
@@ -91,9 +99,10 @@ class _UnreadableFinder:
     packages (``try: import charset_normalizer except ImportError``, as numpy.f2py does) keep
     working. Only the kind of error changes: the kernel refuses the read either way."""
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: "Any" = None, target: "Any" = None) -> None:
         import importlib.machinery
 
+        origin: str | None
         try:
             spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         except PermissionError:
@@ -113,9 +122,9 @@ class _UnreadableFinder:
         raise ModuleNotFoundError(f"No module named {fullname!r} (not readable in the sandbox)", name=fullname)
 
 
-def _student_frame(exc, filename):
+def _student_frame(exc: BaseException, filename: str) -> "tuple[int | None, str]":
     """(line, source text) of the deepest frame in the student's file, or (None, '')."""
-    found = (None, "")
+    found: tuple[int | None, str] = (None, "")
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename == filename:
             found = (frame.lineno, (frame.line or "").strip())
@@ -124,7 +133,8 @@ def _student_frame(exc, filename):
     return found
 
 
-def _describe(exc, filename):
+def _describe(exc: BaseException, filename: str) -> "Message":
+    line: object
     line, text = _student_frame(exc, filename)
     name = type(exc).__name__
     try:
@@ -143,7 +153,7 @@ def _describe(exc, filename):
     return {"type": str(name)[:100], "message": str(detail)[:500], "line": line, "text": str(text)[:200]}
 
 
-def _to_plain(value):
+def _to_plain(value: object) -> "Message":
     """A returned value as {"shape": [...], "data": [...]} of floats, or an error dict."""
     numpy = _np
     if value is None or isinstance(value, (str, bytes, dict, set)):
@@ -157,7 +167,7 @@ def _to_plain(value):
     return {"ok": True, "shape": list(array.shape), "data": [float(v) for v in array.ravel()]}
 
 
-def _argument(spec, module):
+def _argument(spec: "Message", module: "ModuleType") -> object:
     """One argument of an ``"args"`` call: a number, an integer, an array, or a function built
     from the grader's source text (NumPy code, or Python over names the student's file defines,
     ``uses``) in a namespace of its own: the callable reaches numpy and those names, nothing of
@@ -168,15 +178,15 @@ def _argument(spec, module):
         return int(spec["int"])
     if "array" in spec:
         return _np.array(spec["array"], dtype=float)
-    names = {"__builtins__": {}, "numpy": _np, "abs": abs}
+    names: dict[str, Any] = {"__builtins__": {}, "numpy": _np, "abs": abs}
     for name in spec.get("uses", ()):
         if name not in module.__dict__:
             raise NameError(f"your file does not define `{name}`, which the functions you are given use")
         names[name] = module.__dict__[name]
-    return eval(spec["source"], names)
+    return eval(spec["source"], names)  # the grader's own text (see the docstring), never the student's
 
 
-def _to_parts(value, count):
+def _to_parts(value: object, count: int) -> "Message":
     """Several returned arrays (a tuple or list of ``count``), flattened into one value whose
     ``parts`` holds each one's shape."""
     if not isinstance(value, (tuple, list)) or len(value) != count:
@@ -192,10 +202,11 @@ def _to_parts(value, count):
     return {"ok": True, "shape": [len(data)], "data": data, "parts": [item["shape"] for item in items]}
 
 
-def _call_args(function, request, filename, module):
+def _call_args(function: "Callable[..., object]", request: "Message", filename: str,
+               module: "ModuleType") -> "list[Message]":
     """Calls whose points are lists of arguments (``_argument``); ``parts``: how many arrays
     each call returns (0: one value)."""
-    out = []
+    out: list[Message] = []
     parts = request.get("parts", 0)
     for point in request["points"]:
         try:
@@ -206,11 +217,12 @@ def _call_args(function, request, filename, module):
     return out
 
 
-def _call_all(function, request, filename, module=None):
+def _call_all(function: "Callable[..., object]", request: "Message", filename: str,
+              module: "ModuleType") -> "list[Message]":
     numpy = _np
     if request["call"] == "args":
         return _call_args(function, request, filename, module)
-    out = []
+    out: list[Message] = []
     for point in request["points"]:
         try:
             if request["call"] == "vector":
@@ -223,14 +235,14 @@ def _call_all(function, request, filename, module=None):
     return out
 
 
-def _send(fd, message):
+def _send(fd: int, message: "Message") -> None:
     _flush()  # the parent may SIGKILL us after this reply: what was printed must be in the file
     data = (_dumps(message) + "\n").encode()
     while data:
         data = data[_write(fd, data):]
 
 
-def _flush():
+def _flush() -> None:
     for stream in _STREAMS:
         try:
             stream.flush()
@@ -238,7 +250,7 @@ def _flush():
             pass
 
 
-def _lines(fd):
+def _lines(fd: int) -> "Iterator[Message]":
     buffer = b""
     while True:
         chunk = _read(fd, 1 << 16)
@@ -251,7 +263,7 @@ def _lines(fd):
 
 
 
-def _load_confine():
+def _load_confine() -> "ModuleType":
     """``confine.py`` (and the ``seccomp.py`` it imports) from beside this file, read before the
     child loses access to them."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -262,10 +274,11 @@ def _load_confine():
         sys.path.remove(here)
         sys.modules.pop("confine", None)
         sys.modules.pop("seccomp", None)
-    return confine
+    loaded: ModuleType = confine
+    return loaded
 
 
-def _load_numpy():
+def _load_numpy() -> None:
     """The environment every child runs in, and numpy, which every child loads (an exercise cannot
     forbid it): done before the config is read, so a child started early (``prestart``) loads it
     while the grader is still finding the exercise."""
@@ -275,7 +288,7 @@ def _load_numpy():
     import numpy as _np
 
 
-def _preload(names):
+def _preload(names: "Iterable[str]") -> None:
     """The modules the grader names (a fork server's zygote: ``preload.PRELOAD``, for all its
     children), loaded while the child can still read them all."""
     for name in names:
@@ -285,7 +298,7 @@ def _preload(names):
             pass
 
 
-def _prepare(cfg):
+def _prepare(cfg: "Message") -> None:
     """What the config adds before the child is confined: the packages it preloads (a fork
     server's allowed ones), the import system's folder caches of the allowed ones."""
     _preload(cfg.get("preload", ()))
@@ -298,16 +311,17 @@ def _prepare(cfg):
             pass
 
 
-def _stand_in(module):
+def _stand_in(module: object) -> bool:
     return module is None or bool(getattr(module, "__dict__", {}).get("__forbidden__"))
 
 
-def _loaded_tops():
+def _loaded_tops() -> "set[str]":
     """The top-level names of every module really in memory (not a forbidden stand-in)."""
     return {name.split(".")[0] for name, module in list(sys.modules.items()) if not _stand_in(module)}
 
 
-def _serve(cfg, result_fd, requests, confine, read_fds=None):
+def _serve(cfg: "Message", result_fd: int, requests: "Iterator[Message]", confine: "ModuleType",
+           read_fds: "list[Any] | None" = None) -> None:
     """Confine this process, report how, run the submission, answer requests."""
     os.chdir(cfg["scratch"])
     os.environ.update({"HOME": cfg["scratch"], "TMPDIR": cfg["scratch"]})
@@ -337,8 +351,8 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
             sys.modules[name] = _forbidden_proxy(name)
     sys.meta_path.insert(0, _UnreadableFinder())
     sys.meta_path.insert(0, _ForbidFinder(forbid))
-    sys.stdout.reconfigure(write_through=True)
-    sys.stderr.reconfigure(write_through=True)
+    sys.stdout.reconfigure(write_through=True)  # type: ignore[union-attr]  # a TextIOWrapper here
+    sys.stderr.reconfigure(write_through=True)  # type: ignore[union-attr]  # a TextIOWrapper here
     _STREAMS[:] = [sys.stdout, sys.stderr]
     filename = cfg["filename"]
     module = type(sys)(cfg["module"])
@@ -367,7 +381,7 @@ def _serve(cfg, result_fd, requests, confine, read_fds=None):
             _send(result_fd, {"results": _call_all(function, request, filename, module)})
 
 
-def _zygote(parent, confine):
+def _zygote(parent: int, confine: "ModuleType") -> None:
     """The fork server: preload once, then fork one confined child per submission.
 
     Fd 0 is a unix socket to the parent. First line: the server config (``allow``, also
@@ -435,7 +449,7 @@ def _zygote(parent, confine):
         control.sendall((_dumps({"pid": pid}) + "\n").encode())
 
 
-def main():
+def main() -> None:
     confine = _load_confine()
     if sys.argv[1] == "--zygote":
         parent = int(sys.argv[2])

@@ -29,7 +29,7 @@ def report(message: str) -> None:
         pass
 
 
-def remove_tree(path: str | os.PathLike) -> str:
+def remove_tree(path: str | os.PathLike[str]) -> str:
     """Remove ``path`` (a folder and all under it, or a file); '' when gone, else why not."""
     path = os.fspath(path)
     try:
@@ -132,7 +132,7 @@ def _empty(top: int, first: list[str]) -> None:
         os.close(fd)
 
 
-def remove_or_report(path: str | os.PathLike, what: str = "a sandbox folder") -> None:
+def remove_or_report(path: str | os.PathLike[str], what: str = "a sandbox folder") -> None:
     """``remove_tree``, its failure (or any exception) reported as one line."""
     try:
         why = remove_tree(path)

@@ -28,6 +28,25 @@ import stat
 import struct
 import sys
 
+TYPE_CHECKING = False  # typing is not imported at run time: this file loads before the submission
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any, Literal, TypedDict
+
+    OpenPath = tuple[int, bool, str, int]  # (O_PATH descriptor, is a folder, path, rights)
+
+    class Isolation(TypedDict, total=False):
+        """What ``confine`` enforced: the child's first line, the report's ``isolation`` (see ``grader.sandbox``)."""
+
+        landlock: int  # the kernel's Landlock ABI, 0 for none
+        filesystem: Literal["landlock", "uid", "none"]
+        network: Literal["seccomp+landlock-tcp", "seccomp", "landlock-tcp", "none"]
+        signals: Literal["landlock-scoped", "seccomp", "none"]
+        processes: Literal["seccomp", "rlimit-nproc", "none"]
+        user: Literal["root-without-capabilities", "fresh-uid", "same-user"]
+        memory: str  # "rlimit-as", or with "+cgroup-v2" / "+cgroup-v1" (cgroups.CgroupKind)
+        missing: list[str]  # what could not be enforced here, one line each
+
 LINUX = sys.platform.startswith("linux")
 if __name__ == "confine":  # loaded by child.py from beside this file, as it loads seccomp.py
     import seccomp as _filter
@@ -60,7 +79,7 @@ LIB_ROOTS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo", "/dev/urandom")
 
 
-_probed: dict = {}  # what never changes in a process's life, probed once (a fork server's children inherit it)
+_probed: "dict[str, Any]" = {}  # what never changes in a process's life, probed once (a fork server's children inherit it)
 
 
 def landlock_abi() -> int:
@@ -70,7 +89,7 @@ def landlock_abi() -> int:
     if "abi" not in _probed:
         abi = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
         _probed["abi"] = max(int(abi), 0)
-    return _probed["abi"]
+    return int(_probed["abi"])
 
 
 class _PathBeneath(ctypes.Structure):
@@ -93,7 +112,8 @@ def _python_entries(name: str) -> bool:
     return name.startswith("python") or name in ("site-packages", "dist-packages")
 
 
-def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:  # noqa: C901 - ratchet: split when next changed
+def read_paths(packages: "Iterable[str]" = (), forbid: "Iterable[str]" = (),  # noqa: C901 - ratchet: split when next changed
+               base: bool = True) -> list[tuple[str, int]]:
     """(path, rights) of everything the child may read, computed from the running interpreter:
     the standard library (without its site-packages), numpy and ``packages`` with their
     ``.libs`` folders, the shared libraries (without any Python packages living beside them),
@@ -102,9 +122,11 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:  # n
     it still finds modules after ``importlib.invalidate_caches()``."""
     import importlib.util
 
-    paths, listed, forbid = [], [], set(forbid)
+    paths: list[str] = []
+    listed: list[str] = []
+    forbidden_names = set(forbid)
 
-    def entries(folder, skip):
+    def entries(folder: str, skip: "Callable[[str], bool]") -> None:
         try:
             names = sorted(os.listdir(folder))
         except OSError:
@@ -113,8 +135,8 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:  # n
             if not skip(name):
                 paths.append(os.path.join(folder, name))
 
-    def forbidden(name):
-        return _python_entries(name) or name.split(".")[0] in forbid
+    def forbidden(name: str) -> bool:
+        return _python_entries(name) or name.split(".")[0] in forbidden_names
 
     if base:
         stdlib = {os.path.dirname(os.__file__)}  # and the folder above lib-dynload, if elsewhere
@@ -132,7 +154,7 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:  # n
         for root in sorted(roots - stdlib):
             entries(root, _python_entries)
     for name in (("numpy",) if base else ()) + tuple(packages):
-        if name in forbid and name != "numpy":
+        if name in forbidden_names and name != "numpy":
             continue
         try:
             spec = importlib.util.find_spec(name)
@@ -140,7 +162,8 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:  # n
             spec = None
         if spec is None:
             continue
-        for place in list(spec.submodule_search_locations or []) or [spec.origin]:
+        places: list[str | None] = list(spec.submodule_search_locations or []) or [spec.origin]
+        for place in places:
             if not place or not os.path.exists(place):
                 continue
             paths.append(place)
@@ -156,10 +179,10 @@ def read_paths(packages=(), forbid=(), base=True) -> list[tuple[str, int]]:  # n
     return out
 
 
-def open_paths(entries) -> list[tuple[int, bool, str, int]]:
+def open_paths(entries: "Iterable[tuple[str, int]]") -> "list[OpenPath]":
     """(O_PATH descriptor, is a folder, path, rights) of each (path, rights), so that rules can
     be added later, e.g. after a fork."""
-    out = []
+    out: list[OpenPath] = []
     if not LINUX:
         return out
     for path, rights in entries:
@@ -175,7 +198,8 @@ def _top_name(path: str) -> str:
     return os.path.basename(path).split(".")[0].split("-")[0]
 
 
-def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
+def _landlock(abi: int, read_fds: "Iterable[OpenPath]", scratch: str,
+              forbid: "set[str] | frozenset[str]" = frozenset()) -> "Isolation":
     rules = [(fd, is_dir, rights) for fd, is_dir, path, rights in read_fds
              if rights == FS_READ_DIR or _top_name(path) not in forbid]
     opened = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in (scratch, "/dev/null")]
@@ -191,7 +215,7 @@ def _landlock(abi: int, read_fds, scratch: str, forbid=frozenset()) -> dict:
     }
 
 
-def _restrict(abi: int, rules) -> None:
+def _restrict(abi: int, rules: "Iterable[tuple[int, bool, int]]") -> None:
     """One Landlock layer on this thread: every file right, TCP and (ABI 6) the scopes handled;
     ``rules``: (O_PATH descriptor, is a folder, rights) of what stays allowed."""
     fs = _fs_rights(abi)
@@ -203,15 +227,15 @@ def _restrict(abi: int, rules) -> None:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
     try:
         # one rule structure and one set of C arguments for all (up to a few hundred) rules
-        attr = _PathBeneath(0, -1)
-        call = (ctypes.c_long(SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(attr),
+        rule = _PathBeneath(0, -1)
+        call = (ctypes.c_long(SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule),
                 ctypes.c_uint32(0))
         syscall = _libc.syscall
         for fd, is_dir, rights in rules:
             rights &= fs if is_dir else fs & FILE_RIGHTS
             if not rights:
                 continue
-            attr.allowed_access, attr.parent_fd = rights, fd
+            rule.allowed_access, rule.parent_fd = rights, fd
             if syscall(*call) < 0:
                 raise OSError(ctypes.get_errno(), "landlock_add_rule")
         if _libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) < 0:
@@ -221,7 +245,7 @@ def _restrict(abi: int, rules) -> None:
 
 
 # -- a fork server's first layer ---------------------------------------------------------------
-def restrict_fork_server(read_fds, scratch_root: str) -> bool:
+def restrict_fork_server(read_fds: "list[OpenPath]", scratch_root: str) -> bool:
     """Confine a fork server with a first Landlock layer that every child inherits: read the
     paths of ``read_fds``, read and write under ``scratch_root`` (where each child's scratch
     folder will be). A child then adds a second layer of a few rules: broad folders that hold
@@ -247,7 +271,7 @@ def restrict_fork_server(read_fds, scratch_root: str) -> bool:
     return True
 
 
-def _cover(paths, avoid: str):
+def _cover(paths: "Iterable[str]", avoid: str) -> list[str] | None:
     """The fewest folders (and files) holding every one of ``paths``, none of them ``avoid`` or
     a folder above it: for each path its highest folder not on ``avoid``'s way from ``/``.
     None when a path is ``avoid``, above it or inside it (nothing can hold it)."""
@@ -257,7 +281,7 @@ def _cover(paths, avoid: str):
     while os.path.dirname(folder) != folder:
         folder = os.path.dirname(folder)
         above.add(folder)
-    out = set()
+    out: set[str] = set()
     for path in paths:
         real = os.path.realpath(path)
         if real.startswith(inside + "/"):
@@ -280,7 +304,7 @@ def _drop_capabilities() -> list[str]:
     and emptying the bounding set need CAP_SETPCAP, which some containers withhold: what could
     not be done is returned (no_new_privs and the refused exec keep capabilities from coming
     back through a program anyway); emptying the process's own sets must succeed."""
-    missing = []
+    missing: list[str] = []
     if _libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0) != 0:
         missing.append("securebits (no CAP_SETPCAP): root's capability rules are not locked off")
     last = _cap_last()
@@ -303,7 +327,7 @@ def _cap_last() -> int:
                 _probed["cap_last"] = int(handle.read())
         except (OSError, ValueError):
             _probed["cap_last"] = 63
-    return _probed["cap_last"]
+    return int(_probed["cap_last"])
 
 
 def _switch_user(uid: int) -> None:
@@ -313,7 +337,7 @@ def _switch_user(uid: int) -> None:
 
 
 # -- all together ------------------------------------------------------------------------------
-def set_limits(cfg) -> None:
+def set_limits(cfg: "dict[str, Any]") -> None:
     mem = cfg.get("memory_mb")
     if mem:
         resource.setrlimit(resource.RLIMIT_AS, (mem << 20, mem << 20))
@@ -338,7 +362,7 @@ def die_with_parent(parent: int) -> None:
         os._exit(70)
 
 
-def _close(fds: list) -> None:
+def _close(fds: list[int]) -> None:
     """Close ``fds``, one ``close_range`` per run of consecutive numbers (a fork server's ~280
     come in a few runs: a few system calls instead of one each)."""
     fds = sorted(fds)
@@ -362,9 +386,10 @@ def warm(drop_capabilities: bool = False) -> None:
         _probed["capabilities"] = _drop_capabilities()
 
 
-def confine(cfg, read_fds=None) -> dict:  # noqa: C901 - ratchet: split when next changed
+def confine(cfg: "dict[str, Any]",  # noqa: C901 - ratchet: split when next changed
+            read_fds: "list[OpenPath] | None" = None) -> "Isolation":
     """Apply everything; ``read_fds`` from ``open_paths`` (computed here when None)."""
-    missing = []
+    missing: list[str] = []
     if not LINUX:  # no kernel confinement here: limits only, and say so
         set_limits(cfg)
         if os.geteuid() != 0:
@@ -389,7 +414,7 @@ def confine(cfg, read_fds=None) -> dict:  # noqa: C901 - ratchet: split when nex
     elif cfg.get("extra_allow"):  # a fork server's: add the packages only this child may use
         read_fds = read_fds + open_paths(read_paths(cfg["extra_allow"], cfg.get("forbid", ()), base=False))
     set_limits(cfg)
-    info = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
+    info: Isolation = {"landlock": abi, "filesystem": "none", "network": "none", "signals": "none",
             "processes": "none", "user": "same-user", "memory": "rlimit-as"}
     if root and abi:
         missing += _probed["capabilities"] if "capabilities" in _probed else _drop_capabilities()

@@ -26,6 +26,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from grader.sandbox import cleanup
 from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister, temp_folder
@@ -39,12 +41,13 @@ class ForkServerError(RuntimeError):
 
 
 class ForkServer:
-    def __init__(self, allow=(), limits: Limits = Limits()):
+    def __init__(self, allow: Iterable[object] = (), limits: Limits = Limits()) -> None:
         self.allow = tuple(m for m in allow if isinstance(m, str))
         self.limits = limits
-        self.pid = self.proc = None
+        self.pid: int | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.layered = False
-        self.loaded: frozenset = frozenset()  # top-level names of the modules in the zygote's memory
+        self.loaded: frozenset[str] = frozenset()  # top-level names of the modules in the zygote's memory
         # every child's folder is made in here: the zygote's own Landlock layer allows it, each
         # child's layer only its own scratch folder inside (see confine.restrict_fork_server)
         self.root = temp_folder("forks")
@@ -56,9 +59,9 @@ class ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock = ours
         try:
-            self.proc = subprocess.Popen(
+            self.proc = proc = subprocess.Popen(
                 [sys.executable, "-I", str(CHILD), "--zygote", str(os.getpid()), *PRELOAD],
-                stdin=theirs,
+                stdin=theirs.fileno(),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
@@ -67,7 +70,7 @@ class ForkServer:
             )
         finally:
             theirs.close()
-        self.pid = self.proc.pid
+        self.pid = proc.pid
         self._buffer = b""
         try:
             self._sock.sendall((json.dumps({"allow": list(self.allow), "preload": list(self.allow),
@@ -92,7 +95,7 @@ class ForkServer:
             self.proc = None
         self._sock.close()
 
-    def _reply(self, timeout: float) -> dict:
+    def _reply(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
@@ -104,12 +107,12 @@ class ForkServer:
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
-            reply = json.loads(line)
+            reply: object = json.loads(line)
         except ValueError:
             return {}
         return reply if isinstance(reply, dict) else {}
 
-    def fork(self, fds) -> int:
+    def fork(self, fds: Iterable[int]) -> int:
         """A new child of the zygote holding ``fds`` (requests, stdout, stderr, results); a
         zygote that has died is started again."""
         if self.proc is None or self.proc.poll() is not None:
@@ -124,7 +127,8 @@ class ForkServer:
             raise ForkServerError("the fork server could not fork")
         return pid
 
-    def sandbox(self, source: str, filename: str, forbid=(), allow=()) -> ForkedSandbox:
+    def sandbox(self, source: str, filename: str, forbid: Iterable[str] = (),
+                allow: Iterable[str] = ()) -> ForkedSandbox:
         forbid, allow = set(forbid), set(allow)
         if not set(self.allow) <= allow - forbid:
             raise ValueError(
@@ -154,17 +158,17 @@ class ForkServer:
                 pass
         cleanup.remove_or_report(self.root, "the fork server's folder")
 
-    def __enter__(self):
+    def __enter__(self) -> ForkServer:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 class ForkedSandbox(Sandbox):
     """A ``Sandbox`` whose child is forked by a ``ForkServer`` (same confinement)."""
 
-    def __init__(self, server: ForkServer, *args, **kwargs):
+    def __init__(self, server: ForkServer, *args: Any, **kwargs: Any) -> None:
         self._server = server
         super().__init__(*args, **kwargs)
 

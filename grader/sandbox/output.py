@@ -8,21 +8,23 @@ without decoding the dropped part: the child's file-size limit bounds it).
 from __future__ import annotations
 
 import os
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 _CONTINUATION = [bytes([b]) for b in range(0x80, 0xC0)]  # UTF-8 bytes that start no character
 
 
-def tail(handle, limit: int) -> str:
+def tail(handle: BinaryIO, limit: int) -> str:
     """The last ``limit`` bytes or so of a binary file, from a line start, with a note of the rest."""
     handle.flush()
     size = handle.seek(0, os.SEEK_END)
     if size <= limit:
         handle.seek(0)
-        return handle.read().decode("utf-8", "replace")
+        whole: bytes = handle.read()
+        return whole.decode("utf-8", "replace")
     start = size - limit
     handle.seek(start)
-    data = handle.read()
+    data: bytes = handle.read()
     newline = data.find(b"\n")
     if 0 <= newline < len(data) - 1:
         start += newline + 1
@@ -36,7 +38,7 @@ def tail(handle, limit: int) -> str:
     return f"... {dropped:,} characters before this were dropped\n" + data.decode("utf-8", "replace")
 
 
-def _characters(handle, end: int) -> int:
+def _characters(handle: BinaryIO, end: int) -> int:
     """How many UTF-8 characters the first ``end`` bytes of the file hold."""
     handle.seek(0)
     count, left = 0, end

@@ -21,8 +21,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
+from typing import Any, BinaryIO, Literal, Protocol
 
 from grader.sandbox import cgroups, cleanup, replies
 
@@ -30,6 +33,8 @@ CHILD = Path(__file__).with_name("child.py")
 OUTPUT_LIMIT = 4000  # characters of captured stdout/stderr kept for feedback
 SANDBOX_UIDS = (200_000, 100_000)  # (first, count): fallback uids when root has no Landlock
 _serial = 0
+Failure = Literal["import", "missing", "timeout", "crash", "garbled"]  # why a task's calls gave no results
+Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None  # what signal.signal returns
 
 
 def _sandbox_uid() -> int:
@@ -54,7 +59,7 @@ def landlock_abi() -> int:
 
 
 _ABI: int | None = None
-_TEMP: list = []  # [the folder that holds each child's folder, or None for the usual temp folder]
+_TEMP: list[str | None] = []  # [the folder that holds each child's folder, or None for the usual temp folder]
 SHM = "/dev/shm"
 
 
@@ -81,7 +86,7 @@ def temp_folder(kind: str, where: str | None = None) -> str:
     return tempfile.mkdtemp(prefix=f"gradquiz-{kind}-{os.getpid()}-", dir=where)
 
 
-_SWEPT: set = set()
+_SWEPT: set[tuple[str, str]] = set()
 
 
 def _is_tmpfs(path: str) -> bool:
@@ -105,18 +110,22 @@ class Limits:
 class Run:
     """What one task's calls gave: per-point results, or why there are none."""
 
-    results: list[dict] | None = None
-    failure: str | None = None  # "import" | "missing" | "timeout" | "crash" | "garbled"
-    detail: dict = field(default_factory=dict)
+    results: list[dict[str, Any]] | None = None
+    failure: Failure | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 # -- every open sandbox, for the signal handlers ----------------------------------------------
-_OPEN: dict[int, Sandbox] = {}
-_PREVIOUS: dict[int, object] = {}
+class _Open(Protocol):  # a sandbox or fork server: what the signal handlers need of it
+    def _emergency(self) -> None: ...
+
+
+_OPEN: dict[int, _Open] = {}
+_PREVIOUS: dict[int, Handler] = {}
 _CAUGHT = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-def _register(sandbox) -> None:
+def _register(sandbox: _Open) -> None:
     _OPEN[id(sandbox)] = sandbox
     if not _PREVIOUS and threading.current_thread() is threading.main_thread():
         for sig in _CAUGHT:
@@ -124,7 +133,7 @@ def _register(sandbox) -> None:
                 _PREVIOUS[sig] = signal.signal(sig, _on_signal)
 
 
-def _unregister(sandbox) -> None:
+def _unregister(sandbox: _Open) -> None:
     _OPEN.pop(id(sandbox), None)
     if not _OPEN and _PREVIOUS and threading.current_thread() is threading.main_thread():
         for sig, previous in _PREVIOUS.items():
@@ -132,7 +141,7 @@ def _unregister(sandbox) -> None:
         _PREVIOUS.clear()
 
 
-def _on_signal(sig, frame):
+def _on_signal(sig: int, frame: FrameType | None) -> None:
     """Kill every child and remove its files; then do what the grader did before (raise
     KeyboardInterrupt for SIGINT), or die of the signal (exit status 128 + sig)."""
     for sandbox in list(_OPEN.values()):
@@ -152,16 +161,17 @@ def _on_signal(sig, frame):
 class Sandbox:
     """One submission's child process; ``run`` one task at a time; always ``close``."""
 
-    def __init__(self, source: str, filename: str, forbid=(), limits: Limits = Limits(), allow=()):
+    def __init__(self, source: str, filename: str, forbid: Iterable[object] = (), limits: Limits = Limits(),
+                 allow: Iterable[object] = ()) -> None:
         self.source, self.filename, self.limits = source, filename, limits
         self.forbid = [m for m in forbid if isinstance(m, str)]
         self.allow = [m for m in allow if isinstance(m, str) and m not in self.forbid]
         self.module = _module_name(filename)
         self.pid: int | None = None
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.import_failure: Run | None = None
-        self._isolation: dict | None = None
-        self._cgroup = None
+        self._isolation: dict[str, Any] | None = None
+        self._cgroup: cgroups.Cgroup | None = None
         spare = _SPARE[0].claim(limits) if _SPARE and type(self) is Sandbox else None
         if spare is None:
             self._tmp = Path(temp_folder("child", self._temp_dir()))
@@ -175,6 +185,7 @@ class Sandbox:
             _register(self)
             _unregister(spare)
         self._ready = False
+        self._returncode: int | None = None
         try:
             if spare is None:
                 self.start()
@@ -187,6 +198,7 @@ class Sandbox:
     # -- life cycle -------------------------------------------------------------
     def start(self) -> None:
         scratch, uid = self._launch()
+        assert self.pid is not None  # _launch started the child
         self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
         self._configure(scratch, uid)
 
@@ -213,7 +225,7 @@ class Sandbox:
         """Send the started child its config: the submission, what it may import, its limits."""
         self._buffer = bytearray()
         self._ready = self._confined = False
-        self._unconfined = None
+        self._unconfined: dict[str, Any] | None = None
         config = {
             "source": self.source,
             "filename": self.filename,
@@ -226,7 +238,7 @@ class Sandbox:
             "uid": uid,
             "memory_cgroup": self._cgroup.kind if self._cgroup else None,
         }
-        self._config_sent = self._write(config, self.limits.import_timeout)
+        self._write(config, self.limits.import_timeout)  # a child that never reads shows on its first reply
 
     def _temp_dir(self) -> str | None:
         """The folder this child's folder is made in (None: the usual temp folder)."""
@@ -268,10 +280,10 @@ class Sandbox:
         if self._cgroup:
             self._cgroup.remove(0.5)
 
-    def __enter__(self):
+    def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _kill(self) -> None:
@@ -299,14 +311,14 @@ class Sandbox:
 
     # -- protocol ---------------------------------------------------------------
     @property
-    def isolation(self) -> dict:
+    def isolation(self) -> dict[str, Any]:
         """What the kernel enforced on this child (see ``grader.sandbox``); read from the
         child's first line, which it writes before the submission runs."""
         if not self._confined and self.pid is not None:
             self._read_isolation()
         return dict(self._isolation or {"error": "the sandbox child did not start"})
 
-    def _read_isolation(self):
+    def _read_isolation(self) -> Literal[True] | dict[str, Any] | None:
         """True once the child has said how it is confined; else the failed reply (None or
         an ``import_error`` when it could not confine itself)."""
         if self._confined:
@@ -322,7 +334,7 @@ class Sandbox:
         self._isolation, self._confined = reply["isolation"], True
         return True
 
-    def run(self, function: str, call: str, points: list, timeout: float) -> Run:
+    def run(self, function: str, call: str, points: list[Any], timeout: float) -> Run:
         """Call ``function`` at every point; never raises for anything the student did."""
         failed = self._loaded()
         if failed:
@@ -336,7 +348,7 @@ class Sandbox:
             return Run(failure="missing")
         return Run(results=reply["results"])
 
-    def run_each(self, function: str, call: str, points: list, timeout: float, parts: int = 0) -> Run:
+    def run_each(self, function: str, call: str, points: list[Any], timeout: float, parts: int = 0) -> Run:
         """``run`` in one request whose calls the child answers one by one, all within
         ``timeout``: a timeout's ``detail`` says how many calls returned (``done``) and when
         the last of them did (``elapsed``, seconds after the request)."""
@@ -344,12 +356,12 @@ class Sandbox:
         if failed:
             return failed
         start = time.monotonic()
-        request = {"function": function, "call": call, "points": points, "each": True}
+        request: dict[str, Any] = {"function": function, "call": call, "points": points, "each": True}
         if parts:  # each call returns that many arrays (child.py: _to_parts)
             request["parts"] = parts
         if not self._write(request, timeout):
             return self._crashed(timeout)
-        results: list = []
+        results: list[dict[str, Any]] = []
         last = start
         for done in range(len(points)):
             reply = self._read(max(start + timeout - time.monotonic(), 1e-3), "results", 1)
@@ -378,7 +390,7 @@ class Sandbox:
             self._ready = True
         return None
 
-    def _failed_import(self, reply) -> Run:
+    def _failed_import(self, reply: dict[str, Any] | None) -> Run:
         if reply is None:
             timed_out, garbled = self._timed_out, self._garbled
             self._kill()
@@ -403,7 +415,7 @@ class Sandbox:
             return Run(failure="timeout", detail={"timeout": timeout})
         return Run(failure="crash", detail={"returncode": self._returncode})
 
-    def _write(self, message, timeout: float) -> bool:
+    def _write(self, message: dict[str, Any], timeout: float) -> bool:
         """Write without blocking, under ``timeout``: a child that never reads cannot hang us."""
         data = (json.dumps(message) + "\n").encode()
         deadline = time.monotonic() + timeout
@@ -424,7 +436,7 @@ class Sandbox:
                 return False
         return True
 
-    def _read(self, timeout: float, expect: str, points: int = 0):
+    def _read(self, timeout: float, expect: replies.Expect, points: int = 0) -> dict[str, Any] | None:
         """One reply of the expected schema, or None on timeout, exit or garbage (then
         ``_timed_out`` or ``_garbled`` says which)."""
         deadline = time.monotonic() + timeout
@@ -466,7 +478,7 @@ class Sandbox:
         return _tail(self._out), _tail(self._err)
 
 
-_SPARE: list = []  # the child ``spare.prestart`` started for the next Sandbox (``Spare.claim``), if any
+_SPARE: list[Any] = []  # the spare.Spare (it imports this module) prestart started for the next Sandbox, if any
 
 
 def _wait_for_eof(fd: int, timeout: float) -> None:
@@ -481,17 +493,17 @@ def _wait_for_eof(fd: int, timeout: float) -> None:
             return
 
 
-def _private_file(path: Path):
+def _private_file(path: Path) -> BinaryIO:
     return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), "w+b")
 
 
-def _tail(handle) -> str:
+def _tail(handle: BinaryIO) -> str:
     from grader.sandbox.output import tail
 
     return tail(handle, OUTPUT_LIMIT)
 
 
-def _child_env() -> dict:
+def _child_env() -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "LC_", "LANG"))}
     keep.update(
         PATH="/usr/bin:/bin",

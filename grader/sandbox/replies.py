@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any, Literal
 
+Expect = Literal["isolation", "ready", "results"]  # what the parent waits for
 MAX_REPLY = 64 << 20  # bytes of one JSON line
 MAX_VALUES = 100_000  # numbers in one returned value (the child refuses bigger arrays)
 MAX_DIMS = 8
 ERROR_LIMITS = {"type": 100, "message": 1000, "text": 400}
 
 
-def _string(value, limit: int) -> bool:
+def _string(value: object, limit: int) -> bool:
     return isinstance(value, str) and len(value) <= limit
 
 
-def _error(value) -> bool:
+def _error(value: object) -> bool:
     if not isinstance(value, dict) or set(value) != {"type", "message", "line", "text"}:
         return False
     line = value["line"]
@@ -30,7 +32,7 @@ def _error(value) -> bool:
     return all(_string(value[k], limit) for k, limit in ERROR_LIMITS.items())
 
 
-def _item(value) -> bool:
+def _item(value: object) -> bool:
     """One call's result: {"ok": true, "shape", "data"[, "parts"]} or {"ok": false, "returned"|"error"}."""
     if not isinstance(value, dict) or type(value.get("ok")) is not bool:
         return False
@@ -52,7 +54,7 @@ def _item(value) -> bool:
     return all(type(v) is float or type(v) is int for v in data)
 
 
-def _parts(parts, data) -> bool:
+def _parts(parts: object, data: object) -> bool:
     """The shapes of several returned arrays, flattened one after another into ``data``."""
     if not isinstance(parts, list) or not 0 < len(parts) <= 64 or not isinstance(data, list):
         return False
@@ -64,7 +66,7 @@ def _parts(parts, data) -> bool:
     return sum(math.prod(shape) for shape in parts) == len(data)
 
 
-def _isolation(value) -> bool:
+def _isolation(value: object) -> bool:
     if not isinstance(value, dict) or len(value) > 20:
         return False
     for key, item in value.items():
@@ -78,7 +80,7 @@ def _isolation(value) -> bool:
     return True
 
 
-def valid(reply, expect: str, points: int = 0) -> bool:
+def valid(reply: object, expect: Expect, points: int = 0) -> bool:
     """Is ``reply`` a well-formed answer of the kind the parent waits for?
 
     ``expect``: "isolation" (the first line), "ready" (after loading the file) or "results"
@@ -112,22 +114,22 @@ def _within_budget(line: bytes, points: int) -> bool:
     return line.count(b",") <= 64 + ISOLATION_CHARS + items * (MAX_VALUES + MAX_DIMS + STRINGS_PER_ITEM)
 
 
-def parse(line: bytes, expect: str, points: int = 0):
+def parse(line: bytes, expect: Expect, points: int = 0) -> dict[str, Any] | None:
     """The reply in ``line``, or None when it is not valid JSON of the expected schema."""
     if len(line) > MAX_REPLY or not _within_budget(line, points):
         return None
     try:
-        reply = json.loads(line)
+        reply: dict[str, Any] = json.loads(line)
     except (ValueError, RecursionError, MemoryError, UnicodeDecodeError):
         return None
     if not valid(reply, expect, points):
         return None
     if b"\\ud" in line.lower() or b"\xed" in line:  # a lone surrogate, escaped or raw
-        reply = _no_surrogates(reply)
+        reply = {_no_surrogates(k): _no_surrogates(v) for k, v in reply.items()}
     return reply
 
 
-def _no_surrogates(value):
+def _no_surrogates(value: Any) -> Any:  # JSON data: the same shape, its strings mended
     """Strings with lone surrogates (from a student's error message) written as \\udXXX:
     as they are, no report with them can be printed or encoded as UTF-8."""
     if isinstance(value, str):

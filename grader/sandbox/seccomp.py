@@ -14,7 +14,8 @@ import struct
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 PR_SET_PDEATHSIG, PR_SET_SECCOMP = 1, 22
-_made: list = []  # the program's instructions, once made
+_Instruction = bytes | tuple[int, int]  # an instruction, or (sign, jump) of one comparing with the pid
+_made: list[_Instruction] = []  # the program's instructions, once made
 
 AUDIT_ARCH_X86_64 = 0xC000003E
 DENIED = {  # x86_64 numbers; errno EPERM unless named (EAGAIN: "can't start new thread")
@@ -67,7 +68,7 @@ ARG_DENIED = {"fcntl": (72, 24, (8, 15)), "ioctl": (16, 24, (0x8901, 0x8902))}
 PR_SET_PDEATHSIG_NR, SIGKILL = 157, 9  # prctl: the death signal may only be set to SIGKILL
 
 
-def _bpf(code, k, jt=0, jf=0):
+def _bpf(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
 
 
@@ -75,35 +76,36 @@ LD_ABS, JEQ, JGE, RET = 0x20, 0x15, 0x35, 0x06
 ALLOW, KILL = 0x7FFF0000, 0x80000000
 
 
-def _errno(value):
+def _errno(value: int) -> int:
     return 0x00050000 | value
 
 
 def seccomp_program(pid: int) -> bytes:
     """The filter: allow everything except the calls above; signals, limits and scheduling
     only for ``pid`` itself (``kill`` also to its own group, 0 or -pid)."""
-    return b"".join(part if type(part) is bytes else _bpf(JEQ, part[0] * pid, part[1], 0) for part in program())
+    return b"".join(part if isinstance(part, bytes) else _bpf(JEQ, part[0] * pid, part[1], 0) for part in program())
 
 
-def program() -> list:
+def program() -> list[_Instruction]:
     """The filter's instructions, those comparing with the pid as (sign, jump) to fill in: made
     once per process (a fork server's children inherit them) instead of once per child."""
     if _made:
         return _made
     pid = _PID
-    prog = [_bpf(LD_ABS, 4), _bpf(JEQ, AUDIT_ARCH_X86_64, 1, 0), _bpf(RET, KILL), _bpf(LD_ABS, 0),
+    prog: list[_Instruction] = [_bpf(LD_ABS, 4), _bpf(JEQ, AUDIT_ARCH_X86_64, 1, 0), _bpf(RET, KILL), _bpf(LD_ABS, 0),
             _bpf(JGE, 0x40000000, 0, 1), _bpf(RET, _errno(errno.EPERM))]  # no x32 calls
     for name, nr in DENIED.items():
         prog += [_bpf(JEQ, nr, 0, 1), _bpf(RET, _errno(errno.EAGAIN if name in AGAIN else errno.EPERM))]
     for name, nr in SELF_ONLY.items():
-        values = [pid] + {"group": [0, -pid], "zero": [0]}.get(ALSO.get(name), [])
+        also: dict[str, list[int | _Pid]] = {"group": [0, -pid], "zero": [0]}
+        values: list[int | _Pid] = [pid, *also.get(ALSO.get(name, ""), [])]
         checks = [_bpf(JEQ, v, len(values) - i, 0) if not isinstance(v, _Pid) else (v.sign, len(values) - i)
                   for i, v in enumerate(values)]
         block = [_bpf(LD_ABS, 16), *checks, _bpf(RET, _errno(errno.EPERM)), _bpf(RET, ALLOW)]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]
-    for _name, (nr, offset, values) in ARG_DENIED.items():
-        checks = [_bpf(JEQ, v, len(values) - i, 0) for i, v in enumerate(values)]
-        block = [_bpf(LD_ABS, offset), *checks, _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
+    for _name, (nr, offset, allowed) in ARG_DENIED.items():
+        arg_checks = [_bpf(JEQ, v, len(allowed) - i, 0) for i, v in enumerate(allowed)]
+        block = [_bpf(LD_ABS, offset), *arg_checks, _bpf(RET, ALLOW), _bpf(RET, _errno(errno.EPERM))]
         prog += [_bpf(JEQ, nr, 0, len(block)), *block]
     # prctl(PR_SET_PDEATHSIG, sig): only SIGKILL, so the child cannot outlive a killed grader
     block = [_bpf(LD_ABS, 16), _bpf(JEQ, PR_SET_PDEATHSIG, 0, 2), _bpf(LD_ABS, 24),
@@ -117,10 +119,10 @@ def program() -> list:
 class _Pid:
     """The pid, or minus it, in the filter's template."""
 
-    def __init__(self, sign: int):
+    def __init__(self, sign: int) -> None:
         self.sign = sign
 
-    def __neg__(self):
+    def __neg__(self) -> "_Pid":
         return _Pid(-self.sign)
 
 

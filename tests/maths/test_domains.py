@@ -3,6 +3,7 @@ inverse trigonometry), where they fail, and the far points where a hidden differ
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
 
 from grader.maths.domains import MAX_FAR, box_of, failing, far_points, holds, real_mask, unpack, walk, wider_boxes
@@ -34,6 +35,10 @@ def test_where_a_guard_fails():
     assert failing(guards, (x, y), (two, one)) is None and holds(guards, (x, y), (two, one))
     assert failing(guards, (x, y), (zero, one)) == "sqrt(x - 1)"
     assert failing(guards, (x, y), (two, -one)) == "log(y)" and not holds(guards, (x, y), (two, -one))
+    assert failing(guards, (x, y), (2, 1)) is None and failing(guards, (x, y), (2.5, 1.0)) is None  # plain numbers
+    assert failing(guards, (x, y), (0, 1)) == "sqrt(x - 1)" and failing(guards, (x, y), (2, -1)) == "log(y)"
+    assert failing(guards, (x, y), (np.int64(2), np.float64(0.5))) is None
+    assert failing(guards, (x, y), (10**400, 1)) is None and failing(guards, (x, y), (-(10**400), 1)) == "sqrt(x - 1)"
     mask = real_mask(guards, (x, y), [(2, 1), (0, 1), (2, -1), (1, 1e-3)], evaluate)
     assert mask.tolist() == [True, False, False, True]
 

@@ -34,6 +34,8 @@ def test_format_math_reads_as_typed():
     assert format_math(sympy.exp(2 * x)) == "exp(2*x)"
     assert format_math(sympy.E) == "e"
     assert format_math(sympy.Max(0, x)) == "relu(x)" and format_math(sympy.Max(0, x - 1)) == "relu(x - 1)"
+    assert format_math(sympy.Max(1, x)) == "max(1, x)" and format_math(sympy.Min(1, x)) == "min(1, x)"
+    assert format_math(sympy.Max(0, x, sympy.Symbol("y"))) == "max(0, x, y)"
     assert format_math(sympy.Abs(x)) == "abs(x)"
     assert format_math(3) == "3" and format_math(Fraction(1, 2)) == "1/2"
     with pytest.raises(TypeError):

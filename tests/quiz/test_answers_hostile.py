@@ -68,11 +68,10 @@ SCORED = {  # an answers file's text -> the feedback each answered question star
         {},
     ),
     "odd_yaml_types": (
-        "quiz: hq\nanswers: {num: !!binary aGVsbG8=, expr: 2001-12-14, rises: !!set {a, b}, pick: {a: 1}}\n",
+        "quiz: hq\nanswers: {num: !!binary aGVsbG8=, expr: 2001-12-14, pick: {a: 1}}\n",
         {
             "num": "could not read your answer: expected one answer, got b'hello'",
             "expr": "could not read your answer: expected one answer, got datetime",
-            "rises": "could not read your answer: expected one answer, got {'a': None, 'b': None}",
             "pick": "could not read your answer: expected one answer, got {'a': 1}",
         },
     ),
@@ -95,6 +94,13 @@ REFUSED = {  # an answers file's text -> the one line on stderr ({path} is the f
                                  "{path}:2: an alias refers to an item that contains it (a loop)"),
     "a_list_that_contains_itself": ("quiz: hq\nanswers: {num: &l [1, *l]}\n",
                                     "{path}:2: an alias refers to an item that contains it (a loop)"),
+    "a_set_for_an_answer": ("quiz: hq\nanswers: {num: 1, rises: !!set {a, b}}\n",
+                            "{path}:2: invalid value: the tag '!!set' is not read here (write a plain list or mapping)"),
+    "an_unknown_tag": ("quiz: hq\nanswers:\n  num: !foo 3\n",
+                       "{path}:3: invalid value: could not determine a constructor for the tag '!foo'"),
+    "a_python_object_in_a_list": ("quiz: hq\nanswers: {num: !!python/object/apply:os.system [echo]}\n",
+                                  "{path}:2: invalid value: could not determine a constructor for the tag "
+                                  "'tag:yaml.org,2002:python/object/apply:os.system'"),
     "a_file_over_1_mb": ("quiz: hq\nanswers: {num: '" + "1" * (1 << 20) + "'}\n",
                          "{path}: the answers file is too large (1024 KB; at most 1024 KB)"),
 }

@@ -127,3 +127,16 @@ def test_delivery_needs_no_typer():
 
     code = "import sys, grader.reports.delivery, grader.reports.outputs; assert 'typer' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent)
+
+
+def test_report_formats_are_named_once_and_checked_where_they_come_in(tmp_path):
+    from grader.errors import GradquizError
+    from grader.reports.outputs import FORMATS, report_format
+
+    assert FORMATS == ("text", "json", "junit", "gradescope", "classroom")
+    assert [report_format(name) for name in ("junit", "pdf", "")] == ["junit", None, None]
+    assert targets([f"gradescope:{tmp_path / 'results.json'}", "-"], "json") == [
+        ("gradescope", tmp_path / "results.json"), ("json", None)]
+    with pytest.raises(GradquizError, match=r"^unknown report format 'pdf' \(one of text, json, junit, gradescope, "
+                                            r"classroom\)$"):
+        targets(None, "pdf")
