@@ -191,6 +191,83 @@ def compile_expression(variables, expr) -> list:
     return program
 
 
+def compile_function(function, variables: int) -> list:
+    """The programs of a function made by ``numerics.lambdify`` (of a list, nested or not, or of
+    one expression), read from its very source: one program per entry, in order. ProgramError
+    when the source is not one ``return`` of whitelisted expressions."""
+    import inspect
+
+    try:
+        tree = ast.parse(inspect.getsource(function))
+    except (OSError, TypeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ProgramError("no source") from None
+    definition = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(definition, ast.FunctionDef) or len(definition.body) != 1 or not isinstance(
+            definition.body[0], ast.Return) or definition.body[0].value is None:
+        raise ProgramError("not one return")
+    names = {a.arg: i for i, a in enumerate(definition.args.args)}
+    if len(names) != variables:
+        raise ProgramError("arguments")
+    value = definition.body[0].value
+    entries = _flat(value) if isinstance(value, ast.List) else [value]
+    return [compile_text(entry, names) for entry in entries]
+
+
+def _flat(tree: ast.List) -> list:
+    return [e for item in tree.elts for e in (_flat(item) if isinstance(item, ast.List) else [item])]
+
+
+def compile_text(text, names: dict) -> list:
+    """The program of one expression's text (or its ``ast`` tree) over the variable ``names``
+    ({name: index}), the whitelist of ``_node``: ProgramError outside it."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body if isinstance(text, str) else text
+        program = _node(tree, names)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        if isinstance(exc, ProgramError):
+            raise
+        raise ProgramError("not an expression") from None
+    check(program, len(names))
+    return program
+
+
+def source(program, names: list) -> str:
+    """Python (NumPy) text of a checked program, variable i written ``names[i]``: the very
+    operations ``evaluate`` performs, for code that runs elsewhere (the sandbox's callables)."""
+    return ast.unparse(_tree(program, names))
+
+
+def _tree(node, names: list) -> ast.expr:  # noqa: C901 - one case per node
+    op, args = node[0], node[1:]
+    if op == "v":
+        return ast.Name(names[args[0]], ast.Load())
+    if op == "n":
+        value = args[0]
+        if type(value) is not bool and (value < 0 or math.copysign(1.0, value) < 0):
+            return ast.UnaryOp(ast.USub(), ast.Constant(-value))  # -(2), as the text was read
+        return ast.Constant(value)
+    if op == "c":
+        return _numpy_name(args[0])
+    if op in BINARY:
+        ops = {v: k for k, v in AST_BINARY.items()}
+        return ast.BinOp(_tree(args[0], names), ops[op](), _tree(args[1], names))
+    if op in UNARY:
+        return ast.UnaryOp({v: k for k, v in AST_UNARY.items()}[op](), _tree(args[0], names))
+    if op == "f":
+        function = ast.Name("abs", ast.Load()) if args[0] == "abs" else _numpy_name(args[0])
+        return ast.Call(function, [_tree(a, names) for a in args[1:]], [])
+    if op in ("max", "min"):
+        reducer = ast.Attribute(ast.Name("functools", ast.Load()), "reduce", ast.Load())
+        items = ast.List([_tree(a, names) for a in args], ast.Load())
+        return ast.Call(reducer, [_numpy_name("maximum" if op == "max" else "minimum"), items], [])
+    conditions, values = (ast.List([_tree(a, names) for a in part], ast.Load()) for part in args[:2])
+    return ast.Call(_numpy_name("select"), [conditions, values], [ast.keyword("default", _tree(args[2], names))])
+
+
+def _numpy_name(name: str) -> ast.Attribute:
+    return ast.Attribute(ast.Name("numpy", ast.Load()), name, ast.Load())
+
+
 def _node(tree: ast.AST, names: dict) -> list:
     if isinstance(tree, ast.Constant) and type(tree.value) in (int, float, bool):
         return ["n", tree.value]
