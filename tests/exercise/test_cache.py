@@ -264,9 +264,11 @@ print(json.dumps({"passed": report.passed, "sympy": sorted(m for m in sys.module
 """
 
 
-def test_a_warm_check_of_a_right_answer_imports_no_sympy(tmp_path):
+@pytest.mark.parametrize("name", BUNDLED)
+def test_a_warm_check_of_a_right_answer_imports_no_sympy(name, tmp_path):
+    """Every bundled exercise, the ML kinds' (exercise9) and the gradients over data (exercise10) too."""
     env = clean_env(GRADQUIZ_CACHE=tmp_path / "cache")
-    right = str(SOLUTIONS / "exercise4.py")
+    right = str(SOLUTIONS / f"{name}.py")
     runs = [subprocess.run([sys.executable, "-c", WARM_RIGHT, right], env=env, capture_output=True, text=True,
                            check=False, timeout=120) for _ in range(2)]
     cold, warm = (json.loads(r.stdout) for r in runs)
