@@ -16,7 +16,7 @@ turn, so load on the machine weighs on all of them alike):
 Prints the median wall time of each and its ratio to pytest. Goal: a warm check of a right
 answer at most 1.0x pytest, of a wrong one at most 1.5x.
 
-    python benchmarks/check_bench.py [--rounds 7] [--pytest PYTHON]
+    python benchmarks/check_bench.py [--rounds 7] [--pytest PYTHON] [--exercise exercise9]
 
 Figures (2026-12-04, 16:30 UTC, after main's lazy command start was merged; the 2-core machine
 shared with other runs, load average ~7-12, 9 rounds; wall times inflated, CPU times steadier):
@@ -54,7 +54,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RIGHT, WRONG = ROOT / "solutions" / "exercise1.py", ROOT / "solutions" / "exercise1_wrong.py"
+SOLUTIONS = ROOT / "solutions"
 TESTS = '''from exercise1 import derivative
 
 
@@ -97,12 +97,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--pytest", help="a Python with pytest installed (default: a venv of its own)")
+    parser.add_argument("--exercise", default="exercise1",
+                        help="the bundled exercise checked (solutions/NAME.py and NAME_wrong.py; default exercise1); "
+                             "the pytest row always runs the lesson's three asserts")
     args = parser.parse_args()
+    right, wrong = SOLUTIONS / f"{args.exercise}.py", SOLUTIONS / f"{args.exercise}_wrong.py"
     gradquiz = shutil.which("gradquiz")
     command = [gradquiz] if gradquiz else [sys.executable, "-m", "grader"]
     work = Path(tempfile.mkdtemp(prefix="gradquiz-bench-"))
     warm, cold = work / "warm-cache", work / "cold-cache"
-    shutil.copy(RIGHT, work / "exercise1.py")
+    shutil.copy(SOLUTIONS / "exercise1.py", work / "exercise1.py")
     (work / "test_exercise1.py").write_text(TESTS)
     base = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
     warm_env, cold_env = {**base, "GRADQUIZ_CACHE": str(warm)}, {**base, "GRADQUIZ_CACHE": str(cold)}
@@ -112,15 +116,15 @@ def main() -> None:
         shutil.rmtree(cold, ignore_errors=True)
 
     rows = {
-        "check right, warm cache": (command + ["check", str(RIGHT)], warm_env, None),
-        "check wrong, warm cache": (command + ["check", str(WRONG)], warm_env, None),
-        "check right, cold cache": (command + ["check", str(RIGHT)], cold_env, empty_cold),
-        "check wrong, cold cache": (command + ["check", str(WRONG)], cold_env, empty_cold),
-        "check right, no cache (off)": (command + ["check", str(RIGHT)], {**base, "GRADQUIZ_CACHE": "off"}, None),
-        "check wrong, no cache (off)": (command + ["check", str(WRONG)], {**base, "GRADQUIZ_CACHE": "off"}, None),
+        "check right, warm cache": (command + ["check", str(right)], warm_env, None),
+        "check wrong, warm cache": (command + ["check", str(wrong)], warm_env, None),
+        "check right, cold cache": (command + ["check", str(right)], cold_env, empty_cold),
+        "check wrong, cold cache": (command + ["check", str(wrong)], cold_env, empty_cold),
+        "check right, no cache (off)": (command + ["check", str(right)], {**base, "GRADQUIZ_CACHE": "off"}, None),
+        "check wrong, no cache (off)": (command + ["check", str(wrong)], {**base, "GRADQUIZ_CACHE": "off"}, None),
         "pytest, three asserts": ([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_exercise1.py"], base, None),
         'python -c "import numpy"': ([sys.executable, "-c", "import numpy"], base, None),
-        "library check right, warm": ([sys.executable, "-c", LIBRARY, str(RIGHT)], warm_env, None),
+        "library check right, warm": ([sys.executable, "-c", LIBRARY, str(right)], warm_env, None),
     }
     for cmd, env, before in rows.values():  # warm the file cache and the compiled entries
         timed(cmd, env, work, before)

@@ -9,6 +9,9 @@ reply, one array per parameter, and names a transposed or unsummed gradient by i
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 
 ARRAY_SLIPS = {
@@ -23,9 +26,10 @@ ARRAY_SLIPS = {
 }
 
 
-def arguments(task, x) -> list[dict]:
+def arguments(task: Any, x: Any) -> list[dict[str, Any]]:
     """One call's arguments: each parameter's entries in its shape, then the data arrays."""
-    out, start = [], 0
+    out: list[dict[str, Any]] = []
+    start = 0
     for _, shape in task.arrays:
         size = int(np.prod(shape))
         out.append({"array": np.asarray(x[start : start + size], dtype=float).reshape(shape).tolist()})
@@ -34,7 +38,8 @@ def arguments(task, x) -> list[dict]:
     return out
 
 
-def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None, str | None, str | None]:
+def fit(task: Any, data: np.ndarray, shape: tuple[int, ...],
+        parts: Any) -> tuple[np.ndarray | None, str | None, str | None]:
     """(the entries in order, or None), a shape problem's text and its mistake."""
     want = [s for _, s in task.arrays]
     got = [tuple(p) for p in parts] if parts is not None else [tuple(shape)]
@@ -71,7 +76,7 @@ def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None,
     return None, "the arrays returned do not have the parameters' shapes", "shape"
 
 
-def diagnose(task, points, values):
+def diagnose(task: Any, points: Any, values: np.ndarray) -> tuple[str, str] | None:
     """(note, sentence) for a missing 1/n or a softmax gradient without its one-hot term, or None."""
     from grader.maths.numerics import close
 
@@ -88,18 +93,19 @@ def diagnose(task, points, values):
     return None
 
 
-def _without_onehot(task, x):
+def _without_onehot(task: Any, x: np.ndarray) -> np.ndarray | None:
     """The gradient of f without its one-hot term at the rows of x: a compiled task's programs
     (no SymPy), else worked out from the SymPy task (``arraytasks``); None if it fails."""
     rows = getattr(task, "without_onehot_rows", None)
-    if callable(rows):
-        return rows(x)
-    from grader.exercise.arraytasks import without_onehot
+    if not callable(rows):
+        from grader.exercise.arraytasks import without_onehot
 
-    return without_onehot(task, x)
+        rows = functools.partial(without_onehot, task)
+    found: np.ndarray | None = rows(x)
+    return found
 
 
-def _returns(task) -> str:
+def _returns(task: Any) -> str:
     if task.kind.name == "function":
         return "f, a number"
     if len(task.arrays) == 1:
@@ -107,14 +113,14 @@ def _returns(task) -> str:
     return "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays)
 
 
-def missing(task) -> str:
+def missing(task: Any) -> str:
     return (
         f"Your file does not define a function named `{task.spec.function}`. Add "
         f"`def {task.spec.function}({task.arguments}):` returning {_returns(task)}."
     )
 
 
-def not_written(task) -> str:
+def not_written(task: Any) -> str:
     return (
         f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
         f"`raise NotImplementedError` with code that returns {_returns(task)}."

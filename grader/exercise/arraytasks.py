@@ -11,6 +11,8 @@ those calls and replies needs no SymPy and lives in ``grader.exercise.arraycalls
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import sympy
 
@@ -120,7 +122,7 @@ def entry_domains(domain: dict, arrays, loc, where) -> dict:
 _ALT: dict = {}  # task id(spec) -> lambdified gradient of f without its one-hot term
 
 
-def without_onehot_function(task):
+def without_onehot_function(task: Any) -> Any:
     """f's gradient with log_softmax(A) read as -log(sum(exp(A))) (the term the one-hot picks out
     left out), lambdified (what a compiled task stores as programs); None if it cannot be made."""
     import sympy

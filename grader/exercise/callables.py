@@ -13,6 +13,7 @@ pass (at compile time and again when a cached entry is read).
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from grader.maths import program
 
@@ -24,7 +25,7 @@ def names(n: int) -> list[str]:
     return [f"v{i}" for i in range(n)]
 
 
-def texts(programs: list, n: int) -> list[str]:
+def texts(programs: list[Any], n: int) -> list[str]:
     """Each program as NumPy source over ``names(n)``."""
     return [program.source(p, names(n)) for p in programs]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import keyword
+from collections.abc import Callable
 from typing import Any
 
 from grader.exercise import callables
@@ -35,7 +36,7 @@ class CompiledMethodTask:
     """A methods' task of a compiled exercise: the attributes of ``methods.MethodTask`` that
     grading and the pictures use; the SymPy expressions themselves from ``full``."""
 
-    def __init__(self, data: dict, owner: Any):
+    def __init__(self, data: dict[str, Any], owner: Any):
         import numpy as np
 
         self.entry, self.owner = data, owner
@@ -81,17 +82,17 @@ class CompiledMethodTask:
         return self.full.symbols
 
 
-def _value(p: list, *args: Any) -> Any:
+def _value(p: list[Any], *args: Any) -> Any:
     """A program at the arguments, as the lambdified expression is called: ``f(*x)``."""
     return program.evaluate(p, args)
 
 
-def _values(row: list, *args: Any) -> list:
+def _values(row: list[Any], *args: Any) -> list[Any]:
     """Programs at the arguments, as a lambdified list of expressions is called."""
     return [program.evaluate(p, args) for p in row]
 
 
-def _sources(kind: str, data: dict, n: int) -> list[str]:
+def _sources(kind: str, data: dict[str, Any], n: int) -> list[str]:
     if kind == "autodiff":
         return [callables.autodiff_source(text, data["variables"][0]) for text in data["texts"]]
     texts = callables.texts(data["sources"], n)
@@ -101,11 +102,12 @@ def _sources(kind: str, data: dict, n: int) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------ dump
-def dump_methods(task: Any, exercise: Any) -> dict:
+def dump_methods(task: Any, exercise: Any) -> dict[str, Any]:
     """The methods' keys; ProgramError when an expression has no program or a program's values
     differ from lambdify's (the exercise then keeps SymPy)."""
-    from grader.maths.numerics import lambdify
+    from grader.maths import numerics
 
+    lambdify: Callable[..., Any] = numerics.lambdify
     n = len(task.variables)
     if task.kind.name != "autodiff" and task.programs is None:
         raise program.ProgramError("a callable's source has no program")
@@ -121,7 +123,7 @@ def dump_methods(task: Any, exercise: Any) -> dict:
     return data
 
 
-def _restored(data: dict, task: Any) -> CompiledMethodTask:
+def _restored(data: dict[str, Any], task: Any) -> CompiledMethodTask:
     s = task.spec
     spec = {"id": s.id, "kind": s.kind, "function": s.function, "visibility": s.visibility,
             "points": float(s.points), "samples": int(s.samples), "timeout": float(s.timeout),
@@ -163,7 +165,7 @@ def _same(task: Any, restored: CompiledMethodTask) -> bool:
 
 
 # ------------------------------------------------------------------------------------ check
-def check_methods(task: dict) -> None:  # noqa: C901 - one rule a key
+def check_methods(task: dict[str, Any]) -> None:  # noqa: C901 - one rule a key
     """The methods' keys, in pure Python (an autodiff text passes the whitelist again)."""
     _fields(task, {"texts": list, "at": list, "h": list, "order": int, "lr": list, "steps": list, "uses": list,
                    "functions": list, "gradients": list})

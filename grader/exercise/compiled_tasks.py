@@ -63,16 +63,16 @@ class ArraySpec(TaskSpec):
 
 
 class Form(NamedTuple):
-    dump: Callable  # (loaded task, exercise) -> the form's own keys of the task's data
-    check: Callable  # (task data) -> None, or EntryError (the keys every form has are checked already)
-    task: Callable  # (validated task data, CompiledExercise) -> a task grading can use
+    dump: Callable[..., Any]  # (loaded task, exercise) -> the form's own keys of the task's data
+    check: Callable[..., Any]  # (task data) -> None, or EntryError (the keys every form has are checked already)
+    task: Callable[..., Any]  # (validated task data, CompiledExercise) -> a task grading can use
     kinds: tuple[str, ...] = ()  # kinds it serves beside those whose ``Kind.compiled`` names it
 
 
 class CompiledTask:
     """A task of a compiled exercise: the attributes of ``problem.Task`` that grading uses."""
 
-    def __init__(self, data: dict, owner: Any):
+    def __init__(self, data: dict[str, Any], owner: Any):
         import numpy as np
 
         self.entry, self.owner = data, owner  # the task's data in the entry (``data`` is problem.Task's)
@@ -81,8 +81,8 @@ class CompiledTask:
         self.variables = tuple(data["variables"])
         self.outputs, self.wrt, self.call = data["outputs"], data["wrt"], data["call"]
         self.line, self.hint = data["line"], data["hint"]
-        self.arrays: tuple = ()
-        self.data: tuple = ()  # array tasks: ((name, array), ...), passed after the parameters
+        self.arrays: tuple[Any, ...] = ()
+        self.data: tuple[Any, ...] = ()  # array tasks: ((name, array), ...), passed after the parameters
         self.bounds = np.array(data["bounds"], dtype=float).reshape(len(self.variables), 2)
         self.at = np.array(data["at"], dtype=float).reshape(len(data["at"]), len(self.variables))
 
@@ -96,16 +96,20 @@ class CompiledTask:
 
     def f_rows(self, x: np.ndarray) -> np.ndarray:
         """X (k, n), a point per row -> f at each point (k, m), as ``problem.Task.f_rows``."""
-        return program.run_rows(self.entry["f"], x, (self.outputs,))
+        found: np.ndarray = program.run_rows(self.entry["f"], x, (self.outputs,))
+        return found
 
     def reference_rows(self, x: np.ndarray) -> np.ndarray:
-        return program.run_rows(self.entry["reference"], x, self.shape)
+        found: np.ndarray = program.run_rows(self.entry["reference"], x, self.shape)
+        return found
 
     def f_numeric(self, x: Any) -> np.ndarray:
-        return self.f_rows(_one_row(x))[0]
+        found: np.ndarray = self.f_rows(_one_row(x))[0]
+        return found
 
     def reference_numeric(self, x: Any) -> np.ndarray:
-        return self.reference_rows(_one_row(x))[0]
+        found: np.ndarray = self.reference_rows(_one_row(x))[0]
+        return found
 
     @property
     def full(self) -> Any:
@@ -124,14 +128,15 @@ class CompiledTask:
     def symbols(self) -> Any:
         return self.full.symbols
 
-    def mistakes(self) -> dict | None:
+    def mistakes(self) -> dict[str, Any] | None:
         """{"alternatives": [[note, sentence, program]], "slips": [[note, sentence, up_to_constant,
         [program per entry]]]}, compiled (with SymPy) and stored the first time; None when one of
         them has no program (feedback then works them out with SymPy)."""
         if "mistakes" not in self.entry:
             self.entry["mistakes"] = compile_mistakes(self.full)
             self.owner.changed()
-        return self.entry["mistakes"]
+        found: dict[str, Any] | None = self.entry["mistakes"]
+        return found
 
 
 def _one_row(x: Any) -> np.ndarray:
@@ -141,7 +146,7 @@ def _one_row(x: Any) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- expressions
-def dump_expressions(task: Any, exercise: Any) -> dict:
+def dump_expressions(task: Any, exercise: Any) -> dict[str, Any]:
     """f and the reference as programs, trusted only where they give lambdify's values, bit for
     bit, at the task's points (ProgramError otherwise: the exercise keeps SymPy)."""
     f = [program.compile_expression(task.variables, e) for e in task.f]
@@ -149,7 +154,7 @@ def dump_expressions(task: Any, exercise: Any) -> dict:
     return _formula_keys(task, exercise, f, reference)
 
 
-def _formula_keys(task: Any, exercise: Any, f: list, reference: list) -> dict:
+def _formula_keys(task: Any, exercise: Any, f: list[Any], reference: list[Any]) -> dict[str, Any]:
     import numpy as np
 
     from grader.maths.numerics import sample_points
@@ -168,7 +173,7 @@ def _formula_keys(task: Any, exercise: Any, f: list, reference: list) -> dict:
             "call": task.call, "f": f, "reference": reference}
 
 
-def compile_mistakes(task: Any) -> dict | None:
+def compile_mistakes(task: Any) -> dict[str, Any] | None:
     """The programs of what ``feedback.diagnose`` compares a wrong answer with (SymPy task)."""
     from grader.exercise import feedback
 
@@ -182,12 +187,12 @@ def compile_mistakes(task: Any) -> dict | None:
     return {"alternatives": alternatives, "slips": slips}
 
 
-def _entries(variables: Any, expr: Any) -> list:
+def _entries(variables: Any, expr: Any) -> list[Any]:
     rows = expr.tolist() if hasattr(expr, "tolist") else [[expr]]
     return [program.compile_expression(variables, e) for row in rows for e in row]
 
 
-def check_expressions(task: dict, calls: tuple[str, ...] = CALLS, most: int = 50) -> None:
+def check_expressions(task: dict[str, Any], calls: tuple[str, ...] = CALLS, most: int = 50) -> None:
     """The keys of a formula task over n variables with m outputs."""
     _fields(task, {"outputs": int, "wrt": int, "bounds": list, "at": list, "call": str})
     n, m = len(task["variables"]), task["outputs"]
@@ -224,7 +229,7 @@ def check_expressions(task: dict, calls: tuple[str, ...] = CALLS, most: int = 50
 class ArrayTask(CompiledTask):
     """A compiled task over array parameters: the attributes ``problem.Task`` has for them too."""
 
-    def __init__(self, data: dict, owner: Any):
+    def __init__(self, data: dict[str, Any], owner: Any):
         import numpy as np
 
         super().__init__(data, owner)
@@ -241,9 +246,9 @@ class ArrayTask(CompiledTask):
         """f's gradient without its one-hot term at the rows of x (``arraycalls.diagnose``),
         compiled (with SymPy) and stored the first time; None when it has no program."""
         if "mistakes" not in self.entry:
-            from grader.exercise.arraytasks import without_onehot_function
+            from grader.exercise import arraytasks
 
-            function = without_onehot_function(self.full)
+            function = arraytasks.without_onehot_function(self.full)
             try:
                 made = None if function is None else program.compile_function(function, len(self.variables))
             except program.ProgramError:
@@ -251,14 +256,16 @@ class ArrayTask(CompiledTask):
             self.entry["mistakes"] = {"without_onehot": made}
             self.owner.changed()
         found = self.entry["mistakes"]["without_onehot"]
-        return None if found is None else program.values(found, x, len(found))
+        rows: np.ndarray | None = None if found is None else program.values(found, x, len(found))
+        return rows
 
 
-def dump_arrays(task: Any, exercise: Any) -> dict:
+def dump_arrays(task: Any, exercise: Any) -> dict[str, Any]:
     """The programs over the parameters' entries (from lambdify's own text: the entries' names
     are not Python names), the parameters' shapes, the data and the formula."""
-    from grader.maths.numerics import lambdify
+    from grader.maths import numerics
 
+    lambdify: Callable[..., Any] = numerics.lambdify
     n = len(task.variables)
     f = program.compile_function(lambdify(task.symbols, list(task.f)), n)
     reference = program.compile_function(lambdify(task.symbols, task.reference.tolist()), n)
@@ -268,7 +275,7 @@ def dump_arrays(task: Any, exercise: Any) -> dict:
     return keys
 
 
-def check_arrays(task: dict) -> None:
+def check_arrays(task: dict[str, Any]) -> None:
     _fields(task, {"arrays": list, "data": list, "formula": str})
     if task["spec"]["kind"] not in ARRAY_KINDS or len(task["formula"]) > 10_000:
         raise EntryError("array task")
@@ -297,7 +304,7 @@ def check_arrays(task: dict) -> None:
             programs(found, len(entries))
 
 
-def _named_shape(item: Any, size: int) -> tuple[str, list]:
+def _named_shape(item: Any, size: int) -> tuple[str, list[int]]:
     """A parameter's [name, shape] (or a data array's [name, shape, values])."""
     if not isinstance(item, list) or len(item) != size or not isinstance(item[0], str) or not isinstance(item[1], list):
         raise EntryError("array")
@@ -309,7 +316,7 @@ def _named_shape(item: Any, size: int) -> tuple[str, list]:
 
 
 # ---------------------------------------------------------------------------------- checks
-def _fields(value: Any, types: dict) -> dict:
+def _fields(value: Any, types: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise EntryError("not an object")
     for key, kind in types.items():
@@ -326,7 +333,7 @@ def finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def programs(found: list, n: int) -> None:
+def programs(found: list[Any], n: int) -> None:
     for p in found:
         try:
             program.check(p, n)
