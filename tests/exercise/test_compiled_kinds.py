@@ -262,3 +262,44 @@ def test_an_array_task_restored_has_the_loaded_tasks_arguments_and_data():
         assert task.arguments == loaded.arguments and task.spec.f == loaded.spec.f
         x = [float(v) for v in range(len(task.variables))]
         assert arraycalls.arguments(task, x) == arraycalls.arguments(loaded, x)
+
+
+def test_each_variant_of_an_array_task_has_its_entry_and_its_report(ws, tmp_path, monkeypatch):
+    """params in the data (a variant per student): the entry of each student's variant."""
+    ws.write("pdata.yaml", """
+        id: pdata
+        title: Regression scaled by {a}
+        params:
+          a: {choice: [2, 3, 5]}
+        tasks:
+          - id: g
+            kind: gradient
+            function: g
+            variables: {w: [2]}
+            data:
+              X: [[1.0, a], [0.5, -1.0], [2.0, 1.0]]
+              y: [1.0, a, 0.0]
+            f: mean((X @ w - y)**2)
+            domain: [-1, 1]
+    """)
+    sub = ws.submission("""
+        import numpy as np
+
+        def g(w, X, y):
+            return 2 * X.T @ (X @ w - y) / len(y)
+    """, exercise="pdata")
+    wrong = ws.submission("""
+        import numpy as np
+
+        def g(w, X, y):
+            return 2 * X.T @ (X @ w - y)
+    """, exercise="pdata", name="wrong.py")
+    for student in ("ann", "bob", "cyd"):
+        for path in (sub, wrong):
+            monkeypatch.setenv("GRADQUIZ_CACHE", "off")
+            off = render_json(check(path, problems=[ws.root], student=student))
+            monkeypatch.setenv("GRADQUIZ_CACHE", str(tmp_path / "cache"))
+            assert render_json(check(path, problems=[ws.root], student=student)) == off
+            assert render_json(check(path, problems=[ws.root], student=student)) == off
+        assert json.loads(off)["results"][0]["mistake"] == "missing_mean"
+    assert len(entries(tmp_path / "cache")) == 4  # one per student and the marker of a file with variants
