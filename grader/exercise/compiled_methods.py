@@ -49,8 +49,9 @@ class CompiledMethodTask:
         self.steps, self.order, self.uses = tuple(data["steps"]), data["order"], tuple(data["uses"])
         self.line, self.hint, self.call = data["line"], data["hint"], "args"
         self.sources = tuple(_sources(self.kind.name, data, len(self.variables)))
-        self.f_numeric = [functools.partial(_value, p) for p in data["functions"]]
-        self.gradient_numeric = [functools.partial(_values, row) for row in data["gradients"]]
+        self.f_numeric = [functools.partial(_value, program.function(p)) for p in data["functions"]]
+        self.gradient_numeric = [functools.partial(_values, [program.function(p) for p in row])
+                                 for row in data["gradients"]]
 
     @property
     def id(self) -> str:
@@ -82,14 +83,15 @@ class CompiledMethodTask:
         return self.full.symbols
 
 
-def _value(p: list[Any], *args: Any) -> Any:
-    """A program at the arguments, as the lambdified expression is called: ``f(*x)``."""
-    return program.evaluate(p, args)
+def _value(function: Callable[..., Any], *args: Any) -> Any:
+    """A program (its ``program.function``) at the arguments, as the lambdified expression is
+    called: ``f(*x)``."""
+    return function(args)
 
 
 def _values(row: list[Any], *args: Any) -> list[Any]:
     """Programs at the arguments, as a lambdified list of expressions is called."""
-    return [program.evaluate(p, args) for p in row]
+    return [function(args) for function in row]
 
 
 def _sources(kind: str, data: dict[str, Any], n: int) -> list[str]:

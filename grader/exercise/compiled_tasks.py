@@ -96,12 +96,19 @@ class CompiledTask:
 
     def f_rows(self, x: np.ndarray) -> np.ndarray:
         """X (k, n), a point per row -> f at each point (k, m), as ``problem.Task.f_rows``."""
-        found: np.ndarray = program.run_rows(self.entry["f"], x, (self.outputs,))
+        found: np.ndarray = program.run_rows(self._functions("f"), x, (self.outputs,))
         return found
 
     def reference_rows(self, x: np.ndarray) -> np.ndarray:
-        found: np.ndarray = program.run_rows(self.entry["reference"], x, self.shape)
+        found: np.ndarray = program.run_rows(self._functions("reference"), x, self.shape)
         return found
+
+    def _functions(self, key: str) -> list[Any]:
+        """The programs of ``f`` or the reference as ``program.function``s, made on first use."""
+        made: dict[str, list[Any]] = self.__dict__.setdefault("_made", {})
+        if key not in made:
+            made[key] = [program.function(p) for p in self.entry[key]]
+        return made[key]
 
     def f_numeric(self, x: Any) -> np.ndarray:
         found: np.ndarray = self.f_rows(_one_row(x))[0]

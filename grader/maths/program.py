@@ -30,6 +30,8 @@ import ast
 import functools
 import math
 import operator
+from collections.abc import Callable
+from typing import Any
 
 MAX_DEPTH = 200  # nesting of one program
 MAX_NODES = 50_000  # nodes of one program
@@ -140,6 +142,52 @@ def _numpy():
     return numpy
 
 
+def function(program: list[Any]) -> Callable[[Any], Any]:  # noqa: C901 - one case per node
+    """A checked program as nested closures, ``columns -> value``: the operations of ``evaluate``
+    in the same order on the same numbers (the same values, bit for bit), without its dispatch
+    on every node at every call. Built from the data, never from text: nothing is ``eval``-ed."""
+    op, args = program[0], program[1:]
+    if op == "v":
+        index = args[0]
+        return lambda columns: columns[index]
+    if op == "n":
+        number = args[0]
+        return lambda columns: number
+    if op == "**":
+        base, power = function(args[0]), function(args[1])
+
+        def pow_(columns):
+            a, b = base(columns), power(columns)
+            if type(a) is int and type(b) is int and abs(b) > 64:
+                raise ProgramError("integer power too large")
+            return a**b
+
+        return pow_
+    if op in BINARY:
+        left, right, binary = function(args[0]), function(args[1]), BINARY[op]
+        return lambda columns: binary(left(columns), right(columns))
+    if op in UNARY:
+        inner, unary = function(args[0]), UNARY[op]
+        return lambda columns: unary(inner(columns))
+    np = _numpy()
+    if op == "c":
+        constant = getattr(np, args[0])
+        return lambda columns: constant
+    if op == "f":
+        fn = abs if args[0] == "abs" else getattr(np, args[0])
+        parts = [function(a) for a in args[1:]]
+        if len(parts) == 1:
+            only = parts[0]
+            return lambda columns: fn(only(columns))
+        return lambda columns: fn(*[part(columns) for part in parts])
+    if op in ("max", "min"):
+        parts, pair = [function(a) for a in args], np.maximum if op == "max" else np.minimum
+        return lambda columns: functools.reduce(pair, [part(columns) for part in parts])
+    conditions, choices, default = [function(a) for a in args[0]], [function(a) for a in args[1]], function(args[2])
+    return lambda columns: np.select([c(columns) for c in conditions], [v(columns) for v in choices],
+                                     default=default(columns))
+
+
 def rows(values, k: int, shape: tuple):
     """A list (or list of rows) of expression values, each at k points or a constant, as
     k x shape floats (what lambdify of a list of expressions returns, or ``evaluate`` of each)."""
@@ -151,10 +199,11 @@ def rows(values, k: int, shape: tuple):
 
 
 def run_rows(programs: list, x, shape: tuple):
-    """Each entry's program evaluated at every row of ``x`` (k x n) at once, as k x shape floats."""
+    """Each entry's program evaluated at every row of ``x`` (k x n) at once, as k x shape floats
+    (``programs`` may also be their ``function``s, made once for many calls)."""
     np = _numpy()
     columns = list(np.asarray(x, dtype=float).T)
-    return rows([evaluate(p, columns) for p in programs], len(x), shape)
+    return rows([p(columns) if callable(p) else evaluate(p, columns) for p in programs], len(x), shape)
 
 
 def values(programs: list, x, size: int):
