@@ -11,6 +11,16 @@ cache's entry, issue 19: programs run by ``grader.maths.program``, no SymPy), wi
 make that entry and to read, validate and restore it.
 
     python benchmarks/ml_bench.py [--runs 20]
+
+Figures (2026-12-04, 18:30 UTC, 2 shared cores, load ~5, median of 20): compile 543 ms; the
+compiled form made in 568 ms (85 KiB), read, validated and restored in 7.3 ms;
+
+| task | lambdified (SymPy) | compiled form |
+| --- | --- | --- |
+| softmax 3x2 over 8 points | 4.0 ms | 4.3 ms |
+| two-layer backprop, 13 entries | 8.3 ms | 9.8 ms |
+| numerical_gradient | 1.1 ms | 1.1 ms |
+| gradient_descent | 0.8 ms | 0.9 ms |
 """
 
 from __future__ import annotations
