@@ -305,7 +305,8 @@ def test_the_command_reports_the_same_with_the_cache_on_and_off(tmp_path):
 @pytest.mark.e2e
 def test_grade_workers_use_sealed_entries_and_report_the_same(tmp_path):
     subs = tmp_path / "subs"
-    for student, name in (("ann", "exercise1.py"), ("ben", "exercise1_wrong.py"), ("cid", "exercise3_wrong.py")):
+    for student, name in (("ann", "exercise1.py"), ("ben", "exercise1_wrong.py"), ("cid", "exercise3_wrong.py"),
+                          ("dee", "exercise10_wrong.py"), ("eli", "exercise9_wrong.py")):
         target = subs / student / name.replace("_wrong", "")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(SOLUTIONS / name, target)
@@ -313,11 +314,11 @@ def test_grade_workers_use_sealed_entries_and_report_the_same(tmp_path):
     for run, cache in (("off", "off"), ("cold", tmp_path / "c"), ("warm", tmp_path / "c")):
         out = tmp_path / run
         env = clean_env(GRADQUIZ_SECRET="s3cret", GRADQUIZ_CACHE=cache)
-        rc, _, stderr = run_cli("grade", subs, "--exercise", "exercise1,exercise3", "--output", out, "--quiet",
-                                env=env, timeout=240)
+        rc, _, stderr = run_cli("grade", subs, "--exercise", "exercise1,exercise3,exercise9,exercise10", "--output",
+                                out, "--quiet", env=env, timeout=240)
         assert rc == 0, stderr
         texts.append({p.relative_to(out): p.read_text() for p in sorted((out / "reports").rglob("*.txt"))})
         if run == "cold":
             stored = entries(tmp_path / "c")
             assert stored and all(json.loads(p.read_text())["header"]["sealed"] for p in stored)
-    assert len(texts[0]) == 6 and texts[0] == texts[1] == texts[2]  # 3 students x 2 exercises
+    assert len(texts[0]) == 20 and texts[0] == texts[1] == texts[2]  # 5 students x 4 exercises (the ML kinds too)
