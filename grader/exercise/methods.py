@@ -8,8 +8,11 @@
 
 This module compiles such a task into plain data (SymPy expressions, the NumPy source the
 sandbox turns into each callable, points and steps); ``grader.exercise.method_grading`` grades
-it. The source sent to the sandbox is printed from the parsed expression (or, for autodiff,
-the file's own text once an ``ast`` whitelist has passed it): no text is ``eval``-ed here.
+it. The source sent to the sandbox is printed from the parsed expression, read back as a
+program of ``grader.maths.program`` and printed from that (``grader.exercise.callables``, as a
+task restored from the cache does: the same text either way), or, for autodiff, the file's own
+text once an ``ast`` whitelist has passed it: no text is ``eval``-ed here. ``programs`` keeps
+those programs for the task's compiled form (``grader.exercise.compiled_methods``).
 """
 
 from __future__ import annotations
