@@ -184,8 +184,10 @@ def check_methods(task: dict[str, Any]) -> None:  # noqa: C901 - one rule a key
     if len(task["at"]) > MAX_CALLS or not all(
             isinstance(row, list) and len(row) == n and all(finite(v) for v in row) for row in task["at"]):
         raise EntryError("at")
-    if not all(finite(v) for v in task["h"] + task["lr"]) or task["order"] not in (1, 2):
-        raise EntryError("numbers")
+    if not all(finite(v) and 0 < v <= 1 for v in task["h"]) or not all(finite(v) and 0 < v <= 100 for v in task["lr"]):
+        raise EntryError("numbers")  # (as the schema bounds them)
+    if task["order"] not in (1, 2) or type(task["order"]) is not int:
+        raise EntryError("order")
     if not all(type(v) is int and 0 <= v <= 100_000 for v in task["steps"]):
         raise EntryError("steps")
     if count * max(len(task["at"]), 1) * max(2 * len(task["h"]), 1) > MAX_CALLS:

@@ -174,7 +174,12 @@ def _too_many_calls(body: dict) -> None:
     task_of(body, "numerical_derivative")["at"] = [[0.1]] * 3000
 
 
+def _zero_step(body: dict) -> None:
+    task_of(body, "numerical_derivative")["h"][0] = 0.0
+
+
 BAD = {
+    "a step of 0": ("exercise9", _zero_step),
     "an autodiff text that imports": ("exercise9", _import_in_autodiff),
     "a callable's program off the whitelist": ("exercise9", _off_whitelist_source),
     "a keyword as the variable": ("exercise9", _keyword_variable),
