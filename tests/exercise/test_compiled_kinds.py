@@ -19,6 +19,7 @@ from grader.api import check
 from grader.exercise import arraycalls, callables, compiled, compiled_methods, compiled_tasks
 from grader.maths import program
 from grader.reports import render_json
+from grader.reports.text import plain_text
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BUNDLED = sorted(p.stem for p in EXERCISES.glob("*.yaml"))
@@ -42,7 +43,9 @@ def path_of(name: str) -> Path:
 
 
 def report(name: str, problems: Path, **options) -> str:
-    return render_json(check(path_of(name), problems=[problems], **{**ML[name], **options}))
+    """The JSON report, then the text report (as a file gets it): both compared cache off and on."""
+    graded = check(path_of(name), problems=[problems], **{**ML[name], **options})
+    return render_json(graded) + "\n" + plain_text(graded)
 
 
 def entries(folder: Path) -> list[Path]:
