@@ -23,6 +23,8 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs `--ver
 if TYPE_CHECKING:
     from typing import Any
 
+__all__ = ["main"]  # the surface other wings use (grader.__main__); tests use ``app`` too
+
 # name -> the module that defines the command, in the order `gradquiz -h` lists them
 COMMANDS = {
     "check": "grader.cli.check",

@@ -58,11 +58,10 @@ def check(
     answers), with a one-line reason on stderr (and in each requested report).
     """
     from grader import api
-    from grader.reports import delivery
-    from grader.reports.outputs import targets
+    from grader.reports import cannot_grade, deliver_all, github_wanted, internal_error, render_all, targets
 
     grading = api.grading_mode(True if grading else None)
-    github = delivery.github_wanted(format is Format.github)
+    github = github_wanted(format is Format.github)
     outputs = targets(output, "text" if format is Format.github else format.value)
     try:
         if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
@@ -70,11 +69,11 @@ def check(
             raise GradquizError(f"--plot: a picture is a .png or .svg file, not {what}", plot)
         result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading,
                            plot=plot or False)
-        bodies = delivery.render_all(result, outputs)
+        bodies = render_all(result, outputs)
     except GradquizError as err:
-        raise typer.Exit(delivery.cannot_grade(str(err), file, exercise, outputs, github)) from None
+        raise typer.Exit(cannot_grade(str(err), file, exercise, outputs, github)) from None
     except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
-        raise typer.Exit(delivery.cannot_grade(delivery.internal_error(exc), file, exercise, outputs, github)) from None
+        raise typer.Exit(cannot_grade(internal_error(exc), file, exercise, outputs, github)) from None
     if plot is not None and result.kind != "exercise":
         typer.echo(f"gradquiz: note: --plot draws exercises only; {plot} was not written", err=True)
-    raise typer.Exit(delivery.deliver_all(result, bodies, file=file, github=github, grading=grading))
+    raise typer.Exit(deliver_all(result, bodies, file=file, github=github, grading=grading))

@@ -1,7 +1,7 @@
 """Grading a task over array parameters, without SymPy: its calls, its replies, its slips.
 
 A task over array parameters (``grader.exercise.arraytasks`` compiles it with SymPy; the cache
-restores it, ``grader.exercise.compiled_kinds``) calls the student's function ``name(W, b, X, y)``
+restores it, ``grader.exercise.compiled_formulas``) calls the student's function ``name(W, b, X, y)``
 with the parameters' entries in their shapes, then the data (``arguments``); ``fit`` reads the
 reply, one array per parameter, and names a transposed or unsummed gradient by its shape;
 ``diagnose`` names a missing 1/n of a mean or a softmax gradient without its one-hot term.
@@ -78,7 +78,7 @@ def fit(task: Any, data: np.ndarray, shape: tuple[int, ...],
 
 def diagnose(task: Any, points: Any, values: np.ndarray) -> tuple[str, str] | None:
     """(note, sentence) for a missing 1/n or a softmax gradient without its one-hot term, or None."""
-    from grader.maths.numerics import close
+    from grader.maths import close
 
     rows = [np.shape(v)[0] for _, v in task.data if np.ndim(v) >= 1]
     want = points.expected.reshape(len(values), -1)

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from grader.maths.arrays import ArrayFormulaError, entry_name, expand
-from grader.problems.fields import number
+from grader.maths import ArrayFormulaError, entry_name, expand
+from grader.problems import number
 
 ARRAY_KINDS = ("gradient", "function")
 def compile_arrays(spec, kind, loc, params, where):
@@ -73,7 +73,7 @@ def _reference(spec, kind, shapes: dict, data: dict, loc: tuple, params: dict, w
 def reference_problem(task, points) -> str | None:
     """Where the author's reference disagrees with f's derivative (and so with finite
     differences of f): the first entry and point, or None."""
-    from grader.maths.numerics import close, lambdify
+    from grader.maths import close, lambdify
 
     derived = task.kind.reference(task.f, task.symbols, task.wrt)
     if not len(points.x):
@@ -127,7 +127,7 @@ def without_onehot_function(task: Any) -> Any:
     left out), lambdified (what a compiled task stores as programs); None if it cannot be made."""
     import sympy
 
-    from grader.maths.numerics import lambdify
+    from grader.maths import lambdify
 
     key = id(task)
     if key not in _ALT:
@@ -159,7 +159,7 @@ def without_onehot(task, x: np.ndarray):
     return np.stack(cols, axis=-1)
 
 
-def starter_text(task) -> list[str]:
+def array_starter_text(task) -> list[str]:
     """What the student's function must return, for the starter's docstring."""
     params = ", ".join(f"{n} {tuple(s)}" for n, s in task.arrays)
     data = ", ".join(f"{n} {tuple(np.shape(v))}" for n, v in task.data)

@@ -51,9 +51,9 @@ def folder() -> Path | None:
 # the modules whose code makes an entry (and __init__.py, which holds the version): an entry made by
 # other code is stale, even at the same version
 COMPILER = ("__init__.py", "maths/program.py", "maths/mistakes.py", "maths/numerics.py", "maths/arrays.py",
-            "exercise/compiled.py", "exercise/compiled_tasks.py", "exercise/compiled_methods.py", "exercise/kinds.py",
-            "exercise/problem.py", "exercise/feedback.py", "exercise/methods.py", "exercise/arraytasks.py",
-            "exercise/callables.py")
+            "exercise/compiled.py", "exercise/compiled_formulas.py", "exercise/compiled_methods.py",
+            "exercise/kinds.py", "exercise/problem.py", "exercise/feedback.py", "exercise/methods.py",
+            "exercise/arraytasks.py", "exercise/callables.py")
 _code: list = []
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from grader.maths import program
+from grader.maths import source
 
 REAL = "numpy.asarray({}, dtype=numpy.float64)"
 
@@ -27,7 +27,7 @@ def names(n: int) -> list[str]:
 
 def texts(programs: list[Any], n: int) -> list[str]:
     """Each program as NumPy source over ``names(n)``."""
-    return [program.source(p, names(n)) for p in programs]
+    return [source(p, names(n)) for p in programs]
 
 
 def function_source(text: str, n: int, vector: bool) -> str:

@@ -15,7 +15,7 @@ Each kind names its compiled form (``Kind.compiled``); ``FORMS`` maps a form to 
 loaded task becomes data (``dump``), how that data is validated (``check``, pure Python) and the
 class of the restored task (``task``, built from the validated data and its exercise, kept as its
 ``owner``). The forms are ``expressions`` and ``arrays`` (a gradient or function task over array
-parameters and data; ``grader.exercise.compiled_tasks``) and ``methods`` (the methods' kinds;
+parameters and data; ``grader.exercise.compiled_formulas``) and ``methods`` (the methods' kinds;
 ``grader.exercise.compiled_methods``). A kind added later plugs in with
 ``FORMS["name"] = Form(...)`` and ``Kind(..., compiled="name")``; a kind without one is not
 compiled: its exercises are loaded with SymPy every time.
@@ -30,8 +30,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from grader.exercise.compiled_methods import CompiledMethodTask, check_methods, dump_methods
-from grader.exercise.compiled_tasks import (  # noqa: F401  (compiled.EntryError & co. as before)
+from grader.exercise.compiled_formulas import (  # noqa: F401  (compiled.EntryError & co. as before)
     ArrayTask,
     CompiledTask,
     EntryError,
@@ -44,8 +43,9 @@ from grader.exercise.compiled_tasks import (  # noqa: F401  (compiled.EntryError
     dump_arrays,
     dump_expressions,
 )
+from grader.exercise.compiled_methods import CompiledMethodTask, check_methods, dump_methods
 from grader.exercise.kinds import KINDS
-from grader.maths import program
+from grader.maths import ProgramError
 
 MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")  # as api._names keeps them
 
@@ -118,14 +118,14 @@ def compilable(exercise: Any) -> bool:
 def dump(exercise: Any, forbid: list, allow: list) -> dict | None:
     """The compiled form of a loaded exercise, as JSON-ready data; None when a task's kind has no
     compiled form or an expression has no program (the exercise then keeps SymPy)."""
-    from grader.problems.constraints import describe, show_value
+    from grader.problems import describe, show_value
 
     if not compilable(exercise):
         return None
     spec = exercise.spec
     try:
         tasks = [_dump_task(task, exercise) for task in exercise.tasks]
-    except program.ProgramError:
+    except ProgramError:
         return None
     return {
         "exercise": {

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.exercise import callables
-from grader.exercise.compiled_tasks import EntryError, TaskSpec, _fields, finite, programs
+from grader.exercise.compiled_formulas import EntryError, TaskSpec, _fields, finite, programs
 from grader.exercise.kinds import KINDS
-from grader.maths import program
+from grader.maths import ProgramError, compile_function, function
 
 MAX_CALLS = 2000  # as methods.MAX_CALLS
 ARGUMENTS = {  # as methods.ARGUMENTS
@@ -49,8 +49,8 @@ class CompiledMethodTask:
         self.steps, self.order, self.uses = tuple(data["steps"]), data["order"], tuple(data["uses"])
         self.line, self.hint, self.call = data["line"], data["hint"], "args"
         self.sources = tuple(_sources(self.kind.name, data, len(self.variables)))
-        self.f_numeric = [functools.partial(_value, program.function(p)) for p in data["functions"]]
-        self.gradient_numeric = [functools.partial(_values, [program.function(p) for p in row])
+        self.f_numeric = [functools.partial(_value, function(p)) for p in data["functions"]]
+        self.gradient_numeric = [functools.partial(_values, [function(p) for p in row])
                                  for row in data["gradients"]]
 
     @property
@@ -107,21 +107,21 @@ def _sources(kind: str, data: dict[str, Any], n: int) -> list[str]:
 def dump_methods(task: Any, exercise: Any) -> dict[str, Any]:
     """The methods' keys; ProgramError when an expression has no program or a program's values
     differ from lambdify's (the exercise then keeps SymPy)."""
-    from grader.maths import numerics
+    from grader.maths import lambdify as untyped
 
-    lambdify: Callable[..., Any] = numerics.lambdify
+    lambdify: Callable[..., Any] = untyped
     n = len(task.variables)
     if task.kind.name != "autodiff" and task.programs is None:
-        raise program.ProgramError("a callable's source has no program")
-    functions = [program.compile_function(lambdify(task.symbols, e), n)[0] for e in task.functions]
-    gradients = [program.compile_function(lambdify(task.symbols, g), n) for g in task.gradients]
+        raise ProgramError("a callable's source has no program")
+    functions = [compile_function(lambdify(task.symbols, e), n)[0] for e in task.functions]
+    gradients = [compile_function(lambdify(task.symbols, g), n) for g in task.gradients]
     data = {"variables": list(task.variables), "texts": list(task.texts), "at": task.at.tolist(),
             "h": [float(v) for v in task.h], "order": int(task.order), "lr": [float(v) for v in task.lr],
             "steps": [int(v) for v in task.steps], "uses": list(task.uses), "functions": functions,
             "gradients": gradients, "sources": None if task.programs is None else list(task.programs)}
     restored = _restored(data, task)
     if restored.sources != task.sources or not _same(task, restored):
-        raise program.ProgramError("the programs' values differ from lambdify's")
+        raise ProgramError("the programs' values differ from lambdify's")
     return data
 
 

@@ -41,9 +41,14 @@ def render(report: Report, fmt: str, path: Path | None) -> str | None:
         from grader.reports.text import plain_text
 
         return plain_text(report)
-    from grader.reports import RENDERERS
+    from grader.reports.classroom import render_classroom
+    from grader.reports.gradescope import render_gradescope
+    from grader.reports.json import render_json
+    from grader.reports.junit import render_junit
 
-    return RENDERERS[fmt](report)
+    renderers = {"json": render_json, "junit": render_junit, "gradescope": render_gradescope,
+                 "classroom": render_classroom}
+    return renderers[fmt](report)
 
 
 def render_all(report: Report, targets: Iterable[Target]) -> list[tuple[str | None, Path | None]]:

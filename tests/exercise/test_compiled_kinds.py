@@ -16,7 +16,7 @@ import pytest
 from conftest import EXERCISES, SOLUTIONS, clean_env, run_cli
 
 from grader.api import check
-from grader.exercise import arraycalls, callables, compiled, compiled_methods, compiled_tasks
+from grader.exercise import arraycalls, callables, compiled, compiled_formulas, compiled_methods
 from grader.maths import program
 from grader.reports import render_json
 from grader.reports.text import plain_text
@@ -266,7 +266,7 @@ def test_an_array_task_restored_has_the_loaded_tasks_arguments_and_data():
     restored = compiled.restore(json.loads(json.dumps(compiled.dump(exercise, [], []))), EXERCISES / "exercise10.yaml",
                                 "")
     for loaded, task in zip(exercise.tasks, restored.tasks, strict=True):
-        assert isinstance(task, compiled_tasks.ArrayTask) and task.arrays == loaded.arrays
+        assert isinstance(task, compiled_formulas.ArrayTask) and task.arrays == loaded.arrays
         assert task.arguments == loaded.arguments and task.spec.f == loaded.spec.f
         x = [float(v) for v in range(len(task.variables))]
         assert arraycalls.arguments(task, x) == arraycalls.arguments(loaded, x)

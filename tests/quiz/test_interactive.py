@@ -15,7 +15,7 @@ from conftest import GRADQUIZ
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.quiz import check_answers
+from grader.quiz.grade import check_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"COLUMNS": "200", "GRADQUIZ_STUDENT": "", "GRADQUIZ_GRADING": "", "GRADQUIZ_PATH": ""}

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import clean_env, run_cli
 
-from grader.quiz import check_answers
+from grader.quiz.grade import check_answers
 
 QUIZ = {
     "id": "keys",

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from grader.reports import Report, Result, render_text
-from grader.reports.text import plain_text
+from grader.reports import Report, Result
+from grader.reports.text import plain_text, render_text
 
 TRICKY = [
     "", "plain", "[bold]not markup[/bold]", "\\[escaped]", "a\tb\t\tc", ":smile: :thumbs_up: :not_an_emoji:",

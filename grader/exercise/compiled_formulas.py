@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from grader.exercise.kinds import KINDS
-from grader.maths import program
+from grader.maths import ProgramError, compile_expression, compile_function, function, run_rows, values
+from grader.maths import check as check_program
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,18 +97,18 @@ class CompiledTask:
 
     def f_rows(self, x: np.ndarray) -> np.ndarray:
         """X (k, n), a point per row -> f at each point (k, m), as ``problem.Task.f_rows``."""
-        found: np.ndarray = program.run_rows(self._functions("f"), x, (self.outputs,))
+        found: np.ndarray = run_rows(self._functions("f"), x, (self.outputs,))
         return found
 
     def reference_rows(self, x: np.ndarray) -> np.ndarray:
-        found: np.ndarray = program.run_rows(self._functions("reference"), x, self.shape)
+        found: np.ndarray = run_rows(self._functions("reference"), x, self.shape)
         return found
 
     def _functions(self, key: str) -> list[Any]:
         """The programs of ``f`` or the reference as ``program.function``s, made on first use."""
         made: dict[str, list[Any]] = self.__dict__.setdefault("_made", {})
         if key not in made:
-            made[key] = [program.function(p) for p in self.entry[key]]
+            made[key] = [function(p) for p in self.entry[key]]
         return made[key]
 
     def f_numeric(self, x: Any) -> np.ndarray:
@@ -156,26 +157,26 @@ def _one_row(x: Any) -> np.ndarray:
 def dump_expressions(task: Any, exercise: Any) -> dict[str, Any]:
     """f and the reference as programs, trusted only where they give lambdify's values, bit for
     bit, at the task's points (ProgramError otherwise: the exercise keeps SymPy)."""
-    f = [program.compile_expression(task.variables, e) for e in task.f]
-    reference = [program.compile_expression(task.variables, e) for row in task.reference.tolist() for e in row]
+    f = [compile_expression(task.variables, e) for e in task.f]
+    reference = [compile_expression(task.variables, e) for row in task.reference.tolist() for e in row]
     return _formula_keys(task, exercise, f, reference)
 
 
 def _formula_keys(task: Any, exercise: Any, f: list[Any], reference: list[Any]) -> dict[str, Any]:
     import numpy as np
 
-    from grader.maths.numerics import sample_points
+    from grader.maths import sample_points
 
     x = np.vstack([task.at, sample_points(task.bounds, task.spec.samples, exercise.id, task.id, exercise.student)])
     with np.errstate(all="ignore"):
         try:
             same = all(np.array_equal(a, b, equal_nan=True) for a, b in (
-                (task.f_rows(x), program.run_rows(f, x, (task.f.rows,))),
-                (task.reference_rows(x), program.run_rows(reference, x, task.shape))))
+                (task.f_rows(x), run_rows(f, x, (task.f.rows,))),
+                (task.reference_rows(x), run_rows(reference, x, task.shape))))
         except (ArithmeticError, ValueError, TypeError):
             same = False
     if not same:
-        raise program.ProgramError("the programs' values differ from lambdify's")
+        raise ProgramError("the programs' values differ from lambdify's")
     return {"outputs": int(task.f.rows), "wrt": int(task.wrt), "bounds": task.bounds.tolist(), "at": task.at.tolist(),
             "call": task.call, "f": f, "reference": reference}
 
@@ -185,18 +186,18 @@ def compile_mistakes(task: Any) -> dict[str, Any] | None:
     from grader.exercise import feedback
 
     try:
-        alternatives = [[note, sentence, program.compile_expression(task.variables, expr)]
+        alternatives = [[note, sentence, compile_expression(task.variables, expr)]
                         for note, sentence, expr in feedback.alternative_expressions(task)]
         slips = [[slip.note, slip.sentence, bool(slip.up_to_constant), _entries(task.variables, slip.expr)]
                  for slip in feedback.slips_of(task)]
-    except program.ProgramError:
+    except ProgramError:
         return None
     return {"alternatives": alternatives, "slips": slips}
 
 
 def _entries(variables: Any, expr: Any) -> list[Any]:
     rows = expr.tolist() if hasattr(expr, "tolist") else [[expr]]
-    return [program.compile_expression(variables, e) for row in rows for e in row]
+    return [compile_expression(variables, e) for row in rows for e in row]
 
 
 def check_expressions(task: dict[str, Any], calls: tuple[str, ...] = CALLS, most: int = 50) -> None:
@@ -257,25 +258,25 @@ class ArrayTask(CompiledTask):
 
             function = arraytasks.without_onehot_function(self.full)
             try:
-                made = None if function is None else program.compile_function(function, len(self.variables))
-            except program.ProgramError:
+                made = None if function is None else compile_function(function, len(self.variables))
+            except ProgramError:
                 made = None
             self.entry["mistakes"] = {"without_onehot": made}
             self.owner.changed()
         found = self.entry["mistakes"]["without_onehot"]
-        rows: np.ndarray | None = None if found is None else program.values(found, x, len(found))
+        rows: np.ndarray | None = None if found is None else values(found, x, len(found))
         return rows
 
 
 def dump_arrays(task: Any, exercise: Any) -> dict[str, Any]:
     """The programs over the parameters' entries (from lambdify's own text: the entries' names
     are not Python names), the parameters' shapes, the data and the formula."""
-    from grader.maths import numerics
+    from grader.maths import lambdify as untyped
 
-    lambdify: Callable[..., Any] = numerics.lambdify
+    lambdify: Callable[..., Any] = untyped
     n = len(task.variables)
-    f = program.compile_function(lambdify(task.symbols, list(task.f)), n)
-    reference = program.compile_function(lambdify(task.symbols, task.reference.tolist()), n)
+    f = compile_function(lambdify(task.symbols, list(task.f)), n)
+    reference = compile_function(lambdify(task.symbols, task.reference.tolist()), n)
     keys = _formula_keys(task, exercise, f, reference)
     keys.update(arrays=[[name, list(shape)] for name, shape in task.arrays], formula=str(task.spec.f),
                 data=[[name, list(value.shape), [float(v) for v in value.ravel()]] for name, value in task.data])
@@ -343,6 +344,6 @@ def finite(value: Any) -> bool:
 def programs(found: list[Any], n: int) -> None:
     for p in found:
         try:
-            program.check(p, n)
-        except program.ProgramError as exc:
+            check_program(p, n)
+        except ProgramError as exc:
             raise EntryError(f"program: {exc}") from None
