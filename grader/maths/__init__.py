@@ -25,9 +25,9 @@ _SURFACE = {
     "fmt_pair": "grader.maths.numerics",
     "lambdify": "grader.maths.numerics",
     "sample_points": "grader.maths.numerics",
-    "Reading": "grader.maths.parse",
-    "parse_math": "grader.maths.parse",
-    "read_math": "grader.maths.parse",
+    "Reading": "grader.maths.parser",
+    "parse_math": "grader.maths.parser",
+    "read_math": "grader.maths.parser",
     "format_math": "grader.maths.printing",
     "written": "grader.maths.printing",
     "ProgramError": "grader.maths.program",
@@ -44,8 +44,8 @@ _SURFACE = {
     "rng": "grader.maths.seeds",
     "seed": "grader.maths.seeds",
     "match": "grader.maths.slips",
-    "MathSyntaxError": "grader.maths.syntax",
-    "symbol": "grader.maths.syntax",
+    "MathSyntaxError": "grader.maths.parser",
+    "symbol": "grader.maths.parser",
     "shorten": "grader.maths.text",
 }
 
@@ -68,9 +68,11 @@ if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools
     from grader.maths.numerics import fmt_pair as fmt_pair
     from grader.maths.numerics import lambdify as lambdify
     from grader.maths.numerics import sample_points as sample_points
-    from grader.maths.parse import Reading as Reading
-    from grader.maths.parse import parse_math as parse_math
-    from grader.maths.parse import read_math as read_math
+    from grader.maths.parser import MathSyntaxError as MathSyntaxError
+    from grader.maths.parser import Reading as Reading
+    from grader.maths.parser import parse_math as parse_math
+    from grader.maths.parser import read_math as read_math
+    from grader.maths.parser import symbol as symbol
     from grader.maths.printing import format_math as format_math
     from grader.maths.printing import written as written
     from grader.maths.program import ProgramError as ProgramError
@@ -87,8 +89,6 @@ if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools
     from grader.maths.seeds import rng as rng
     from grader.maths.seeds import seed as seed
     from grader.maths.slips import match as match
-    from grader.maths.syntax import MathSyntaxError as MathSyntaxError
-    from grader.maths.syntax import symbol as symbol
     from grader.maths.text import shorten as shorten
 
 __all__ = sorted(_SURFACE)

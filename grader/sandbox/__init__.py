@@ -11,6 +11,10 @@ Interface (stable; other wings rely on it):
 - ``ForkServer(allow=(), limits=Limits())``: a warm start for batch grading; ``with
   ForkServer(...) as zygote: with zygote.sandbox(source, filename, forbid=, allow=) as sb``:
   ``sb`` has the same methods and the same isolation as a ``Sandbox``.
+- ``prestart(limits=Limits())``: start the next ``Sandbox``'s child now, before its submission
+  is known (it loads Python and NumPy meanwhile; it is confined only once a ``Sandbox`` of the same
+  limits, in the same process and thread, takes it and sends its config); ``discard_spare()``
+  kills it if none did.
 - ``Run.failure``: None, or "import" | "missing" | "timeout" | "crash" | "garbled" (the child
   sent something that is not a valid reply: treat as a failed task).
 - ``isolation`` (what was enforced on this machine, for this child), keys:
@@ -43,6 +47,8 @@ _SURFACE = {
     "Limits": "grader.sandbox.parent",
     "Run": "grader.sandbox.parent",
     "Sandbox": "grader.sandbox.parent",
+    "discard_spare": "grader.sandbox.spare",
+    "prestart": "grader.sandbox.spare",
 }
 
 TYPE_CHECKING = False
@@ -51,6 +57,8 @@ if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools
     from grader.sandbox.parent import Limits as Limits
     from grader.sandbox.parent import Run as Run
     from grader.sandbox.parent import Sandbox as Sandbox
+    from grader.sandbox.spare import discard_spare as discard_spare
+    from grader.sandbox.spare import prestart as prestart
 
 __all__ = sorted(_SURFACE)
 
