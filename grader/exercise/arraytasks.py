@@ -5,10 +5,13 @@ arrays passed after them, and ``f`` is an array formula (``grader.maths.arrays``
 compiled into a formula task over the parameters' entries (``W_0_1`` ...): the SymPy reference
 and the finite differences work entry by entry as for scalar variables. The student's
 function is called ``name(W, b, X, y)`` with arrays and returns one array per parameter (a
-tuple or list of them for several), each in its parameter's shape.
+tuple or list of them for several), each in its parameter's shape: what grading does with
+those calls and replies needs no SymPy and lives in ``grader.exercise.arraycalls``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import sympy
@@ -17,18 +20,6 @@ from grader.maths import ArrayFormulaError, entry_name, expand
 from grader.problems import number
 
 ARRAY_KINDS = ("gradient", "function")
-ARRAY_SLIPS = {
-    "missing_mean": "Your values are n times the right ones (n = {n}, the number of data rows): the 1/n of the mean "
-    "is missing.",
-    "transposed_product": "Your {name} has the shape of its transpose: a product is transposed (for a loss of "
-    "X @ W, the gradient by W is X.T @ (...), shape {shape}).",
-    "bias_not_summed": "Your {name} has one row per data point, shape {got}: a bias gradient is summed (or averaged, "
-    "as the loss is) over the batch, axis 0, to shape {shape}.",
-    "missing_onehot": "Your values are those of the softmax gradient without its one-hot term: the gradient of "
-    "cross-entropy by the scores is softmax(Z) - onehot(y, k), not softmax(Z) alone.",
-}
-
-
 def compile_arrays(spec, kind, loc, params, where):
     """(f as one SymPy expression, the entry names, ((name, shape), ...), ((name, data), ...))."""
     if kind.name not in ARRAY_KINDS:
@@ -116,71 +107,6 @@ def _array(value, loc, params, where) -> np.ndarray:
     return array
 
 
-def arguments(task, x) -> list[dict]:
-    """One call's arguments: each parameter's entries in its shape, then the data arrays."""
-    out, start = [], 0
-    for _, shape in task.arrays:
-        size = int(np.prod(shape))
-        out.append({"array": np.asarray(x[start : start + size], dtype=float).reshape(shape).tolist()})
-        start += size
-    out += [{"array": np.asarray(v).tolist()} for _, v in task.data]
-    return out
-
-
-def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None, str | None, str | None]:
-    """(the entries in order, or None), a shape problem's text and its mistake."""
-    want = [s for _, s in task.arrays]
-    got = [tuple(p) for p in parts] if parts is not None else [tuple(shape)]
-    if task.kind.name == "function":
-        return (data.reshape(()) if data.size == 1 else None), (None if data.size == 1 else "f is one number"), "shape"
-    if got == want:
-        return data.reshape(-1), None, None
-    if len(got) != len(want):
-        return (
-            None,
-            (
-                f"returned {len(got)} array{'s' if len(got) != 1 else ''}; it should return {len(want)} "
-                f"(one per parameter: {', '.join(n for n, _ in task.arrays)}, in that order)"
-            ),
-            "shape",
-        )
-    rows = [np.shape(v)[0] for _, v in task.data if np.ndim(v) >= 1]
-    for (name, w), g in zip(task.arrays, got, strict=False):
-        if g == w:
-            continue
-        if len(w) == 2 and g == w[::-1] and w[0] != w[1]:
-            return (
-                None,
-                ARRAY_SLIPS["transposed_product"].format(name=f"gradient by {name}", shape=w),
-                "transposed_product",
-            )
-        if len(w) == 1 and len(g) == 2 and g[1:] == w and rows and g[0] == rows[0]:
-            return (
-                None,
-                ARRAY_SLIPS["bias_not_summed"].format(name=f"gradient by {name}", got=g, shape=w),
-                "bias_not_summed",
-            )
-        return None, f"the gradient by {name} has shape {g}; it should have the shape of {name}, {w}", "shape"
-    return None, "the arrays returned do not have the parameters' shapes", "shape"
-
-
-def diagnose(task, points, values):
-    """(note, sentence) for a missing 1/n or a softmax gradient without its one-hot term, or None."""
-    from grader.maths import close
-
-    rows = [np.shape(v)[0] for _, v in task.data if np.ndim(v) >= 1]
-    want = points.expected.reshape(len(values), -1)
-    got = values.reshape(len(values), -1)
-    atol = 1e-7 * (1 + np.abs(want).max())
-    if rows and rows[0] > 1 and np.abs(want).max() > atol and close(got, rows[0] * want, 1e-6, atol).all():
-        return "missing_mean", ARRAY_SLIPS["missing_mean"].format(n=rows[0])
-    if "softmax" in str(task.spec.f):
-        alt = without_onehot(task, points.x)
-        if alt is not None and close(got, alt.reshape(len(values), -1), 1e-6, atol).all():
-            return "missing_onehot", ARRAY_SLIPS["missing_onehot"]
-    return None
-
-
 def entry_domains(domain: dict, arrays, loc, where) -> dict:
     """An interval per entry from one per parameter."""
     names = [n for n, _ in arrays]
@@ -196,8 +122,9 @@ def entry_domains(domain: dict, arrays, loc, where) -> dict:
 _ALT: dict = {}  # task id(spec) -> lambdified gradient of f without its one-hot term
 
 
-def without_onehot(task, x: np.ndarray):
-    """The gradient of f with log_softmax(A) read as -log(sum(exp(A))), at each row of x; None if it fails."""
+def without_onehot_function(task: Any) -> Any:
+    """f's gradient with log_softmax(A) read as -log(sum(exp(A))) (the term the one-hot picks out
+    left out), lambdified (what a compiled task stores as programs); None if it cannot be made."""
     import sympy
 
     from grader.maths import lambdify
@@ -216,9 +143,17 @@ def without_onehot(task, x: np.ndarray):
             _ALT[key] = lambdify(task.symbols, [alt.diff(s) for s in task.symbols])
         except (ArrayFormulaError, TypeError, ValueError, sympy.SympifyError):
             return None
+    return _ALT[key]
+
+
+def without_onehot(task, x: np.ndarray):
+    """The gradient of f without its one-hot term at each row of x; None if it fails."""
+    function = without_onehot_function(task)
+    if function is None:
+        return None
     try:
         with np.errstate(all="ignore"):
-            cols = [np.broadcast_to(np.asarray(c, dtype=float), (len(x),)) for c in _ALT[key](*x.T)]
+            cols = [np.broadcast_to(np.asarray(c, dtype=float), (len(x),)) for c in function(*x.T)]
     except (ArithmeticError, ValueError, TypeError):
         return None
     return np.stack(cols, axis=-1)
@@ -249,25 +184,3 @@ def array_starter_text(task) -> list[str]:
         f"Task `{task.id}` ({pts}): checked at {task.spec.samples} random parameter values, each entry in "
         f"[{lo:g}, {hi:g}].",
     ]
-
-
-def _returns(task) -> str:
-    if task.kind.name == "function":
-        return "f, a number"
-    if len(task.arrays) == 1:
-        return f"the gradient by {task.arrays[0][0]}, an array of shape {tuple(task.arrays[0][1])}"
-    return "a tuple of the gradients by " + ", ".join(f"{n} (shape {tuple(s)})" for n, s in task.arrays)
-
-
-def missing(task) -> str:
-    return (
-        f"Your file does not define a function named `{task.spec.function}`. Add "
-        f"`def {task.spec.function}({task.arguments}):` returning {_returns(task)}."
-    )
-
-
-def not_written(task) -> str:
-    return (
-        f"`{task.spec.function}` is not written yet (it raises NotImplementedError): replace "
-        f"`raise NotImplementedError` with code that returns {_returns(task)}."
-    )

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from grader.exercise import compiled
 
-FORMAT = 1  # bump when the compiled form changes
+FORMAT = 2  # bump when the compiled form changes (2: the methods' kinds and array tasks)
 MAX_BYTES = 16 << 20
 MAGIC = "gradquiz-compiled"
 
@@ -50,8 +50,10 @@ def folder() -> Path | None:
 
 # the modules whose code makes an entry (and __init__.py, which holds the version): an entry made by
 # other code is stale, even at the same version
-COMPILER = ("__init__.py", "maths/program.py", "maths/mistakes.py", "maths/numerics.py", "exercise/compiled.py",
-            "exercise/kinds.py", "exercise/problem.py", "exercise/feedback.py")
+COMPILER = ("__init__.py", "maths/program.py", "maths/mistakes.py", "maths/numerics.py", "maths/arrays.py",
+            "exercise/compiled.py", "exercise/compiled_formulas.py", "exercise/compiled_methods.py",
+            "exercise/kinds.py", "exercise/problem.py", "exercise/feedback.py", "exercise/methods.py",
+            "exercise/arraytasks.py", "exercise/callables.py")
 _code: list = []
 
 

@@ -37,10 +37,10 @@ if TYPE_CHECKING:  # a loaded exercise (problem.py, SymPy) or a compiled one (co
 
 
 def _arraytasks():
-    """Tasks over array parameters (SymPy at import): only for a task that has them."""
-    from grader.exercise import arraytasks
+    """The calls and replies of tasks over array parameters (no SymPy): only for a task that has them."""
+    from grader.exercise import arraycalls
 
-    return arraytasks
+    return arraycalls
 
 
 FD_TOL = {1: (1e-5, 1e-6), 2: (1e-4, 1e-4)}  # (rtol, atol per unit of |f|) by derivative order

@@ -149,12 +149,14 @@ KINDS: dict[str, Kind] = {
     "hessian": Kind("hessian", "vector", "the Hessian, an n x n matrix", fd_order=2, compiled="expressions"),
     "jacobian": Kind("jacobian", "vector", "the Jacobian, an m x n matrix", vector_f=True, compiled="expressions"),
     # the methods (spec section 6): the student's function takes a function; graded by grader.exercise.methods
-    "numerical_derivative": Kind("numerical_derivative", "args", "an estimate of f'(x), a number", fd_order=0),
+    "numerical_derivative": Kind("numerical_derivative", "args", "an estimate of f'(x), a number", fd_order=0,
+                                 compiled="methods"),
     "numerical_gradient": Kind("numerical_gradient", "args", "an estimate of the gradient of f at x, a 1-D array",
-                               fd_order=0),
-    "autodiff": Kind("autodiff", "args", "f'(x) by automatic differentiation, a number", fd_order=0),
+                               fd_order=0, compiled="methods"),
+    "autodiff": Kind("autodiff", "args", "f'(x) by automatic differentiation, a number", fd_order=0,
+                     compiled="methods"),
     "gradient_descent": Kind("gradient_descent", "args", "the point after the last step (a number for one "
-                             "variable, else a 1-D array)", fd_order=0),
+                             "variable, else a 1-D array)", fd_order=0, compiled="methods"),
 }
 
 METHODS = ("numerical_derivative", "numerical_gradient", "autodiff", "gradient_descent")

@@ -2,7 +2,8 @@
 
 Each call's arguments are built inside the sandbox (``"args"`` calls: the callable from NumPy
 source, a fresh one per call); everything the grader compares with is computed here, from
-the task's SymPy expressions.
+the task's expressions: lambdified SymPy, or their programs when the task is restored from the
+cache of compiled problems (``grader.exercise.compiled_methods``: the same values, no SymPy).
 
 * numerical_derivative / numerical_gradient: each function, point and step h is called with
   h and h/2. A call is right when its error against the exact derivative is at most 1.5 times
@@ -20,15 +21,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from grader.exercise import feedback
 from grader.exercise.calls import _call_error, _fit_shape, _value, checked_run, garbled
-from grader.exercise.methods import MethodTask
 from grader.maths import close, fmt
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
+
+if TYPE_CHECKING:  # a task compiled with SymPy (methods.py) or restored from the cache (compiled_methods.py), alike
+    from grader.exercise.methods import MethodTask
 
 EPS = float(np.finfo(float).eps)
 ROUNDING = 200.0  # units of eps (1 + |f|) / h a right difference quotient may differ by
@@ -227,7 +231,7 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
     n = len(task.variables)
     d = values.reshape(len(values), n)
     rows = []  # per call: exact, tolerance, the asked method's error, the formulas
-    for i in range(len(task.functions)):
+    for i in range(len(task.texts)):
         for x in task.at:
             for h in task.h:
                 for step in (h, h / 2):
@@ -260,7 +264,7 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
     method = "central difference" if task.order == 2 else "one-sided difference"
     if ok_calls.all() and not ignores_h:
         text = (
-            f"Correct for all {len(task.functions)} function{'s' if len(task.functions) != 1 else ''} at "
+            f"Correct for all {len(task.texts)} function{'s' if len(task.texts) != 1 else ''} at "
             f"{len(task.at)} point{'s' if len(task.at) != 1 else ''} with {len(task.h)} step"
             f"{'s' if len(task.h) != 1 else ''} and their halves ({len(rows)} calls): each error is within "
             f"that of a {method}"
@@ -296,11 +300,11 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
     if slip:
         lines.append(f"This looks like {SLIPS[slip]}.")
     wrong = sorted({plan.groups[j] for j in range(len(rows)) if not ok_calls[j]})
-    if wrong and len(task.functions) > 1:
+    if wrong and len(task.texts) > 1:
         names = ", ".join(task.texts[i] for i in wrong)
         lines.append(
-            f"Wrong for {names}; right for the other {len(task.functions) - len(wrong)} of "
-            f"{len(task.functions)} functions."
+            f"Wrong for {names}; right for the other {len(task.texts) - len(wrong)} of "
+            f"{len(task.texts)} functions."
         )
     return False, "\n".join(lines), extra
 
@@ -402,22 +406,22 @@ def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[bo
 def _judge_autodiff(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[bool, str, dict]:
     from grader.exercise import dual
 
-    exact = np.array([float(task.gradient_numeric[i](*x)[0]) for i in range(len(task.functions)) for x in task.at])
+    exact = np.array([float(task.gradient_numeric[i](*x)[0]) for i in range(len(task.texts)) for x in task.at])
     atol = task.spec.atol * (1 + np.abs(exact))
     ok = close(values, exact, max(task.spec.rtol, 1e-9), atol)
     groups = np.array(plan.groups)
-    right = [bool(ok[groups == i].all()) for i in range(len(task.functions))]
+    right = [bool(ok[groups == i].all()) for i in range(len(task.texts))]
     extra: dict = {"checks": {"calls": len(values), "right": int(ok.sum())}}
     if all(right):
         return (
             True,
-            f"Correct: f'(x) to rounding for all {len(task.functions)} functions at {len(task.at)} points.",
+            f"Correct: f'(x) to rounding for all {len(task.texts)} functions at {len(task.at)} points.",
             extra,
         )
     c = int(np.argmin(ok))
     lines = [f"Wrong for {plan.shown[c]}: `{task.spec.function}` returned {fmt(values[c])}, f'(x) is {fmt(exact[c])}."]
-    wrong = [task.texts[i] for i in range(len(task.functions)) if not right[i]]
-    fine = [task.texts[i] for i in range(len(task.functions)) if right[i]]
+    wrong = [task.texts[i] for i in range(len(task.texts)) if not right[i]]
+    fine = [task.texts[i] for i in range(len(task.texts)) if right[i]]
     lines.append(f"Wrong for {', '.join(wrong)}" + (f"; right for {', '.join(fine)}." if fine else "."))
     rule = dual.broken_rule(task, values)
     if rule:

@@ -8,13 +8,15 @@
 
 This module compiles such a task into plain data (SymPy expressions, the NumPy source the
 sandbox turns into each callable, points and steps); ``grader.exercise.method_grading`` grades
-it. The source sent to the sandbox is printed from the parsed expression (or, for autodiff,
-the file's own text once an ``ast`` whitelist has passed it): no text is ``eval``-ed here.
+it. The source sent to the sandbox is printed from the parsed expression, read back as a
+program of ``grader.maths.program`` and printed from that (``grader.exercise.callables``, as a
+task restored from the cache does: the same text either way), or, for autodiff, the file's own
+text once an ``ast`` whitelist has passed it: no text is ``eval``-ed here. ``programs`` keeps
+those programs for the task's compiled form (``grader.exercise.compiled_methods``).
 """
 
 from __future__ import annotations
 
-import ast
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from grader.exercise import schema
+from grader.exercise import callables, schema
 from grader.exercise.kinds import Kind
 from grader.maths import lambdify, symbol
 from grader.problems import Where, formula, number
@@ -64,6 +66,9 @@ class MethodTask:
     line: int | None = None
     hint: str | None = None
     call: str = "args"
+    # the programs (``grader.maths.program``) the sources were printed from: one per f (gradient_descent:
+    # one per partial of grad); None when one has none (autodiff: the file's own text), then no compiled form
+    programs: tuple | None = None
 
     @property
     def id(self) -> str:
@@ -122,16 +127,18 @@ def compile_task(spec: schema.Task, index: int, kind: Kind, params: dict, where:
             loc + ("functions",), f"a {kind.name} task's functions take one variable, not {', '.join(variables)}"
         )
     uses: tuple[str, ...] = ()
+    programs: tuple | None = None
     if kind.name == "autodiff":
         uses = tuple(spec.uses)
         sources = tuple(
             _autodiff_source(t, variables[0], uses, loc + ("functions", i), where) for i, t in enumerate(texts)
         )
     else:
-        sources = tuple(
-            _source(e, variables, loc + ("functions", i), where, vector=kind.name == "numerical_gradient")
-            for i, e in enumerate(exprs)
-        )
+        made = [_source(e, variables, loc + ("functions", i), where, vector=kind.name == "numerical_gradient")
+                for i, e in enumerate(exprs)]
+        sources = tuple(source for source, _ in made)
+        if all(p is not None for _, p in made):
+            programs = tuple(p[0] for _, p in made if p is not None)
     at = _points(spec.at, len(variables), params, loc + ("at",), where)
     task = MethodTask(
         spec,
@@ -146,6 +153,7 @@ def compile_task(spec: schema.Task, index: int, kind: Kind, params: dict, where:
         uses=uses,
         line=line,
         hint=hint,
+        programs=programs,
     )
     if len(task.functions) * len(task.at) * max(2 * len(task.h), 1) > MAX_CALLS:
         where.error(loc, f"more than {MAX_CALLS} calls (functions x at x h x 2): list fewer")
@@ -174,7 +182,7 @@ def _descent(spec: schema.Task, kind: Kind, loc: tuple, params: dict, where: Whe
     if not variables:
         where.error(loc + ("f",), "f has no variables; add `variables: [x]`")
     grad = [f.diff(symbol(v)) for v in variables]
-    source = _gradient_source(grad, variables, loc + ("f",), where)
+    source, programs = _gradient_source(grad, variables, loc + ("f",), where)
     starts = _points(spec.start, len(variables), params, loc + ("start",), where)
     return MethodTask(
         spec,
@@ -188,6 +196,7 @@ def _descent(spec: schema.Task, kind: Kind, loc: tuple, params: dict, where: Whe
         steps=tuple(spec.steps),
         line=line,
         hint=hint,
+        programs=None if programs is None else tuple(programs),
     )
 
 
@@ -214,70 +223,41 @@ def _printed(exprs: list, variables: tuple, loc: tuple, where: Where) -> tuple[l
     return out, names
 
 
-def _source(expr: sympy.Expr, variables: tuple, loc: tuple, where: Where, vector: bool) -> str:
-    """The f given to a numerical task's function: it takes real floats only (its argument is
-    made a float64 array first), so f's values are all the student's function can get from it:
-    a complex step or dual numbers of the student's own passed through f (NumPy calls an
-    object's ``sin`` method) fail, instead of giving the exact derivative with no difference."""
+def _source(expr: sympy.Expr, variables: tuple, loc: tuple, where: Where, vector: bool) -> tuple[str, list | None]:
+    """The f given to a numerical task's function (``callables.function_source``: real floats
+    only, so a complex step or dual numbers of the student's own passed through f fail, instead
+    of giving the exact derivative with no difference), and its program (None: no program, the
+    task keeps SymPy's text and has no compiled form)."""
     (text,), names = _printed([expr], variables, loc, where)
-    real = "numpy.asarray({}, dtype=numpy.float64)"
-    if not vector:
-        return f"lambda {names[0]}: (lambda {names[0]}: {text})({real.format(names[0])})"
-    return f"lambda x: (lambda {', '.join(names)}: {text})(*{real.format('x')})"
+    programs = _programs([text], names)
+    text = callables.texts(programs, len(names))[0] if programs else text
+    return callables.function_source(text, len(names), vector), programs
 
 
-def _gradient_source(grad: list, variables: tuple, loc: tuple, where: Where) -> str:
+def _gradient_source(grad: list, variables: tuple, loc: tuple, where: Where) -> tuple[str, list | None]:
     texts, names = _printed(grad, variables, loc, where)
-    if len(variables) == 1:
-        return f"lambda {names[0]}: 1.0 * ({texts[0]})"
-    return f"lambda x: (lambda {', '.join(names)}: numpy.array([{', '.join(texts)}], dtype=numpy.float64))(*x)"
+    programs = _programs(texts, names)
+    return callables.gradient_source(callables.texts(programs, len(names)) if programs else texts), programs
 
 
-_AST = (
-    ast.Expression,
-    ast.BinOp,
-    ast.UnaryOp,
-    ast.Call,
-    ast.Name,
-    ast.Constant,
-    ast.Load,
-    ast.Add,
-    ast.Sub,
-    ast.Mult,
-    ast.Div,
-    ast.Pow,
-    ast.USub,
-    ast.UAdd,
-)
+def _programs(texts: list[str], names: list[str]) -> list | None:
+    """The printed texts as programs over ``names`` (the source is then printed from them, as a
+    cached task's is), or None when one leaves the programs' whitelist."""
+    from grader.maths import ProgramError, compile_text
+
+    try:
+        return [compile_text(t, {n: i for i, n in enumerate(names)}) for t in texts]
+    except ProgramError:
+        return None
 
 
 def _autodiff_source(text: str, variable: str, uses: tuple[str, ...], loc, where) -> str:
     """``lambda x: TEXT`` once ``TEXT`` is Python arithmetic over the variable, numbers and calls
     of the ``uses`` names (nothing else reaches the sandbox)."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        where.error(loc, f"{text!r} is not a Python expression")
-    for node in ast.walk(tree):
-        if not isinstance(node, _AST):
-            where.error(
-                loc, f"{text!r}: only + - * / **, numbers, {variable} and calls of the `uses` names are allowed"
-            )
-        if isinstance(node, ast.Constant) and (
-            not isinstance(node.value, (int, float)) or isinstance(node.value, bool)
-        ):
-            where.error(loc, f"{text!r}: {node.value!r} is not a number")
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.keywords or len(node.args) != 1:
-                where.error(loc, f"{text!r}: a call is a `uses` name applied to one argument, such as sin(x)")
-            called = node.func.id if isinstance(node.func, ast.Name) else ""
-            if called not in uses:
-                where.error(loc, f"{text!r} calls {called}, which `uses` does not list")
-        elif isinstance(node, ast.Name) and node.id != variable and node.id not in uses:
-            where.error(loc, f"{text!r}: unknown name {node.id!r} (the variable is {variable})")
-    if variable in uses:
-        where.error(loc, f"the variable {variable} is also in `uses`")
-    return f"lambda {variable}: ({text.strip()})"
+    problem = callables.autodiff_problem(text, variable, uses)
+    if problem:
+        where.error(loc, problem)
+    return callables.autodiff_source(text, variable)
 
 
 def _points(items: list, n: int, params: dict, loc: tuple, where: Where) -> np.ndarray:

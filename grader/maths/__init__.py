@@ -33,8 +33,12 @@ _SURFACE = {
     "ProgramError": "grader.maths.program",
     "check": "grader.maths.program",
     "compile_expression": "grader.maths.program",
+    "compile_function": "grader.maths.program",
+    "compile_text": "grader.maths.program",
+    "function": "grader.maths.program",
     "rows": "grader.maths.program",
     "run_rows": "grader.maths.program",
+    "source": "grader.maths.program",
     "values": "grader.maths.program",
     "grading_salt": "grader.maths.seeds",
     "rng": "grader.maths.seeds",
@@ -74,8 +78,12 @@ if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools
     from grader.maths.program import ProgramError as ProgramError
     from grader.maths.program import check as check
     from grader.maths.program import compile_expression as compile_expression
+    from grader.maths.program import compile_function as compile_function
+    from grader.maths.program import compile_text as compile_text
+    from grader.maths.program import function as function
     from grader.maths.program import rows as rows
     from grader.maths.program import run_rows as run_rows
+    from grader.maths.program import source as source
     from grader.maths.program import values as values
     from grader.maths.seeds import grading_salt as grading_salt
     from grader.maths.seeds import rng as rng

@@ -172,5 +172,29 @@ def lambdify(symbols: Sequence[sympy.Symbol], expr: sympy.Basic) -> Callable[...
     import functools
 
     namespace = {"numpy": np, "functools": functools}  # Max/Min print as functools.reduce(...)
+    symbols, expr = _named(symbols, expr)
     function: Callable[..., Any] = sympy.lambdify(symbols, expr, modules=[namespace], printer=printer)
     return function
+
+
+def _named(symbols: Any, expr: Any) -> tuple[Any, Any]:
+    """Symbols whose names are not Python names (an array task's entries, ``W[0, 1]``) renamed
+    by their place: lambdify would put Dummies there, whose numbering (so the printed order of
+    a sum's terms, so its last bit) depends on what ran before in the process."""
+    import keyword
+
+    import sympy
+
+    args = list(symbols) if isinstance(symbols, (list, tuple)) else [symbols]
+    renamed = {s: sympy.Symbol(f"_entry{i:04d}") for i, s in enumerate(args)
+               if isinstance(s, sympy.Symbol) and not (s.name.isidentifier() and not keyword.iskeyword(s.name))}
+    if not renamed:
+        return symbols, expr
+
+    def replace(item: Any) -> Any:
+        if isinstance(item, (list, tuple)):
+            return type(item)(replace(e) for e in item)
+        return item.xreplace(renamed) if hasattr(item, "xreplace") else item
+
+    new = [renamed.get(s, s) for s in args]
+    return (new if isinstance(symbols, (list, tuple)) else new[0]), replace(expr)

@@ -153,6 +153,52 @@ def _numpy() -> ModuleType:
     return numpy
 
 
+def function(program: Program) -> Callable[[Any], Any]:  # noqa: C901 - one case per node
+    """A checked program as nested closures, ``columns -> value``: the operations of ``evaluate``
+    in the same order on the same numbers (the same values, bit for bit), without its dispatch
+    on every node at every call. Built from the data, never from text: nothing is ``eval``-ed."""
+    op, args = program[0], program[1:]
+    if op == "v":
+        index = args[0]
+        return lambda columns: columns[index]
+    if op == "n":
+        number = args[0]
+        return lambda columns: number
+    if op == "**":
+        base, power = function(args[0]), function(args[1])
+
+        def pow_(columns: Any) -> Any:
+            a, b = base(columns), power(columns)
+            if type(a) is int and type(b) is int and abs(b) > 64:
+                raise ProgramError("integer power too large")
+            return a**b
+
+        return pow_
+    if op in BINARY:
+        left, right, binary = function(args[0]), function(args[1]), BINARY[op]
+        return lambda columns: binary(left(columns), right(columns))
+    if op in UNARY:
+        inner, unary = function(args[0]), UNARY[op]
+        return lambda columns: unary(inner(columns))
+    np = _numpy()
+    if op == "c":
+        constant = getattr(np, args[0])
+        return lambda columns: constant
+    if op == "f":
+        fn = abs if args[0] == "abs" else getattr(np, args[0])
+        parts = [function(a) for a in args[1:]]
+        if len(parts) == 1:
+            only = parts[0]
+            return lambda columns: fn(only(columns))
+        return lambda columns: fn(*[part(columns) for part in parts])
+    if op in ("max", "min"):
+        parts, pair = [function(a) for a in args], np.maximum if op == "max" else np.minimum
+        return lambda columns: functools.reduce(pair, [part(columns) for part in parts])
+    conditions, choices, default = [function(a) for a in args[0]], [function(a) for a in args[1]], function(args[2])
+    return lambda columns: np.select([c(columns) for c in conditions], [v(columns) for v in choices],
+                                     default=default(columns))
+
+
 def rows(values: Sequence[Any], k: int, shape: tuple[int, ...]) -> Floats:
     """A list (or list of rows) of expression values, each at k points or a constant, as
     k x shape floats (what lambdify of a list of expressions returns, or ``evaluate`` of each)."""
@@ -164,12 +210,13 @@ def rows(values: Sequence[Any], k: int, shape: tuple[int, ...]) -> Floats:
     return stacked
 
 
-def run_rows(programs: Sequence[Program], x: npt.ArrayLike, shape: tuple[int, ...]) -> Floats:
-    """Each entry's program evaluated at every row of ``x`` (k x n) at once, as k x shape floats."""
+def run_rows(programs: Sequence[Any], x: npt.ArrayLike, shape: tuple[int, ...]) -> Floats:
+    """Each entry's program evaluated at every row of ``x`` (k x n) at once, as k x shape floats
+    (``programs`` may also be their ``function``s, made once for many calls)."""
     np = _numpy()
     points = np.asarray(x, dtype=float)
     columns = list(points.T)
-    return rows([evaluate(p, columns) for p in programs], len(points), shape)
+    return rows([p(columns) if callable(p) else evaluate(p, columns) for p in programs], len(points), shape)
 
 
 def values(programs: Sequence[Program], x: npt.ArrayLike, size: int) -> Floats | None:
@@ -204,6 +251,83 @@ def compile_expression(variables: Sequence[str], expr: object) -> Program:
         raise ProgramError("too deep") from None
     check(program, len(variables))
     return program
+
+
+def compile_function(function: Callable[..., Any], variables: int) -> list[Program]:
+    """The programs of a function made by ``numerics.lambdify`` (of a list, nested or not, or of
+    one expression), read from its very source: one program per entry, in order. ProgramError
+    when the source is not one ``return`` of whitelisted expressions."""
+    import inspect
+
+    try:
+        tree = ast.parse(inspect.getsource(function))
+    except (OSError, TypeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ProgramError("no source") from None
+    definition = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(definition, ast.FunctionDef) or len(definition.body) != 1 or not isinstance(
+            definition.body[0], ast.Return) or definition.body[0].value is None:
+        raise ProgramError("not one return")
+    names = {a.arg: i for i, a in enumerate(definition.args.args)}
+    if len(names) != variables:
+        raise ProgramError("arguments")
+    value = definition.body[0].value
+    entries = _flat(value) if isinstance(value, ast.List) else [value]
+    return [compile_text(entry, names) for entry in entries]
+
+
+def _flat(tree: ast.List) -> list[ast.expr]:
+    return [e for item in tree.elts for e in (_flat(item) if isinstance(item, ast.List) else [item])]
+
+
+def compile_text(text: str | ast.expr, names: Mapping[str, int]) -> Program:
+    """The program of one expression's text (or its ``ast`` tree) over the variable ``names``
+    ({name: index}), the whitelist of ``_node``: ProgramError outside it."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body if isinstance(text, str) else text
+        program = _node(tree, names)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        if isinstance(exc, ProgramError):
+            raise
+        raise ProgramError("not an expression") from None
+    check(program, len(names))
+    return program
+
+
+def source(program: Program, names: Sequence[str]) -> str:
+    """Python (NumPy) text of a checked program, variable i written ``names[i]``: the very
+    operations ``evaluate`` performs, for code that runs elsewhere (the sandbox's callables)."""
+    return ast.unparse(_tree(program, names))
+
+
+def _tree(node: Program, names: Sequence[str]) -> ast.expr:  # noqa: C901 - one case per node
+    op, args = node[0], node[1:]
+    if op == "v":
+        return ast.Name(names[args[0]], ast.Load())
+    if op == "n":
+        value = args[0]
+        if type(value) is not bool and (value < 0 or math.copysign(1.0, value) < 0):
+            return ast.UnaryOp(ast.USub(), ast.Constant(-value))  # -(2), as the text was read
+        return ast.Constant(value)
+    if op == "c":
+        return _numpy_name(args[0])
+    if op in BINARY:
+        ops = {v: k for k, v in AST_BINARY.items()}
+        return ast.BinOp(_tree(args[0], names), ops[op](), _tree(args[1], names))
+    if op in UNARY:
+        return ast.UnaryOp({v: k for k, v in AST_UNARY.items()}[op](), _tree(args[0], names))
+    if op == "f":
+        function = ast.Name("abs", ast.Load()) if args[0] == "abs" else _numpy_name(args[0])
+        return ast.Call(function, [_tree(a, names) for a in args[1:]], [])
+    if op in ("max", "min"):
+        reducer = ast.Attribute(ast.Name("functools", ast.Load()), "reduce", ast.Load())
+        items = ast.List([_tree(a, names) for a in args], ast.Load())
+        return ast.Call(reducer, [_numpy_name("maximum" if op == "max" else "minimum"), items], [])
+    conditions, values = (ast.List([_tree(a, names) for a in part], ast.Load()) for part in args[:2])
+    return ast.Call(_numpy_name("select"), [conditions, values], [ast.keyword("default", _tree(args[2], names))])
+
+
+def _numpy_name(name: str) -> ast.Attribute:
+    return ast.Attribute(ast.Name("numpy", ast.Load()), name, ast.Load())
 
 
 def _node(tree: ast.AST, names: Mapping[str, int]) -> Program:

@@ -55,7 +55,8 @@ def test_a_warm_check_gives_the_report_of_no_cache_right_and_wrong(name, cache, 
         assert report(solution) == expected  # cold: compiles and stores
         assert bool(entries(cache)) is stored
         assert report(solution) == expected  # warm: from the entry
-    if stored:
+    forms = {task["form"] for body in bodies(cache) for task in body.get("tasks", ())}
+    if "expressions" in forms:  # (the methods' kinds compile everything a wrong answer needs at once)
         assert "mistakes" in json.dumps(bodies(cache))  # the wrong answer's data was stored with the rest
     assert report(SOLUTIONS / f"{name}_wrong.py") == uncached(SOLUTIONS / f"{name}_wrong.py", monkeypatch)
 
@@ -263,9 +264,11 @@ print(json.dumps({"passed": report.passed, "sympy": sorted(m for m in sys.module
 """
 
 
-def test_a_warm_check_of_a_right_answer_imports_no_sympy(tmp_path):
+@pytest.mark.parametrize("name", BUNDLED)
+def test_a_warm_check_of_a_right_answer_imports_no_sympy(name, tmp_path):
+    """Every bundled exercise, the ML kinds' (exercise9) and the gradients over data (exercise10) too."""
     env = clean_env(GRADQUIZ_CACHE=tmp_path / "cache")
-    right = str(SOLUTIONS / "exercise4.py")
+    right = str(SOLUTIONS / f"{name}.py")
     runs = [subprocess.run([sys.executable, "-c", WARM_RIGHT, right], env=env, capture_output=True, text=True,
                            check=False, timeout=120) for _ in range(2)]
     cold, warm = (json.loads(r.stdout) for r in runs)
@@ -302,7 +305,8 @@ def test_the_command_reports_the_same_with_the_cache_on_and_off(tmp_path):
 @pytest.mark.e2e
 def test_grade_workers_use_sealed_entries_and_report_the_same(tmp_path):
     subs = tmp_path / "subs"
-    for student, name in (("ann", "exercise1.py"), ("ben", "exercise1_wrong.py"), ("cid", "exercise3_wrong.py")):
+    for student, name in (("ann", "exercise1.py"), ("ben", "exercise1_wrong.py"), ("cid", "exercise3_wrong.py"),
+                          ("dee", "exercise10_wrong.py"), ("eli", "exercise9_wrong.py")):
         target = subs / student / name.replace("_wrong", "")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(SOLUTIONS / name, target)
@@ -310,11 +314,11 @@ def test_grade_workers_use_sealed_entries_and_report_the_same(tmp_path):
     for run, cache in (("off", "off"), ("cold", tmp_path / "c"), ("warm", tmp_path / "c")):
         out = tmp_path / run
         env = clean_env(GRADQUIZ_SECRET="s3cret", GRADQUIZ_CACHE=cache)
-        rc, _, stderr = run_cli("grade", subs, "--exercise", "exercise1,exercise3", "--output", out, "--quiet",
-                                env=env, timeout=240)
+        rc, _, stderr = run_cli("grade", subs, "--exercise", "exercise1,exercise3,exercise9,exercise10", "--output",
+                                out, "--quiet", env=env, timeout=240)
         assert rc == 0, stderr
         texts.append({p.relative_to(out): p.read_text() for p in sorted((out / "reports").rglob("*.txt"))})
         if run == "cold":
             stored = entries(tmp_path / "c")
             assert stored and all(json.loads(p.read_text())["header"]["sealed"] for p in stored)
-    assert len(texts[0]) == 6 and texts[0] == texts[1] == texts[2]  # 3 students x 2 exercises
+    assert len(texts[0]) == 20 and texts[0] == texts[1] == texts[2]  # 5 students x 4 exercises (the ML kinds too)

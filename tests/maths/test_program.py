@@ -15,6 +15,7 @@ from grader.maths.program import (
     check,
     compile_expression,
     evaluate,
+    function,
     run_rows,
 )
 
@@ -46,7 +47,9 @@ def test_a_program_gives_lambdifys_values_bit_for_bit(name, expr):
     with np.errstate(all="ignore"):
         want = np.broadcast_to(np.asarray(lambdify([X, Y], expr)(*POINTS.T), dtype=float), (len(POINTS),))
         got = run_rows([program], POINTS, ())
+        closures = run_rows([function(program)], POINTS, ())  # the same program made into closures once
     assert np.array_equal(got, want, equal_nan=True), name
+    assert np.array_equal(closures, want, equal_nan=True), name
 
 
 def test_every_whitelisted_function_of_one_variable_compiles():
@@ -92,6 +95,8 @@ def test_an_integer_power_cannot_grow_without_bound():
     check(program, 1)  # well formed...
     with pytest.raises(ProgramError, match="integer power"):
         evaluate(program, [np.zeros(1)])  # ...but never computed
+    with pytest.raises(ProgramError, match="integer power"):
+        function(program)([np.zeros(1)])
 
 
 def test_a_program_is_plain_json():
