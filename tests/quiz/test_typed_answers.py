@@ -14,6 +14,8 @@ from conftest import GRADQUIZ
 
 from grader.quiz import Unreadable, grade_question, load_quiz, read_interval, read_points
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 QUIZ = """
 id: typed
 title: Typed answers
