@@ -18,27 +18,46 @@ answer at most 1.0x pytest, of a wrong one at most 1.5x.
 
     python benchmarks/check_bench.py [--rounds 7] [--pytest PYTHON]
 
-Figures (2026-12-04, 16:30 UTC, after main's lazy command start was merged; the 2-core machine
-shared with other runs, load average ~7-12, 9 rounds; wall times inflated, CPU times steadier):
+The grader's bytecode is compiled first, as pip compiles an installed package's (an editable
+install run with PYTHONDONTWRITEBYTECODE=1 compiles every module it imports on every run).
+
+Figures (2026-12-04, 18:40 UTC, issue 19's work; the 2-core machine shared with five other
+engineers' test runs, load average 5 to 9, 7 rounds: wall times inflated, CPU times steadier):
 
 | command | wall | x pytest | CPU | x pytest |
 | --- | --- | --- | --- | --- |
-| check right, warm cache | 543 ms | 2.08 | 338 ms | 2.02 |
-| check wrong, warm cache | 569 ms | 2.18 | 346 ms | 2.07 |
-| check right, cold cache | 1024 ms | 3.92 | 578 ms | 3.46 |
-| check wrong, cold cache | 1095 ms | 4.20 | 650 ms | 3.89 |
-| check right, no cache (off) | 1011 ms | 3.87 | 586 ms | 3.51 |
-| check wrong, no cache (off) | 1115 ms | 4.27 | 644 ms | 3.86 |
-| pytest, three asserts | 261 ms | 1.00 | 167 ms | 1.00 |
-| python -c "import numpy" | 189 ms | 0.73 | 100 ms | 0.60 |
-| library check right, warm | 471 ms | 1.81 | 289 ms | 1.73 |
+| check right, warm cache | 301 ms | 0.86 | 177 ms | 1.04 |
+| check wrong, warm cache | 285 ms | 0.82 | 186 ms | 1.09 |
+| check right, cold cache | 978 ms | 2.81 | 472 ms | 2.78 |
+| check wrong, cold cache | 1015 ms | 2.91 | 528 ms | 3.11 |
+| check right, no cache (off) | 796 ms | 2.28 | 452 ms | 2.66 |
+| check wrong, no cache (off) | 883 ms | 2.53 | 506 ms | 2.98 |
+| pytest, three asserts | 348 ms | 1.00 | 170 ms | 1.00 |
+| python -c "import numpy" | 197 ms | 0.57 | 101 ms | 0.60 |
+| library check right, warm | 363 ms | 1.04 | 219 ms | 1.29 |
 
-The cache takes SymPy off a check, wrong answers included, and nearly halves it (1011 -> 543 ms
-wall, 586 -> 338 ms CPU); the goal (<= 1.0x pytest) is not met: of the warm check, ~50 ms CPU is
-the command layer (compare the library row), ~100 ms the parent's NumPy (imported while the
-child loads: no wall time on an idle machine) and most of the rest the sandbox child's start
-(an interpreter, NumPy with linalg, random, polynomial and fft preloaded before it is confined),
-which the wall time waits for.
+Before this work (main at 550ef7b, its bytecode compiled too, interleaved with this branch in one
+run at load ~5): a warm check 584 ms wall (1.59x) and 316 ms CPU (1.79x) for a right answer,
+563 ms and 323 ms for a wrong one; this branch 301 ms (0.82x) and 182 ms (1.03x), 338 ms and
+192 ms. Goal met: a warm right check at most 1.0x pytest, a wrong one at most 1.5x. Where the
+time went, and what took it off the path:
+
+- the command layer (~60 ms of CPU: Typer, click, pydantic, rich): a plain `check FILE
+  [options]` is parsed and run without them (``grader.cli.quickcheck``), and the text report on
+  a pipe is made without rich (``grader.reports.text``);
+- the sandbox child's start (an interpreter, NumPy), which the grader waited for after finding
+  the exercise: it is started first of all (``grader.sandbox.spare.prestart``) and loads NumPy
+  while the grader imports its own code; it preloads nothing more (NumPy's random, fft and
+  polynomial and the standard modules it used to preload import once it is confined, for the
+  submissions that use them: ~20 ms); its memory cgroup is made in a thread (moving a process
+  into a cgroup waits ~10-20 ms for the kernel);
+- the grader's NumPy started two OpenBLAS threads that spun (~40 ms of CPU): the command sets
+  OPENBLAS_NUM_THREADS=1 unless it is set.
+
+What is left is two interpreters and two NumPy imports side by side (the grader's, to compute the
+scores, and the child's), which is why the CPU time stays near pytest's while the wall time, on
+two cores, is below it: the library row, which starts the child only once it has found the
+exercise, shows what the early start is worth.
 """
 
 from __future__ import annotations
@@ -81,6 +100,17 @@ def pytest_python(given: str | None, work: Path) -> str:
     return str(python)
 
 
+def compile_bytecode() -> None:
+    """The grader's bytecode, as pip compiles it when it installs the package: an editable install
+    run with PYTHONDONTWRITEBYTECODE=1 would compile every module it imports on every run."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("grader")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def timed(cmd: list[str], env: dict, cwd: Path, before=None) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of the command and the processes it waited for, exit code)."""
     if before:
@@ -93,11 +123,25 @@ def timed(cmd: list[str], env: dict, cwd: Path, before=None) -> tuple[float, flo
     return elapsed, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
+def median_of(cmd: list[str], runs: int) -> tuple[float, int, int]:
+    """(median wall seconds, the last exit code, the largest peak RSS in KiB) of ``runs`` runs of
+    ``cmd`` after one to warm the file cache: quiz_bench.py's probe."""
+    results = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        results.append((time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_maxrss))
+    results = results[1:]
+    return statistics.median(r[0] for r in results), results[-1][1], max(r[2] for r in results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--pytest", help="a Python with pytest installed (default: a venv of its own)")
     args = parser.parse_args()
+    compile_bytecode()
     gradquiz = shutil.which("gradquiz")
     command = [gradquiz] if gradquiz else [sys.executable, "-m", "grader"]
     work = Path(tempfile.mkdtemp(prefix="gradquiz-bench-"))

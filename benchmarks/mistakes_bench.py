@@ -31,7 +31,7 @@ CASES = [  # (f, a wrong derivative typed by a student)
 def main() -> None:
     from grader.maths import mistakes
     from grader.maths.equivalence import compare
-    from grader.maths.parse import parse_math
+    from grader.maths.parser import parse_math
 
     x = sympy.Symbol("x", real=True)
     total_make = total_compare = 0.0

@@ -61,7 +61,8 @@ def build(folder: Path, count: int) -> tuple[Path, Path, Path]:
 
 
 def in_process(quiz_path: Path, right: Path, wrong: Path) -> dict:
-    from grader.quiz import check_answers, load_quiz
+    from grader.quiz import load_quiz
+    from grader.quiz.grade import check_answers
 
     start = time.perf_counter()
     quiz = load_quiz(quiz_path, "")

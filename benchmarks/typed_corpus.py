@@ -41,7 +41,8 @@ def agrees(pair: dict, passed, feedback: str) -> bool:
 
 
 def verdicts(pairs, folder: Path):
-    from grader.quiz import grade_question, load_quiz
+    from grader.quiz import load_quiz
+    from grader.quiz.grade import grade_question
 
     for i, pair in enumerate(pairs):
         path = folder / f"p{i}.yaml"

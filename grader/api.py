@@ -20,12 +20,12 @@ from grader.pipeline import (
     ExerciseFile,
     ExerciseSource,
     SandboxFactory,
+    exercise_source,
     grade_answers,
     grade_exercise,
     read_exercise,
 )
-from grader.pipeline.cached import exercise_source
-from grader.problems import intake
+from grader.problems import decode, find_exercise, header_notes, id_from_name, read_bytes, read_submission
 from grader.reports import Report
 from grader.sandbox import Limits
 
@@ -70,21 +70,21 @@ def check(path: str | Path, answers: Mapping[Any, Any] | None = None, *, problem
     grading = grading_mode(grading)
     if path.suffix in (".yaml", ".yml"):
         return _check_answers(path, problems, exercise, student, grading)
-    data = intake.read_bytes(path, grading=grading)
+    data = read_bytes(path, grading=grading)
     if path.suffix not in (".py", ".ipynb"):
         raise GradquizError("expected a .py or .ipynb submission or a .yaml answers file", path)
-    source = intake.decode(data, path)
+    source = decode(data, path)
     notebook = None
     if path.suffix == ".ipynb":
         from grader.notebook import notebook_source
 
         notebook = notebook_source(path, source)
         source = notebook.source
-    problem_path = intake.find_exercise(path, source, exercise, problems, grading)
+    problem_path = find_exercise(path, source, exercise, problems, grading)
     problem = exercise_source(problem_path, str(path), student, grading, source)  # compiled, from the cache
     report = grade_exercise(source, str(path), problem, student=student, grading=grading, limits=limits,
                             notebook=notebook, plot=plot or False)
-    report.notes[:0] = intake.header_notes(source, report.id, intake.id_from_name(path), grading=grading,
+    report.notes[:0] = header_notes(source, report.id, id_from_name(path), grading=grading,
                                            exercise=exercise)  # first
     return report
 
@@ -99,10 +99,9 @@ def _is_path(value: object) -> bool:
 
 def _check_answers(path: Path, problems: Sequence[Any], exercise: str | None, student: str | None,
                    grading: bool) -> Report:
-    from grader.quiz.answers import MAX_BYTES, read_answers
-    from grader.quiz.grade import answers_quiz
+    from grader.quiz import MAX_BYTES, answers_quiz, read_answers
 
-    text = intake.read_submission(path, grading=grading, what="answers file", max_bytes=MAX_BYTES)
+    text = read_submission(path, grading=grading, what="answers file", max_bytes=MAX_BYTES)
     answers, positions = read_answers(path, text)
     quiz = answers_quiz(path, answers, positions, problems=problems, quiz=exercise, student=student, grading=grading)
     return grade_answers(quiz, answers, positions=positions, file=path, grading=grading)
@@ -113,9 +112,7 @@ def check_in_kernel(problem_id: str, *, answers: Mapping[Any, Any] | None = None
                     limits: Limits = Limits()) -> Report:
     """``check("exercise1")`` inside Jupyter: the kernel's code cells graded like a .py (in the
     sandbox; nothing of the student's runs in this process), or ``answers`` for a quiz."""
-    from grader.problems.catalogue import kind_of
-    from grader.problems.discovery import find_problem
-    from grader.problems.yamlio import load_yaml
+    from grader.problems import find_problem, kind_of, load_yaml
 
     problem_path = find_problem(problem_id, problems)
     data, _ = load_yaml(problem_path)
@@ -125,8 +122,8 @@ def check_in_kernel(problem_id: str, *, answers: Mapping[Any, Any] | None = None
             raise GradquizError(
                 f"'{problem_id}' is a quiz: pass your answers, check('{problem_id}', answers={{'q1': ...}})"
             )
-        from grader.maths.seeds import grading_salt
-        from grader.problems.variants import student_id
+        from grader.maths import grading_salt
+        from grader.problems import student_id
         from grader.quiz import find_quiz
 
         chosen = student_id(student)
@@ -139,7 +136,7 @@ def check_in_kernel(problem_id: str, *, answers: Mapping[Any, Any] | None = None
         raise GradquizError(
             f"'{problem_id}' is an exercise: define its functions, then call check('{problem_id}') without answers"
         )
-    from grader.notebook.kernel import kernel_source
+    from grader.notebook import kernel_source
 
     notebook = kernel_source(_function_names(data), problem_id)
     name = f"{problem_id} (this notebook)"
@@ -155,9 +152,8 @@ def _function_names(data: Any) -> list[str]:
 
 def show(problem_id: str, path: str | Path, *, problems: Sequence[Any] = (), student: str | None = None) -> Path:
     """Write the lesson's picture of a problem (f, f', tangent lines) to ``path`` (.png or .svg)."""
-    from grader.plots.draw import show_problem
-    from grader.plots.lesson import lesson_for
-    from grader.problems.discovery import find_problem
+    from grader.plots import lesson_for, show_problem
+    from grader.problems import find_problem
 
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):
@@ -169,8 +165,7 @@ def show(problem_id: str, path: str | Path, *, problems: Sequence[Any] = (), stu
 def load_problem(path: str | Path, student: str | None = None) -> Any:
     """Load and validate one exercise or quiz file, by what it holds (raises GradquizError with
     file and line)."""
-    from grader.problems.catalogue import kind_of
-    from grader.problems.yamlio import load_yaml
+    from grader.problems import kind_of, load_yaml
 
     path = Path(path)
     data, positions = load_yaml(path)
@@ -178,6 +173,6 @@ def load_problem(path: str | Path, student: str | None = None) -> Any:
         from grader.quiz import load_quiz
 
         return load_quiz(path, student=student, data=data, positions=positions)
-    from grader.exercise.problem import load_exercise
+    from grader.exercise import load_exercise
 
     return load_exercise(path, student, data=data, positions=positions)

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PARSER_STAGE = "a stage of the typed-maths parser (reworked on another branch), run by tests/maths/test_mathparse.py"
 VIA_CLASSROOM = "the CI wing (Classroom, Gradescope): run end to end by tests/batch/test_ci.py and test_classroom.py"
 VIA_CACHE = "the compiled-problem cache (just merged): run through grader.api.check by tests/exercise/test_cache.py"
 VIA_ML_KINDS = "new with the ML kinds: run end to end by tests/exercise/test_arrays.py and test_methods.py"
@@ -32,9 +31,6 @@ UNTESTED: dict[str, str] = {
     "grader.exercise.method_grading": VIA_ML_KINDS,
     "grader.exercise.methods": VIA_ML_KINDS,
     "grader.plots.methods": VIA_ML_KINDS,
-    "grader.maths.build": PARSER_STAGE,
-    "grader.maths.lexer": PARSER_STAGE,
-    "grader.maths.rewrite": PARSER_STAGE,
     "grader.quiz.interactive": "driven through `gradquiz quiz` (CliRunner, pexpect) by tests/quiz/test_interactive.py",
     "grader.sandbox.child": "runs only in the confined child; exercised by every sandbox test (tests/sandbox/)",
     "grader.sandbox.forkserver": "imported as grader.sandbox.ForkServer by tests/sandbox/test_lifecycle.py",
@@ -102,7 +98,7 @@ def test_the_ratchet_sees_a_module_without_a_test(tmp_path):
     known = modules(copy)
     assert "grader.maths.planted" in known
     covered = imported_by_tests(known, copy)
-    assert "grader.maths.planted" not in covered and "grader.maths.parse" in covered
+    assert "grader.maths.planted" not in covered and "grader.maths.parser" in covered
     (copy / "tests" / "maths" / "test_planted.py").write_text("from grader.maths import planted\n")
     assert "grader.maths.planted" in imported_by_tests(known, copy)
 

@@ -19,8 +19,7 @@ EDITION_NOTE = {
 
 def export(paths, output: Path) -> list[Path]:
     """Write the student edition of every problem file under ``paths`` into ``output``."""
-    from grader.problems.catalogue import expand, kind_of
-    from grader.problems.yamlio import load_yaml
+    from grader.problems import expand, kind_of, load_yaml
 
     output = Path(output)
     sources = expand(paths)
@@ -52,7 +51,7 @@ def _guard(target: Path, sources: set) -> None:
         return
     if target.resolve() in sources:
         raise GradquizError("would overwrite the instructor's own file; choose another --output", target)
-    from grader.problems.yamlio import load_yaml
+    from grader.problems import load_yaml
 
     try:
         data, _ = load_yaml(target)
@@ -68,7 +67,7 @@ def student_edition(path: Path, data, positions, kind: str) -> dict:
         from grader.authoring.quiz_files import quiz_edition
 
         return quiz_edition(path, data, positions)
-    from grader.exercise.problem import load_exercise
+    from grader.exercise import load_exercise
 
     load_exercise(path, data=data, positions=positions)  # refuse to export a broken file
     kept = [dict(t) for t in data["tasks"] if t.get("visibility", "visible") != "hidden"]

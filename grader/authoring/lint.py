@@ -17,11 +17,10 @@ import numpy as np
 import sympy
 
 from grader.errors import GradquizError
-from grader.exercise import arraytasks, schema
-from grader.exercise.kinds import METHODS
-from grader.maths.equivalence import TimeLimit, time_limit
-from grader.maths.numerics import fmt
-from grader.problems.constraints import ConstraintError, describe, parse_all, variants_to_check
+from grader.exercise import METHODS, ExerciseSpec
+from grader.exercise import reference_problem as array_reference_problem
+from grader.maths import TimeLimit, fmt, time_limit
+from grader.problems import ConstraintError, describe, key_path, parse_all, variants_to_check
 
 MIN_POINTS = 5
 SIMPLIFY_SECONDS = 2.0  # time limit of one symbolic reference check
@@ -62,7 +61,7 @@ def _variants(spec, path, positions, issues) -> list:
     """The parameter values to check (every variant, or a sample); bad constraints raise."""
 
     def fail(loc, message):
-        raise GradquizError(f"{schema.key_path(loc)}: {message}", path, positions.line_of(loc))
+        raise GradquizError(f"{key_path(loc)}: {message}", path, positions.line_of(loc))
 
     rules = parse_all(spec, fail)
     try:
@@ -75,7 +74,7 @@ def _variants(spec, path, positions, issues) -> list:
 
 def schema_errors(model, data, positions, path):
     """(the model or None, every schema mistake as an error line)."""
-    from grader.problems.schema import check
+    from grader.problems import check
 
     spec, found = check(model, data, positions, path)
     return spec, [str(err) for err in found]
@@ -99,7 +98,7 @@ def lint_exercise(path: Path, data, positions):
     """(error lines, the default variant's Exercise or None): every schema mistake, and then every
     task's mistakes in every variant: the tasks without a schema mistake are compiled and checked
     too, and a task that does not compile does not keep the others' maths from being checked."""
-    spec, errors = schema_errors(schema.Exercise, data, positions, path)
+    spec, errors = schema_errors(ExerciseSpec, data, positions, path)
     if errors:
         return _in_line_order(path, errors + _rest_of(path, data, positions, errors, "tasks", _reduced_exercise(path))), None
     return _lint_tasks(path, data, spec, positions)
@@ -107,15 +106,15 @@ def lint_exercise(path: Path, data, positions):
 
 def _reduced_exercise(path: Path):
     def lint(data, positions) -> list[str]:
-        spec, more = schema_errors(schema.Exercise, data, positions, path)
+        spec, more = schema_errors(ExerciseSpec, data, positions, path)
         return [] if more or spec is None else _lint_tasks(path, data, spec, positions)[0]
 
     return lint
 
 
 def _lint_tasks(path: Path, data, spec, positions):
-    from grader.exercise.problem import Exercise, compiled_tasks, load_exercise, task_errors
-    from grader.problems.variants import student_id
+    from grader.exercise import Exercise, compiled_tasks, load_exercise, task_errors
+    from grader.problems import student_id
 
     issues = Issues(path)
     variants = _variants(spec, path, positions, issues)
@@ -199,22 +198,22 @@ def structure(spec, positions, issues: Issues) -> None:
             loc = ("tasks", i, "function")
             issues.add(
                 positions.line_of(loc),
-                schema.key_path(loc),
+                key_path(loc),
                 f"hidden task '{task.id}' calls `{task.function}`, which no visible task asks for, so students "
                 "never learn to write it: check a function a visible task names, or make this task visible",
             )
 
 
 def check_task(exercise, task, index: int, positions, issues: Issues, label: str) -> None:
-    from grader.exercise.grading import check_points
+    from grader.exercise import check_points
 
     loc = ("tasks", index)
 
     def add(sub, message):
-        issues.add(positions.line_of(loc + sub), schema.key_path(loc + sub), message, label)
+        issues.add(positions.line_of(loc + sub), key_path(loc + sub), message, label)
 
     if task.kind.name in METHODS:  # the student's function takes a function: no domain, no reference
-        from grader.exercise.methods import problems
+        from grader.exercise import problems
 
         for sub, message in problems(task):
             add(sub, message)
@@ -231,7 +230,7 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
         )
     wrong = None
     if task.spec.reference is not None:  # over array parameters: checked at the points (the formulas are long)
-        wrong = arraytasks.reference_problem(task, points) if task.arrays else reference_problem(task, points)
+        wrong = array_reference_problem(task, points) if task.arrays else reference_problem(task, points)
     if wrong:
         add(("reference",), wrong)
     elif points.disagree:
@@ -246,7 +245,7 @@ def check_task(exercise, task, index: int, positions, issues: Issues, label: str
 
 def at_problems(task):
     """(key path, message) for `at:` points outside the domain or where f or the answer is not finite."""
-    from grader.exercise.feedback import at as at_text
+    from grader.exercise import at as at_text
 
     for j, x in enumerate(task.at):
         where = at_text(task, x)
@@ -327,7 +326,7 @@ def _gap(difference, right, subs) -> float | None:
 
 
 def _disagree_message(task, right, x, gap) -> str:
-    from grader.exercise.feedback import at as at_text
+    from grader.exercise import at as at_text
 
     subs = dict(zip(task.symbols, (sympy.Rational(v) for v in x), strict=False))
     f_text = _show(task.f, task)
@@ -351,7 +350,7 @@ def _answer_name(task) -> str:
 
 
 def _show(matrix: sympy.Matrix, task) -> str:
-    from grader.maths.printing import written as format_math  # as people write it: e^(-x), 2w
+    from grader.maths import written as format_math  # as people write it: e^(-x), 2w
 
     if matrix.shape == (1, 1):
         return format_math(matrix[0])
@@ -371,11 +370,10 @@ def _value(matrix: sympy.Matrix, subs) -> str:
 def lint_quiz(path: Path, data, positions):
     """(error lines, the default variant's Quiz or None): every variant, and f'(at) where it is
     used; the questions the schema accepts and those that compile are checked past the others."""
-    import grader.quiz.edition as edition
-    from grader.quiz import QuizSpec
+    from grader.quiz import QuizSpec, is_edition, with_stand_ins
 
     def stand_in(d):
-        return edition.with_stand_ins(d) if edition.is_edition(d) else d
+        return with_stand_ins(d) if is_edition(d) else d
 
     spec, errors = schema_errors(QuizSpec, stand_in(data), positions, path)
     if errors:
@@ -388,8 +386,7 @@ def lint_quiz(path: Path, data, positions):
 
 
 def _lint_questions(path: Path, data, spec, positions):
-    from grader.quiz import load_quiz, validate_quiz
-    from grader.quiz.load import compiled_questions, question_errors
+    from grader.quiz import compiled_questions, load_quiz, question_errors, validate_quiz
 
     issues = Issues(path)
     variants = _variants(spec, path, positions, issues)
@@ -412,7 +409,7 @@ def _lint_questions(path: Path, data, spec, positions):
                 problem = derivative_problem(q.f, q.variables[0], q.at, q.slope)
                 if problem:
                     loc = ("questions", q.index, "at")
-                    issues.add(positions.line_of(loc), schema.key_path(loc), problem, label)
+                    issues.add(positions.line_of(loc), key_path(loc), problem, label)
     return issues.lines(), first
 
 
@@ -425,7 +422,7 @@ def derivative_problem(f, name: str, at, slope) -> str | None:
     SymPy says d/dx abs(x) = sign(x), which is 0 at 0; the one-sided slopes (-1 and 1)
     show there is no derivative there.
     """
-    from grader.maths.parse import format_math, symbol
+    from grader.maths import format_math, symbol
 
     x = symbol(name)
     shown = f"{name} = {format_math(at)}"

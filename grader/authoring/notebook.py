@@ -26,11 +26,8 @@ def starter_notebook(problem_id: str, problems=(), student: str | None = None) -
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     from grader.authoring.starters import fill, stub, uses_stubs
-    from grader.exercise.problem import load_exercise
-    from grader.problems.catalogue import kind_of
-    from grader.problems.constraints import describe
-    from grader.problems.discovery import find_problem
-    from grader.problems.yamlio import load_yaml
+    from grader.exercise import load_exercise
+    from grader.problems import describe, find_problem, kind_of, load_yaml
 
     path = find_problem(problem_id, problems)
     data, positions = load_yaml(path)

@@ -14,13 +14,12 @@ import yaml
 
 def quiz_starter(path, data, positions, student) -> str:
     """An answers file with every question id, its prompt (and choices) as comments."""
-    from grader.quiz import help_text, load_quiz
-    from grader.quiz.answers import answers_head
+    from grader.quiz import answers_head, help_text, load_quiz
 
     quiz = load_quiz(path, student, data, positions)
     out = [f"# Answers to quiz '{quiz.id}' ({quiz.title}). Fill in each answer, then run:", f"#   gradquiz check {quiz.id}.answers.yaml"]
     if quiz.params:
-        from grader.problems.constraints import describe
+        from grader.problems import describe
 
         out.append(f"# Your variant{f' (student {quiz.student})' if quiz.student else ''}: {describe(quiz.params)}")
     out.append(yaml.safe_dump(answers_head(quiz), sort_keys=False, allow_unicode=True).rstrip())

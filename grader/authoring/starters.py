@@ -34,7 +34,7 @@ def template(kind: str, problem_id: str) -> str:
 
 def write_new(path: Path, text: str, force: bool = False) -> None:
     """Write a generated file, never over someone's work unless ``force``."""
-    from grader.reports.files import write_file
+    from grader.reports import write_file
 
     path = Path(path)
     if os.path.lexists(path) and not force:  # a dangling link too: it would be written through
@@ -51,9 +51,7 @@ def write_new(path: Path, text: str, force: bool = False) -> None:
 
 def starter(problem_id: str, problems=(), student: str | None = None) -> str:
     """The student's starter file (exercise) or answers template (quiz), in their variant."""
-    from grader.problems.catalogue import kind_of
-    from grader.problems.discovery import find_problem
-    from grader.problems.yamlio import load_yaml
+    from grader.problems import find_problem, kind_of, load_yaml
 
     path = find_problem(problem_id, problems)
     data, positions = load_yaml(path)
@@ -61,13 +59,13 @@ def starter(problem_id: str, problems=(), student: str | None = None) -> str:
         from grader.authoring.quiz_files import quiz_starter
 
         return quiz_starter(path, data, positions, student)
-    from grader.exercise.problem import load_exercise
+    from grader.exercise import load_exercise
 
     return exercise_starter(load_exercise(path, student, data, positions))
 
 
 def exercise_starter(exercise) -> str:
-    from grader.problems.constraints import describe
+    from grader.problems import describe
 
     spec = exercise.spec
     lines = [f"# gradquiz: {spec.id}"]
@@ -134,9 +132,9 @@ def uses_stubs(exercise, defined: set) -> list[str]:
 def _task_text(task, params) -> list[str]:
     if task.call == "args":
         if task.kind.name in ("gradient", "function"):
-            from grader.exercise.arraytasks import starter_text
+            from grader.exercise import array_starter_text as starter_text
         else:
-            from grader.exercise.methods import starter_text
+            from grader.exercise import method_starter_text as starter_text
         lines = starter_text(task)
         if params and task.spec.f is not None and not isinstance(task.spec.f, list):  # the student's values in f
             lines = [line.replace(str(task.spec.f), substitute(str(task.spec.f), params)) for line in lines]
@@ -214,7 +212,7 @@ def shown_number(value, params) -> str:
 
 def shown_formula(text, parsed, params) -> str:
     """The author's formula with the student's values put in (checked; SymPy's form if in doubt)."""
-    from grader.maths.parse import format_math
+    from grader.maths import format_math
 
     if isinstance(text, list):
         return "[" + ", ".join(shown_formula(t, parsed[i], params) for i, t in enumerate(text)) + "]"
@@ -234,14 +232,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def fill(text: str, params) -> str:
     """``{a}`` in a title or intro becomes the student's value of param ``a`` (as in quiz prompts)."""
-    from grader.problems.placeholders import fill as fill_values
+    from grader.problems import fill as fill_values
 
     return fill_values(text, params)
 
 
 def substitute(text: str, params) -> str:
     """Replace each param name in ``text`` by its value: ``a*x**n`` with a=3, n=2 -> ``3*x**2``."""
-    from grader.problems.constraints import show_value
+    from grader.problems import show_value
 
     def value(match):
         name = match.group(0)
@@ -264,8 +262,7 @@ def substitute(text: str, params) -> str:
 def _same(text: str, expected) -> bool:
     import sympy
 
-    from grader.maths.equivalence import attempt
-    from grader.maths.parse import MathSyntaxError, parse_math
+    from grader.maths import MathSyntaxError, attempt, parse_math
 
     try:
         shown = parse_math(text)

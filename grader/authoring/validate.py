@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import GradquizError
-from grader.problems.catalogue import expand, kind_of
-from grader.problems.yamlio import load_yaml
+from grader.problems import expand, kind_of, load_yaml
 
 
 @dataclass

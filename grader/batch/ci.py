@@ -34,7 +34,7 @@ import yaml
 
 from grader.batch.layout import problem_index
 from grader.errors import GradquizError
-from grader.problems.yamlio import load_yaml
+from grader.problems import load_yaml
 
 
 def _problems(ids, problems) -> list[tuple[str, Path, str, float]]:
@@ -159,7 +159,7 @@ def write_github(ids=(), problems=(), problems_repo: str | None = None, package:
                  output: Path | None = None, force: bool = False) -> list[Path]:
     """Write the workflow (default ``.github/workflows/classroom.yml``) and, unless ``package``,
     the wheel into the repository's ``.github/gradquiz/`` (older gradquiz wheels there removed)."""
-    from grader.authoring.starters import write_new
+    from grader.authoring import write_new
     from grader.batch.wheel import build_wheel
 
     path = output or Path(".github/workflows/classroom.yml")
@@ -185,7 +185,7 @@ def write_github(ids=(), problems=(), problems_repo: str | None = None, package:
 def _bundled_only(chosen) -> None:
     """Without --problems-repo the runner has only the wheel's bundled problems: refuse others
     rather than grade against files in the student's repository (which would hold the keys)."""
-    from grader.problems.discovery import bundled
+    from grader.problems import bundled
 
     homes = {folder.resolve() for folder in bundled()}
     for pid, path, _, _ in chosen:

@@ -20,11 +20,8 @@ from pathlib import Path
 
 from grader import api
 from grader.errors import GradquizError
-from grader.problems.discovery import find_problem
-from grader.problems.yamlio import load_yaml
-from grader.reports import Report
-from grader.reports.classroom import classroom_result
-from grader.reports.json import json_safe
+from grader.problems import find_problem, load_yaml
+from grader.reports import Report, classroom_result, json_safe
 
 
 def submission_names(problem_id: str, kind: str) -> list[str]:
@@ -75,7 +72,7 @@ def publish(result: dict, output: Path | None = None) -> str:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(f"result={encoded}\n")
     if output is not None:
-        from grader.reports.files import write_file
+        from grader.reports import write_file
 
         write_file(output, json.dumps(json_safe(result), indent=2, allow_nan=False) + "\n")
     return encoded
@@ -84,8 +81,9 @@ def publish(result: dict, output: Path | None = None) -> str:
 def annotate(report: Report, possible: float | None = None) -> None:
     """The text report, the annotations (stdout, once) and the step summary (appended, once);
     ``possible``: the points at stake when the report could not happen (the summary says 0 of them)."""
-    from grader.reports import github
-    from grader.reports.text import fmt, plain_text
+    from grader.reports import annotations as github_annotations
+    from grader.reports import fmt, plain_text
+    from grader.reports import summary as github_summary
 
     source = ""
     file = Path(report.file) if report.file else None
@@ -95,12 +93,12 @@ def annotate(report: Report, possible: float | None = None) -> None:
     except OSError:
         pass
     sys.stdout.write(plain_text(report))
-    sys.stdout.write(github.annotations(report, source))
+    sys.stdout.write(github_annotations(report, source))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
             with open(summary, "a", encoding="utf-8") as handle:
-                table = github.summary(report)
+                table = github_summary(report)
                 if report.error and possible:  # "0 / 0" would hide what the student missed
                     table = table.replace(f": {fmt(report.score)} / {fmt(report.max_score)}\n",
                                           f": {fmt(report.score)} / {fmt(possible)}\n", 1)

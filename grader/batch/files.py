@@ -10,8 +10,7 @@ import os
 import stat
 from pathlib import Path
 
-from grader.reports.files import replace_file
-from grader.reports.safe import shown_name
+from grader.reports import replace_file, shown_name
 
 
 def write_text(path: Path, text: str) -> None:

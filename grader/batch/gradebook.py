@@ -22,7 +22,7 @@ from grader.batch.files import write_text
 from grader.batch.lms import LMS
 from grader.batch.lms import cell as _cell
 from grader.batch.lms import num as _num
-from grader.problems.yamlio import load_yaml
+from grader.problems import load_yaml
 
 # The worst status of a student's problems is the student's status.
 SEVERITY = ["ok", "late", "duplicate", "missing", "misnamed", "unreadable", "timeout", "error"]

@@ -31,11 +31,8 @@ from grader.batch import unzip
 from grader.batch.files import read_text
 from grader.batch.roster import Roster, read_roster
 from grader.errors import GradquizError
-from grader.problems.catalogue import kind_of
-from grader.problems.discovery import bundled, problem_files
-from grader.problems.intake import id_from_name
-from grader.problems.yamlio import load_yaml
-from grader.reports.safe import shown_name
+from grader.problems import bundled, id_from_name, kind_of, load_yaml, problem_files
+from grader.reports import shown_name
 
 SUFFIXES = {"exercise": (".py", ".ipynb"), "quiz": (".yaml", ".yml")}
 MAX_FILE = 2 << 20  # bytes of one submission file

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from grader.errors import GradquizError
-from grader.reports.safe import shown_name
+from grader.reports import shown_name
 
 NAME_MAX = 255  # bytes of one part of a path (Linux, macOS)
 ZIP_MAX_FILE = 16 << 20  # bytes of one extracted member

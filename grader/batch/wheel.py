@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from grader.errors import GradquizError
-from grader.problems.discovery import PACKAGE, bundled
+from grader.problems import PACKAGE, bundled
 
 DIST = "gradquiz"
 SKIP_DIRS = {"__pycache__", "_bundled"}

@@ -35,10 +35,9 @@ def warm() -> None:
     import numpy  # noqa: F401
     import sympy  # noqa: F401
 
-    import grader.exercise.grading  # noqa: F401
-    import grader.exercise.problem  # noqa: F401
-    import grader.quiz  # noqa: F401
-    import grader.reports  # noqa: F401
+    from grader.exercise import grade, load_exercise  # noqa: F401  (their modules, loaded on first use)
+    from grader.quiz import load_quiz  # noqa: F401
+    from grader.reports import plain_text, render_json  # noqa: F401
 
 
 def grade_job(job: dict, secret: str | None = None) -> dict:
@@ -106,7 +105,7 @@ def _task_summary(r) -> dict:
 
 
 def _text(report) -> str:
-    from grader.reports.text import plain_text
+    from grader.reports import plain_text
 
     return plain_text(report)
 
@@ -114,7 +113,7 @@ def _text(report) -> str:
 # -- exercises ----------------------------------------------------------------------------------
 def _exercise(problem_path: str, student: str):
     """The compiled exercise for this student: compiled once per worker (once per variant)."""
-    from grader.pipeline.cached import exercise_source
+    from grader.pipeline import exercise_source
 
     path = Path(problem_path)
     stamp = path.stat().st_mtime_ns
@@ -131,10 +130,10 @@ def _grade_exercise(job: dict):
     """The same grading as `gradquiz check --grading --student S` (``pipeline.grade_exercise``), with
     the exercise compiled once per worker and the sandbox forked from the worker's warm server."""
     from grader.pipeline import grade_exercise
-    from grader.problems import intake
+    from grader.problems import header_notes, id_from_name, read_submission
 
     path = Path(job["file"])
-    source = intake.read_submission(path, grading=True, folders=False)
+    source = read_submission(path, grading=True, folders=False)
     notebook = None
     if path.suffix == ".ipynb":  # its code cells, errors mapped back to "cell 3, line 2"
         from grader.notebook import notebook_source
@@ -144,7 +143,7 @@ def _grade_exercise(job: dict):
     compiled = _exercise(job["problem_path"], job["student"])
     report = grade_exercise(source, str(path), compiled, student=job["student"], grading=True, notebook=notebook,
                             sandbox=_sandbox)
-    report.notes[:0] = intake.header_notes(source, report.id, intake.id_from_name(path), grading=True)
+    report.notes[:0] = header_notes(source, report.id, id_from_name(path), grading=True)
     return report
 
 
@@ -230,14 +229,13 @@ def _sandbox(source: str, path, forbid, allow):
 def _grade_quiz(job: dict):
     """The same grading as `gradquiz check --grading --student S` (``pipeline.grade_answers``), with
     the quiz compiled once per worker, student and grading secret."""
-    from grader.maths.seeds import grading_salt
+    from grader.maths import grading_salt
     from grader.pipeline import grade_answers
-    from grader.problems import intake
-    from grader.quiz.answers import MAX_BYTES, read_answers
-    from grader.quiz.load import load_quiz
+    from grader.problems import read_submission
+    from grader.quiz import MAX_BYTES, load_quiz, read_answers
 
     path = Path(job["file"])
-    text = intake.read_submission(path, grading=True, folders=False, what="answers file", max_bytes=MAX_BYTES)
+    text = read_submission(path, grading=True, folders=False, what="answers file", max_bytes=MAX_BYTES)
     answers, positions = read_answers(path, text)
     student = job["student"]
     problem_path = Path(job["problem_path"])
@@ -271,7 +269,7 @@ def grade_remote(job: dict, secret: str | None = None) -> dict:
     digest = hashlib.sha256(problem_text.encode()).hexdigest()[:16]
     problem = _remote_root / "problems" / digest / Path(job["problem_path"]).name
     if not problem.exists():
-        from grader.reports.files import replace_file
+        from grader.reports import replace_file
 
         replace_file(problem, problem_text)
     folder = Path(tempfile.mkdtemp(dir=_remote_root))

@@ -29,7 +29,7 @@ def validate(
     show_version: bool = VersionOpt,
 ) -> None:
     """Lint problem files in every variant: schema, formulas, references, domains, points, ids. Exit 0 ok, 2 errors."""
-    from grader.authoring.validate import validate_paths
+    from grader.authoring import validate_paths
 
     problems = validate_paths(paths)
     bad = [p for p in problems if p.errors]
@@ -58,7 +58,7 @@ def new(
     show_version: bool = VersionOpt,
 ) -> None:
     """Print (or write) a commented exercise or quiz template that validates."""
-    from grader.authoring.starters import template
+    from grader.authoring import template
 
     emit(template(kind.value, id), output, force)
 
@@ -76,11 +76,11 @@ def starter(
 ) -> None:
     """The student's starter .py (exercise) or answers template .yaml (quiz), in their variant."""
     if notebook:
-        from grader.authoring.notebook import notebook_output, starter_notebook
+        from grader.authoring import notebook_output, starter_notebook
 
         emit(starter_notebook(id, problems or (), student), notebook_output(id, output), force)
         return
-    from grader.authoring.starters import starter as make
+    from grader.authoring import starter as make
 
     emit(make(id, problems or (), student), output, force)
 
@@ -114,7 +114,7 @@ def export(
     show_version: bool = VersionOpt,
 ) -> None:
     """Write the student edition: no references, hidden tasks or quiz answer keys (quiz answers are recorded)."""
-    from grader.authoring.edition import export as run
+    from grader.authoring import export as run
 
     for path in run(paths, output):
         typer.echo(f"wrote {path}")

@@ -1,7 +1,8 @@
 """`gradquiz check FILE`: grade one submission or answers file and deliver its reports.
 
-The grading is ``grader.api.check``; which report goes where (stdout, files, GitHub annotations,
-the failed report on exit 2) is ``grader.reports.delivery``.
+Typer's parse of the command; its body is ``grader.cli.quickcheck.run`` (which ``main`` also runs
+without Typer for a plain check): the grading is ``grader.api.check``, which report goes where
+(stdout, files, GitHub annotations, the failed report on exit 2) ``grader.reports.delivery``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 import typer
 
 from grader.cli.options import ProblemsOpt, StudentOpt, VersionOpt, typer_app, user_errors
-from grader.errors import GradquizError
 
 app = typer_app()
 
@@ -57,24 +57,6 @@ def check(
     could not happen (no such file or exercise, an invalid problem file, unreadable
     answers), with a one-line reason on stderr (and in each requested report).
     """
-    from grader import api
-    from grader.reports import delivery
-    from grader.reports.outputs import targets
+    from grader.cli.quickcheck import run
 
-    grading = api.grading_mode(True if grading else None)
-    github = delivery.github_wanted(format is Format.github)
-    outputs = targets(output, "text" if format is Format.github else format.value)
-    try:
-        if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-            what = plot.suffix or "a file without a suffix"
-            raise GradquizError(f"--plot: a picture is a .png or .svg file, not {what}", plot)
-        result = api.check(file, problems=problems or (), exercise=exercise, student=student, grading=grading,
-                           plot=plot or False)
-        bodies = delivery.render_all(result, outputs)
-    except GradquizError as err:
-        raise typer.Exit(delivery.cannot_grade(str(err), file, exercise, outputs, github)) from None
-    except Exception as exc:  # the last line of defence: a bug must not lose the report  # noqa: BLE001
-        raise typer.Exit(delivery.cannot_grade(delivery.internal_error(exc), file, exercise, outputs, github)) from None
-    if plot is not None and result.kind != "exercise":
-        typer.echo(f"gradquiz: note: --plot draws exercises only; {plot} was not written", err=True)
-    raise typer.Exit(delivery.deliver_all(result, bodies, file=file, github=github, grading=grading))
+    raise typer.Exit(run(file, problems or (), exercise, student, format.value, output or (), grading, plot))

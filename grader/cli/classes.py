@@ -101,22 +101,22 @@ def ci(
     show_version: bool = VersionOpt,
 ) -> None:
     """Write CI for a course: a GitHub Classroom autograding workflow, or a Gradescope autograder bundle."""
-    from grader.batch import ci as make
+    from grader.batch import gradescope_bundle, write_github
 
     if target is CI.github_result:
-        from grader.batch import classroom
+        from grader.batch import annotate, grade_step, publish
 
         if len(exercise or ()) != 1:
             raise GradquizError("ci github-result grades one problem: give --exercise ID once")
-        report, result = classroom.grade_step((exercise or [""])[0], problems or ())
-        classroom.annotate(report, result["max_score"])
-        classroom.publish(result, output)
+        report, result = grade_step((exercise or [""])[0], problems or ())
+        annotate(report, result["max_score"])
+        publish(result, output)
         return
     if target is CI.github:
-        for written in make.write_github(exercise or (), problems or (), problems_repo, package, output, force):
+        for written in write_github(exercise or (), problems or (), problems_repo, package, output, force):
             typer.echo(f"wrote {written}", err=True)
         return
-    data = make.gradescope_bundle(exercise or (), problems or (), package)
+    data = gradescope_bundle(exercise or (), problems or (), package)
     path = output or Path("autograder.zip")
     if path.exists() and not force:
         raise GradquizError("exists; pass --force to overwrite it", path)

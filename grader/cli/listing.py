@@ -30,10 +30,10 @@ def echo(line: str, err: bool = False) -> None:
 
 def print_catalogue(problems: Sequence[Any] = ()) -> None:
     """List the available exercises and quizzes (files that cannot be read: a warning each on stderr)."""
-    from grader.problems.catalogue import catalogue
+    from grader.problems import catalogue_entries
 
     warnings: list[str] = []
-    entries = catalogue(problems or (), warnings)
+    entries = catalogue_entries(problems or (), warnings)
     for line in warnings:
         echo(f"gradquiz: warning: {line}", err=True)
     if not entries:

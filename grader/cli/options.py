@@ -72,7 +72,7 @@ def emit(text: str, output: Any, force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from grader.authoring.starters import write_new
+    from grader.authoring import write_new
 
     write_new(output, text, force)
     typer.echo(f"wrote {output}", err=True)

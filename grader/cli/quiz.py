@@ -45,7 +45,7 @@ def quiz_command(
     """
     from rich.console import Console
 
-    from grader.quiz.interactive import Session, open_session, redo_ids
+    from grader.quiz import Session, open_session, redo_ids
 
     quiz, target, saved = open_session(quiz_id, problems or (), student, output, force)
     session = Session(quiz, Console(highlight=False), feedback is FeedbackWhen.now, saved, redo=redo_ids(quiz, redo or ()))

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from grader.maths.arrays import ArrayFormulaError, entry_name, expand
-from grader.problems.fields import number
+from grader.maths import ArrayFormulaError, entry_name, expand
+from grader.problems import number
 
 ARRAY_KINDS = ("gradient", "function")
 ARRAY_SLIPS = {
@@ -82,7 +82,7 @@ def _reference(spec, kind, shapes: dict, data: dict, loc: tuple, params: dict, w
 def reference_problem(task, points) -> str | None:
     """Where the author's reference disagrees with f's derivative (and so with finite
     differences of f): the first entry and point, or None."""
-    from grader.maths.numerics import close, lambdify
+    from grader.maths import close, lambdify
 
     derived = task.kind.reference(task.f, task.symbols, task.wrt)
     if not len(points.x):
@@ -166,7 +166,7 @@ def fit(task, data: np.ndarray, shape: tuple, parts) -> tuple[np.ndarray | None,
 
 def diagnose(task, points, values):
     """(note, sentence) for a missing 1/n or a softmax gradient without its one-hot term, or None."""
-    from grader.maths.numerics import close
+    from grader.maths import close
 
     rows = [np.shape(v)[0] for _, v in task.data if np.ndim(v) >= 1]
     want = points.expected.reshape(len(values), -1)
@@ -200,7 +200,7 @@ def without_onehot(task, x: np.ndarray):
     """The gradient of f with log_softmax(A) read as -log(sum(exp(A))), at each row of x; None if it fails."""
     import sympy
 
-    from grader.maths.numerics import lambdify
+    from grader.maths import lambdify
 
     key = id(task)
     if key not in _ALT:
@@ -224,7 +224,7 @@ def without_onehot(task, x: np.ndarray):
     return np.stack(cols, axis=-1)
 
 
-def starter_text(task) -> list[str]:
+def array_starter_text(task) -> list[str]:
     """What the student's function must return, for the starter's docstring."""
     params = ", ".join(f"{n} {tuple(s)}" for n, s in task.arrays)
     data = ", ".join(f"{n} {tuple(np.shape(v))}" for n, v in task.data)

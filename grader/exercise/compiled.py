@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from grader.exercise.kinds import KINDS
-from grader.maths import program
+from grader.maths import ProgramError, compile_expression, run_rows
+from grader.maths import check as check_program
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,7 +139,7 @@ def _one_row(x) -> np.ndarray:
 
 
 def _rows(programs: list, x: np.ndarray, shape: tuple) -> np.ndarray:
-    return program.run_rows(programs, x, shape)
+    return run_rows(programs, x, shape)
 
 
 @dataclass
@@ -198,14 +199,14 @@ def compilable(exercise) -> bool:
 def dump(exercise, forbid: list, allow: list) -> dict | None:
     """The compiled form of a loaded exercise, as JSON-ready data; None when a task's kind has no
     compiled form or an expression has no program (the exercise then keeps SymPy)."""
-    from grader.problems.constraints import describe, show_value
+    from grader.problems import describe, show_value
 
     if not compilable(exercise):
         return None
     spec = exercise.spec
     try:
         tasks = [_dump_task(task, exercise) for task in exercise.tasks]
-    except program.ProgramError:
+    except ProgramError:
         return None
     return {
         "exercise": {
@@ -237,10 +238,10 @@ def _dump_expressions(task, exercise) -> dict:
     bit, at the task's points (ProgramError otherwise: the exercise keeps SymPy)."""
     import numpy as np
 
-    from grader.maths.numerics import sample_points
+    from grader.maths import sample_points
 
-    f = [program.compile_expression(task.variables, e) for e in task.f]
-    reference = [program.compile_expression(task.variables, e) for row in task.reference.tolist() for e in row]
+    f = [compile_expression(task.variables, e) for e in task.f]
+    reference = [compile_expression(task.variables, e) for row in task.reference.tolist() for e in row]
     x = np.vstack([task.at, sample_points(task.bounds, task.spec.samples, exercise.id, task.id, exercise.student)])
     with np.errstate(all="ignore"):
         try:
@@ -249,7 +250,7 @@ def _dump_expressions(task, exercise) -> dict:
         except (ArithmeticError, ValueError, TypeError):
             same = False
     if not same:
-        raise program.ProgramError("the programs' values differ from lambdify's")
+        raise ProgramError("the programs' values differ from lambdify's")
     return {"f": f, "reference": reference}
 
 
@@ -258,18 +259,18 @@ def compile_mistakes(task) -> dict | None:
     from grader.exercise import feedback
 
     try:
-        alternatives = [[note, sentence, program.compile_expression(task.variables, expr)]
+        alternatives = [[note, sentence, compile_expression(task.variables, expr)]
                         for note, sentence, expr in feedback.alternative_expressions(task)]
         slips = [[slip.note, slip.sentence, bool(slip.up_to_constant), _entries(task.variables, slip.expr)]
                  for slip in feedback.slips_of(task)]
-    except program.ProgramError:
+    except ProgramError:
         return None
     return {"alternatives": alternatives, "slips": slips}
 
 
 def _entries(variables, expr) -> list:
     rows = expr.tolist() if hasattr(expr, "tolist") else [[expr]]
-    return [program.compile_expression(variables, e) for row in rows for e in row]
+    return [compile_expression(variables, e) for row in rows for e in row]
 
 
 # ---------------------------------------------------------------------------------- restoring
@@ -370,8 +371,8 @@ def _check_expressions(task: dict, n: int, m: int, shape: tuple) -> None:
 def _programs(programs: list, n: int) -> None:
     for p in programs:
         try:
-            program.check(p, n)
-        except program.ProgramError as exc:
+            check_program(p, n)
+        except ProgramError as exc:
             raise EntryError(f"program: {exc}") from None
 
 

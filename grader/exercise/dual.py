@@ -118,7 +118,7 @@ def _number(node: ast.AST) -> bool:
 def broken_rule(task, values: np.ndarray) -> str | None:
     """The rule whose broken dual arithmetic gives ``values`` (one per call: each function at
     each point, in order) at every call, if one does."""
-    from grader.maths.numerics import close
+    from grader.maths import close
 
     calls = [(t, float(x[0])) for t in task.texts for x in task.at]
     for rule in RULES:

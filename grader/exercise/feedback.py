@@ -18,8 +18,8 @@ import re
 
 import numpy as np
 
-from grader.maths.numerics import close, fmt, fmt_pair, lambdify
-from grader.reports.safe import one_line
+from grader.maths import close, fmt, fmt_pair, lambdify
+from grader.reports import one_line
 
 CALL_HELP = {
     "scalars": "one number per variable",
@@ -323,11 +323,11 @@ def diagnose(task, points, values):
 
 def rule_slip(task, points, flat_s, flat_r, scale):
     """The rule of calculus the values show was broken (a buggy differentiator's answer), or None."""
-    from grader.maths.slips import match
+    from grader.maths import match
 
     compiled = _compiled_mistakes(task)
     if compiled is not None:  # a compiled task: the slips as programs, no SymPy
-        from grader.maths.program import values
+        from grader.maths import values
 
         slips = [_CompiledSlip(note, sentence, programs, up) for note, sentence, up, programs in compiled["slips"]]
         return match(slips, lambda programs: values(programs, points.x, flat_s.shape[1]), flat_s, flat_r,
@@ -365,12 +365,11 @@ def _slips(kind: str, f, symbols: tuple, wrt: int) -> list:
     graded on a warm worker works them out once)."""
     import sympy
 
-    from grader.maths import mistakes
-    from grader.maths.equivalence import attempt
+    from grader.maths import attempt, integrated_slip, task_slips
 
-    slips = attempt(lambda: mistakes.task_slips(kind, sympy.Matrix(f), symbols, wrt, integrate=False), 2.0, [])
+    slips = attempt(lambda: task_slips(kind, sympy.Matrix(f), symbols, wrt, integrate=False), 2.0, [])
     if kind in ("derivative", "partial"):
-        integral = mistakes.integrated_slip(f[0], symbols[wrt], lambda compute: attempt(compute, 1.0))
+        integral = integrated_slip(f[0], symbols[wrt], lambda compute: attempt(compute, 1.0))
         slips += [integral] if integral else []
     return tuple(slips)
 
@@ -396,7 +395,7 @@ def _alternatives(task, points):
     """Other quantities the student may have returned instead, at the check points."""
     compiled = _compiled_mistakes(task)
     if compiled is not None:
-        from grader.maths.program import values
+        from grader.maths import values
 
         for note, sentence, program in compiled["alternatives"]:
             yield note, sentence, values([program], points.x, 1)

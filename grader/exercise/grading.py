@@ -28,7 +28,7 @@ from grader.exercise.calls import (  # noqa: F401  (grading.checked_run & co. as
     garbled,
 )
 from grader.exercise.kinds import METHODS
-from grader.maths.numerics import close, sample_points
+from grader.maths import close, sample_points
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
 

@@ -26,7 +26,7 @@ import numpy as np
 from grader.exercise import feedback
 from grader.exercise.calls import _call_error, _fit_shape, _value, checked_run, garbled
 from grader.exercise.methods import MethodTask
-from grader.maths.numerics import close, fmt
+from grader.maths import close, fmt
 from grader.reports import Result
 from grader.sandbox import Run, Sandbox
 
@@ -69,7 +69,7 @@ def _number(v: float) -> dict:
     return {"number": float(v)}
 
 
-def _x(task: MethodTask, x) -> dict:
+def point_arg(task: MethodTask, x) -> dict:
     return _number(x[0]) if len(task.variables) == 1 else {"array": [float(v) for v in x]}
 
 
@@ -89,7 +89,7 @@ def _numerical_plan(task: MethodTask) -> Plan:
         for x in task.at:
             for h in task.h:
                 for step in (h, h / 2):
-                    calls.append([{"source": source}, _x(task, x), _number(step)])
+                    calls.append([{"source": source}, point_arg(task, x), _number(step)])
                     shown.append(f"{_f_text(task, i)} at {_x_text(task, x)}, h = {fmt(step)}")
                     groups.append(i)
     return Plan(calls, shown, groups)
@@ -110,7 +110,7 @@ def _descent_plan(task: MethodTask) -> Plan:
     for j, x0 in enumerate(task.at):
         for lr in task.lr:
             for steps in task.steps:
-                calls.append([{"source": task.sources[0]}, _x(task, x0), _number(lr), {"int": int(steps)}])
+                calls.append([{"source": task.sources[0]}, point_arg(task, x0), _number(lr), {"int": int(steps)}])
                 start = fmt(x0[0]) if len(task.variables) == 1 else fmt(x0)
                 shown.append(f"x0 = {start}, lr = {fmt(lr)}, steps = {steps}")
                 groups.append(j)
@@ -195,7 +195,7 @@ SLIPS = {  # name: (what it is, the wrong formulas: per component, from the sten
 }
 
 
-def _stencil(task: MethodTask, i: int, x: np.ndarray, h: float) -> dict:
+def stencil(task: MethodTask, i: int, x: np.ndarray, h: float) -> dict:
     """f's values around x along each axis (n each), and the exact derivatives there."""
     f = task.f_numeric[i]
     n = len(x)
@@ -213,7 +213,7 @@ def _stencil(task: MethodTask, i: int, x: np.ndarray, h: float) -> dict:
     return {"f0": f0, "p": at(h), "m": at(-h), "p2": at(2 * h), "m2": at(-2 * h), "exact": exact}
 
 
-def _formulas(s: dict, h: float) -> dict[str, list[np.ndarray]]:
+def stencil_formulas(s: dict, h: float) -> dict[str, list[np.ndarray]]:
     f0, p, m, p2, m2 = s["f0"], s["p"], s["m"], s["p2"], s["m2"]
     return {
         "central": [(p - m) / (2 * h)],
@@ -231,10 +231,10 @@ def _judge_numerical(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[
         for x in task.at:
             for h in task.h:
                 for step in (h, h / 2):
-                    s = _stencil(task, i, np.array(x, dtype=float), step)
+                    s = stencil(task, i, np.array(x, dtype=float), step)
                     scale = 1 + max(abs(s["f0"]), *np.abs(s["p"]), *np.abs(s["m"]))
                     tol = ROUNDING * EPS * scale / step + 1e-12 * np.abs(s["exact"])
-                    forms = _formulas(s, step)
+                    forms = stencil_formulas(s, step)
                     asked = forms["central"] if task.order == 2 else forms["one_sided"]
                     asked_err = np.max([np.abs(a - s["exact"]) for a in asked], axis=0)
                     rows.append((s["exact"], tol, asked_err, forms, step))
@@ -346,7 +346,7 @@ DESCENT_SLIPS = {
 }
 
 
-def _descend(task: MethodTask, x0, lr: float, steps: int, sign: float = -1.0) -> np.ndarray:
+def descend(task: MethodTask, x0, lr: float, steps: int, sign: float = -1.0) -> np.ndarray:
     grad = task.gradient_numeric[0]
     x = np.array(x0, dtype=float)
     for _ in range(max(steps, 0)):
@@ -358,21 +358,21 @@ def _judge_descent(task: MethodTask, plan: Plan, values: np.ndarray) -> tuple[bo
     n = len(task.variables)
     got = values.reshape(len(values), n)
     cases = [(x0, lr, steps) for x0 in task.at for lr in task.lr for steps in task.steps]
-    want = np.array([_descend(task, *case) for case in cases])
+    want = np.array([descend(task, *case) for case in cases])
     atol = task.spec.atol * (1 + np.abs(want).max(axis=1, keepdims=True))
     ok = close(got, want, max(task.spec.rtol, 1e-9), atol).all(axis=1)
     extra: dict = {"checks": {"calls": len(cases), "right": int(ok.sum())}}
     if ok.all():
         return True, f"Correct for all {len(cases)} runs (starts x learning rates x step counts).", extra
     candidates = {
-        "ascent_step": [lambda x0, lr, s: _descend(task, x0, lr, s, +1.0)],
+        "ascent_step": [lambda x0, lr, s: descend(task, x0, lr, s, +1.0)],
         "off_by_one_steps": [
-            lambda x0, lr, s: _descend(task, x0, lr, s - 1),
-            lambda x0, lr, s: _descend(task, x0, lr, s + 1),
+            lambda x0, lr, s: descend(task, x0, lr, s - 1),
+            lambda x0, lr, s: descend(task, x0, lr, s + 1),
         ],
         "learning_rate_twice": [
-            lambda x0, lr, s: _descend(task, x0, 2 * lr, s),
-            lambda x0, lr, s: _descend(task, x0, lr * lr, s),
+            lambda x0, lr, s: descend(task, x0, 2 * lr, s),
+            lambda x0, lr, s: descend(task, x0, lr * lr, s),
         ],
     }
     slip = None

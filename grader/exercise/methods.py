@@ -26,9 +26,8 @@ import sympy
 
 from grader.exercise import schema
 from grader.exercise.kinds import Kind
-from grader.maths.numerics import lambdify
-from grader.maths.parse import symbol
-from grader.problems.fields import Where, formula, number
+from grader.maths import lambdify, symbol
+from grader.problems import Where, formula, number
 
 # the keys each method's task may set (beside id, kind, function, points, timeout, hint,
 # visibility, rtol and atol); the others belong to the other kinds
@@ -100,7 +99,7 @@ class MethodTask:
 
 
 def compile_task(spec: schema.Task, index: int, kind: Kind, params: dict, where: Where) -> MethodTask:
-    from grader.problems.placeholders import fill
+    from grader.problems import fill
 
     loc = ("tasks", index)
     given = spec.model_fields_set
@@ -332,7 +331,7 @@ def _descent_problems(task: MethodTask) -> Iterator[tuple[tuple, str]]:
                 )
 
 
-def starter_text(task: MethodTask) -> list[str]:
+def method_starter_text(task: MethodTask) -> list[str]:
     """What the student's function must do, for the starter's docstring."""
     n = len(task.variables)
     pts = f"{task.spec.points:g} point{'s' if task.spec.points != 1 else ''}"

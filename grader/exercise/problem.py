@@ -19,14 +19,9 @@ import sympy
 
 from grader.exercise import schema
 from grader.exercise.kinds import KINDS, METHODS, Kind
-from grader.maths.numerics import lambdify
-from grader.maths.parse import symbol
-from grader.maths.program import rows as _rows
-from grader.problems.constraints import describe, params_for
-from grader.problems.fields import Where, formula, number, unique
-from grader.problems.placeholders import fill
-from grader.problems.variants import student_id
-from grader.problems.yamlio import load_yaml
+from grader.maths import lambdify, symbol
+from grader.maths import rows as _rows
+from grader.problems import Where, describe, fill, formula, load_yaml, number, params_for, student_id, unique
 
 PARTIAL_KINDS = ("gradient", "hessian", "jacobian")
 METHOD_KEYS = ("functions", "h", "order", "uses", "start", "lr", "steps")

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictStr, field_validator
 
 from grader.exercise.kinds import KINDS
-from grader.problems.schema import Bound, Formula, Identifier, Name, Param, Strict, _short, key_path, one_of, validate  # noqa: F401  (one import for the exercise's users)
+from grader.problems import Bound, Formula, Identifier, Name, Param, Strict, key_path, one_of, short_repr, validate  # noqa: F401  (one import for the exercise's users)
 
 
 class Task(Strict):
@@ -56,7 +56,7 @@ class Task(Strict):
     def _formulas(cls, value):
         if _is_formula(value) or (isinstance(value, list) and all(map(_is_formula, value))):
             return value
-        raise ValueError(f"expected a formula such as x**2 (a list of them for a jacobian), got {_short(value)}")
+        raise ValueError(f"expected a formula such as x**2 (a list of them for a jacobian), got {short_repr(value)}")
 
     @field_validator("reference", mode="before")
     @classmethod
@@ -64,7 +64,8 @@ class Task(Strict):
         rows = value if isinstance(value, list) else [value]
         if value is None or all(_is_formula(r) or (isinstance(r, list) and all(map(_is_formula, r))) for r in rows):
             return value
-        raise ValueError(f"expected a formula, a list of formulas or a list of rows of formulas, got {_short(value)}")
+        raise ValueError("expected a formula, a list of formulas or a list of rows of formulas, "
+                         f"got {short_repr(value)}")
 
     @field_validator("domain", mode="before")
     @classmethod
@@ -72,11 +73,11 @@ class Task(Strict):
         if isinstance(value, dict):
             for name, interval in value.items():
                 if not _is_interval(interval):
-                    raise ValueError(f"expected an interval [low, high] for {name}, got {_short(interval)}")
+                    raise ValueError(f"expected an interval [low, high] for {name}, got {short_repr(interval)}")
         elif not _is_interval(value):
             raise ValueError(
                 "expected an interval [low, high], or one per variable such as {x: [-1, 1], y: [0, 2]}, "
-                f"got {_short(value)}"
+                f"got {short_repr(value)}"
             )
         return value
 
@@ -116,3 +117,6 @@ class Exercise(Strict):
         if both:
             raise ValueError(f"{', '.join(both)} cannot be both allowed and forbidden")
         return value
+
+
+ExerciseSpec = Exercise  # its name outside this wing, where grader.exercise.Exercise is a loaded exercise

@@ -22,7 +22,7 @@ import ast
 import numpy as np
 import sympy
 
-from grader.maths.syntax import symbol
+from grader.maths.parser import symbol
 
 MAX_ENTRIES = 64  # parameter entries, all parameters together
 MAX_DATA = 2000  # data numbers, all arrays together

@@ -37,7 +37,7 @@ from grader.maths import domains
 from grader.maths.evaluation import MAX_TOWER, _Budget, _precise, _tower, evaluate, exact_value
 from grader.maths.limits import STEP_SECONDS, TimeLimit, attempt, time_limit  # noqa: F401 (re-exported)
 from grader.maths.numerics import fmt
-from grader.maths.parse import format_math, symbol
+from grader.maths.parser import format_math, symbol
 from grader.maths.seeds import rng
 from grader.maths.verdict import Counterexample, Verdict, _decimal_constant
 

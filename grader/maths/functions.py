@@ -73,7 +73,7 @@ _register("softplus", _softplus, "softplus log(1+e^x)")
 _register("relu", _relu, "rectified linear unit max(0, x)")
 
 # sin^-1 x means asin(x)
-_INVERSES = {
+INVERSES = {
     "sin": "asin",
     "cos": "acos",
     "tan": "atan",
@@ -83,7 +83,7 @@ _INVERSES = {
 }
 
 # Names that would read as something they are not (SymPy's I, oo, ...).
-_FORBIDDEN_NAMES = {
+FORBIDDEN_NAMES = {
     "I": "complex numbers are not supported ('I')",
     "oo": "infinity ('oo') is not allowed in a formula",
     "zoo": "infinity ('zoo') is not allowed in a formula",

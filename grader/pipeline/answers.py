@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING, Any
 from grader.errors import GradquizError
 
 if TYPE_CHECKING:
-    from grader.problems.yamlio import Positions
-    from grader.quiz.grade import QuizReport
-    from grader.quiz.model import Quiz
-    from grader.quiz.schema import AnswersSpec
+    from grader.problems import Positions
+    from grader.quiz import AnswersSpec, Quiz, QuizReport
 
 # A quiz runs no submitted code: what the JSON report's `isolation` says for one.
 QUIZ_ISOLATION = {"code": "none: a quiz runs no submitted code; answers are data, read without eval"}
@@ -28,8 +26,7 @@ def grade_answers(quiz: Quiz, answers: AnswersSpec | Mapping[Any, Any], *, posit
                   file: Path | str | None = None, grading: bool = False, student: str | None = None) -> QuizReport:
     """The report of ``answers`` to ``quiz`` (compiled for the student graded); ``file``: the answers
     file the notes name with their line, None for answers given as data."""
-    from grader.quiz.grade import report_answers
-    from grader.quiz.schema import AnswersSpec
+    from grader.quiz import AnswersSpec, report_answers
 
     spec = answers if isinstance(answers, AnswersSpec) else answers_spec(quiz.id, answers)
     report = report_answers(quiz, spec, positions, file=file, grading=grading, student=student)
@@ -40,7 +37,7 @@ def grade_answers(quiz: Quiz, answers: AnswersSpec | Mapping[Any, Any], *, posit
 def answers_spec(quiz_id: str, answers: Mapping[Any, Any]) -> AnswersSpec:
     """Answers given as data, as an answers file would hold them: ids as text, each answer a number,
     a text, a list of them or nothing (a GradquizError names the first that is none of these)."""
-    from grader.quiz.schema import AnswersSpec
+    from grader.quiz import AnswersSpec
 
     if not isinstance(answers, Mapping):
         raise GradquizError(f"answers: expected a mapping of question id to answer, not {type(answers).__name__}")

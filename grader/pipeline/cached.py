@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.exercise import cache
+from grader.exercise import Lookup, compiled_form, store
 from grader.pipeline.exercise import CompiledExercise, ExerciseFile, read_exercise
-from grader.problems import intake
+from grader.problems import choose_student
 
 
 def exercise_source(problem_path: Path | str, filename: str, student: str | None = None, grading: bool = False,
                     source: str = "") -> Any:
     """The exercise a submission is graded against: cached, to be cached, or the file alone.
     ``student`` and ``source`` pick the variant as ``grade_exercise`` will (``choose_student``)."""
-    chosen, _ = intake.choose_student(student, source, grading)
-    lookup = cache.Lookup(Path(problem_path), chosen, grading)
+    chosen, _ = choose_student(student, source, grading)
+    lookup = Lookup(Path(problem_path), chosen, grading)
     body = lookup.read()
     if body is not None and grading and body["exercise"]["per_student"] and not (
             student or os.environ.get("GRADQUIZ_STUDENT")):
@@ -42,7 +42,7 @@ class CachedExercise:
     """A valid cache entry: forbid and allow known before the child starts, compiled by
     restoring the entry (no YAML, no SymPy)."""
 
-    lookup: cache.Lookup
+    lookup: Lookup
     body: dict
 
     @property
@@ -70,7 +70,7 @@ class CachingFile:
     stored."""
 
     file: ExerciseFile
-    lookup: cache.Lookup
+    lookup: Lookup
 
     @property
     def forbid(self) -> tuple[str, ...]:
@@ -88,6 +88,6 @@ class CachingFile:
         loaded = self.file.compile(student)
         if (student or "") != self.lookup.student:  # not the variant the entry is keyed by
             return loaded
-        exercise = cache.compiled_form(self.lookup, loaded.exercise, list(self.forbid), list(self.allow))
-        cache.store(self.lookup, exercise)
+        exercise = compiled_form(self.lookup, loaded.exercise, list(self.forbid), list(self.allow))
+        store(self.lookup, exercise)
         return CompiledExercise(exercise, self.forbid, self.allow)

@@ -21,14 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from grader.errors import GradquizError
-from grader.problems import intake
-from grader.problems.yamlio import load_yaml
-from grader.reports import Report
-from grader.reports.safe import capped
+from grader.problems import choose_student, load_yaml, variant_notes
+from grader.reports import Report, capped
 from grader.sandbox import Limits, Sandbox
 
 if TYPE_CHECKING:
-    from grader.exercise.problem import Exercise
+    from grader.exercise import Exercise
     from grader.notebook import NotebookSource
 
 MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -89,7 +87,7 @@ class ExerciseFile:
 
     def compile(self, student: str | None) -> CompiledExercise:
         """The exercise compiled for ``student`` (SymPy: imported here, on first use)."""
-        from grader.exercise.problem import load_exercise
+        from grader.exercise import load_exercise
 
         exercise = load_exercise(self.path, student, self.data, self.positions)
         return CompiledExercise(exercise, self.forbid, self.allow)
@@ -123,9 +121,9 @@ def grade_exercise(source: str, filename: str, problem: ExerciseSource, *,
     pictures: list[Any] = []
     # Start the child now: it loads numpy and the submission while we load SymPy.
     with _mapped(start(source, filename, problem.forbid, problem.allow), notebook) as child:
-        from grader.exercise.grading import grade
+        from grader.exercise import grade
 
-        chosen, origin = intake.choose_student(student, source, grading)
+        chosen, origin = choose_student(student, source, grading)
         exercise = problem.compile(chosen).exercise
         results = grade(exercise, child, include_hidden=grading, salt=_salt() if grading else ())
         if plot:
@@ -146,7 +144,7 @@ def grade_exercise(source: str, filename: str, problem: ExerciseSource, *,
     )
     if notebook is not None:
         report.notes.extend(capped(notebook.notes))  # a note per IPython line: ten, then a count
-    report.notes += intake.variant_notes(exercise, origin, source)
+    report.notes += variant_notes(exercise, origin, source)
     report.notes += _hidden_notes(exercise, grading)
     if plot:
         _pictures(report, pictures, plot)
@@ -176,13 +174,13 @@ def _mapped(sandbox: Any, notebook: NotebookSource | None) -> Any:
     """The sandbox; for a notebook, one whose error descriptions also name the cell."""
     if notebook is None:
         return sandbox
-    from grader.notebook.source import MappedSandbox
+    from grader.notebook import MappedSandbox
 
     return MappedSandbox(sandbox, notebook)
 
 
 def _salt() -> tuple[str, ...]:
-    from grader.maths.seeds import grading_salt  # after the child started: it imports NumPy
+    from grader.maths import grading_salt  # after the child started: it imports NumPy
 
     return tuple(grading_salt())
 
@@ -195,7 +193,7 @@ def _names(value: Any) -> tuple[str, ...]:
 def _pictures(report: Report, pictures: list[Any], plot: bool | str | Path) -> None:
     """The report's pictures (and ``--plot``'s file); a picture that cannot be drawn is a note."""
     from grader import plots
-    from grader.reports.safe import one_line
+    from grader.reports import one_line
 
     figures, good, notes = plots.drawable(pictures)
     report.notes += notes

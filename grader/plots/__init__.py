@@ -6,62 +6,42 @@
 * ``draw``: matplotlib figures from those numbers (imported only when a picture is asked
   for): a curve for a scalar task, two vector fields for a gradient, a heat map of the error
   per entry for a Hessian or Jacobian; ``show_problem`` draws f, f' and tangent lines.
+* ``figures``: those pictures as SVG or PNG (``figure_for``), inline SVG for an HTML report
+  (``drawable``, with a note per picture that could not be drawn), one file of them all (``save``).
+* ``lesson`` and ``methods``: ``gradquiz show``'s picture, and the methods' kinds' pictures.
 
-Public: ``collect(exercise, results, sandbox)``, ``figure_for(picture, fmt)`` (SVG text or PNG
-bytes), ``figures(pictures)`` ((task id, SVG) pairs for an HTML report), ``drawable(pictures)``
-(the same, a note per picture that could not be drawn), ``save(pictures, path)``.
-May import grader.maths, grader.problems, grader.exercise, grader.sandbox, grader.reports.
+May import grader.maths, grader.problems, grader.exercise, grader.quiz, grader.sandbox, grader.reports.
 """
 
-from grader.plots.sample import Picture, collect
+# The names other wings may use ({name: the module that defines it}), each imported on first use
+# (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports
+# module to module. A new name goes here, then `python tools/surfaces.py --sync .` writes the block.
+# (No `from __future__ import annotations` in this file: it would bind the name `annotations`.)
+_SURFACE = {
+    "show_problem": "grader.plots.draw",
+    "drawable": "grader.plots.figures",
+    "save": "grader.plots.figures",
+    "lesson_for": "grader.plots.lesson",
+    "collect": "grader.plots.sample",
+}
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools/surfaces.py --sync)
+    from grader.plots.draw import show_problem as show_problem
+    from grader.plots.figures import drawable as drawable
+    from grader.plots.figures import save as save
+    from grader.plots.lesson import lesson_for as lesson_for
+    from grader.plots.sample import collect as collect
+
+__all__ = sorted(_SURFACE)
 
 
-def figure_for(picture, fmt: str = "svg"):
-    """One task's picture: SVG text (``fmt="svg"``) or PNG bytes (``fmt="png"``)."""
-    from grader.plots.draw import render
-
-    return render([picture], fmt)
-
-
-def figures(pictures) -> list[tuple[str, str]]:
-    """(task id, SVG element) per picture, ready to put inline in an HTML page."""
-    return [(p.id, inline_svg(figure_for(p, "svg"))) for p in pictures]
-
-
-def drawable(pictures) -> tuple[list[tuple[str, str]], list, list[str]]:
-    """(``figures`` of the pictures that could be drawn, those pictures, a note per picture that
-    could not): an error drawing one picture (a derivative of 1e308 overflows matplotlib's
-    limits) costs that picture only, never the report or its score."""
-    import warnings
-
-    import numpy as np
-
-    from grader.reports.safe import one_line
-
-    out, good, notes = [], [], []
-    for picture in pictures:
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                out.append((picture.id, inline_svg(figure_for(picture, "svg"))))
-            good.append(picture)
-        except Exception as exc:  # noqa: BLE001 - a picture must never cost the grade
-            notes.append(f"the picture of {one_line(picture.id)} could not be drawn "
-                         f"({type(exc).__name__}: {one_line(exc)[:200]}); the score stands")
-    return out, good, notes
-
-
-def inline_svg(svg: str) -> str:
-    """An SVG document without its XML prolog and DOCTYPE: an element for inline HTML."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
-
-
-def save(pictures, path) -> None:
-    """All pictures in one file, stacked; the format from the suffix (.png or .svg)."""
-    from grader.plots.draw import save as _save
-
-    _save(pictures, path)
-
-
-__all__ = ["Picture", "collect", "drawable", "figure_for", "figures", "inline_svg", "save"]
+def __getattr__(name: str) -> object:
+    """A name of the surface, imported from its module on first use (by ``__import__``, which
+    ``python -X importtime`` reports, where ``importlib.import_module`` would hide the import)."""
+    module = _SURFACE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(module, fromlist=[name]), name)
+    globals()[name] = value
+    return value

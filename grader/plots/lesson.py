@@ -12,20 +12,19 @@ import numpy as np
 import sympy
 
 from grader.errors import GradquizError
-from grader.maths.numerics import lambdify
+from grader.maths import lambdify
 
 GRID = 241
 
 
 def lesson_for(path, student=None) -> dict:
     """The picture's data for the problem file at ``path``."""
-    from grader.problems.catalogue import kind_of
-    from grader.problems.yamlio import load_yaml
+    from grader.problems import kind_of, load_yaml
 
     data, positions = load_yaml(path)
     if kind_of(data) == "quiz":
         return _quiz(path, data, positions, student)
-    from grader.exercise.problem import load_exercise
+    from grader.exercise import load_exercise
 
     exercise = load_exercise(path, student, data, positions)
     for task in exercise.tasks:
@@ -65,7 +64,7 @@ def _quiz_questions(path, data, positions, student):
     compute) unless the quiz has params, which the loader draws for the student."""
     from types import SimpleNamespace
 
-    from grader.maths.parse import parse_math
+    from grader.maths import parse_math
 
     if data.get("params"):
         from grader.quiz import load_quiz
@@ -114,6 +113,6 @@ def _data(title, f, xs, bounds, at) -> dict:
 
 
 def _text(expr) -> str:
-    from grader.maths.printing import written
+    from grader.maths import written
 
     return written(expr)

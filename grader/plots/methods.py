@@ -43,16 +43,16 @@ def _values(task, sandbox, calls: list) -> np.ndarray:
 
 
 def _loglog(task, result, sandbox, Picture):
-    from grader.exercise.method_grading import _formulas, _stencil, _x
+    from grader.exercise import point_arg, stencil, stencil_formulas
 
     x = np.array(task.at[0], dtype=float)
-    calls = [[{"source": task.sources[0]}, _x(task, x), {"number": h}] for h in STEPS]
+    calls = [[{"source": task.sources[0]}, point_arg(task, x), {"number": h}] for h in STEPS]
     got = _values(task, sandbox, calls)
     mine, method = [], []
     with np.errstate(all="ignore"):
         for h, row in zip(STEPS, got, strict=False):
-            s = _stencil(task, 0, x, h)
-            forms = _formulas(s, h)
+            s = stencil(task, 0, x, h)
+            forms = stencil_formulas(s, h)
             asked = forms["central"][0] if task.order == 2 else forms["one_sided"][0]
             method.append(float(np.max(np.abs(asked - s["exact"]))))
             mine.append(float(np.max(np.abs(row - s["exact"]))))
@@ -69,14 +69,14 @@ def _loglog(task, result, sandbox, Picture):
 
 
 def _path(task, result, sandbox, Picture):
-    from grader.exercise.method_grading import _descend, _x
+    from grader.exercise import descend, point_arg
 
     x0, lr = np.array(task.at[0], dtype=float), task.lr[0]
     count = min(max(task.steps[0], 1), MAX_PATH)
-    calls = [[{"source": task.sources[0]}, _x(task, x0), {"number": lr}, {"int": k}] for k in range(count + 1)]
+    calls = [[{"source": task.sources[0]}, point_arg(task, x0), {"number": lr}, {"int": k}] for k in range(count + 1)]
     with np.errstate(all="ignore"):
         mine = _values(task, sandbox, calls)
-        right = np.array([_descend(task, x0, lr, k) for k in range(count + 1)]).reshape(count + 1, -1)
+        right = np.array([descend(task, x0, lr, k) for k in range(count + 1)]).reshape(count + 1, -1)
     f = task.f_numeric[0]
     mine = _near(mine, right)
     finite = np.vstack([right, mine[np.isfinite(mine).all(axis=1)]])
@@ -123,7 +123,7 @@ def _near(mine: np.ndarray, right: np.ndarray, spans: float = 100.0) -> np.ndarr
 def array_picture(task, result, Picture):
     """A gradient over array parameters: the largest error of each entry at the check points,
     for the parameter with the most wrong entries (else the first), in its shape."""
-    from grader.maths.numerics import close
+    from grader.maths import close
 
     trace = result.trace or {}
     values, expected = trace.get("values"), trace.get("expected")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from grader.maths.numerics import close
+from grader.maths import close
 
 CURVE_POINTS = 241
 FIELD_POINTS = 11
@@ -61,7 +61,7 @@ def picture_for(task, result, sandbox):
 
 
 def _what(task) -> str:
-    from grader.maths.printing import written
+    from grader.maths import written
 
     f = ", ".join(written(e) for e in task.f)  # as people write it: x^2, e^(-x)
     return {

@@ -46,7 +46,7 @@ def expand(paths) -> list[Path]:
     return out
 
 
-def catalogue(problems=(), warnings: list | None = None) -> list[Entry]:
+def catalogue_entries(problems=(), warnings: list | None = None) -> list[Entry]:
     """The problems on the search path; a file that cannot be read or is no problem file is
     skipped, with a line saying why appended to ``warnings`` (when given).  An id found again
     further down the search path is listed once, as the file that is used, with the files it

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from grader.maths.parse import MathSyntaxError, parse_math, symbol
+from grader.maths import MathSyntaxError, parse_math, symbol
 from grader.problems.variants import draw, exact, rng
 
 OPERATORS = ("<=", ">=", "==", "!=", "<", ">")

@@ -6,7 +6,7 @@ import numpy as np
 import sympy
 
 from grader.errors import GradquizError
-from grader.maths.parse import MathSyntaxError, parse_math
+from grader.maths import MathSyntaxError, parse_math
 from grader.problems import schema
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from grader.errors import GradquizError
-from grader.maths.text import shorten
+from grader.maths import shorten
 
 Number = Union[int, float]  # noqa: UP007 - a runtime alias pydantic reads
 Formula = Union[StrictStr, int, float]  # noqa: UP007 - a SymPy-syntax formula or a plain number
@@ -87,12 +87,12 @@ def describe_error(err: dict, model: type[BaseModel]) -> str:
     if kind == "value_error":
         return str(err["ctx"]["error"])
     if kind == "string_pattern_mismatch" and err["ctx"]["pattern"] in PATTERN_HELP:
-        return f"{PATTERN_HELP[err['ctx']['pattern']]}, got {_short(got)}"
+        return f"{PATTERN_HELP[err['ctx']['pattern']]}, got {short_repr(got)}"
     if kind == "too_short":
         least = err["ctx"]["min_length"]
-        return f"expected at least {least} item{'s' if least != 1 else ''}, got {_short(got)}"
+        return f"expected at least {least} item{'s' if least != 1 else ''}, got {short_repr(got)}"
     message = err["msg"][0].lower() + err["msg"][1:]
-    return f"{message}, got {_short(got)}"
+    return f"{message}, got {short_repr(got)}"
 
 
 def _fields_at(model, loc) -> list[str]:
@@ -111,7 +111,7 @@ def _fields_at(model, loc) -> list[str]:
     return list(model.model_fields)
 
 
-def _short(value: Any) -> str:
+def short_repr(value: Any) -> str:
     return shorten(repr(value), 60)
 
 

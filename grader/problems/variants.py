@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import sympy
 
-from grader.maths.seeds import rng, seed  # noqa: F401  (re-exported for variants' users)
+from grader.maths import rng, seed  # noqa: F401  (re-exported for variants' users)
 
 
 def student_id(explicit: str | None = None) -> str:

@@ -54,44 +54,65 @@ package. The names below are resolved on first use (PEP 562), so importing one m
 package never drags in the rest.
 """
 
-from __future__ import annotations
-
-import importlib
-
-_PUBLIC = {
-    "AnswersSpec": "grader.quiz.schema",
-    "MAX_ANSWER": "grader.quiz.typed",
-    "Outcome": "grader.quiz.model",
-    "QUESTION_KINDS": "grader.quiz.kinds",
-    "Question": "grader.quiz.model",
-    "QuestionKind": "grader.quiz.model",
-    "QuestionSpec": "grader.quiz.schema",
-    "Quiz": "grader.quiz.model",
-    "QuizReport": "grader.quiz.grade",
-    "QuizSpec": "grader.quiz.schema",
-    "SYMBOLIC_SECONDS": "grader.quiz.context",
-    "Unreadable": "grader.quiz.model",
-    "check_answers": "grader.quiz.grade",
-    "find_quiz": "grader.quiz.load",
-    "grade_question": "grader.quiz.grade",
-    "grade_questions": "grader.quiz.grade",
-    "help_text": "grader.quiz.model",
-    "load_quiz": "grader.quiz.load",
+# The names other wings may use ({name: the module that defines it}), each imported on first use
+# (PEP 562): importing the wing, or one name of it, never imports the rest. Same-wing code imports
+# module to module. A new name goes here, then `python tools/surfaces.py --sync .` writes the block.
+# (No `from __future__ import annotations` in this file: it would bind the name `annotations`.)
+_SURFACE = {
+    "MAX_BYTES": "grader.quiz.answers",
+    "answers_head": "grader.quiz.answers",
     "read_answers": "grader.quiz.answers",
-    "read_interval": "grader.quiz.sets",
-    "read_points": "grader.quiz.kinds.stationary_points",
-    "save_answers": "grader.quiz.answers",
-    "show_set": "grader.quiz.sets",
+    "is_edition": "grader.quiz.edition",
+    "with_stand_ins": "grader.quiz.edition",
+    "QuizReport": "grader.quiz.grade",
+    "answers_quiz": "grader.quiz.grade",
+    "report_answers": "grader.quiz.grade",
+    "Session": "grader.quiz.interactive",
+    "open_session": "grader.quiz.interactive",
+    "redo_ids": "grader.quiz.interactive",
+    "compiled_questions": "grader.quiz.load",
+    "find_quiz": "grader.quiz.load",
+    "load_quiz": "grader.quiz.load",
+    "question_errors": "grader.quiz.load",
     "validate_quiz": "grader.quiz.load",
+    "Quiz": "grader.quiz.model",
+    "help_text": "grader.quiz.model",
+    "AnswersSpec": "grader.quiz.schema",
+    "QuizSpec": "grader.quiz.schema",
 }
 
-__all__ = sorted(_PUBLIC)
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the surface's real edges, for mypy and import-linter (tools/surfaces.py --sync)
+    from grader.quiz.answers import MAX_BYTES as MAX_BYTES
+    from grader.quiz.answers import answers_head as answers_head
+    from grader.quiz.answers import read_answers as read_answers
+    from grader.quiz.edition import is_edition as is_edition
+    from grader.quiz.edition import with_stand_ins as with_stand_ins
+    from grader.quiz.grade import QuizReport as QuizReport
+    from grader.quiz.grade import answers_quiz as answers_quiz
+    from grader.quiz.grade import report_answers as report_answers
+    from grader.quiz.interactive import Session as Session
+    from grader.quiz.interactive import open_session as open_session
+    from grader.quiz.interactive import redo_ids as redo_ids
+    from grader.quiz.load import compiled_questions as compiled_questions
+    from grader.quiz.load import find_quiz as find_quiz
+    from grader.quiz.load import load_quiz as load_quiz
+    from grader.quiz.load import question_errors as question_errors
+    from grader.quiz.load import validate_quiz as validate_quiz
+    from grader.quiz.model import Quiz as Quiz
+    from grader.quiz.model import help_text as help_text
+    from grader.quiz.schema import AnswersSpec as AnswersSpec
+    from grader.quiz.schema import QuizSpec as QuizSpec
+
+__all__ = sorted(_SURFACE)
 
 
-def __getattr__(name: str):
-    module = _PUBLIC.get(name)
+def __getattr__(name: str) -> object:
+    """A name of the surface, imported from its module on first use (by ``__import__``, which
+    ``python -X importtime`` reports, where ``importlib.import_module`` would hide the import)."""
+    module = _SURFACE.get(name)
     if module is None:
-        raise AttributeError(f"module 'grader.quiz' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(module, fromlist=[name]), name)
     globals()[name] = value
     return value

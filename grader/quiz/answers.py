@@ -15,8 +15,7 @@ from pathlib import Path
 import yaml
 
 from grader.errors import GradquizError
-from grader.problems import schema
-from grader.problems.yamlio import load_yaml
+from grader.problems import load_yaml, validate
 from grader.quiz.schema import AnswersSpec
 
 MAX_BYTES = 1 << 20  # an answers file (1 MB); the longest bundled quiz's is under 2 KB
@@ -41,7 +40,7 @@ def read_answers(path: Path | str, text: str | None = None):
         raise
     if not isinstance(data, dict):
         raise GradquizError("expected `quiz: ID` and `answers:` at the top of an answers file", path, 1)
-    spec = schema.validate(AnswersSpec, data, positions, path)
+    spec = validate(AnswersSpec, data, positions, path)
     if spec.answers is not None and not isinstance(data.get("answers"), dict):
         raise GradquizError("answers: expected a mapping of question id to answer", path, positions.line_of(("answers",)))
     return spec, positions
@@ -104,6 +103,6 @@ def save_answers(quiz, answers: dict, output: Path) -> None:
         f"# Grade them with: gradquiz check {output.name}\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    from grader.reports.files import write_file
+    from grader.reports import write_file
 
     write_file(output, header + body, what="answers")

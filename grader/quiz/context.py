@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.parse import symbol
-from grader.problems.fields import Where, formula, number
-from grader.problems.variants import exact
+from grader.maths import attempt, symbol
+from grader.problems import Where, exact, formula, number
 from grader.quiz.model import Question, Unreadable
 from grader.quiz.typed import finite, show_number
 
@@ -57,8 +55,8 @@ def slope_at(ctx: Context, f, name):
     """(at as an exact value, f'(at) exactly, f'(at) as a float), or an authoring error."""
     at = exact(number(ctx.spec.at, ctx.loc + ("at",), ctx.where, ctx.params))
     x = symbol(name)
-    slope = equivalence.attempt(lambda: sympy.diff(f, x).xreplace({x: at}))
-    value = equivalence.attempt(lambda: complex(slope.evalf(30)))
+    slope = attempt(lambda: sympy.diff(f, x).xreplace({x: at}))
+    value = attempt(lambda: complex(slope.evalf(30)))
     if value is None or abs(value.imag) > 1e-12 or not finite(value.real):
         ctx.error("at", f"f'({name}) is not defined at {name} = {show_number(at)}: choose another `at`")
     return at, slope, value.real

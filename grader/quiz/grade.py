@@ -9,10 +9,8 @@ from pathlib import Path
 
 import grader.quiz.edition as edition
 from grader.errors import GradquizError
-from grader.maths.seeds import grading_salt
-from grader.problems.intake import id_from_name
-from grader.problems.variants import student_id
-from grader.problems.yamlio import Positions
+from grader.maths import grading_salt
+from grader.problems import Positions, id_from_name, student_id
 from grader.quiz.answers import read_answers
 from grader.quiz.load import find_quiz
 from grader.quiz.model import Outcome, Question, Quiz, Unreadable
@@ -141,7 +139,7 @@ def _notes(report, quiz, answers, given, positions, path, grading) -> None:
         where = f"{path}: " if path is not None else ""
         report.notes.append(f"{where}{len(report.unknown) - MAX_UNKNOWN_NOTES} more answers to questions quiz '{quiz.id}' does not have; not graded")
     if quiz.params and not report.student:
-        from grader.problems.constraints import describe
+        from grader.problems import describe
 
         report.notes.append(
             f"no student id given: graded the default variant ({describe(quiz.params)}), which may not be yours; pick "

@@ -36,9 +36,9 @@ from pathlib import Path
 def open_session(quiz_id: str, problems, student: str | None, output: Path | None, force: bool):
     """(quiz, answers file, saved answers to keep): resume the file, or refuse to touch it."""
     from grader.errors import GradquizError
-    from grader.problems.variants import student_id
-    from grader.quiz import find_quiz
+    from grader.problems import student_id
     from grader.quiz.answers import FORCE, saved_answers
+    from grader.quiz.load import find_quiz
 
     quiz = find_quiz(quiz_id, problems, student)
     target = output or Path.cwd() / f"{quiz.id}.answers.yaml"
@@ -95,7 +95,7 @@ class Session:
         except KeyboardInterrupt:
             self.console.print("\nStopped.")
             if self.answers != self.saved:
-                from grader.quiz import save_answers
+                from grader.quiz.answers import save_answers
 
                 save_answers(self.quiz, self.answers, output)
             if self.answers:
@@ -112,7 +112,7 @@ class Session:
         quiz = self.quiz
         self.console.print(f"[bold]{escape(quiz.title)}[/bold] ({escape(quiz.id)}), {len(quiz.questions)} questions")
         if quiz.spec.intro.strip():
-            from grader.problems.placeholders import fill
+            from grader.problems import fill
 
             self.console.print(Markdown(fill(quiz.spec.intro, quiz.params)))
         kept = sum(q.id in self.saved for q in quiz.questions)
@@ -132,7 +132,7 @@ class Session:
     def _ask(self, number: int, q) -> None:
         from rich.markup import escape
 
-        from grader.quiz import help_text
+        from grader.quiz.model import help_text
 
         self.console.print(f"[bold]Question {number}/{len(self.quiz.questions)}[/bold] ({q.points_label})")
         self.console.print(escape(q.prompt), highlight=False)
@@ -164,7 +164,7 @@ class Session:
         from rich.markup import escape
         from rich.prompt import Confirm, Prompt
 
-        from grader.quiz import Unreadable
+        from grader.quiz.model import Unreadable
 
         while True:
             raw = Prompt.ask("Your answer", console=self.console, default="", show_default=False).strip()
@@ -186,7 +186,7 @@ class Session:
                 return q.kind.save(q, raw, value)
 
     def _grade(self, q):
-        from grader.quiz import grade_question
+        from grader.quiz.grade import grade_question
 
         return grade_question(q, self.answers.get(q.id))
 
@@ -205,7 +205,8 @@ class Session:
     def _finish(self, output: Path) -> int:
         from rich.markup import escape
 
-        from grader.quiz import QuizReport, grade_questions, save_answers
+        from grader.quiz.answers import save_answers
+        from grader.quiz.grade import QuizReport, grade_questions
 
         results = grade_questions(self.quiz, self.answers, include_hidden=False)
         if not self.feedback_now:

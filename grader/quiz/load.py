@@ -12,16 +12,8 @@ import sympy
 
 import grader.quiz.edition as edition
 from grader.errors import GradquizError
-from grader.maths.functions import helper, helpers, known
-from grader.maths.parse import MathSyntaxError, parse_math
-from grader.maths.printing import written
-from grader.problems import schema
-from grader.problems.constraints import params_for
-from grader.problems.discovery import find_problem
-from grader.problems.fields import Where, formula
-from grader.problems.placeholders import bracketed, fill
-from grader.problems.variants import student_id
-from grader.problems.yamlio import load_yaml
+from grader.maths import MathSyntaxError, helper, helpers, known, parse_math, written
+from grader.problems import Where, bracketed, fill, find_problem, formula, load_yaml, params_for, student_id, validate
 from grader.quiz.context import Context
 from grader.quiz.kinds import QUESTION_KINDS
 from grader.quiz.model import Question, Quiz
@@ -42,7 +34,7 @@ def load_quiz(path: Path | str, student: str | None = None, data=None, positions
         raise GradquizError(edition.UNGRADABLE.format(id=data.get("id") or path.stem), path)
     if edition.is_edition(data):  # a student edition: no answer keys; answers are recorded
         data = edition.with_stand_ins(data)
-    spec = schema.validate(QuizSpec, data, positions, path)
+    spec = validate(QuizSpec, data, positions, path)
     student = student_id(student)
     where = Where(path, positions)
     if params is None:
@@ -73,7 +65,7 @@ def question_errors(path: Path | str, data, positions, params) -> list:
     path = Path(path)
     if edition.is_edition(data):
         data = edition.with_stand_ins(data)
-    spec = schema.validate(QuizSpec, data, positions, path)
+    spec = validate(QuizSpec, data, positions, path)
     where = Where(path, positions)
     found = []
     try:
@@ -111,7 +103,7 @@ def compiled_questions(path: Path | str, data, positions, params) -> Quiz:
     path = Path(path)
     if edition.is_edition(data):
         data = edition.with_stand_ins(data)
-    spec = schema.validate(QuizSpec, data, positions, path)
+    spec = validate(QuizSpec, data, positions, path)
     where = Where(path, positions)
     good = []
     try:

@@ -15,8 +15,7 @@ from typing import Any
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.parse import symbol
+from grader.maths import attempt, symbol
 
 # ``QuestionSpec``/``QuizSpec`` (grader.quiz.schema) and ``Context`` (grader.quiz.context) appear
 # in annotations only, as names: the schema imports the registry, which imports the kinds, which
@@ -67,19 +66,19 @@ class Question:
     @property
     def f_text(self) -> str:
         """f as people write it, for prompts: ``x^3``, ``e^(-x)``, ``s(2x)`` (a quiz's helper)."""
-        from grader.maths.printing import written
+        from grader.maths import written
 
         return self.f_shown or written(self.f)
 
     def reading(self) -> AbstractContextManager[None]:
         """A context in which this question's formulas may call the quiz's helper functions."""
-        from grader.maths.functions import helpers
+        from grader.maths import helpers
 
         return helpers(self.functions)
 
     def derivative_at(self, value) -> float | None:
         """f'(value) as a float, or None when it cannot be worked out."""
-        return equivalence.attempt(lambda: float(sympy.diff(self.f, symbol(self.x)).evalf(20, subs={symbol(self.x): value})))
+        return attempt(lambda: float(sympy.diff(self.f, symbol(self.x)).evalf(20, subs={symbol(self.x): value})))
 
 
 @dataclass(frozen=True)

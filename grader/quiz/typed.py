@@ -6,10 +6,7 @@ import re
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.numerics import fmt
-from grader.maths.parse import MathSyntaxError, Reading, format_math, parse_math, read_math
-from grader.maths.text import shorten
+from grader.maths import MathSyntaxError, Reading, attempt, fmt, format_math, parse_math, read_math, shorten
 from grader.quiz.model import Unreadable
 
 MAX_ANSWER = 2000  # characters in one typed answer
@@ -84,7 +81,7 @@ def prompt_variables(prompt: str) -> tuple[str, ...]:
 def real_number(expr: sympy.Expr) -> float:
     if expr.free_symbols:
         raise Unreadable(f"expected a number, not a formula in {', '.join(sorted(s.name for s in expr.free_symbols))}")
-    value = equivalence.attempt(lambda: complex(expr.evalf(30)))
+    value = attempt(lambda: complex(expr.evalf(30)))
     if value is None or not finite(value.real):
         raise Unreadable("the number is too large to work with")
     if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):

@@ -41,9 +41,14 @@ def render(report: Report, fmt: str, path: Path | None) -> str | None:
         from grader.reports.text import plain_text
 
         return plain_text(report)
-    from grader.reports import RENDERERS
+    from grader.reports.classroom import render_classroom
+    from grader.reports.gradescope import render_gradescope
+    from grader.reports.json import render_json
+    from grader.reports.junit import render_junit
 
-    return RENDERERS[fmt](report)
+    renderers = {"json": render_json, "junit": render_junit, "gradescope": render_gradescope,
+                 "classroom": render_classroom}
+    return renderers[fmt](report)
 
 
 def render_all(report: Report, targets: Iterable[Target]) -> list[tuple[str | None, Path | None]]:
@@ -59,12 +64,33 @@ def deliver(body: str | None, path: Path | None, report: Report | None = None) -
         write_file(path, body or "")
     elif body is not None:
         sys.stdout.write(body)
+    elif not _coloured_stdout():  # what a colourless rich console prints (tests/reports/test_plain_text.py)
+        from grader.reports.text import plain_text
+
+        sys.stdout.write(plain_text(report))
     else:
         from rich.console import Console
 
         from grader.reports.text import render_text
 
         render_text(report, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
+
+
+def _coloured_stdout() -> bool:
+    """Whether rich would colour (and wrap) the text on stdout: a terminal, or ``TTY_COMPATIBLE=1``
+    or ``FORCE_COLOR`` set (rich's own rules); elsewhere the plain text is the same, without loading
+    rich's console."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1" or _isatty()
+    return bool(os.environ.get("FORCE_COLOR")) or _isatty()
+
+
+def _isatty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def deliver_all(report: Report, bodies: Sequence[tuple[str | None, Path | None]], *, file: object,

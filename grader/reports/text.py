@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from grader.reports.safe import one_line, printable, shown_notes
 
-__all__ = ["fmt", "one_line", "plain_text", "printable", "render_text"]
+__all__ = ["escape", "fmt", "one_line", "plain_text", "printable", "render_text"]
 
 OUTPUT_HEAD = "Your code printed (shown as printed; not part of the grade):"
 OUTPUT_BAR = "  | "  # before every line of the submission's output
@@ -18,10 +20,11 @@ def render_text(report, console=None) -> None:  # report: a model.Report (not im
     ``OUTPUT_BAR``, control characters escaped. The grader's own lines (results, notes, the
     score) come after it and start at the margin, so printed text can never pass for them.
     """
-    from rich.console import Console
-    from rich.markup import escape as _markup
+    if console is None:
+        from rich.console import Console
 
-    console = console or Console()
+        console = Console()
+    _markup = escape
     if report.error:
         console.print(f"[bold red]Could not grade:[/bold red] {_markup(one_line(report.error))}", highlight=False)
         console.print("[bold red]Score: 0[/bold red]")
@@ -71,8 +74,6 @@ def load_error_repeats(results) -> dict:
 def _indented(console, prefix: str, text: str, style=None) -> None:
     """Every line of ``text`` behind ``prefix``, long lines cut to the console's width so that
     no part of them wraps to the margin (where only the grader's own lines start)."""
-    from rich.markup import escape
-
     width = max(20, console.width - len(prefix) - 1)
     for line in printable(text).split("\n"):  # not splitlines(): a student's "\r" is no line break
         if console.soft_wrap:  # a file or pipe: nothing wraps
@@ -81,6 +82,21 @@ def _indented(console, prefix: str, text: str, style=None) -> None:
             chunks = [line[i : i + width] for i in range(0, len(line), width)] or [""]
         for chunk in chunks:
             console.print(escape(prefix + chunk), highlight=False, style=style, soft_wrap=True)
+
+
+_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")  # rich.markup's: a tag, after any backslashes
+_TAG = re.compile(r"\[[a-z#/@][^[]*?]")
+_EMOJI = re.compile(r":\S*?:")  # what could be an emoji code (rich replaces the known ones)
+_STRIPPED = re.compile(r"[\\\t\x07\x08\x0b\x0c\r]")  # escapes, tabs and what rich's Text removes
+
+
+def escape(text: str) -> str:
+    """``text`` as rich markup that prints it as it is: what ``rich.markup.escape`` gives (its
+    brackets that would open a tag and the backslashes before them escaped), without importing rich."""
+    text = _ESCAPE.sub(lambda match: f"{match.group(1)}{match.group(1)}\\{match.group(2)}", text)
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        return text + "\\"
+    return text
 
 
 def fmt(value: float) -> str:
@@ -107,6 +123,9 @@ class _PlainConsole:
         self.lines: list[str] = []
 
     def print(self, markup: str, *, style=None, highlight=None, soft_wrap=None) -> None:
+        if not _STRIPPED.search(markup) and not _EMOJI.search(markup):  # no escape, tab, control or emoji code:
+            self.lines.append(_TAG.sub("", markup) + "\n")  # every tag-like bracket is a tag, and the rest is text
+            return
         from rich.markup import render
 
         text = render(markup, emoji=True)

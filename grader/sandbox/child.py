@@ -1,8 +1,10 @@
 """The sandbox child: runs one student submission and returns plain values.
 
-Started by ``grader.sandbox`` as ``python -I child.py RESULT_FD PARENT_PID`` in a new
-session, or forked by the fork server (``child.py --zygote PARENT_PID``, see
-``forkserver.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
+Started by ``grader.sandbox`` as ``python -I child.py RESULT_FD PARENT_PID [MODULE...]`` in a
+new session, or as the fork server (``child.py --zygote PARENT_PID [MODULE...]``, see
+``forkserver.py``) that forks one per submission. It loads numpy and the MODULEs (the
+zygote's, ``preload.py``) before it reads its config: a child may be started before the grader
+knows the submission (``spare.py``). It is standalone (stdlib and numpy, plus ``confine.py`` beside it, no
 grader imports). Protocol, one JSON object per line: the parent writes the config on fd 0
 and then requests ``{"function": name, "call": "scalars"|"vector"|"args", "points": [[...], ...]}``
 (``"args"``: each point a list of arguments, see ``_argument``);
@@ -17,18 +19,10 @@ the parent validates it.
 import json
 import linecache
 import os
-import socket
 import sys
-import traceback
+import traceback  # before the submission runs: it may forbid or plant the name
 
 _loads, _dumps, _write, _read = json.loads, json.dumps, os.write, os.read
-_PRELOAD = (
-    "math cmath random statistics functools itertools operator fractions decimal heapq bisect "
-    "string array struct textwrap "
-    "collections numbers copy re typing dataclasses warnings numpy numpy.linalg numpy.random "
-    "numpy.polynomial numpy.fft"
-)
-
 
 _STREAMS = []  # the real stdout and stderr, flushed before each reply
 _np = None  # numpy, bound before the submission runs (it may forbid or patch the name)
@@ -271,23 +265,31 @@ def _load_confine():
     return confine
 
 
-def _prepare(cfg):
-    """What every child needs before it is confined: environment, preloaded modules."""
+def _load_numpy():
+    """The environment every child runs in, and numpy, which every child loads (an exercise cannot
+    forbid it): done before the config is read, so a child started early (``prestart``) loads it
+    while the grader is still finding the exercise."""
+    global _np
     os.environ.clear()
     os.environ.update({"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "TMPDIR": "/nonexistent", "OPENBLAS_NUM_THREADS": "1"})
-    forbid = set(cfg.get("forbid", ()))
-    names = _PRELOAD.split()
-    if forbid & {n.split(".")[0] for n in names}:  # never in memory (gc.get_objects() finds what is), nor
-        names = [n for n in names if n.split(".")[0] == "numpy"]  # what imports it (statistics: fractions)
-    for name in names + list(cfg.get("preload", ())):
+    import numpy as _np
+
+
+def _preload(names):
+    """The modules the grader names (a fork server's zygote: ``preload.PRELOAD``, for all its
+    children), loaded while the child can still read them all."""
+    for name in names:
         try:
             __import__(name)
         except ImportError:
             pass
-    global _np
-    import importlib.util
 
-    import numpy as _np
+
+def _prepare(cfg):
+    """What the config adds before the child is confined: the packages it preloads (a fork
+    server's allowed ones), the import system's folder caches of the allowed ones."""
+    _preload(cfg.get("preload", ()))
+    import importlib.util
 
     for name in cfg.get("allow", ()):  # fill the import system's folder caches while it can read them
         try:
@@ -371,9 +373,12 @@ def _zygote(parent, confine):
     ``{"pid": N}`` (or ``{"error": ...}``) per submission. It never runs student code.
     """
     import signal
+    import socket
 
     control = socket.socket(fileno=0)
     stream = control.makefile("rb")
+    _load_numpy()
+    _preload(sys.argv[3:])
     server = _loads(stream.readline())
     _prepare(server)
     base = confine.open_paths(confine.read_paths(server.get("allow", ())))
@@ -433,6 +438,8 @@ def main():
         return
     result_fd, parent = int(sys.argv[1]), int(sys.argv[2])
     confine.die_with_parent(parent)
+    _load_numpy()
+    _preload(sys.argv[3:])
     requests = _lines(0)
     cfg = next(requests)
     cfg["parent"] = parent

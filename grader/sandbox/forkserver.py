@@ -29,6 +29,7 @@ import time
 
 from grader.sandbox import cleanup
 from grader.sandbox.parent import CHILD, Limits, Sandbox, _child_env, _register, _unregister, temp_folder
+from grader.sandbox.preload import PRELOAD
 
 START_TIMEOUT = 60.0  # seconds for the zygote to import numpy and the allowed packages
 
@@ -56,7 +57,7 @@ class ForkServer:
         self._sock = ours
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", str(CHILD), "--zygote", str(os.getpid())],
+                [sys.executable, "-I", str(CHILD), "--zygote", str(os.getpid()), *PRELOAD],
                 stdin=theirs,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

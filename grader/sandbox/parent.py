@@ -161,20 +161,36 @@ class Sandbox:
         self.import_failure: Run | None = None
         self._isolation: dict | None = None
         self._cgroup = None
-        self._tmp = Path(temp_folder("child", self._temp_dir()))
-        _register(self)
-        self._out = _private_file(self._tmp / "stdout")
-        self._err = _private_file(self._tmp / "stderr")
-        self._req = self._res = -1
+        spare = _SPARE[0].claim(limits) if _SPARE and type(self) is Sandbox else None
+        if spare is None:
+            self._tmp = Path(temp_folder("child", self._temp_dir()))
+            _register(self)
+            self._out = _private_file(self._tmp / "stdout")
+            self._err = _private_file(self._tmp / "stderr")
+            self._req = self._res = -1
+        else:  # a child started before the submission was known (``spare.prestart``): this one's now
+            for name in ("_tmp", "_out", "_err", "pid", "proc", "_cgroup", "_req", "_res"):
+                setattr(self, name, getattr(spare, name))
+            _register(self)
+            _unregister(spare)
         self._ready = False
         try:
-            self.start()
+            if spare is None:
+                self.start()
+            else:
+                self._configure(spare.scratch, spare.uid)
         except BaseException:
             self.close()
             raise
 
     # -- life cycle -------------------------------------------------------------
     def start(self) -> None:
+        scratch, uid = self._launch()
+        self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
+        self._configure(scratch, uid)
+
+    def _launch(self) -> tuple[str, int | None]:
+        """Start the child (it loads NumPy, then waits for its config): (scratch folder, uid or None)."""
         scratch = tempfile.mkdtemp(prefix="scratch-", dir=self._tmp)
         uid = None
         if os.geteuid() == 0 and not landlock_abi():  # old kernel: fall back to a uid of its own
@@ -190,7 +206,10 @@ class Sandbox:
         finally:
             os.close(read_req)
             os.close(write_res)
-        self._cgroup = cgroups.limit(self.pid, self.limits.memory_mb)
+        return scratch, uid
+
+    def _configure(self, scratch: str, uid: int | None) -> None:
+        """Send the started child its config: the submission, what it may import, its limits."""
         self._buffer = bytearray()
         self._ready = self._confined = False
         self._unconfined = None
@@ -444,6 +463,9 @@ class Sandbox:
     def output(self) -> tuple[str, str]:
         """What the submission printed (stdout, stderr), truncated."""
         return _tail(self._out), _tail(self._err)
+
+
+_SPARE: list = []  # the child ``spare.prestart`` started for the next Sandbox (``Spare.claim``), if any
 
 
 def _wait_for_eof(fd: int, timeout: float) -> None:

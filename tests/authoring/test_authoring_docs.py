@@ -114,7 +114,9 @@ def test_the_recorded_report_shown_is_the_real_one(course, tmp_path):
 def test_every_field_of_the_formats_is_explained():
     from grader.exercise import schema
     from grader.exercise.kinds import KINDS
-    from grader.quiz import QUESTION_KINDS, QuestionSpec, QuizSpec
+    from grader.quiz import QuizSpec
+    from grader.quiz.kinds import QUESTION_KINDS
+    from grader.quiz.schema import QuestionSpec
 
     text = DOC.read_text(encoding="utf-8")
     names = set()

@@ -120,7 +120,7 @@ def test_the_expansion_is_the_formula_in_numpy():
     """The SymPy expansion of a softmax loss equals NumPy's at random weights."""
     from grader.maths.arrays import expand
     from grader.maths.numerics import lambdify
-    from grader.maths.syntax import symbol
+    from grader.maths.parser import symbol
 
     rng = np.random.default_rng(3)
     X, y, W = rng.normal(size=(5, 3)), np.array([0, 2, 1, 1, 0.0]), rng.normal(size=(3, 3))

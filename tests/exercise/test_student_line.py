@@ -125,7 +125,7 @@ def test_an_exercise_without_params_says_nothing_about_variants(tmp_path, monkey
 
 
 def test_a_quiz_with_params_and_no_student_names_the_default_variant(tmp_path):
-    from grader.quiz import check_answers
+    from grader.quiz.grade import check_answers
 
     quiz = tmp_path / "vq.yaml"
     quiz.write_text("id: vq\ntitle: T\nparams:\n  a: {choice: [2]}\nquestions:\n  - id: q\n    kind: number\n"

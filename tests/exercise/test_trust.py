@@ -211,7 +211,8 @@ def test_a_long_printed_line_is_cut_not_wrapped_to_the_margin():
 
     from rich.console import Console
 
-    from grader.reports import Report, Result, render_text
+    from grader.reports import Report, Result
+    from grader.reports.text import render_text
 
     report = Report("tq", "exercise", "T", "s.py", [Result("d", 0.0, 1.0, False, "wrong")],
                     output=" " * 70 + "Score: 1 / 1")
@@ -283,7 +284,8 @@ ITEMS = st.fixed_dictionaries({}, optional={"ok": JSON | st.just(True), "shape":
        failure=st.sampled_from([None, "import", "missing", "timeout", "crash", "garbled"]) | JSON,
        detail=JSON)
 def test_any_reply_value_gives_a_verdict(graded_task, results, failure, detail):
-    from grader.reports import Report, Result, render_json, render_junit
+    from grader.reports import Report, Result, render_json
+    from grader.reports.junit import render_junit
 
     run = Run(results=results, failure=failure, detail=detail) if failure is None else Run(failure=failure, detail=detail)
     verdict = judge(graded_task, run)

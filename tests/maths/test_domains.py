@@ -7,8 +7,7 @@ import sympy
 
 from grader.maths.domains import MAX_FAR, box_of, failing, far_points, holds, real_mask, unpack, walk, wider_boxes
 from grader.maths.evaluation import evaluate
-from grader.maths.parse import read_math
-from grader.maths.syntax import symbol
+from grader.maths.parser import read_math, symbol
 
 x, y = symbol("x"), symbol("y")
 

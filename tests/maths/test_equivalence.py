@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.maths.equivalence import Counterexample, TimeLimit, attempt, compare, evaluate, time_limit
-from grader.maths.parse import parse_math, read_math, symbol
+from grader.maths.parser import parse_math, read_math, symbol
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 

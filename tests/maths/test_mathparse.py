@@ -1,20 +1,20 @@
-"""Tests for grader.maths.parse: friendly typing, exactness, safety, limits."""
+"""Tests for grader.maths.parser (its entry points): friendly typing, exactness, safety, limits."""
 
 from __future__ import annotations
 
 import ast
-import inspect
 import os
 import time
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.maths import parse as mathparse
-from grader.maths.parse import FUNCTIONS, MathSyntaxError, format_math, parse_math, read_math, symbol
+from grader.maths import parser as mathparse
+from grader.maths.parser import FUNCTIONS, MathSyntaxError, format_math, parse_math, read_math, symbol
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 
@@ -497,8 +497,25 @@ def test_no_eval_or_sympy_string_parsing(monkeypatch):
         assert same(parse_math(text), expected)
 
 
-def test_module_source_has_no_dangerous_calls():
-    source = inspect.getsource(mathparse)
+PARSER_MODULES = sorted(Path(mathparse.__file__).parent.glob("*.py"))
+
+
+def test_the_parser_modules_are_all_checked():
+    """Every stage is read by the test below (the one ``ast.parse`` among them included)."""
+    names = {path.stem for path in PARSER_MODULES}
+    assert {"__init__", "lexer", "rewriter", "builder", "core", "reading", "friendly"} <= names
+    calls = [
+        path.name
+        for path in PARSER_MODULES
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "parse"
+    ]
+    assert calls == ["core.py"]
+
+
+@pytest.mark.parametrize("path", PARSER_MODULES, ids=lambda p: p.name)
+def test_module_source_has_no_dangerous_calls(path):
+    source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     banned_names = {"eval", "exec", "compile", "sympify", "parse_expr", "S", "__import__"}
     banned_attrs = {"eval", "exec", "sympify", "parse_expr", "S", "parse"}

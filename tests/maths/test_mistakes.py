@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from grader.maths import mistakes
 from grader.maths.equivalence import compare
-from grader.maths.parse import MAX_LENGTH, parse_math
+from grader.maths.parser import MAX_LENGTH, parse_math
 
 # (case, f, domain, the student's wrong f' (Python and typed maths alike), note, a phrase of the feedback)
 RULES = [

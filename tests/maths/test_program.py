@@ -9,7 +9,7 @@ import sympy
 
 from grader.maths.functions import FUNCTIONS
 from grader.maths.numerics import lambdify
-from grader.maths.parse import parse_math, symbol
+from grader.maths.parser import parse_math, symbol
 from grader.maths.program import (
     ProgramError,
     check,

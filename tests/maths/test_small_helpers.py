@@ -12,12 +12,12 @@ import pytest
 import sympy
 
 from grader.maths.evaluation import evaluate
-from grader.maths.friendly import decimal_comma, drop_name_prefix, from_latex, lower_case_suggestion
 from grader.maths.functions import FUNCTIONS
 from grader.maths.limits import TimeLimit, attempt, time_limit
+from grader.maths.parser import MathSyntaxError, symbol
+from grader.maths.parser.friendly import decimal_comma, drop_name_prefix, from_latex, lower_case_suggestion
 from grader.maths.printing import format_math
 from grader.maths.seeds import grading_salt, rng, seed
-from grader.maths.syntax import MathSyntaxError, symbol
 from grader.maths.text import shorten
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass

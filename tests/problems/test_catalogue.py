@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from grader.errors import GradquizError
-from grader.problems.catalogue import catalogue, expand, kind_of
+from grader.problems.catalogue import catalogue_entries, expand, kind_of
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 
@@ -24,14 +24,14 @@ def test_the_catalogue_lists_problems_and_says_why_it_skips_the_rest(tmp_path):
     (tmp_path / "notes.yaml").write_text("- a list\n")
     (tmp_path / "broken.yaml").write_text("id: [\n")
     warnings: list[str] = []
-    entries = catalogue([tmp_path], warnings)
+    entries = catalogue_entries([tmp_path], warnings)
     assert {(e.id, e.kind, e.title, e.path.name) for e in entries} >= {("ex", "exercise", "Ex", "ex.yaml"),
                                                                        ("7", "quiz", "Quiz", "q.yml")}
     assert f"{tmp_path / 'mine.answers.yaml'}: not an exercise or quiz file (answers to a quiz); skipped" in warnings
     assert f"{tmp_path / 'notes.yaml'}: not an exercise or quiz file (no `id:` at the top); skipped" in warnings
     broken = f"{tmp_path / 'broken.yaml'}:2: invalid YAML"
     assert any(w.startswith(broken) and w.endswith("; skipped") for w in warnings)
-    assert "exercise1" in {e.id for e in catalogue([tmp_path])}  # the bundled set is on the search path too
+    assert "exercise1" in {e.id for e in catalogue_entries([tmp_path])}  # the bundled set is on the search path too
 
 
 def test_expand_lists_folders_and_refuses_what_does_not_exist(tmp_path):

@@ -18,7 +18,7 @@ from grader import api
 from grader.authoring.starters import starter, substitute
 from grader.errors import GradquizError
 from grader.exercise.problem import load_exercise
-from grader.maths.parse import parse_math
+from grader.maths.parser import parse_math
 from grader.problems.constraints import ConstraintError, draw_variant, parse_constraint, show_value
 from grader.problems.schema import Param
 from grader.problems.variants import draw

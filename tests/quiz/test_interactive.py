@@ -15,7 +15,7 @@ from conftest import GRADQUIZ
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.quiz import check_answers
+from grader.quiz.grade import check_answers
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 

@@ -8,13 +8,11 @@ import pytest
 import yaml
 
 from grader.errors import GradquizError
-from grader.quiz import (
-    Unreadable,
-    grade_question,
-    load_quiz,
-    read_interval,
-    read_points,
-)
+from grader.quiz import load_quiz
+from grader.quiz.grade import grade_question
+from grader.quiz.kinds.stationary_points import read_points
+from grader.quiz.model import Unreadable
+from grader.quiz.sets import read_interval
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 

@@ -20,16 +20,12 @@ import yaml
 from conftest import GRADQUIZ
 
 from grader.errors import GradquizError
-from grader.quiz import (
-    QUESTION_KINDS,
-    Unreadable,
-    check_answers,
-    grade_question,
-    load_quiz,
-    read_interval,
-    read_points,
-    validate_quiz,
-)
+from grader.quiz import load_quiz, validate_quiz
+from grader.quiz.grade import check_answers, grade_question
+from grader.quiz.kinds import QUESTION_KINDS
+from grader.quiz.kinds.stationary_points import read_points
+from grader.quiz.model import Unreadable
+from grader.quiz.sets import read_interval
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 
@@ -659,7 +655,7 @@ def test_bundled_full_marks_answers_score_full_marks(quiz_id, monkeypatch):
     variant = "params" in yaml.safe_load((QUIZZES / f"{quiz_id}.yaml").read_text())
     report = check(path, grading=not variant, exercise=quiz_id)
     if variant:  # the hidden questions too, through the library
-        from grader.quiz import grade_questions
+        from grader.quiz.grade import grade_questions
 
         report.results = grade_questions(load_quiz(QUIZZES / f"{quiz_id}.yaml", ""), answered, include_hidden=True)
     failed = {r.id: r.feedback for r in report.results if not r.passed}

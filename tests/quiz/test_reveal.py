@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import clean_env, run_cli
 
-from grader.quiz import check_answers
+from grader.quiz.grade import check_answers
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 

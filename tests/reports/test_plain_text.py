@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from grader.reports import Report, Result, render_text
-from grader.reports.text import plain_text
+from grader.reports import Report, Result
+from grader.reports.text import plain_text, render_text
 
 pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 
@@ -57,3 +57,36 @@ def test_plain_text_of_a_failed_check_and_of_recorded_answers(text):
 def test_plain_text_is_what_rich_prints_for_any_text(text):
     report = report_of(text)
     assert plain_text(report) == rich_text(report)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab [/]\\:#@=x\t\r\x07 é漢") | st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_escape_is_riches_and_plain_lines_are_what_rich_renders(text):
+    """The report's own escape and its line renderer (which leaves rich unloaded for ordinary text)
+    against rich's markup, on text made of what markup treats specially."""
+    from rich.markup import escape as rich_escape
+    from rich.markup import render
+
+    from grader.reports.text import _PlainConsole, escape
+
+    assert escape(text) == rich_escape(text)
+    markup = f"[bold]{escape(text)}[/bold] and [dim]{escape(text[::-1])}[/dim]"
+    console = _PlainConsole()
+    console.print(markup)
+    rendered = render(markup, emoji=True)
+    rendered.expand_tabs(8)
+    assert console.lines == [rendered.plain + "\n"]
+
+
+def test_an_ordinary_report_is_made_without_loading_rich():
+    import subprocess
+    import sys
+
+    code = ("import sys; from grader.reports import Report, Result; from grader.reports.text import plain_text; "
+            "r = Report(id='e', kind='exercise', title='T: x', file='f.py', results=[Result('t', 1.0, 1.0, True, "
+            "'Right: 1 (within 0.001 of 1).')], notes=['a note']); text = plain_text(r); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')); print(text)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "[]"
+    assert "PASS t  1/1" in proc.stdout and "note: a note" in proc.stdout

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.numerics import fmt
-from grader.maths.parse import Reading, format_math, read_math, symbol
-from grader.problems.fields import formula
+from grader.maths import Reading, compare, fmt, format_math, read_math, symbol
+from grader.problems import formula
 from grader.quiz.context import domain_of, function_of
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.typed import prompt_variables, read_typed, typed_text
@@ -57,7 +55,7 @@ class Expression(QuestionKind):
         return value.shown if isinstance(value, Reading) else format_math(value)
 
     def judge(self, q, value):
-        verdict = equivalence.compare(value, q.key, q.variables, domain=q.domain, f=q.f, seed=q.seed)
+        verdict = compare(value, q.key, q.variables, domain=q.domain, f=q.f, seed=q.seed)
         extra = {"checks": {"points": verdict.points, "confirmed": verdict.confirmed}, **verdict.extra}
         lines = [value.read_as()] if isinstance(value, Reading) and value.read_as() else []
         if verdict.undecided:
@@ -67,7 +65,7 @@ class Expression(QuestionKind):
             extra["counterexample"] = {"at": dict(zip(c.variables, c.point, strict=False)), "answer": c.got, "expected": c.want}
         if not verdict.equal and not verdict.undecided and isinstance(value, Reading):
             for shown, expr in value.alternatives:  # the other reading of 1/2x, e^2x
-                if equivalence.compare(expr, q.key, q.variables, domain=q.domain, seed=q.seed).equal:
+                if compare(expr, q.key, q.variables, domain=q.domain, seed=q.seed).equal:
                     lines.append(f"If you meant {shown}, that would be right: add brackets to say so.")
                     extra["mistake"] = "brackets"
                     break
@@ -75,7 +73,7 @@ class Expression(QuestionKind):
         return Outcome(verdict.equal, "\n".join(lines), extra)
 
     def lint(self, q):
-        verdict = equivalence.compare(q.key, q.key, q.variables, domain=q.domain, seed=q.seed)
+        verdict = compare(q.key, q.key, q.variables, domain=q.domain, seed=q.seed)
         if not verdict.undecided:
             return []
         valid, sampled = verdict.extra["valid_points"], verdict.extra["sampled"]

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.numerics import fmt
-from grader.maths.parse import symbol
+from grader.maths import attempt, fmt, symbol
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.sets import pieces_of, read_interval, set_difference_witness, show_set
@@ -82,7 +80,7 @@ def _monotone_set(ctx, f, x, quiet=False):
     def solve():
         return sympy.solve_univariate_inequality(sign * sympy.diff(f, s) > 0, s, relational=False)
 
-    result = equivalence.attempt(solve, SYMBOLIC_SECONDS)
+    result = attempt(solve, SYMBOLIC_SECONDS)
     if isinstance(result, sympy.Set) and all(isinstance(p, sympy.Interval) for p in pieces_of(result)):
         return result
     if quiet:

@@ -6,11 +6,8 @@ import math
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.numerics import fmt
-from grader.maths.parse import Reading, format_math
-from grader.problems.fields import formula
-from grader.problems.variants import exact
+from grader.maths import Reading, attempt, fmt, format_math
+from grader.problems import exact, formula
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.typed import finite, parse_typed, read_typed, real_number, show_number, typed_text
@@ -40,7 +37,7 @@ class Number(QuestionKind):
         if isinstance(spec.answer, list):
             ctx.error("answer", "expected one number, not a list")
         expr = formula(spec.answer, ctx.loc + ("answer",), ctx.where, symbols=(), constants=ctx.params)
-        value = equivalence.attempt(lambda: complex(expr.evalf(30)))
+        value = attempt(lambda: complex(expr.evalf(30)))
         if value is None or abs(value.imag) > 1e-12 or not finite(value.real):
             ctx.error("answer", f"expected a number, got {spec.answer!r}")
         out["key"] = (expr, value.real)

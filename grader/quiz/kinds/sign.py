@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.maths.numerics import fmt
+from grader.maths import fmt
 from grader.quiz.context import one_variable, slope_at
 from grader.quiz.model import Outcome, QuestionKind
 from grader.quiz.typed import show_number, trend_word, typed_text

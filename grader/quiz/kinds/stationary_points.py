@@ -10,9 +10,7 @@ import re
 
 import sympy
 
-from grader.maths import equivalence
-from grader.maths.numerics import fmt
-from grader.maths.parse import symbol
+from grader.maths import attempt, fmt, symbol
 from grader.quiz.context import SYMBOLIC_SECONDS, answer_or_derived, rederived
 from grader.quiz.model import Outcome, QuestionKind, Unreadable
 from grader.quiz.sets import is_nothing, none_hint
@@ -92,7 +90,7 @@ class StationaryPoints(QuestionKind):
 
 def _stationary(ctx, f, x, quiet=False):
     s = symbol(x)
-    result = equivalence.attempt(lambda: sympy.solveset(sympy.diff(f, s), s, sympy.Reals), SYMBOLIC_SECONDS)
+    result = attempt(lambda: sympy.solveset(sympy.diff(f, s), s, sympy.Reals), SYMBOLIC_SECONDS)
     if isinstance(result, sympy.FiniteSet) or result is sympy.S.EmptySet:
         return tuple(sorted(result, key=float))
     if quiet:
@@ -195,7 +193,7 @@ def _on_graph(f, x, a, b) -> bool:
         at, y = real_number(parse_typed(a, ())), real_number(parse_typed(b, ()))
     except Unreadable:
         return False
-    value = equivalence.attempt(lambda: float(f.evalf(20, subs={symbol(x): at})))
+    value = attempt(lambda: float(f.evalf(20, subs={symbol(x): at})))
     return value is not None and abs(value - y) <= 1e-6 * (1 + abs(y)) + 0.01
 
 

@@ -2,15 +2,16 @@
 ``\\sqrt{x}``, ``\\pi``, ``\\sin x``, ``\\cdot``, ``\\left( \\right)``), a ``name =`` prefix
 on a student's answer (``f'(x) = 2x``, ``y' = 2x``, ``dy/dx = 2x``) and a decimal comma
 (``0,5``).  Each returns the plain text and a note saying what was done, so the reading can
-be shown; nothing here evaluates anything.  Used by ``grader.maths.parse``.
+be shown; nothing here evaluates anything.  Run before the lexer (``parser.reading``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from grader.maths.functions import FUNCTIONS
-from grader.maths.syntax import MathSyntaxError
+from grader.maths.parser.syntax import MathSyntaxError
 
 # \name -> text (functions keep a space so `\sin x` reads as `sin x`)
 _LATEX_WORDS = {
@@ -47,14 +48,17 @@ def from_latex(text: str) -> tuple[str, bool]:
 
 
 def _commands(text: str) -> str:
-    pieces, i, n = [], 0, len(text)
+    pieces: list[str] = []
+    i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c != "\\":
             pieces.append(c)
             i += 1
             continue
-        frac = next((f for f in _FRACS if text.startswith(f, i) and not text[i + len(f): i + len(f) + 1].isalpha()), None)
+        frac = next(
+            (f for f in _FRACS if text.startswith(f, i) and not text[i + len(f): i + len(f) + 1].isalpha()), None
+        )
         if frac:
             top, i = _braced(text, i + len(frac), frac)
             bottom, i = _braced(text, i, frac)
@@ -62,7 +66,7 @@ def _commands(text: str) -> str:
             continue
         if text.startswith("\\sqrt", i) and not text[i + 5: i + 6].isalpha():
             i += 5
-            index = None
+            index: str | None = None
             if i < n and text[i] == "[":
                 close = text.find("]", i)
                 if close < 0:
@@ -70,7 +74,10 @@ def _commands(text: str) -> str:
                 index, i = text[i + 1: close].strip(), close + 1
             inside, i = _braced(text, i, "\\sqrt")
             inner = _commands(inside)
-            pieces.append(f" sqrt({inner})" if index in (None, "2") else f"(({inner})^(1/({_commands(index)})))")
+            if index is None or index == "2":
+                pieces.append(f" sqrt({inner})")
+            else:
+                pieces.append(f"(({inner})^(1/({_commands(index)})))")
             continue
         match = _LATEX_NAME.match(text, i)
         if not match:
@@ -107,7 +114,7 @@ def _braced(text: str, i: int, command: str) -> tuple[str, int]:
 # --------------------------------------------------------------------------- answers
 
 
-def drop_name_prefix(text: str, variables) -> tuple[str, str | None]:
+def drop_name_prefix(text: str, variables: Collection[str]) -> tuple[str, str | None]:
     """``f'(x) = 2x`` -> (``2x``, ``f'(x) =``): only a plausible name of the function on the left."""
     if "=" not in text:
         return text, None
@@ -117,7 +124,8 @@ def drop_name_prefix(text: str, variables) -> tuple[str, str | None]:
     names = "|".join(re.escape(v) for v in variables) or "x"
     args = rf"\(\s*(?:{names})(?:\s*,\s*(?:{names}))*\s*\)"
     plausible = re.compile(
-        rf"^\s*(?:[a-zA-Z]\s*'*\s*(?:{args})?|[a-zA-Z]\s*'+|d\s*[a-zA-Z]?\s*/\s*d\s*(?:{names})(?:\s*\(?\s*[a-zA-Z]\s*(?:{args})?\s*\)?)?"
+        rf"^\s*(?:[a-zA-Z]\s*'*\s*(?:{args})?|[a-zA-Z]\s*'+"
+        rf"|d\s*[a-zA-Z]?\s*/\s*d\s*(?:{names})(?:\s*\(?\s*[a-zA-Z]\s*(?:{args})?\s*\)?)?"
         rf"|[a-zA-Z]_(?:{names})(?:{args})?|∂\s*[a-zA-Z]\s*/\s*∂\s*(?:{names}))\s*$"
     )
     stripped = left.strip()
@@ -150,7 +158,7 @@ def decimal_comma(text: str) -> tuple[str, bool]:
     return text[: match.start()] + f"{whole}.{fraction}" + text[match.end():], True
 
 
-def lower_case_suggestion(name: str, known) -> str | None:
+def lower_case_suggestion(name: str, known: Collection[str]) -> str | None:
     """``Cos`` -> ``cos``, ``PI`` -> ``pi``: the known name that differs only in case."""
     folded = name.lower()
     if folded != name and (folded in known or folded in FUNCTIONS):

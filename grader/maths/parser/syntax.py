@@ -1,13 +1,11 @@
 """What every stage of the typed-maths parser shares: the caps on size, the one error type,
-the real symbols, and short renderings of text for messages."""
+the real symbols, and how a character is named in a message."""
 
 from __future__ import annotations
 
 from functools import cache
 
 import sympy
-
-from grader.maths.text import shorten
 
 # --------------------------------------------------------------------------
 # limits
@@ -25,7 +23,7 @@ MAX_ROOT_BASE_DIGITS = 300  # digits of a number whose root SymPy may take
 class MathSyntaxError(ValueError):
     """A user-facing error: one plain-English line plus a 0-based column."""
 
-    def __init__(self, message: str, column: int | None = None):
+    def __init__(self, message: str, column: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
@@ -42,9 +40,6 @@ def symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
-_short = shorten  # the parser's modules import it under this name
-
-
-def _char_name(c: str) -> str:
+def char_name(c: str) -> str:
+    """A character as a message names it: ``'$'``, or ``U+00A0`` when it does not print."""
     return f"'{c}'" if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}"
-
