@@ -12,6 +12,7 @@ or end to end through the command.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,17 +51,19 @@ def _require_e2e() -> None:
 
 # The compiled problems' cache of the whole run: GRADQUIZ_CACHE as the suite was started with
 # (`GRADQUIZ_CACHE=off python -m pytest` runs it without a cache), else a folder of its own, never
-# the user's cache. Tests and the commands they run keep it.
+# the user's cache (one per process: each pytest-xdist worker has its own). Tests and the commands
+# they run keep it, but for a test marked ``exercise_free`` (below).
 CACHE = os.environ.get("GRADQUIZ_CACHE") or tempfile.mkdtemp(prefix="gradquiz-test-cache-")
 if not os.environ.get("GRADQUIZ_CACHE"):
     atexit.register(shutil.rmtree, CACHE, True)
+CACHE_OFF = CACHE.strip().lower() == "off"
 
 
 def clean_env(**extra) -> dict:
-    """The environment minus any GRADQUIZ_* setting of the caller (but the run's GRADQUIZ_CACHE),
+    """The environment minus any GRADQUIZ_* setting of the caller (but the test's GRADQUIZ_CACHE),
     plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRADQUIZ_")}
-    env["GRADQUIZ_CACHE"] = CACHE
+    env["GRADQUIZ_CACHE"] = _cache_now[0]
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -155,13 +159,57 @@ class Workspace:
         return rc, json.loads(out), err
 
 
+# -- the second pass (`GRADQUIZ_CACHE=off`) and the tests that never compile an exercise ----------
+#
+# The cache holds compiled exercises only, so a test that never compiles one gives the same
+# verdicts with the cache on and off: marked ``exercise_free`` (a module's ``pytestmark`` or one
+# test), it is left out of the second pass (`.ci/run`: `-m "not exercise_free"`). The marker is
+# checked, not trusted: in the first pass such a test (or module, with its module-scoped fixtures)
+# gets an empty cache folder of its own, in process and in every command it runs, and fails if
+# anything was written there. The cache can change a verdict only through an entry it reads, and in
+# a folder of its own a test can read only the entries it wrote. (A command run with an environment
+# of its own making, without GRADQUIZ_CACHE, would use the user's cache: use ``clean_env``.)
+_cache_now = [CACHE]  # the GRADQUIZ_CACHE of the running test
+
+
+@contextlib.contextmanager
+def _probe(node: pytest.Item | pytest.Module, factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An empty cache folder of its own for an ``exercise_free`` test or module, then its check."""
+    if CACHE_OFF or node.get_closest_marker("exercise_free") is None or _cache_now[0] != CACHE:
+        yield  # not marked, or its module's probe is already in place
+        return
+    probe = factory.mktemp("exercise-free-cache") / "cache"
+    _cache_now[0] = str(probe)
+    try:
+        yield
+    finally:
+        _cache_now[0] = CACHE
+    written = sorted(p.name for p in probe.iterdir()) if probe.is_dir() else []
+    if written:
+        pytest.fail(f"{node.nodeid} is marked exercise_free but compiled an exercise through the cache "
+                    f"(wrote {written[:2]}): drop the marker")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _exercise_free_module(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A module marked ``exercise_free``: probed with its module-scoped fixtures (autouse: set up first)."""
+    patch = pytest.MonkeyPatch()
+    with _probe(request.node, tmp_path_factory):
+        patch.setenv("GRADQUIZ_CACHE", _cache_now[0])
+        yield
+        patch.undo()
+
+
 @pytest.fixture(autouse=True)
-def _no_gradquiz_settings(monkeypatch):
+def _no_gradquiz_settings(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
+                          tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests start from a clean slate: no GRADQUIZ_PATH, GRADQUIZ_STUDENT or GRADQUIZ_GRADING (and
-    the run's GRADQUIZ_CACHE)."""
+    the test's GRADQUIZ_CACHE: the run's, or an ``exercise_free`` test's own)."""
     for name in [k for k in os.environ if k.startswith("GRADQUIZ_")]:
         monkeypatch.delenv(name)
-    monkeypatch.setenv("GRADQUIZ_CACHE", CACHE)
+    with _probe(request.node, tmp_path_factory):
+        monkeypatch.setenv("GRADQUIZ_CACHE", _cache_now[0])
+        yield
 
 
 @pytest.fixture

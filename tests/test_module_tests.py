@@ -10,6 +10,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 ROOT = Path(__file__).resolve().parents[1]
 
 VIA_CLASSROOM = "the CI wing (Classroom, Gradescope): run end to end by tests/batch/test_ci.py and test_classroom.py"

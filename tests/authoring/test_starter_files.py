@@ -17,6 +17,8 @@ from grader.authoring.validate import validate_paths
 from grader.errors import GradquizError
 from grader.problems.yamlio import load_yaml
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 QUIZZES = ROOT / "quizzes"
 
 

@@ -11,6 +11,8 @@ from conftest import EXERCISES, run_cli
 
 from grader.authoring.validate import validate_paths
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 HEAD = "id: {id}\ntitle: T\n"
 
 

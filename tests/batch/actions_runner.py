@@ -150,8 +150,9 @@ class Runner:
     """One job of a workflow, run in ``root`` (the runner's work folder)."""
 
     def __init__(self, root: Path, actions: dict[str, Path], *, repositories: dict[str, Path], secrets: dict[str, str],
-                 actor: str, temp: Path | None = None):
+                 actor: str, temp: Path | None = None, env: dict[str, str] | None = None):
         self.root, self.actions, self.repositories, self.secrets = root, actions, repositories, secrets
+        self.machine_env = dict(env or {})  # the runner machine's own settings, under every step's
         self.workspace = root / "workspace"
         self.temp = temp or root / "temp"
         self.github = {"actor": actor, "token": "ghs_fake_token", "workspace": str(self.workspace),
@@ -214,7 +215,7 @@ class Runner:
                "HOME": os.environ.get("HOME", "/root"),
                "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(self.workspace),
                "GITHUB_ACTOR": self.github["actor"], "GITHUB_REPOSITORY": self.github["repository"],
-               "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux", "LANG": "C.UTF-8"}
+               "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux", "LANG": "C.UTF-8", **self.machine_env}
         env.update(self.env)
         env.update({k: str(v) for k, v in files.items()})
         return env, files

@@ -153,7 +153,8 @@ def test_the_workflow_grades_as_check_grading_does(classroom, case):
     repo = _student_repo(classroom, case)
     runner = actions_runner.Runner(classroom["base"] / f"runner-{case}", classroom["actions"],
                                    repositories={"course/problems": classroom["problems"]}, secrets=SECRETS,
-                                   actor=ACTOR, temp=classroom["temp"])
+                                   actor=ACTOR, temp=classroom["temp"],
+                                   env={"GRADQUIZ_CACHE": clean_env()["GRADQUIZ_CACHE"]})  # the run's, never the user's
     run = runner.run(repo / ".github" / "workflows" / "classroom.yml", repo)
     assert [s.name for s in run.steps] == ["Checkout the submission", "Checkout the problem files",
                                            "actions/setup-python@v5", "Install gradquiz", "Grade mlc_ex",

@@ -14,6 +14,8 @@ from conftest import exercise_text, task
 from grader.batch.gradebook import build, run_status, safe_name, to_csv, to_json, write_all
 from grader.batch.layout import plan
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 NOT_LOADED = "Your file did not load:\nline 1: NameError: y"
 
 

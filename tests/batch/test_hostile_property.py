@@ -21,7 +21,7 @@ from conftest import SOLUTIONS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.e2e  # every test here runs the command
+pytestmark = [pytest.mark.e2e, pytest.mark.exercise_free]  # every test here runs the command
 
 RIGHT = (SOLUTIONS / "derivatives.answers.yaml").read_bytes()
 FILE = "derivatives.answers.yaml"

@@ -15,6 +15,8 @@ from conftest import exercise_text, task
 from grader.batch.layout import extract_zip, find_problems, plan, problem_of
 from grader.errors import GradquizError
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 CANVAS_ROSTER = """\
 Student,ID,SIS User ID,SIS Login ID,Section,Ex (4411)
     Points Possible,,,,,10.00

@@ -8,6 +8,8 @@ import pytest
 from grader.batch.roster import display_name, participant_number, read_roster
 from grader.errors import GradquizError
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 CANVAS = """\
 Student,ID,SIS User ID,SIS Login ID,Section,Derivatives 1 (4411),Notes (custom),Current Score,Final Score
 ,,,,,Manual Posting,,,

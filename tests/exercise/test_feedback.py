@@ -10,6 +10,8 @@ from conftest import exercise_text, task
 from grader.exercise.feedback import at, call_text, clean_error, exception_text, shape_name, signature, timeout_text
 from grader.exercise.problem import load_exercise
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 
 @pytest.fixture
 def tasks(tmp_path):

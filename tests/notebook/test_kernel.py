@@ -16,6 +16,8 @@ from conftest import clean_env
 from grader.errors import GradquizError
 from grader.notebook.kernel import OUTSIDE, kernel_source
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 SHELL = textwrap.dedent("""
     import json
     from IPython.core.interactiveshell import InteractiveShell

@@ -10,6 +10,8 @@ from grader.errors import GradquizError
 from grader.pipeline.answers import QUIZ_ISOLATION, answers_spec, grade_answers
 from grader.quiz import load_quiz
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 QUIZ = """\
 id: q
 title: Q

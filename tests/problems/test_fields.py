@@ -13,6 +13,8 @@ from grader.problems.fields import Where, formula, number, unique
 from grader.problems.placeholders import bracketed, fill
 from grader.problems.yamlio import Positions
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 
 @pytest.fixture
 def where(tmp_path):

@@ -8,6 +8,8 @@ import pytest
 from grader.errors import GradquizError
 from grader.problems.yamlio import MAX_DEPTH, load_yaml
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 
 def load(tmp_path, text: str):
     path = tmp_path / "p.yaml"

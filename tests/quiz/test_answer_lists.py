@@ -3,10 +3,13 @@ benchmarks/hostile_bench.py), with ten wrong values named and the rest counted."
 
 from __future__ import annotations
 
+import pytest
 import sympy
 
 from grader.quiz.kinds.stationary_points import read_points
 from grader.quiz.sets import read_interval, show_set
+
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
 
 
 def test_ten_thousand_points_are_read_sorted_without_duplicates():

@@ -10,6 +10,8 @@ import pytest
 import sympy
 from conftest import run_cli_many
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 QUIZ = """\
 id: hq
 title: Hostile answers

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from grader.cli import app
 from grader.quiz.grade import check_answers
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"COLUMNS": "200", "GRADQUIZ_STUDENT": "", "GRADQUIZ_GRADING": "", "GRADQUIZ_PATH": ""}
 

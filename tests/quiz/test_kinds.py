@@ -19,6 +19,8 @@ from grader.quiz.kinds.stationary_points import StationaryPoints
 from grader.quiz.load import load_quiz
 from grader.quiz.model import Question, QuestionKind, Quiz, Unreadable, help_text
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 QUIZ = """\
 id: k
 title: Kinds

@@ -14,6 +14,8 @@ from grader.quiz.kinds.stationary_points import read_points
 from grader.quiz.model import Unreadable
 from grader.quiz.sets import read_interval
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 CHOICES = ["Use a finite difference (f(x+h) - f(x))/h", "Use gradient ascent", "Use gradient descent"]
 
 

@@ -18,6 +18,8 @@ from grader.quiz.kinds.stationary_points import read_points
 from grader.quiz.model import Unreadable
 from grader.quiz.sets import read_interval
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 QUIZ = """
 id: typed
 title: Typed answers

@@ -12,6 +12,8 @@ import pytest
 from grader.errors import GradquizError
 from grader.reports.files import replace_file, write_file
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 
 @pytest.fixture
 def here(tmp_path, monkeypatch):

@@ -13,6 +13,8 @@ from rich.console import Console
 from grader.reports import Report, Result
 from grader.reports.text import plain_text, render_text
 
+pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
+
 TRICKY = [
     "", "plain", "[bold]not markup[/bold]", "\\[escaped]", "a\tb\t\tc", ":smile: :thumbs_up: :not_an_emoji:",
     "x" * 250, "wide 漢字 and é and ü", "trailing spaces   ", "[", "]", "[/]", "\\", "a\\\\[b]", "tab\tat\tend\t",
