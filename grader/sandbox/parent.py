@@ -6,8 +6,7 @@ see docs/security.md). It only ever returns numbers, shapes and error descriptio
 which are validated against a strict schema (``replies.py``); every score is computed in the
 parent. A timeout, crash, garbled reply or ``os._exit`` in one task kills the child's whole
 group; the next task gets a fresh child. SIGTERM, SIGINT and SIGHUP to the grader kill every
-open child and remove its files before the grader goes.
-"""
+open child and remove its files before the grader goes."""
 
 from __future__ import annotations
 

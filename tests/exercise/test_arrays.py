@@ -14,8 +14,6 @@ import numpy as np
 import pytest
 from conftest import exercise_text, run_cli
 
-pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
-
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 

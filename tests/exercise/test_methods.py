@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import exercise_text, run_cli
 
-pytestmark = [pytest.mark.e2e, pytest.mark.exercise_free]  # every test here runs the command
+pytestmark = pytest.mark.e2e  # every test here runs the command (and compiles ML exercises through the cache)
 
 SUBMISSION = Path(__file__).resolve().parents[1] / "data" / "methods_submission.py"
 
