@@ -80,12 +80,14 @@ def test_typer_still_answers_what_the_plain_parse_leaves(args, code, said, tmp_p
 
 @pytest.mark.e2e
 def test_a_plain_check_imports_no_typer_click_pydantic_or_sympy(tmp_path):
-    """Of a right answer whose exercise is in the cache (the first check puts it there)."""
+    """Of a right answer whose exercise is in the cache (the first check puts it there; a cache of
+    its own, so the suite's cache-off pass tests the same thing)."""
+    cache = str(tmp_path / "cache")
     first = subprocess.run([*GRADQUIZ, "check", RIGHT], capture_output=True, text=True, cwd=tmp_path,
-                           env=clean_env(), timeout=120)
+                           env=clean_env(GRADQUIZ_CACHE=cache), timeout=120)
     assert first.returncode == 0, first.stderr[-2000:]
     proc = subprocess.run([*GRADQUIZ, "check", RIGHT], capture_output=True, text=True, cwd=tmp_path,
-                          env=clean_env(PYTHONPROFILEIMPORTTIME="1"), timeout=120)
+                          env=clean_env(GRADQUIZ_CACHE=cache, PYTHONPROFILEIMPORTTIME="1"), timeout=120)
     assert proc.returncode == 0 and proc.stdout.endswith("Score: 3 / 3\n"), proc.stderr[-2000:]
     names = {m.group(1).split(".")[0] for m in re.finditer(r"^import time:.*\|\s*(\S+)$", proc.stderr, re.M)}
     assert "grader" in names and "numpy" in names  # the parse saw the imports
