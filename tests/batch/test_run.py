@@ -12,8 +12,6 @@ from grader.batch.layout import Issue, Plan
 from grader.batch.run import GradeOptions, announce, class_secret, grade_class, nothing_graded
 from grader.errors import GradquizError
 
-pytestmark = pytest.mark.exercise_free  # never compiles an exercise: not in the second pass
-
 
 def test_the_class_secret_is_made_once_and_kept_private(tmp_path, monkeypatch):
     out = tmp_path / "out"
